@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "scalefit",
+    products: [
+        .library(name: "ScaleFit", targets: ["ScaleFit"]),
+        .executable(name: "scalefit", targets: ["scalefit"]),
+        .executable(name: "scalefit-bench", targets: ["scalefit-bench"]),
+    ],
+    targets: [
+        // The only door to LAPACK: a module map over Debian's lapacke.h.
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev"])]
+        ),
+        .target(
+            name: "ScaleFit",
+            dependencies: ["CLapack"]
+        ),
+        .executableTarget(name: "scalefit", dependencies: ["ScaleFit"]),
+        .executableTarget(name: "scalefit-bench", dependencies: ["ScaleFit"]),
+        .testTarget(name: "ScaleFitTests", dependencies: ["ScaleFit"]),
+        .testTarget(name: "ScaleFitCLITests", dependencies: ["ScaleFit"]),
+    ]
+)

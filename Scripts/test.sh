@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what is missing, builds, and runs `swift test`.
+# The tests that read ../shared/data skip with a message when that folder is absent.
+# Usage: Scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/setup.sh
+swift test 2>&1

@@ -1,0 +1,89 @@
+import Foundation
+
+/// A nonlinear least-squares problem: m residuals rᵢ(x) of n parameters, and their
+/// Jacobian Jᵢⱼ = ∂rᵢ/∂xⱼ. The solver minimises ½·Σ ρ(rᵢ(x)²), with ρ(s) = s for plain
+/// least squares or a robust loss.
+///
+/// Conformers write into buffers the solver owns, so a fit allocates nothing per
+/// evaluation. Residuals may be NaN or ±∞ where the model is undefined; the solver
+/// rejects such trial points instead of failing.
+public protocol LeastSquaresProblem: Sendable {
+    /// n, the number of parameters.
+    var parameterCount: Int { get }
+    /// m, the number of residuals.
+    var residualCount: Int { get }
+    /// Writes r(x) into `residuals` (which has `residualCount` entries).
+    func residuals(at x: [Double], into residuals: inout [Double])
+    /// Writes J(x) into `jacobian` (`residualCount` × `parameterCount`, column-major).
+    func jacobian(at x: [Double], into jacobian: inout Matrix)
+}
+
+/// How a Jacobian is approximated from residuals alone.
+public enum FiniteDifferenceScheme: String, Sendable, Codable {
+    /// (r(x + h·eⱼ) − r(x)) / h with h = √ε·max(|xⱼ|, 1): one extra evaluation per
+    /// parameter, error O(h) ≈ 1e-8 relative.
+    case forward
+    /// (r(x + h·eⱼ) − r(x − h·eⱼ)) / 2h with h = ε^(1/3)·max(|xⱼ|, 1): two evaluations per
+    /// parameter, error O(h²) ≈ 1e-10 relative.
+    case central
+}
+
+/// The Jacobian of `problem` at `x` by finite differences. For models that have no
+/// analytic Jacobian, and for tests that check the analytic ones.
+public func finiteDifferenceJacobian<P: LeastSquaresProblem>(
+    of problem: P, at x: [Double], scheme: FiniteDifferenceScheme = .central
+) -> Matrix {
+    let m = problem.residualCount, n = problem.parameterCount
+    var jac = Matrix(rows: m, columns: n)
+    var plus = [Double](repeating: 0, count: m)
+    var minus = [Double](repeating: 0, count: m)
+    var base = [Double](repeating: 0, count: m)
+    if scheme == .forward { problem.residuals(at: x, into: &base) }
+    let eps = Double.ulpOfOne
+    for j in 0..<n {
+        var xp = x
+        switch scheme {
+        case .forward:
+            let h = eps.squareRoot() * max(abs(x[j]), 1)
+            xp[j] = x[j] + h
+            let step = xp[j] - x[j]  // the step actually representable
+            problem.residuals(at: xp, into: &plus)
+            for i in 0..<m { jac[i, j] = (plus[i] - base[i]) / step }
+        case .central:
+            let h = cbrt(eps) * max(abs(x[j]), 1)
+            var xm = x
+            xp[j] = x[j] + h
+            xm[j] = x[j] - h
+            problem.residuals(at: xp, into: &plus)
+            problem.residuals(at: xm, into: &minus)
+            let step = xp[j] - xm[j]
+            for i in 0..<m { jac[i, j] = (plus[i] - minus[i]) / step }
+        }
+    }
+    return jac
+}
+
+/// A problem given by a residual closure only; its Jacobian comes from finite
+/// differences. Use a law's analytic Jacobian whenever there is one.
+public struct FiniteDifferenceProblem: LeastSquaresProblem {
+    public let parameterCount: Int
+    public let residualCount: Int
+    public let scheme: FiniteDifferenceScheme
+    private let evaluate: @Sendable ([Double], inout [Double]) -> Void
+
+    public init(parameterCount: Int, residualCount: Int, scheme: FiniteDifferenceScheme = .central,
+                residuals: @escaping @Sendable ([Double], inout [Double]) -> Void) {
+        self.parameterCount = parameterCount
+        self.residualCount = residualCount
+        self.scheme = scheme
+        self.evaluate = residuals
+    }
+
+    public func residuals(at x: [Double], into residuals: inout [Double]) {
+        evaluate(x, &residuals)
+    }
+
+    public func jacobian(at x: [Double], into jacobian: inout Matrix) {
+        jacobian = finiteDifferenceJacobian(of: self, at: x, scheme: scheme)
+    }
+}

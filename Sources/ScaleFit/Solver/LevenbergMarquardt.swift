@@ -1,0 +1,349 @@
+/// Levenberg–Marquardt of MINPACK `lmder` quality (Moré 1978), with robust losses,
+/// box bounds and fixed parameters.
+///
+/// Minimises the cost
+///
+/// ```
+/// C(x) = ½·Σᵢ ρ(rᵢ(x)²)      subject to  l ≤ x ≤ u,  xⱼ = x₀ⱼ for fixed j
+/// ```
+///
+/// - Step: the trust-region LM step of `TrustRegionStep` on the pivoted QR of the Jacobian
+///   (LAPACK `dgeqp3`), never by inverting JᵀJ.
+/// - Scaling: Moré's column scaling, Dⱼ = max over iterations of ‖J·eⱼ‖, which makes the
+///   iteration invariant to rescaling a parameter.
+/// - Trust region: MINPACK's update (shrink by a safeguarded quadratic interpolation
+///   factor when ρ < ¼, double when ρ > ¾), steps accepted when ρ ≥ 1e-4.
+/// - Robust losses: the Triggs correction as Ceres applies it: with s = rᵢ², α = 1 − √(1 + 2sρ″/ρ′)
+///   (0 when ρ″ ≤ 0), the residual becomes √ρ′/(1−α)·rᵢ and its Jacobian row √ρ′·(1−α)·Jᵢ,
+///   so that ½‖r̃ + J̃p‖² is the second-order model of the robust cost. The actual reduction
+///   is measured on the true robust cost.
+/// - Bounds: trial points are projected onto the box and the predicted reduction is then
+///   recomputed for the projected step; a parameter at a bound whose descent direction
+///   points outwards has its column removed for that iteration (an active-set projected
+///   LM), so the gradient test sees the projected gradient.
+/// - Non-finite residuals at a trial point count as no reduction: the step is rejected and
+///   the trust region shrinks.
+public struct LevenbergMarquardt: Sendable {
+    public var options: SolverOptions
+
+    public init(options: SolverOptions = SolverOptions()) { self.options = options }
+
+    /// Minimises from `start`. Throws only for arguments that do not fit the problem
+    /// (wrong lengths, empty bounds); numerical trouble is reported in the summary.
+    public func minimize<P: LeastSquaresProblem>(
+        _ problem: P, from start: [Double], bounds: ParameterBounds? = nil, fixed: [Bool]? = nil
+    ) throws -> SolverResult {
+        let n = problem.parameterCount
+        guard start.count == n else {
+            throw ScaleFitError.dimensionMismatch(expected: "\(n) starting values", found: "\(start.count)")
+        }
+        if let b = bounds {
+            guard b.lower.count == n else {
+                throw ScaleFitError.dimensionMismatch(expected: "\(n) bounds", found: "\(b.lower.count)")
+            }
+            for j in 0..<n where !(b.lower[j] <= b.upper[j]) {
+                throw ScaleFitError.fitFailed(reason: "empty bounds for parameter \(j + 1): [\(b.lower[j]), \(b.upper[j])]")
+            }
+        }
+        let fixedMask = fixed ?? Array(repeating: false, count: n)
+        guard fixedMask.count == n else {
+            throw ScaleFitError.dimensionMismatch(expected: "\(n) fixed flags", found: "\(fixedMask.count)")
+        }
+        var run = LMRun(problem: problem, options: options, bounds: bounds, fixed: fixedMask)
+        return run.solve(from: bounds?.clamp(start) ?? start)
+    }
+}
+
+/// The state of one run; one per thread, so multi-start can run many at once.
+private struct LMRun<P: LeastSquaresProblem> {
+    let problem: P
+    let options: SolverOptions
+    let bounds: ParameterBounds?
+    let fixed: [Bool]
+    let free: [Int]
+    let m: Int, n: Int, nf: Int, mq: Int
+
+    var x: [Double]
+    var r: [Double]
+    var rTrial: [Double]
+    var rTilde: [Double]
+    var rowWeight: [Double]
+    var jFull: Matrix
+    var jTilde: [Double]
+    var qr: PivotedQR?
+    var step: TrustRegionStep
+    var diag: [Double]
+    var colNorm: [Double]
+    var qtf: [Double]
+    var nfev = 0, njev = 0, iterations = 0
+
+    init(problem: P, options: SolverOptions, bounds: ParameterBounds?, fixed: [Bool]) {
+        self.problem = problem
+        self.options = options
+        self.bounds = (bounds?.isUnbounded ?? true) ? nil : bounds
+        self.fixed = fixed
+        m = problem.residualCount
+        n = problem.parameterCount
+        free = (0..<n).filter { !fixed[$0] }
+        nf = free.count
+        mq = max(m, nf)
+        x = []
+        r = Array(repeating: 0, count: m)
+        rTrial = Array(repeating: 0, count: m)
+        rTilde = Array(repeating: 0, count: mq)
+        rowWeight = Array(repeating: 1, count: m)
+        jFull = Matrix(rows: m, columns: n)
+        jTilde = Array(repeating: 0, count: mq * nf)
+        qr = nf > 0 ? PivotedQR(rows: mq, columns: nf) : nil
+        step = TrustRegionStep(n: max(nf, 1))
+        diag = Array(repeating: 1, count: nf)
+        colNorm = Array(repeating: 0, count: nf)
+        qtf = Array(repeating: 0, count: mq)
+    }
+
+    /// Σρ(rᵢ²) (twice the reported cost), +∞ when any residual is not finite.
+    func robustSum(_ res: [Double]) -> Double {
+        var total = 0.0
+        switch options.loss {
+        case .l2:
+            for v in res { total += v * v }
+        default:
+            for v in res { total += options.loss.evaluate(v * v).rho }
+        }
+        return total.isFinite ? total : .infinity
+    }
+
+    func result(_ termination: FitSummary.Termination, initialCost: Double, cost: Double,
+                detail: String = "", jacobian: Matrix) -> SolverResult {
+        SolverResult(parameters: x, residuals: r, cost: 0.5 * cost, jacobian: jacobian, fixed: fixed,
+                     summary: FitSummary(termination: termination, iterations: iterations,
+                                         residualEvaluations: nfev, jacobianEvaluations: njev,
+                                         initialCost: 0.5 * initialCost, finalCost: 0.5 * cost,
+                                         detail: detail))
+    }
+
+    /// Residual weights and corrected residuals of the Triggs correction at the current r.
+    mutating func correctResiduals() {
+        for i in m..<mq { rTilde[i] = 0 }
+        if case .l2 = options.loss {
+            for i in 0..<m { rTilde[i] = r[i]; rowWeight[i] = 1 }
+            return
+        }
+        for i in 0..<m {
+            let s = r[i] * r[i]
+            let (_, rho1, rho2) = options.loss.evaluate(s)
+            let sq = rho1.squareRoot()
+            var alpha = 0.0
+            if s > 0 && rho2 > 0 {
+                alpha = 1 - (1 + 2 * s * rho2 / rho1).squareRoot()
+            }
+            rTilde[i] = sq / (1 - alpha) * r[i]
+            rowWeight[i] = sq * (1 - alpha)
+        }
+    }
+
+    mutating func solve(from start: [Double]) -> SolverResult {
+        x = start
+        problem.residuals(at: x, into: &r)
+        nfev = 1
+        var cost = robustSum(r)
+        let initialCost = cost
+        guard cost.isFinite else {
+            let bad = r.firstIndex { !$0.isFinite } ?? 0
+            return result(.nonFiniteStart, initialCost: cost, cost: cost,
+                          detail: "residual \(bad + 1) is \(r[bad])", jacobian: jFull)
+        }
+        if nf == 0 {
+            evaluateJacobian()
+            return result(.parameterTolerance, initialCost: cost, cost: cost, jacobian: jFull)
+        }
+        let eps = Double.ulpOfOne
+        var par = 0.0
+        var delta = 0.0
+        var xnorm = 0.0
+        var first = true
+        var pF = [Double](repeating: 0, count: nf)
+        var wa = [Double](repeating: 0, count: nf)
+        var trial = x
+        var active = [Bool](repeating: false, count: nf)
+
+        while true {
+            evaluateJacobian()
+            if let bad = jFull.firstNonFinite {
+                return result(.nonFiniteJacobian, initialCost: initialCost, cost: cost,
+                              detail: "∂r\(bad.row + 1)/∂x\(bad.column + 1) = \(jFull[bad.row, bad.column])",
+                              jacobian: jFull)
+            }
+            correctResiduals()
+            buildReducedJacobian(active: &active)
+            let fnorm = euclideanNorm(rTilde)
+            do {
+                try qr!.factor(jTilde)
+                for i in 0..<mq { qtf[i] = rTilde[i] }
+                try qr!.applyQTranspose(&qtf)
+            } catch {
+                return result(.linearAlgebraFailure, initialCost: initialCost, cost: cost,
+                              detail: "\(error)", jacobian: jFull)
+            }
+            let q = qr!
+            for j in 0..<nf {
+                step.pivot[j] = q.pivot[j]
+                for i in 0...j { step.r[i + j * nf] = q.r(i, j) }
+            }
+            if first {
+                for j in 0..<nf { diag[j] = colNorm[j] == 0 ? 1 : colNorm[j] }
+                xnorm = scaledNorm(x)
+                delta = options.initialStepFactor * xnorm
+                if delta == 0 { delta = options.initialStepFactor }
+            }
+            // Scaled gradient: max over columns of |cos(angle(J·eⱼ, r))|.
+            var gnorm = 0.0
+            if fnorm != 0 {
+                for j in 0..<nf {
+                    let l = q.pivot[j]
+                    if colNorm[l] != 0 {
+                        var sum = 0.0
+                        for i in 0...j { sum += q.r(i, j) * (qtf[i] / fnorm) }
+                        gnorm = max(gnorm, abs(sum / colNorm[l]))
+                    }
+                }
+            }
+            if gnorm <= options.gradientTolerance {
+                return result(.gradientTolerance, initialCost: initialCost, cost: cost, jacobian: jFull)
+            }
+            for j in 0..<nf { diag[j] = max(diag[j], colNorm[j]) }
+            // The model's ‖r̃‖² relative to the true robust sum: 1 for least squares.
+            let modelScale = fnorm * fnorm / cost
+
+            // Inner loop: shrink the trust region until a step is accepted.
+            while true {
+                step.solve(diag: diag, qtb: qtf, delta: delta, par: &par, x: &wa)
+                for j in 0..<nf { pF[j] = -wa[j] }
+                trial = x
+                var clipped = false
+                for j in 0..<nf {
+                    let k = free[j]
+                    var v = x[k] + pF[j]
+                    if let b = bounds {
+                        let c = min(max(v, b.lower[k]), b.upper[k])
+                        if c != v { clipped = true; v = c }
+                    }
+                    trial[k] = v
+                    pF[j] = v - x[k]
+                }
+                var pnorm = 0.0
+                do {
+                    var s = [Double](repeating: 0, count: nf)
+                    for j in 0..<nf { s[j] = diag[j] * pF[j] }
+                    pnorm = euclideanNorm(s)
+                }
+                if first { delta = min(delta, pnorm) }
+                problem.residuals(at: trial, into: &rTrial)
+                nfev += 1
+                let costTrial = robustSum(rTrial)
+                let actred = costTrial < 100 * cost ? 1 - costTrial / cost : -1
+
+                var prered = 0.0, dirder = 0.0
+                if !clipped && fnorm > 0 {
+                    // ‖R·Pᵀ·p‖ and √λ‖D·p‖ relative to ‖r̃‖, as in lmder.
+                    var rp = [Double](repeating: 0, count: nf)
+                    for j in 0..<nf {
+                        let t = pF[q.pivot[j]]
+                        for i in 0...j { rp[i] += q.r(i, j) * t }
+                    }
+                    let t1 = euclideanNorm(rp) / fnorm
+                    let t2 = par.squareRoot() * pnorm / fnorm
+                    prered = (t1 * t1 + t2 * t2 / 0.5) * modelScale
+                    dirder = -(t1 * t1 + t2 * t2) * modelScale
+                } else if fnorm > 0 {
+                    var jp = [Double](repeating: 0, count: mq)
+                    for j in 0..<nf where !active[j] {
+                        let t = pF[j]
+                        if t == 0 { continue }
+                        let base = j * mq
+                        for i in 0..<mq { jp[i] += jTilde[base + i] * t }
+                    }
+                    var rjp = 0.0, jpjp = 0.0
+                    for i in 0..<mq { rjp += rTilde[i] * jp[i]; jpjp += jp[i] * jp[i] }
+                    prered = -(2 * rjp + jpjp) / cost
+                    dirder = rjp / cost
+                }
+                let ratio = prered != 0 ? actred / prered : 0
+
+                if ratio <= 0.25 {
+                    var temp = actred >= 0 ? 0.5 : 0.5 * dirder / (dirder + 0.5 * actred)
+                    if costTrial >= 100 * cost || temp < 0.1 || !temp.isFinite { temp = 0.1 }
+                    delta = temp * min(delta, pnorm / 0.1)
+                    par /= temp
+                } else if par == 0 || ratio >= 0.75 {
+                    delta = pnorm / 0.5
+                    par *= 0.5
+                }
+                if ratio >= 1e-4 {
+                    x = trial
+                    swap(&r, &rTrial)
+                    cost = costTrial
+                    xnorm = scaledNorm(x)
+                    iterations += 1
+                }
+                first = false
+
+                var done: FitSummary.Termination?
+                let fconv = abs(actred) <= options.functionTolerance && prered <= options.functionTolerance
+                    && 0.5 * ratio <= 1
+                let xconv = delta <= options.parameterTolerance * xnorm
+                if fconv && xconv { done = .functionAndParameterTolerance }
+                else if fconv { done = .functionTolerance }
+                else if xconv { done = .parameterTolerance }
+                else if nfev >= options.maxEvaluations { done = .maxEvaluations }
+                else if (abs(actred) <= eps && prered <= eps && 0.5 * ratio <= 1)
+                    || delta <= eps * xnorm || gnorm <= eps { done = .machinePrecision }
+                if let t = done {
+                    if ratio >= 1e-4 || iterations == 0 || t == .maxEvaluations { evaluateJacobian() }
+                    else { evaluateJacobian() }
+                    return result(t, initialCost: initialCost, cost: cost, jacobian: jFull)
+                }
+                if ratio >= 1e-4 { break }
+            }
+        }
+    }
+
+    mutating func evaluateJacobian() {
+        problem.jacobian(at: x, into: &jFull)
+        njev += 1
+    }
+
+    func scaledNorm(_ v: [Double]) -> Double {
+        var s = [Double](repeating: 0, count: nf)
+        for j in 0..<nf { s[j] = diag[j] * v[free[j]] }
+        return euclideanNorm(s)
+    }
+
+    /// Copies the free, loss-weighted columns of J into `jTilde` (mq×nf, zero-padded) and
+    /// zeroes the columns of parameters held at a bound by their gradient.
+    mutating func buildReducedJacobian(active: inout [Bool]) {
+        for j in 0..<nf {
+            let k = free[j]
+            let base = j * mq
+            var norm2 = 0.0
+            var g = 0.0
+            for i in 0..<m {
+                let v = rowWeight[i] * jFull[i, k]
+                jTilde[base + i] = v
+                norm2 += v * v
+                g += v * rTilde[i]
+            }
+            for i in m..<mq { jTilde[base + i] = 0 }
+            active[j] = false
+            if let b = bounds {
+                // g is the gradient of ½‖r̃‖²: descent decreases xₖ when g > 0.
+                if (x[k] <= b.lower[k] && g > 0) || (x[k] >= b.upper[k] && g < 0) {
+                    active[j] = true
+                    for i in 0..<mq { jTilde[base + i] = 0 }
+                    norm2 = 0
+                }
+            }
+            colNorm[j] = norm2.squareRoot()
+        }
+    }
+}

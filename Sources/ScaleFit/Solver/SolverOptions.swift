@@ -1,0 +1,65 @@
+/// Everything that steers one Levenberg–Marquardt run, as one value (Ceres' `Solver::Options`).
+///
+/// The tolerances are MINPACK's `lmder` tests, tighter by default than MINPACK's √ε ≈ 1.5e-8
+/// because scalefit is judged by the digits it gets right: a run that stops early at
+/// 1.5e-8 relative change leaves 3–4 certified digits of the NIST problems on the table, and
+/// the extra iterations near a minimum are cheap (convergence there is quadratic or fast linear).
+public struct SolverOptions: Sendable, Equatable, Codable {
+    /// Stop when both the actual and the predicted relative reduction of the cost are
+    /// at most this (MINPACK `ftol`).
+    public var functionTolerance: Double = 1e-15
+    /// Stop when the trust region's scaled radius is at most this times the scaled norm
+    /// of x (MINPACK `xtol`).
+    public var parameterTolerance: Double = 1e-15
+    /// Stop when the cosine of the angle between the residual vector and every Jacobian
+    /// column is at most this (MINPACK `gtol`).
+    public var gradientTolerance: Double = 1e-15
+    /// The most residual evaluations one run may spend.
+    public var maxEvaluations: Int = 20_000
+    /// The initial trust-region radius is `initialStepFactor`·‖D·x₀‖ (MINPACK `factor`).
+    public var initialStepFactor: Double = 100
+    /// The robust loss applied to every residual.
+    public var loss: RobustLoss = .l2
+    /// Singular values below this times the largest count as zero when the covariance
+    /// is formed and the rank is reported.
+    public var rankTolerance: Double = 1e-10
+
+    public init() {}
+
+    public init(loss: RobustLoss) { self.loss = loss }
+}
+
+/// Box bounds lᵢ ≤ xᵢ ≤ uᵢ; ±∞ where a side is free.
+public struct ParameterBounds: Sendable, Equatable, Codable {
+    public var lower: [Double]
+    public var upper: [Double]
+
+    public init(lower: [Double], upper: [Double]) {
+        precondition(lower.count == upper.count, "lower and upper bounds must have the same length")
+        self.lower = lower
+        self.upper = upper
+    }
+
+    /// No bounds on n parameters.
+    public static func unbounded(_ n: Int) -> ParameterBounds {
+        ParameterBounds(lower: Array(repeating: -.infinity, count: n),
+                        upper: Array(repeating: .infinity, count: n))
+    }
+
+    /// True when every side is infinite.
+    public var isUnbounded: Bool {
+        lower.allSatisfy { $0 == -.infinity } && upper.allSatisfy { $0 == .infinity }
+    }
+
+    /// `x` moved to the nearest point of the box.
+    public func clamp(_ x: [Double]) -> [Double] {
+        var y = x
+        for i in 0..<y.count { y[i] = Swift.min(Swift.max(y[i], lower[i]), upper[i]) }
+        return y
+    }
+
+    /// True when lᵢ ≤ xᵢ ≤ uᵢ for all i.
+    public func contains(_ x: [Double]) -> Bool {
+        x.indices.allSatisfy { x[$0] >= lower[$0] && x[$0] <= upper[$0] }
+    }
+}

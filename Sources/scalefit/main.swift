@@ -1,0 +1,2 @@
+import ScaleFit
+print("scalefit: under construction")
