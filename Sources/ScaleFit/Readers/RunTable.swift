@@ -7,9 +7,9 @@ public struct RunTable: Sendable, Equatable {
     /// The file the table was read from (its path as given, or a label such as `<stdin>`).
     public var fileName: String
     /// The columns in header (or first-appearance) order.
-    public private(set) var columns: [Column]
+    public internal(set) var columns: [Column]
     /// The 1-based line on which each row starts in the source file.
-    public private(set) var lineNumbers: [Int]
+    public internal(set) var lineNumbers: [Int]
     /// How many `#` comment lines the reader skipped.
     public var commentLines: Int
 
