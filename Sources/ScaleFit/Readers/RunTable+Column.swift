@@ -65,6 +65,14 @@ extension RunTable {
             return String(value)
         }
 
+        /// Equal when name, kind, text and values agree, a NaN value matching a NaN (an empty
+        /// cell equals an empty cell), so two reads of one file compare equal.
+        public static func == (lhs: Column, rhs: Column) -> Bool {
+            lhs.name == rhs.name && lhs.kind == rhs.kind && lhs.strings == rhs.strings
+                && lhs.nonFiniteText == rhs.nonFiniteText && lhs.values.count == rhs.values.count
+                && zip(lhs.values, rhs.values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+        }
+
         /// The column restricted to `rows`, in that order.
         func selecting(_ rows: [Int]) -> Column {
             var text: [Int: String] = [:]
