@@ -105,7 +105,14 @@ struct CSVTokenizer {
             throw ScaleFitError.badValue(file: fileName, line: quoteLine, column: quoteColumn,
                                          expected: "a closing quote for the field opened here",
                                          found: "the end of the file")
-        case .fieldStart, .unquoted, .quoteInQuoted, .afterClosingQuote:
+        case .fieldStart:
+            // A comma just before the end of the file: one more, empty, field.
+            record.fieldLines.append(line)
+            record.fieldColumns.append(column)
+            record.fieldQuoted.append(false)
+            endField()
+            return endRecord()
+        case .unquoted, .quoteInQuoted, .afterClosingQuote:
             endField()
             return endRecord()
         }

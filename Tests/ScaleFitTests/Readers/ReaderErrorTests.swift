@@ -134,3 +134,14 @@ final class ReaderErrorTests: XCTestCase {
                     .badValue(file: "trainer_state.json", line: 1, column: 18, expected: "a JSON object", found: "1"))
     }
 }
+
+extension ReaderErrorTests {
+    /// Found by the seeded robustness test: a trailing comma at the end of the file is one
+    /// more (empty) field, and the ragged-row error must point at it.
+    func testTrailingCommaAtTheEndOfTheFile() throws {
+        assertError("a\n1,", .badValue(file: "t.csv", line: 2, column: 3, expected: "1 field as in the header",
+                                      found: "2 fields"))
+        let table = try RunTableReader.read(string: "a,b\n1,", fileName: "t.csv")
+        XCTAssertEqual(table.column(named: "b")?.isEmpty(at: 0), true)
+    }
+}
