@@ -8,12 +8,52 @@ enum CSVReader {
     private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     static func read(_ chunks: ByteChunks, fileName: String) throws -> RunTable {
-        var tokenizer = CSVTokenizer(fileName: fileName)
+        // One struct holds all state: a closure capturing `var`s would box them and pay a
+        // dynamic exclusivity check on every byte.
+        var reading = Reading(fileName: fileName)
+        while let chunk = try chunks.next() {
+            try chunk.withUnsafeBufferPointer { try reading.feed($0) }
+        }
+        return try reading.finish()
+    }
+
+    /// The state of one read: the tokenizer, the table so far and the byte-order-mark check.
+    private struct Reading {
+        let fileName: String
+        var tokenizer: CSVTokenizer
         var builder: RunTableBuilder?
         var bomBytesSeen = 0
         var atStart = true
 
-        func handleRecord() throws {
+        init(fileName: String) {
+            self.fileName = fileName
+            tokenizer = CSVTokenizer(fileName: fileName)
+        }
+
+        mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            var index = 0
+            if atStart {
+                // Skip a byte-order mark, which may straddle chunks.
+                while index < bytes.count, bomBytesSeen < 3, bytes[index] == byteOrderMark[bomBytesSeen] {
+                    bomBytesSeen += 1
+                    index += 1
+                }
+                guard index < bytes.count || bomBytesSeen == 3 else { return }
+                try endMarkCheck()
+            }
+            while try tokenizer.consume(bytes, from: &index) { try handleRecord() }
+        }
+
+        /// Ends the check for a byte-order mark; a partial mark was data after all.
+        private mutating func endMarkCheck() throws {
+            atStart = false
+            guard bomBytesSeen < 3 else { return }
+            for byte in byteOrderMark.prefix(bomBytesSeen) where try tokenizer.consume(byte) {
+                try handleRecord()
+            }
+        }
+
+        private mutating func handleRecord() throws {
             if builder != nil {
                 try appendRow(tokenizer.record, to: &builder!, fileName: fileName)
             } else {
@@ -22,42 +62,14 @@ enum CSVReader {
             tokenizer.record.removeAll()
         }
 
-        while let chunk = try chunks.next() {
-            try chunk.withUnsafeBufferPointer { bytes in
-                var index = 0
-                if atStart {
-                    // Skip a byte-order mark, which may straddle chunks.
-                    while index < bytes.count, bomBytesSeen < 3, bytes[index] == byteOrderMark[bomBytesSeen] {
-                        bomBytesSeen += 1
-                        index += 1
-                    }
-                    if index < bytes.count || bomBytesSeen == 3 {
-                        atStart = false
-                        if bomBytesSeen < 3 {
-                            // A partial mark was data after all: feed it back.
-                            for byte in byteOrderMark.prefix(bomBytesSeen) where try tokenizer.consume(byte) {
-                                try handleRecord()
-                            }
-                        }
-                    }
-                }
-                while index < bytes.count {
-                    if try tokenizer.consume(bytes[index]) { try handleRecord() }
-                    index += 1
-                }
-            }
+        mutating func finish() throws -> RunTable {
+            if atStart { try endMarkCheck() }
+            if try tokenizer.finish() { try handleRecord() }
+            guard var finished = builder else { throw ScaleFitError.emptyFile(file: fileName) }
+            guard finished.rowCount > 0 else { throw ScaleFitError.headerOnly(file: fileName) }
+            finished.commentLines = tokenizer.commentLines
+            return finished.build()
         }
-        if atStart {
-            for byte in byteOrderMark.prefix(bomBytesSeen) where try tokenizer.consume(byte) {
-                try handleRecord()
-            }
-        }
-        if try tokenizer.finish() { try handleRecord() }
-
-        guard var finished = builder else { throw ScaleFitError.emptyFile(file: fileName) }
-        guard finished.rowCount > 0 else { throw ScaleFitError.headerOnly(file: fileName) }
-        finished.commentLines = tokenizer.commentLines
-        return finished.build()
     }
 
     /// The builder for the columns named by `header`.

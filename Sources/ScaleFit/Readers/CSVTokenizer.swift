@@ -96,6 +96,34 @@ struct CSVTokenizer {
         return completed
     }
 
+    /// Takes bytes from `bytes[index...]` until a record completes (true, with `index` just
+    /// past it) or the bytes run out (false). Runs of ordinary bytes inside a field are
+    /// copied in one go, which is most of the reading time saved.
+    mutating func consume(_ bytes: UnsafeBufferPointer<UInt8>, from index: inout Int) throws -> Bool {
+        while index < bytes.count {
+            if !previousWasCR, state == .unquoted || state == .quoted {
+                let start = index
+                let stop = state == .quoted ? UInt8(ascii: "\"") : UInt8(ascii: ",")
+                var characters = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte == stop || byte == 0x0A || byte == 0x0D { break }
+                    if byte & 0xC0 != 0x80 { characters += 1 }
+                    index += 1
+                }
+                if index > start {
+                    try append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                    column += characters
+                    continue
+                }
+            }
+            let byte = bytes[index]
+            index += 1
+            if try consume(byte) { return true }
+        }
+        return false
+    }
+
     /// Ends the input; returns true when that completed a last record without a line break.
     mutating func finish() throws -> Bool {
         switch state {
@@ -217,16 +245,22 @@ struct CSVTokenizer {
 
     @inline(__always)
     private mutating func append(_ byte: UInt8) throws {
-        if record.bytes.count >= Self.maxRecordBytes {
-            let inQuote = state == .quoted
-            throw ScaleFitError.badValue(
-                file: fileName, line: inQuote ? quoteLine : record.line,
-                column: inQuote ? quoteColumn : (record.fieldColumns.first ?? 1),
-                expected: inQuote ? "a closing quote within 16 MiB of the opening one"
-                                  : "a record shorter than 16 MiB",
-                found: "a longer one")
-        }
+        if record.bytes.count >= Self.maxRecordBytes { throw overlongRecord() }
         record.bytes.append(byte)
+    }
+
+    private func overlongRecord() -> ScaleFitError {
+        let inQuote = state == .quoted
+        return .badValue(file: fileName, line: inQuote ? quoteLine : record.line,
+                         column: inQuote ? quoteColumn : (record.fieldColumns.first ?? 1),
+                         expected: inQuote ? "a closing quote within 16 MiB of the opening one"
+                                           : "a record shorter than 16 MiB",
+                         found: "a longer one")
+    }
+
+    private mutating func append(_ run: UnsafeBufferPointer<UInt8>) throws {
+        if record.bytes.count + run.count > Self.maxRecordBytes { throw overlongRecord() }
+        record.bytes.append(contentsOf: run)
     }
 
     @inline(__always)

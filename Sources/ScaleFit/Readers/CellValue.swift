@@ -59,53 +59,111 @@ enum CellValue: Equatable {
     private static let maxNumberLength = 400
 
     /// A decimal number with optional exponent and size suffix, or nil when `bytes` is not one.
-    /// The grammar is checked here so that `strtod` only ever sees a well-formed number and
-    /// its result is correctly rounded.
+    ///
+    /// The grammar is checked here, and the value is exact by Clinger's fast path when the
+    /// digits form an integer m ≤ 2⁵³ and the decimal exponent e has |e| ≤ 22:
+    ///
+    /// ```
+    /// value = m · 10^e  (e ≥ 0)   or   m / 10^(−e)  (e < 0)
+    /// ```
+    ///
+    /// Both m and 10^|e| are then exact doubles, so one IEEE multiplication or division gives
+    /// the correctly rounded result (Clinger 1990). Other numbers (17 significant digits, huge
+    /// exponents) go to `strtod`, which rounds correctly too; a size suffix adds 3, 6, 9 or 12
+    /// to e on the fast path and multiplies after `strtod`.
     private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var end = bytes.count
-        var multiplier = 1.0
-        if let last = bytes.last, let scale = suffixScale(last) {
-            multiplier = scale
+        var suffixPower = 0
+        if let last = bytes.last, let power = suffixExponent(last) {
+            suffixPower = power
             end -= 1
         }
-        guard end > 0, end <= maxNumberLength, isDecimalGrammar(bytes, end: end) else { return nil }
-        // strtod needs a terminated string; a stack buffer keeps this allocation-free.
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: end + 1) { buffer in
-            for i in 0..<end { buffer[i] = CChar(bitPattern: bytes[i]) }
-            buffer[end] = 0
-            return strtod(buffer.baseAddress!, nil) * multiplier
-        }
-    }
-
-    private static func suffixScale(_ byte: UInt8) -> Double? {
-        switch byte | 0x20 {  // ASCII lower case
-        case UInt8(ascii: "k"): return 1e3
-        case UInt8(ascii: "m"): return 1e6
-        case UInt8(ascii: "b"), UInt8(ascii: "g"): return 1e9
-        case UInt8(ascii: "t"): return 1e12
-        default: return nil
-        }
-    }
-
-    /// `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?` over `bytes[0..<end]`.
-    private static func isDecimalGrammar(_ bytes: UnsafeBufferPointer<UInt8>, end: Int) -> Bool {
+        guard end > 0, end <= maxNumberLength else { return nil }
         var i = 0
-        if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+        var negative = false
+        if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var exact = true
         var mantissaDigits = 0
-        while i < end, isDigit(bytes[i]) { i += 1; mantissaDigits += 1 }
+        var fractionDigits = 0
+        while i < end, isDigit(bytes[i]) {
+            accumulate(bytes[i], into: &mantissa, exact: &exact)
+            i += 1
+            mantissaDigits += 1
+        }
         if i < end, bytes[i] == UInt8(ascii: ".") {
             i += 1
-            while i < end, isDigit(bytes[i]) { i += 1; mantissaDigits += 1 }
+            while i < end, isDigit(bytes[i]) {
+                accumulate(bytes[i], into: &mantissa, exact: &exact)
+                i += 1
+                mantissaDigits += 1
+                fractionDigits += 1
+            }
         }
-        guard mantissaDigits > 0 else { return false }
+        guard mantissaDigits > 0 else { return nil }
+        var exponent = 0
         if i < end, bytes[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
-            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            var exponentNegative = false
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+                exponentNegative = bytes[i] == UInt8(ascii: "-")
+                i += 1
+            }
             var exponentDigits = 0
-            while i < end, isDigit(bytes[i]) { i += 1; exponentDigits += 1 }
-            guard exponentDigits > 0 else { return false }
+            while i < end, isDigit(bytes[i]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[i] &- 0x30) }
+                i += 1
+                exponentDigits += 1
+            }
+            guard exponentDigits > 0 else { return nil }
+            if exponentNegative { exponent = -exponent }
         }
-        return i == end
+        guard i == end else { return nil }
+
+        let decimalExponent = exponent - fractionDigits + suffixPower
+        if exact, abs(decimalExponent) <= 22 {
+            let magnitude = decimalExponent >= 0 ? Double(mantissa) * powersOfTen[decimalExponent]
+                                                 : Double(mantissa) / powersOfTen[-decimalExponent]
+            return negative ? -magnitude : magnitude
+        }
+        // strtod needs a terminated string; a stack buffer keeps this allocation-free.
+        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: end + 1) { buffer in
+            for k in 0..<end { buffer[k] = CChar(bitPattern: bytes[k]) }
+            buffer[end] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
+        return suffixPower == 0 ? value : value * powersOfTen[suffixPower]
+    }
+
+    /// mantissa·10 + digit while that stays ≤ 2⁵³ (exact as a double); else `exact` = false.
+    @inline(__always)
+    private static func accumulate(_ digit: UInt8, into mantissa: inout UInt64, exact: inout Bool) {
+        guard exact else { return }
+        let next = mantissa &* 10 &+ UInt64(digit &- 0x30)
+        if mantissa > (1 << 53) / 10 || next > 1 << 53 {
+            exact = false
+        } else {
+            mantissa = next
+        }
+    }
+
+    /// 10⁰ … 10²², every one an exact double.
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
+    }
+
+    /// The decimal exponent of a size suffix: K 3, M 6, B/G 9, T 12.
+    private static func suffixExponent(_ byte: UInt8) -> Int? {
+        switch byte | 0x20 {  // ASCII lower case
+        case UInt8(ascii: "k"): return 3
+        case UInt8(ascii: "m"): return 6
+        case UInt8(ascii: "b"), UInt8(ascii: "g"): return 9
+        case UInt8(ascii: "t"): return 12
+        default: return nil
+        }
     }
 
     @inline(__always)

@@ -145,3 +145,15 @@ extension ReaderErrorTests {
         XCTAssertEqual(table.column(named: "b")?.isEmpty(at: 0), true)
     }
 }
+
+extension ReaderErrorTests {
+    /// A quote left open in a large file is refused at 16 MiB, not after reading the rest.
+    func testAnOpenQuoteInALargeFileStopsAtTheRecordLimit() {
+        let text = "a,b\n1,\"open\n" + String(repeating: "2,3\n", count: (CSVTokenizer.maxRecordBytes / 4) + 10)
+        XCTAssertThrowsError(try RunTableReader.read(string: text, fileName: "big.csv")) { error in
+            XCTAssertEqual(error as? ScaleFitError, .badValue(
+                file: "big.csv", line: 2, column: 3, expected: "a closing quote within 16 MiB of the opening one",
+                found: "a longer one"))
+        }
+    }
+}
