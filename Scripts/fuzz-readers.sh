@@ -31,6 +31,9 @@ printf '{"step": 1, "loss": 3.5, "eval": {"loss": [1, 2e5, null]}, "ok": true}\n
 printf '{"log_history": [{"loss": 2.3, "step": 10}, {"eval_loss": NaN, "step": -Infinity}], "x": {}}' > "$out/corpus/trainer_state.json"
 
 echo "running $runs inputs…" >&2
+rm -f "$out"/crash-* "$out"/timeout-* "$out"/leak-* "$out"/oom-*
+# Swift's own crash backtracer fights ASan for the dying process; let libFuzzer report instead.
+export SWIFT_BACKTRACE=enable=no
 start=$(date +%s)
 status=0
 (cd "$out" && ./readers-fuzzer -runs="$runs" -timeout=10 -max_len=4096 -print_final_stats=1 corpus) \

@@ -31,11 +31,16 @@ enum WandBExport {
     }
 
     /// The long-format table of `table`, a W&B export.
+    /// - Throws: `ScaleFitError.invalidData` when there are no run columns or no values.
     static func reshape(_ table: RunTable) throws -> RunTable {
         guard let stepIndex = table.columnIndex(named: "Step") else {
             throw ScaleFitError.missingColumn(file: table.fileName, name: "Step", available: table.columnNames)
         }
         let series = table.columns.indices.filter { $0 != stepIndex && !isCompanion(table.columns[$0].name) }
+        guard !series.isEmpty else {
+            throw ScaleFitError.invalidData(file: table.fileName,
+                                            reason: "no run columns besides \"Step\": not a W&B export")
+        }
         let separator = series.contains { table.columns[$0].name.contains(" - ") } ? " - " : "/"
 
         // run → (metric → column index), both in first-appearance order.
@@ -57,6 +62,9 @@ enum WandBExport {
             }
         }
 
+        guard !sources.isEmpty else {
+            throw ScaleFitError.invalidData(file: table.fileName, reason: "no run has a value in any row")
+        }
         let stepColumn = table.columns[stepIndex].selecting(sources.map(\.row))
         var runName = "run"
         while metrics.contains(runName) || runName == stepColumn.name { runName += "_" }

@@ -48,3 +48,18 @@ final class WandBExportTests: XCTestCase {
         }
     }
 }
+
+extension WandBExportTests {
+    /// Found by the fuzzer: an export with no series, or no values, is an error, not an
+    /// empty table.
+    func testNoSeriesOrNoValues() {
+        XCTAssertThrowsError(try RunTableReader.read(string: "step\ntep\u{FF}\"", fileName: "w.csv", format: .wandb)) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(
+                file: "w.csv", reason: "no run columns besides \"Step\": not a W&B export"))
+            XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
+        }
+        XCTAssertThrowsError(try RunTableReader.read(string: "Step,a - loss\n1,\n2,\n", fileName: "w.csv")) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(file: "w.csv", reason: "no run has a value in any row"))
+        }
+    }
+}
