@@ -14,7 +14,7 @@ public func readersFuzzTarget(_ start: UnsafePointer<UInt8>, _ size: Int) -> CIn
         for chunkSize in [smallChunk, 1 << 20] {
             do {
                 let table = try RunTableReader.read(data: data, fileName: "fuzz", format: format, chunkSize: chunkSize)
-                precondition(table.rowCount > 0 && table.columns.allSatisfy { $0.count == table.rowCount })
+                precondition(table.rowCount > 0 && !table.columns.isEmpty && table.columns.allSatisfy { $0.count == table.rowCount })
                 _ = try ColumnMapping.detect(in: table).description
                 _ = try table.groups(by: table.columnNames[0])
                 _ = try table.usableRows(numericColumns: Array(table.columnNames.prefix(2)),

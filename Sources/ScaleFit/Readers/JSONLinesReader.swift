@@ -51,6 +51,9 @@ enum JSONLinesReader {
         }
         try parseLine()
         guard builder.rowCount > 0 else { throw ScaleFitError.emptyFile(file: fileName) }
+        guard !builder.columns.isEmpty else {
+            throw ScaleFitError.invalidData(file: fileName, reason: "no values: every object is empty")
+        }
         return builder.build()
     }
 }

@@ -56,6 +56,9 @@ enum TrainerStateReader {
                 file: fileName, reason: "no \"log_history\" array: not a Hugging Face trainer_state.json")
         }
         guard builder.rowCount > 0 else { throw ScaleFitError.headerOnly(file: fileName) }
+        guard !builder.columns.isEmpty else {
+            throw ScaleFitError.invalidData(file: fileName, reason: "no values: every object is empty")
+        }
         return builder.build()
     }
 

@@ -88,3 +88,18 @@ final class JSONReaderTests: XCTestCase {
         }
     }
 }
+
+extension JSONReaderTests {
+    /// Found by the fuzzer: objects without a single value give no columns, which is an
+    /// error rather than a table of rows with nothing in them.
+    func testObjectsWithoutValues() {
+        XCTAssertThrowsError(try read("{\"a\": {}}\n{}\n")) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(file: "log.jsonl", reason: "no values: every object is empty"))
+            XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
+        }
+        XCTAssertThrowsError(try read("{\"log_history\": [{}]}", fileName: "trainer_state.json")) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(file: "trainer_state.json",
+                                                                 reason: "no values: every object is empty"))
+        }
+    }
+}
