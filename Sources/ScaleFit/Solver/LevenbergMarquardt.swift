@@ -166,6 +166,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         var wa = [Double](repeating: 0, count: nf)
         var trial = x
         var active = [Bool](repeating: false, count: nf)
+        var roundoffSteps = 0
 
         while true {
             evaluateJacobian()
@@ -268,7 +269,20 @@ private struct LMRun<P: LeastSquaresProblem> {
                     prered = -(2 * rjp + jpjp) / cost
                     dirder = rjp / cost
                 }
-                let ratio = prered != 0 ? actred / prered : 0
+                var ratio = prered != 0 ? actred / prered : 0
+                // Below a few ulps of the cost, the measured reduction is rounding noise while
+                // the linear model is still exact to many digits: trust the model there, so the
+                // iteration reaches the point where the gradient vanishes rather than stopping
+                // where cost differences drown (an error of about √(ε·C) in x). At most a few
+                // such steps in a row, so a run cannot cycle at the noise level.
+                let noise = 16 * eps
+                if prered > 0 && prered <= noise && actred >= -noise && costTrial.isFinite
+                    && roundoffSteps < 8 {
+                    ratio = 1
+                    roundoffSteps += 1
+                } else if ratio >= 1e-4 {
+                    roundoffSteps = 0
+                }
 
                 if ratio <= 0.25 {
                     var temp = actred >= 0 ? 0.5 : 0.5 * dirder / (dirder + 0.5 * actred)
@@ -296,11 +310,12 @@ private struct LMRun<P: LeastSquaresProblem> {
                 else if fconv { done = .functionTolerance }
                 else if xconv { done = .parameterTolerance }
                 else if nfev >= options.maxEvaluations { done = .maxEvaluations }
-                else if (abs(actred) <= eps && prered <= eps && 0.5 * ratio <= 1)
+                else if roundoffSteps >= 8 { done = .machinePrecision }
+                else if (abs(actred) <= eps * eps && prered <= eps * eps && 0.5 * ratio <= 1)
                     || delta <= eps * xnorm || gnorm <= eps { done = .machinePrecision }
                 if let t = done {
-                    if ratio >= 1e-4 || iterations == 0 || t == .maxEvaluations { evaluateJacobian() }
-                    else { evaluateJacobian() }
+                    // The result carries the Jacobian at the final point, for the covariance.
+                    evaluateJacobian()
                     return result(t, initialCost: initialCost, cost: cost, jacobian: jFull)
                 }
                 if ratio >= 1e-4 { break }
