@@ -75,6 +75,7 @@ private struct LMRun<P: LeastSquaresProblem> {
     var diag: [Double]
     var colNorm: [Double]
     var qtf: [Double]
+    var scratch: [Double]
     var nfev = 0, njev = 0, iterations = 0
 
     init(problem: P, options: SolverOptions, bounds: ParameterBounds?, fixed: [Bool]) {
@@ -99,6 +100,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         diag = Array(repeating: 1, count: nf)
         colNorm = Array(repeating: 0, count: nf)
         qtf = Array(repeating: 0, count: mq)
+        scratch = Array(repeating: 0, count: max(nf, 1))
     }
 
     /// Σρ(rᵢ²) (twice the reported cost), +∞ when any residual is not finite.
@@ -232,12 +234,8 @@ private struct LMRun<P: LeastSquaresProblem> {
                     trial[k] = v
                     pF[j] = v - x[k]
                 }
-                var pnorm = 0.0
-                do {
-                    var s = [Double](repeating: 0, count: nf)
-                    for j in 0..<nf { s[j] = diag[j] * pF[j] }
-                    pnorm = euclideanNorm(s)
-                }
+                for j in 0..<nf { scratch[j] = diag[j] * pF[j] }
+                let pnorm = euclideanNorm(scratch)
                 if first { delta = min(delta, pnorm) }
                 problem.residuals(at: trial, into: &rTrial)
                 nfev += 1
@@ -247,12 +245,12 @@ private struct LMRun<P: LeastSquaresProblem> {
                 var prered = 0.0, dirder = 0.0
                 if !clipped && fnorm > 0 {
                     // ‖R·Pᵀ·p‖ and √λ‖D·p‖ relative to ‖r̃‖, as in lmder.
-                    var rp = [Double](repeating: 0, count: nf)
+                    for j in 0..<nf { scratch[j] = 0 }
                     for j in 0..<nf {
                         let t = pF[q.pivot[j]]
-                        for i in 0...j { rp[i] += q.r(i, j) * t }
+                        for i in 0...j { scratch[i] += q.r(i, j) * t }
                     }
-                    let t1 = euclideanNorm(rp) / fnorm
+                    let t1 = euclideanNorm(scratch) / fnorm
                     let t2 = par.squareRoot() * pnorm / fnorm
                     prered = (t1 * t1 + t2 * t2 / 0.5) * modelScale
                     dirder = -(t1 * t1 + t2 * t2) * modelScale
@@ -328,10 +326,9 @@ private struct LMRun<P: LeastSquaresProblem> {
         njev += 1
     }
 
-    func scaledNorm(_ v: [Double]) -> Double {
-        var s = [Double](repeating: 0, count: nf)
-        for j in 0..<nf { s[j] = diag[j] * v[free[j]] }
-        return euclideanNorm(s)
+    mutating func scaledNorm(_ v: [Double]) -> Double {
+        for j in 0..<nf { scratch[j] = diag[j] * v[free[j]] }
+        return euclideanNorm(scratch)
     }
 
     /// Copies the free, loss-weighted columns of J into `jTilde` (mq×nf, zero-padded) and
