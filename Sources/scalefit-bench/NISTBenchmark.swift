@@ -12,17 +12,42 @@ import ScaleFit
 /// time of one fit (the minimum filters out scheduler noise on a shared machine).
 let nistBenchmark = BenchSubcommand(
     name: "nist",
-    synopsis: "nist [DIR]",
+    synopsis: "nist [DIR] [--ftol X] [--xtol X] [--gtol X]",
     summary: "NIST StRD: 27 problems × 2 starts; DIR defaults to ../shared/data/nist",
     run: runNISTBenchmark
 )
 
 @Sendable func runNISTBenchmark(_ arguments: [String]) -> Int32 {
-    guard arguments.count <= 1, !(arguments.first?.hasPrefix("-") ?? false) else {
-        printError("usage: scalefit-bench nist [DIR]")
+    // Optional overrides of the solver's tolerances, for studying the stopping tests;
+    // the certification figures are those of the defaults.
+    var options = SolverOptions()
+    var positional: [String] = []
+    var i = 0
+    while i < arguments.count {
+        let a = arguments[i]
+        let flags: [String: WritableKeyPath<SolverOptions, Double>] = [
+            "--ftol": \.functionTolerance, "--xtol": \.parameterTolerance, "--gtol": \.gradientTolerance,
+        ]
+        if let key = flags[a] {
+            guard i + 1 < arguments.count, let v = Double(arguments[i + 1]), v >= 0 else {
+                printError("scalefit-bench nist: \(a) needs a non-negative number")
+                return 64
+            }
+            options[keyPath: key] = v
+            i += 2
+        } else if a.hasPrefix("-") {
+            printError("scalefit-bench nist: unknown flag \(a)\nusage: scalefit-bench nist [DIR] [--ftol X] [--xtol X] [--gtol X]")
+            return 64
+        } else {
+            positional.append(a)
+            i += 1
+        }
+    }
+    guard positional.count <= 1 else {
+        printError("usage: scalefit-bench nist [DIR] [--ftol X] [--xtol X] [--gtol X]")
         return 64
     }
-    let directory = URL(fileURLWithPath: arguments.first ?? "../shared/data/nist")
+    let directory = URL(fileURLWithPath: positional.first ?? "../shared/data/nist")
     let files: [URL]
     do {
         files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
@@ -37,7 +62,7 @@ let nistBenchmark = BenchSubcommand(
         return 66
     }
 
-    let solver = LevenbergMarquardt()
+    let solver = LevenbergMarquardt(options: options)
     print(pad("problem", 10) + pad("start", 6) + lpad("LRE", 6) + lpad("RSS LRE", 9) + "  "
           + pad("solved", 7) + pad("termination", 31) + lpad("iter", 5) + lpad("fev", 6)
           + lpad("jev", 5) + lpad("time/µs", 10))
