@@ -43,10 +43,9 @@ struct FormulaParser {
         let expression = try sum()
         let next = tokens[index]
         guard next.kind == .end else {
-            let expected = next.kind == .symbol(")")
-                ? "no ')' without a matching '('" : "an operator (+ - * / ^) or the end of the formula"
-            throw ScaleFitError.badArgument(flag: flag, position: next.position, expected: expected,
-                                            found: next.text)
+            // A stray ')' lands here too: "expected an operator … at 14, found ")"".
+            throw ScaleFitError.badArgument(flag: flag, position: next.position,
+                                            expected: "an operator or the end of the formula", found: next.text)
         }
         return expression
     }

@@ -46,7 +46,7 @@ struct FormulaPrinter {
     private func bare(_ e: FormulaExpression) -> String {
         switch e {
         case let .number(c):
-            return c.sign == .minus ? "-\((-c).description)" : c.description
+            return c.sign == .minus ? "-" + FormulaPrinter.literal(-c) : FormulaPrinter.literal(c)
         case .pi: return "pi"
         case let .variable(k): return variableNames[k]
         case let .parameter(j): return parameterNames[j]
@@ -72,5 +72,11 @@ struct FormulaPrinter {
     private func exponent(_ e: FormulaExpression) -> String {
         if case let .negate(x) = e { return "-" + exponent(x) }
         return text(of: e, atLeast: .power)
+    }
+
+    /// A non-negative number in the shortest text that parses back to it: `2`, not `2.0`.
+    static func literal(_ c: Double) -> String {
+        if c == c.rounded(), c < 1e15 { return String(Int64(c)) }
+        return c.description
     }
 }

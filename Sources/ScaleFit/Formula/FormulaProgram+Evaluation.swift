@@ -177,14 +177,10 @@ private struct Machine {
             Machine.derivative(f, value(a), out, pa, n)
             for s in steps { chain(s, pa, pa, count: n) }
         case let .minimum(a, c), let .maximum(a, c):
-            let x = value(a), y = value(c), pa = scratchA, pb = scratchB
+            let x = value(a), y = value(c), pa = scratchA
             let isMinimum: Bool = { if case .minimum = program.operations[r] { return true } else { return false } }()
-            for i in 0..<n {
-                let first = isMinimum ? x[i] <= y[i] : x[i] >= y[i]
-                pa[i] = first ? 1 : 0
-                pb[i] = first ? 0 : 1
-            }
-            for s in steps { chain(s, pa, pb, count: n) }
+            for i in 0..<n { pa[i] = (isMinimum ? x[i] <= y[i] : x[i] >= y[i]) ? 1 : 0 }
+            for s in steps { select(s, pa, count: n) }
         }
     }
 
@@ -227,6 +223,15 @@ private struct Machine {
         case (false, false):
             t.update(repeating: 0, count: n)
         }
+    }
+
+    /// ṙ = ȧ where `chooseFirst` is 1, else ḃ: the tangent of the operand min or max picked.
+    /// A selection rather than 1·ȧ + 0·ḃ, so that a NaN or ∞ in the branch not taken stays out.
+    private func select(_ s: FormulaProgram.TangentStep, _ chooseFirst: UnsafeMutablePointer<Double>, count n: Int) {
+        let t = tangent(s.output)
+        let ta = s.first >= 0 ? UnsafePointer(tangent(s.first)) : nil
+        let tb = s.second >= 0 ? UnsafePointer(tangent(s.second)) : nil
+        for i in 0..<n { t[i] = chooseFirst[i] != 0 ? (ta?[i] ?? 0) : (tb?[i] ?? 0) }
     }
 
     /// f′(x) into `pa`, given x and v = f(x).
