@@ -93,7 +93,6 @@ final class FormulaPropertyTests: XCTestCase {
             }
         }
         // Most comparisons where the formula is defined must be real ones, not skips.
-        print("checked \(checked), ill-conditioned \(skipped), undefined \(undefined)")
         XCTAssertGreaterThan(checked, 3 * skipped)
         XCTAssertGreaterThan(checked, 2000)
     }
