@@ -1,0 +1,191 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one cell of a log holds, decided from its bytes alone.
+///
+/// Numbers are decimal with an optional exponent (`3`, `-0.5`, `1.4e12`, `.5E-3`) and an
+/// optional size suffix, case-insensitive, that multiplies them:
+///
+/// ```
+/// K = 10³   M = 10⁶   B = G = 10⁹   T = 10¹²        70M = 7·10⁷,  1.3b = 1.3·10⁹
+/// ```
+///
+/// (`m` is mega, not milli: in a log a size column is the only place a suffix appears.)
+/// `nan`, `inf`, `+inf`, `-inf`, `infinity` are numbers that are not finite, and `null`,
+/// `none`, `na`, `n/a` are missing values; both keep the column numeric and are dropped, with
+/// a report, when a law uses them. Anything else is text. Hex floats are text on purpose:
+/// no training log writes them, and `0x1p3` in a run-name column must stay a name.
+enum CellValue: Equatable {
+    /// Nothing but white space.
+    case empty
+    /// A finite number.
+    case number(Double)
+    /// A number that is not finite, or a missing-value word; the cell text must be kept.
+    case nonFinite(Double)
+    /// Not a number.
+    case text
+
+    /// Classifies the cell `bytes`, which are already trimmed of surrounding white space.
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> CellValue {
+        if bytes.isEmpty { return .empty }
+        if let value = parseDecimal(bytes) {
+            return value.isFinite ? .number(value) : .nonFinite(value)
+        }
+        if let special = parseSpecialWord(bytes) { return .nonFinite(special) }
+        return .text
+    }
+
+    /// Classifies a Swift string (JSON string values, tests).
+    static func classify(_ text: String) -> CellValue {
+        var copy = text
+        return copy.withUTF8 { utf8 in classify(trimmed(utf8)) }
+    }
+
+    /// `bytes` without leading and trailing spaces and tabs.
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    // MARK: Decimal numbers
+
+    /// The longest cell handed to `strtod`; longer digit strings are text (no log writes them).
+    private static let maxNumberLength = 400
+
+    /// A decimal number with optional exponent and size suffix, or nil when `bytes` is not one.
+    ///
+    /// The grammar is checked here, and the value is exact by Clinger's fast path when the
+    /// digits form an integer m ≤ 2⁵³ and the decimal exponent e has |e| ≤ 22:
+    ///
+    /// ```
+    /// value = m · 10^e  (e ≥ 0)   or   m / 10^(−e)  (e < 0)
+    /// ```
+    ///
+    /// Both m and 10^|e| are then exact doubles, so one IEEE multiplication or division gives
+    /// the correctly rounded result (Clinger 1990). Other numbers (17 significant digits, huge
+    /// exponents) go to `strtod`, which rounds correctly too; a size suffix adds 3, 6, 9 or 12
+    /// to e on the fast path and multiplies after `strtod`.
+    private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var end = bytes.count
+        var suffixPower = 0
+        if let last = bytes.last, let power = suffixExponent(last) {
+            suffixPower = power
+            end -= 1
+        }
+        guard end > 0, end <= maxNumberLength else { return nil }
+        var i = 0
+        var negative = false
+        if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+            negative = bytes[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var exact = true
+        var mantissaDigits = 0
+        var fractionDigits = 0
+        while i < end, isDigit(bytes[i]) {
+            accumulate(bytes[i], into: &mantissa, exact: &exact)
+            i += 1
+            mantissaDigits += 1
+        }
+        if i < end, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < end, isDigit(bytes[i]) {
+                accumulate(bytes[i], into: &mantissa, exact: &exact)
+                i += 1
+                mantissaDigits += 1
+                fractionDigits += 1
+            }
+        }
+        guard mantissaDigits > 0 else { return nil }
+        var exponent = 0
+        if i < end, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            var exponentNegative = false
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+                exponentNegative = bytes[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var exponentDigits = 0
+            while i < end, isDigit(bytes[i]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[i] &- 0x30) }
+                i += 1
+                exponentDigits += 1
+            }
+            guard exponentDigits > 0 else { return nil }
+            if exponentNegative { exponent = -exponent }
+        }
+        guard i == end else { return nil }
+
+        let decimalExponent = exponent - fractionDigits + suffixPower
+        if exact, abs(decimalExponent) <= 22 {
+            let magnitude = decimalExponent >= 0 ? Double(mantissa) * powersOfTen[decimalExponent]
+                                                 : Double(mantissa) / powersOfTen[-decimalExponent]
+            return negative ? -magnitude : magnitude
+        }
+        // strtod needs a terminated string; a stack buffer keeps this allocation-free.
+        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: end + 1) { buffer in
+            for k in 0..<end { buffer[k] = CChar(bitPattern: bytes[k]) }
+            buffer[end] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
+        return suffixPower == 0 ? value : value * powersOfTen[suffixPower]
+    }
+
+    /// mantissa·10 + digit while that stays ≤ 2⁵³ (exact as a double); else `exact` = false.
+    @inline(__always)
+    private static func accumulate(_ digit: UInt8, into mantissa: inout UInt64, exact: inout Bool) {
+        guard exact else { return }
+        let next = mantissa &* 10 &+ UInt64(digit &- 0x30)
+        if mantissa > (1 << 53) / 10 || next > 1 << 53 {
+            exact = false
+        } else {
+            mantissa = next
+        }
+    }
+
+    /// 10⁰ … 10²², every one an exact double.
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
+    }
+
+    /// The decimal exponent of a size suffix: K 3, M 6, B/G 9, T 12.
+    private static func suffixExponent(_ byte: UInt8) -> Int? {
+        switch byte | 0x20 {  // ASCII lower case
+        case UInt8(ascii: "k"): return 3
+        case UInt8(ascii: "m"): return 6
+        case UInt8(ascii: "b"), UInt8(ascii: "g"): return 9
+        case UInt8(ascii: "t"): return 12
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    private static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
+
+    // MARK: Words
+
+    /// NaN, ±∞ for the words that mean a non-finite or a missing value, else nil.
+    private static func parseSpecialWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard bytes.count <= 9 else { return nil }
+        var sign = 1.0
+        var word = bytes[...]
+        if let first = word.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            sign = first == UInt8(ascii: "-") ? -1 : 1
+            word = word.dropFirst()
+        }
+        let lower = String(decoding: word.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        switch lower {
+        case "inf", "infinity": return sign * .infinity
+        case "nan": return .nan
+        case "null", "none", "na", "n/a": return bytes.count == word.count ? .nan : nil
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// A `RunTable` as a reader fills it row by row.
+///
+/// CSV gives all columns up front (`init(fileName:columnNames:)`); JSON discovers them as
+/// keys appear (`column(forKey:)`), and a row that lacks a key gets an empty cell there.
+struct RunTableBuilder {
+    let fileName: String
+    var columns: [ColumnBuilder] = []
+    private var indexOfName: [String: Int] = [:]
+    private(set) var lineNumbers: [Int] = []
+    var commentLines = 0
+
+    init(fileName: String) {
+        self.fileName = fileName
+    }
+
+    init(fileName: String, columnNames: [String]) {
+        self.fileName = fileName
+        for name in columnNames {
+            indexOfName[name] = columns.count
+            columns.append(ColumnBuilder(name: name))
+        }
+    }
+
+    var rowCount: Int { lineNumbers.count }
+
+    /// Starts a row that begins on source line `line`.
+    mutating func beginRow(line: Int) {
+        lineNumbers.append(line)
+    }
+
+    /// The index of the column called `key`, created (empty in every earlier row) if new.
+    mutating func column(forKey key: String) -> Int {
+        if let index = indexOfName[key] { return index }
+        let index = columns.count
+        indexOfName[key] = index
+        columns.append(ColumnBuilder(name: key, emptyRows: rowCount - 1))
+        return index
+    }
+
+    /// True when column `index` already has a cell in the current row.
+    func hasCellInCurrentRow(_ index: Int) -> Bool {
+        columns[index].count == rowCount
+    }
+
+    /// Ends the current row: every column without a cell in it gets an empty one.
+    mutating func finishRow() {
+        for index in columns.indices where columns[index].count < rowCount {
+            columns[index].appendEmpty()
+        }
+    }
+
+    /// The finished table.
+    func build() -> RunTable {
+        RunTable(fileName: fileName, columns: columns.map { $0.build() },
+                 lineNumbers: lineNumbers, commentLines: commentLines)
+    }
+}

@@ -1,0 +1,52 @@
+import XCTest
+@testable import ScaleFit
+
+/// Cell classification and number parsing: the fast exact path agrees with strtod.
+final class CellValueTests: XCTestCase {
+    func testClassifies() {
+        XCTAssertEqual(CellValue.classify(""), .empty)
+        XCTAssertEqual(CellValue.classify("  "), .empty)
+        XCTAssertEqual(CellValue.classify(" 3.5 "), .number(3.5))
+        XCTAssertEqual(CellValue.classify("-0"), .number(-0.0))
+        XCTAssertEqual(CellValue.classify("1e400"), .nonFinite(.infinity))
+        XCTAssertEqual(CellValue.classify("-inf"), .nonFinite(-.infinity))
+        XCTAssertEqual(CellValue.classify("+Infinity"), .nonFinite(.infinity))
+        XCTAssertEqual(CellValue.classify("4.9e-324"), .number(4.9e-324))
+        XCTAssertEqual(CellValue.classify("1.7976931348623157e308"), .number(.greatestFiniteMagnitude))
+        for text in ["abc", "1e", "e5", ".", "-", "+.e1", "1.2.3", "0x10", "1,5", "1 5", "70MB", "1e5M5", "-nan5", "--1"] {
+            XCTAssertEqual(CellValue.classify(text), .text, text)
+        }
+        for word in ["nan", "NaN", "NA", "n/a", "None", "null"] {
+            guard case let .nonFinite(value) = CellValue.classify(word) else { return XCTFail(word) }
+            XCTAssertTrue(value.isNaN, word)
+        }
+    }
+
+    func testSizeSuffixes() {
+        XCTAssertEqual(CellValue.classify("70M"), .number(70e6))
+        XCTAssertEqual(CellValue.classify("1.3B"), .number(1.3e9))
+        XCTAssertEqual(CellValue.classify("1.4t"), .number(1.4e12))
+        XCTAssertEqual(CellValue.classify("500K"), .number(500e3))
+        XCTAssertEqual(CellValue.classify("2.5e3k"), .number(2.5e6))
+        XCTAssertEqual(CellValue.classify("-7G"), .number(-7e9))
+        // Long mantissas take strtod and then the multiplier.
+        XCTAssertEqual(CellValue.classify("1.23456789012345678M"), .number(1.23456789012345678 * 1e6))
+    }
+
+    func testFastPathAgreesWithStrtodOnSeededDecimals() {
+        var state: UInt64 = 42
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 11
+        }
+        for _ in 0..<20_000 {
+            let digits = String(next() % 10_000_000_000_000_000)  // up to 16 digits
+            let point = Int(next() % UInt64(digits.count + 1))
+            var text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if text == "." { text = "0" }
+            if next() % 2 == 0 { text += "e\(Int(next() % 60) - 30)" }
+            if next() % 3 == 0 { text = "-" + text }
+            XCTAssertEqual(CellValue.classify(text), .number(Double(text)!), text)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+@testable import ScaleFit
+
+/// JSON Lines and Hugging Face trainer_state.json.
+final class JSONReaderTests: XCTestCase {
+    private func read(_ text: String, fileName: String = "log.jsonl", chunkSize: Int = 1 << 20) throws -> RunTable {
+        try RunTableReader.read(data: Data(text.utf8), fileName: fileName, format: nil, chunkSize: chunkSize)
+    }
+
+    func testJSONLinesFlattensNestedKeysAndUnitesColumns() throws {
+        let text = """
+        {"step": 1, "loss": 3.5, "lr": 1e-4, "run": "a"}
+
+        {"step": 2, "loss": null, "eval": {"loss": 3.9, "acc": [0.1, 0.2]}, "done": false}\r
+        {"step": 3, "loss": NaN, "lr": Infinity, "note": "70M", "done": true}
+        """
+        let table = try read(text)
+        XCTAssertEqual(table.columnNames, ["step", "loss", "lr", "run", "eval.loss", "eval.acc.0", "eval.acc.1", "done", "note"])
+        XCTAssertEqual(table.lineNumbers, [1, 3, 4])
+        XCTAssertEqual(table.column(named: "step")?.values, [1, 2, 3])
+        let loss = try XCTUnwrap(table.column(named: "loss"))
+        XCTAssertTrue(loss.isEmpty(at: 1))
+        XCTAssertEqual(loss.text(at: 2), "NaN")
+        XCTAssertEqual(table.column(named: "lr")?.values[2], .infinity)
+        XCTAssertTrue(try XCTUnwrap(table.column(named: "eval.loss")).isEmpty(at: 0))
+        XCTAssertEqual(table.column(named: "eval.loss")?.values[1], 3.9)
+        XCTAssertEqual(table.column(named: "eval.acc.1")?.values[1], 0.2)
+        XCTAssertEqual(table.column(named: "run")?.strings, ["a", "", ""])
+        XCTAssertEqual(table.column(named: "done")?.values[1...], [0, 1])
+        XCTAssertEqual(table.column(named: "note")?.values[2], 70e6)
+    }
+
+    func testJSONLinesStringsEscapesAndUnicode() throws {
+        let table = try read(#"{"name": "a\"b\\c\u00e9\ud83d\ude00\n", "x": -0.5e-2}"#)
+        XCTAssertEqual(table.column(named: "name")?.strings, ["a\"b\\c\u{e9}\u{1F600}\n"])
+        XCTAssertEqual(table.column(named: "x")?.values, [-0.005])
+    }
+
+    func testJSONLinesIsTheSameInEveryChunkSize() throws {
+        let text = "\u{FEFF}{\"a\": 1, \"b\": {\"c\": \"x\"}}\r\n\n{\"a\": 2}\n{\"d\": [true, null]}"
+        let whole = try read(text)
+        for size in 1...7 { XCTAssertEqual(try read(text, chunkSize: size), whole, "chunk size \(size)") }
+        XCTAssertEqual(whole.lineNumbers, [1, 3, 4])
+    }
+
+    func testTrainerStateLogHistoryBecomesRows() throws {
+        let text = """
+        {
+          "best_metric": null,
+          "epoch": 1.0,
+          "log_history": [
+            {"epoch": 0.1, "learning_rate": 5e-05, "loss": 2.31, "step": 10},
+            {"epoch": 0.2, "learning_rate": 4e-05, "loss": 2.05, "step": 20},
+            {"epoch": 0.2, "eval_loss": 2.2, "eval_runtime": 1.5, "step": 20},
+            {"epoch": 0.3, "step": 30, "total_flos": 1.2e15, "train_loss": 2.1}
+          ],
+          "trial_params": {"a": [1, {"b": "c"}]},
+          "max_steps": 30
+        }
+        """
+        let table = try read(text, fileName: "trainer_state.json")
+        XCTAssertEqual(table.columnNames, ["epoch", "learning_rate", "loss", "step", "eval_loss", "eval_runtime",
+                                           "total_flos", "train_loss"])
+        XCTAssertEqual(table.lineNumbers, [5, 6, 7, 8])
+        XCTAssertEqual(table.column(named: "step")?.values, [10, 20, 20, 30])
+        XCTAssertEqual(table.column(named: "loss")?.isEmpty(at: 2), true)
+        XCTAssertEqual(table.column(named: "eval_loss")?.values[2], 2.2)
+        let mapping = try ColumnMapping.detect(in: table)
+        XCTAssertEqual(mapping[.loss], "loss")
+        XCTAssertEqual(mapping[.lr], "learning_rate")
+        XCTAssertEqual(mapping[.step], "step")
+    }
+
+    func testTrainerStateFormatOverrideAndChunks() throws {
+        let text = "{\"log_history\": [{\"step\": 1, \"loss\": 1}]}"
+        let table = try RunTableReader.read(data: Data(text.utf8), fileName: "state.txt", format: .trainerState, chunkSize: 3)
+        XCTAssertEqual(table.column(named: "loss")?.values, [1])
+    }
+
+    func testTrainerStateWithoutLogHistory() {
+        XCTAssertThrowsError(try read("{\"epoch\": 1}", fileName: "trainer_state.json")) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(
+                file: "trainer_state.json", reason: "no \"log_history\" array: not a Hugging Face trainer_state.json"))
+        }
+        XCTAssertThrowsError(try read("{\"log_history\": []}", fileName: "trainer_state.json")) { error in
+            XCTAssertEqual(error as? ScaleFitError, .headerOnly(file: "trainer_state.json"))
+        }
+    }
+}
