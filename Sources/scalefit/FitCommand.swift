@@ -9,24 +9,34 @@ import ScaleFit
 /// with the readers and laws.
 enum FitCommand {
     static let usage = """
-    USAGE: scalefit fit FILE [--start 1|2|all] [--loss SPEC] [--format table|json|csv|markdown]
+    USAGE: scalefit fit FILE [--law auto|chinchilla] [--x PARAMS,TOKENS] [--y LOSS] [--strict]
+                             [--loss SPEC] [--compute-budget C] [--format table|json|csv|markdown]
+           scalefit fit FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]
 
-    Fits the model of FILE and prints the parameters with standard errors, the goodness of
-    fit, the solver's summary and the residual table.
+    Fits a law to FILE and prints the parameters with standard errors, the goodness of fit,
+    the solver's summary and the residual table.
 
     ARGUMENTS:
-      FILE                 a NIST StRD-format .dat file (see Data/README.md)
+      FILE                 a table of runs (.csv, .jsonl, trainer_state.json, W&B export) with
+                           model size, tokens (or compute) and final loss; or a NIST
+                           StRD-format .dat file (see Data/README.md)
 
     OPTIONS:
-      --start 1|2|all      which of the file's starting vectors to use; 'all' runs both and
-                           keeps the better fit (default: all)
-      --loss SPEC          l2 (default), huber:C, soft_l1:C, cauchy:C or arctan:C
+      --law LAW            auto (default) or chinchilla: L = E + A/N^alpha + B/D^beta, fitted as
+                           Hoffmann et al. (Huber on log residuals, 4500-start grid)
+      --x PARAMS,TOKENS    the model-size and token columns (detected by name otherwise)
+      --y LOSS             the loss column (detected by name otherwise)
+      --strict             fail (exit 65) instead of dropping rows with missing values
+      --compute-budget C   FLOPs for the compute-optimal allocation (default 5.76e23)
+      --start 1|2|all      .dat only: which starting vector; 'all' keeps the better fit
+      --loss SPEC          l2, huber:C, soft_l1:C, cauchy:C or arctan:C (tables: huber:1e-3)
       --format FORMAT      table (default), json, csv or markdown
       -h, --help           show this help
     """
 
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, valueFlags: ["start", "loss", "format"])
+        let args = try Arguments(argv, valueFlags: ["start", "loss", "format", "law", "x", "y", "compute-budget"],
+                                 boolFlags: ["strict"])
         if args.help { print(usage); return 0 }
         guard args.positionals.count == 1 else {
             throw UsageError(message: args.positionals.isEmpty
@@ -37,6 +47,12 @@ enum FitCommand {
         guard ["table", "json", "csv", "markdown"].contains(format) else {
             let hint = nearest(format, in: ["table", "json", "csv", "markdown"]).map { "; did you mean '\($0)'?" } ?? ""
             throw UsageError(message: "--format: expected table, json, csv or markdown, found \"\(format)\"\(hint)")
+        }
+        guard path.lowercased().hasSuffix(".dat") else {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ScaleFitError.invalidData(file: path, reason: "no such file")
+            }
+            return try FitTableCommand.run(path: path, args: args, format: format)
         }
         var options = SolverOptions()
         if let spec = args.options["loss"] { options.loss = try RobustLoss(spec: spec) }
