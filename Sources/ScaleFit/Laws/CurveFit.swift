@@ -26,26 +26,47 @@ public enum CurveFit {
         /// The winning run (its summary says whether and why it converged).
         public var best: SolverResult
         public var summary: FitSummary { best.summary }
-        /// Which start won, how many were run and how many converged.
+        /// Which start won, how many were screened, and how many polished runs converged.
         public var startIndex: Int
         public var startsTried: Int
         public var startsConverged: Int
     }
 
-    /// Runs LM from each start and keeps the lowest final cost (converged runs preferred;
-    /// a run that throws or ends non-finite is skipped). Serial on purpose: this one
-    /// function is the place to swap in a parallel multi-start.
+    /// Options for the screening pass over the grid: a short run per start (at most
+    /// `evaluations` residual evaluations, tolerances 1e-8), enough to rank the basins.
+    public static func screeningOptions(from options: SolverOptions, evaluations: Int = 60) -> SolverOptions {
+        var screening = options
+        screening.maxEvaluations = min(evaluations, options.maxEvaluations)
+        screening.functionTolerance = max(options.functionTolerance, 1e-8)
+        screening.parameterTolerance = max(options.parameterTolerance, 1e-8)
+        screening.gradientTolerance = max(options.gradientTolerance, 1e-10)
+        return screening
+    }
+
+    /// The multi-start fit, in two passes: every start gets a short screening run
+    /// (`screeningOptions`), then the `polish` best of those are run on with `options`
+    /// to convergence, and the lowest final cost wins (converged runs preferred; runs that
+    /// throw or end non-finite are skipped). Serial on purpose: this one function is the
+    /// place to swap in a parallel multi-start.
     public static func fit<Law: LossCurveLaw>(
         _ problem: CurveFitProblem<Law>, starts: [[Double]]? = nil, bounds: ParameterBounds? = nil,
-        fixed: [Bool]? = nil, options: SolverOptions = CurveFit.defaultOptions
+        fixed: [Bool]? = nil, options: SolverOptions = CurveFit.defaultOptions, polish: Int = 3
     ) throws -> Result {
         let grid = starts ?? problem.law.startingGrid(for: problem.curves)
         let box = bounds ?? problem.law.defaultBounds
+        let screen = LevenbergMarquardt(options: screeningOptions(from: options))
+        var screened: [(cost: Double, index: Int, end: [Double])] = []
+        for (index, start) in grid.enumerated() {
+            guard let run = try? screen.minimize(problem, from: box.clamp(start), bounds: box, fixed: fixed),
+                  run.cost.isFinite else { continue }
+            screened.append((run.cost, index, run.parameters))
+        }
+        screened.sort { ($0.cost, $0.index) < ($1.cost, $1.index) }
         let solver = LevenbergMarquardt(options: options)
         var best: (result: SolverResult, index: Int)? = nil
         var converged = 0
-        for (index, start) in grid.enumerated() {
-            guard let run = try? solver.minimize(problem, from: box.clamp(start), bounds: box, fixed: fixed),
+        for candidate in screened.prefix(max(polish, 1)) {
+            guard let run = try? solver.minimize(problem, from: candidate.end, bounds: box, fixed: fixed),
                   run.cost.isFinite else { continue }
             if run.summary.converged { converged += 1 }
             if let current = best {
@@ -53,7 +74,7 @@ public enum CurveFit {
                     || (run.summary.converged == current.result.summary.converged && run.cost < current.result.cost)
                 if !better { continue }
             }
-            best = (run, index)
+            best = (run, candidate.index)
         }
         guard let winner = best else {
             throw ScaleFitError.fitFailed(reason: "none of the \(grid.count) starting points gave a finite fit")
@@ -82,8 +103,8 @@ extension AnnealingLaw {
 }
 
 extension MultiPowerLaw {
-    /// 24 starts: L0 ∈ {0.8m, 0.95m} × A ∈ {0.5} × α ∈ {0.5} × B ∈ {100, 300, 1000} ×
-    /// C ∈ {0.5, 2} × β ∈ {0.3, 0.6} × γ ∈ {0.5}, with m the smallest observed loss; under
+    /// 12 starts: L0 ∈ {0.8m, 0.95m} × A = 0.5 × α = 0.5 × B ∈ {100, 300, 1000} ×
+    /// C ∈ {0.5, 2} × β = 0.5 × γ = 0.5, with m the smallest observed loss; under
     /// `.repository` L0 is lowered by B·η_max (the warmup's changes enter LD with negative
     /// sign, so L0_repo ≈ L0_paper − B·η_max). B·η_max ≈ 0.03–0.3 spans the loss drops of
     /// real decays; C, β, γ around the published fits (C ≈ 2, β ≈ 0.6, γ ≈ 0.6).
@@ -92,7 +113,7 @@ extension MultiPowerLaw {
         let peak = curves.flatMap(\.rates).max() ?? 0
         var grid: [[Double]] = []
         for l0 in [0.8 * m, 0.95 * m] { for a in [0.5] { for b in [100.0, 300, 1000] {
-            for c in [0.5, 2.0] { for beta in [0.3, 0.6] {
+            for c in [0.5, 2.0] { for beta in [0.5] {
                 let shift = convention == .repository ? b * peak : 0
                 grid.append([max(l0 - shift, 0.1 * m), a, 0.5, b, c, beta, 0.5])
             }}

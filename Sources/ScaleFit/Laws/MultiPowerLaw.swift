@@ -84,50 +84,81 @@ public struct MultiPowerLaw: LossCurveLaw {
     }
 
     public func predict(_ prepared: Prepared, parameters p: [Double], into values: inout [Double]) {
-        let (l0, a, alpha, b, c, beta, gamma) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6])
-        let scale = prepared.changeLogRate.map { exp(-gamma * $0) }  // η_k^(−γ)
-        prepared.changeGap.withUnsafeBufferPointer { gap in
-        prepared.changeAreaBefore.withUnsafeBufferPointer { before in
-        scale.withUnsafeBufferPointer { scale in
-            for j in 0..<prepared.steps.count {
-                let s1 = prepared.area[j]
-                var drop = 0.0
-                for k in 0..<prepared.changesUpTo[j] {
-                    let x = scale[k] * (s1 - before[k])
-                    // G = 1 − (1 + Cx)^(−β); x = ∞ (η_k = 0) gives G = 1.
-                    let g = x.isFinite ? -expm1(-beta * log1p(c * x)) : 1
-                    drop += gap[k] * g
-                }
-                values[j] = l0 + a * pow(s1, -alpha) - b * drop
-            }
-        }}}
+        var unused: [Double] = []
+        evaluate(prepared, p, &values, &unused, withGradient: false)
     }
 
     public func predictWithGradient(_ prepared: Prepared, parameters p: [Double],
                                     values: inout [Double], gradient: inout [Double]) {
-        let (l0, a, alpha, b, c, beta, gamma) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6])
+        evaluate(prepared, p, &values, &gradient, withGradient: true)
+    }
+
+    /// Splits the logged steps into chunks of equal work (step j costs `changesUpTo[j]`
+    /// pairs) and runs them on all cores when there is enough work to pay for the threads.
+    /// Each chunk writes only its own rows, so the result does not depend on the split.
+    private func evaluate(_ prepared: Prepared, _ p: [Double], _ values: inout [Double],
+                          _ gradient: inout [Double], withGradient: Bool) {
         let n = prepared.steps.count
-        let scale = prepared.changeLogRate.map { exp(-gamma * $0) }
+        let scale = prepared.changeLogRate.map { exp(-p[6] * $0) }  // η_k^(−γ)
+        let work = prepared.changesUpTo.reduce(0, +)
+        let chunks = work < 200_000 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
+        var bounds = [0]
+        if chunks > 1 {
+            var done = 0
+            for j in 0..<n {
+                done += prepared.changesUpTo[j] + 1
+                if done * chunks >= (work + n) * bounds.count, bounds.count < chunks { bounds.append(j + 1) }
+            }
+        }
+        bounds.append(n)
+        let cuts = bounds
+        values.withUnsafeMutableBufferPointer { valuesBuffer in
+        gradient.withUnsafeMutableBufferPointer { gradientBuffer in
+            nonisolated(unsafe) let out = valuesBuffer, grad = gradientBuffer
+            let body: @Sendable (Int) -> Void = { c in
+                Self.evaluateRows(cuts[c]..<cuts[c + 1], prepared, p, scale, out, withGradient ? grad : nil)
+            }
+            if cuts.count == 2 { body(0) } else { DispatchQueue.concurrentPerform(iterations: cuts.count - 1, execute: body) }
+        }}
+    }
+
+    /// The law and (if `gradient` is given) its gradient at the logged steps `rows`.
+    private static func evaluateRows(_ rows: Range<Int>, _ prepared: Prepared, _ p: [Double], _ scale: [Double],
+                                     _ values: UnsafeMutableBufferPointer<Double>,
+                                     _ gradient: UnsafeMutableBufferPointer<Double>?) {
+        let (l0, a, alpha, b, c, beta) = (p[0], p[1], p[2], p[3], p[4], p[5])
+        let n = prepared.steps.count
         prepared.changeGap.withUnsafeBufferPointer { gap in
         prepared.changeAreaBefore.withUnsafeBufferPointer { before in
         prepared.changeLogRate.withUnsafeBufferPointer { logRate in
         scale.withUnsafeBufferPointer { scale in
-            for j in 0..<n {
+            for j in rows {
                 let s1 = prepared.area[j]
+                let count = prepared.changesUpTo[j]
+                let power = pow(s1, -alpha)
+                guard let gradient else {
+                    var drop = 0.0
+                    for k in 0..<count {
+                        let x = scale[k] * (s1 - before[k])
+                        // G = 1 − (1 + Cx)^(−β); x = ∞ (η_k = 0) gives G = 1.
+                        drop += gap[k] * (x.isFinite ? -expm1(-beta * log1p(c * x)) : 1)
+                    }
+                    values[j] = l0 + a * power - b * drop
+                    continue
+                }
                 // Σ d·G, Σ d·y^(−β)·log y, Σ d·x·y^(−β−1), Σ d·x·y^(−β−1)·log η
                 var sumG = 0.0, sumLog = 0.0, sumX = 0.0, sumXLog = 0.0
-                for k in 0..<prepared.changesUpTo[j] {
+                for k in 0..<count {
                     let x = scale[k] * (s1 - before[k])
                     guard x.isFinite else { sumG += gap[k]; continue }
                     let logY = log1p(c * x)
-                    let power = exp(-beta * logY)           // y^(−β)
-                    let w = gap[k] * x * power / (1 + c * x) // d·x·y^(−β−1)
-                    sumG += gap[k] * (1 - power)
-                    sumLog += gap[k] * power * logY
+                    let yPower = exp(-beta * logY)            // y^(−β)
+                    let w = gap[k] * x * yPower / (1 + c * x)  // d·x·y^(−β−1)
+                    sumG -= gap[k] * expm1(-beta * logY)
+                    sumLog += gap[k] * yPower * logY
                     sumX += w
                     sumXLog += w * logRate[k]
                 }
-                let power = pow(s1, -alpha)
                 values[j] = l0 + a * power - b * sumG
                 gradient[j] = 1
                 gradient[j + n] = power

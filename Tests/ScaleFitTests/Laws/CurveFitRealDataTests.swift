@@ -28,3 +28,49 @@ final class CurveFitRealDataTests: XCTestCase {
         }
     }
 }
+
+extension CurveFitRealDataTests {
+    /// Fits both laws on the training curves and reports test metrics. The full grid is slow
+    /// in debug builds, so it runs only with SCALEFIT_REAL_FITS=1 (use `swift test -c release`).
+    func testFitsOnTrainingCurvesBeatPublishedObjective() throws {
+        guard ProcessInfo.processInfo.environment["SCALEFIT_REAL_FITS"] == "1" else {
+            throw XCTSkip("set SCALEFIT_REAL_FITS=1 (and build with -c release) to run the real-data fits")
+        }
+        for model in ["25M", "100M"] {
+            let train = try LRCurveData.trainNames.map { try LRCurveData.curve(model, $0) }
+            let test = try LRCurveData.testNames.map { try LRCurveData.curve(model, $0) }
+            let mpl = try CurveFitProblem(law: MultiPowerLaw(), curves: train)
+            let published = mpl.objective(at: LRCurveData.published[model]!)
+            let clock = ContinuousClock()
+            var fit: CurveFit.Result! = nil
+            let elapsed = try clock.measure { fit = try CurveFit.fit(mpl) }
+            print("\(model) MPL fit: objective \(fit.cost) vs published \(published); \(fit.summary.message); start \(fit.startIndex)/\(fit.startsTried), converged \(fit.startsConverged); \(elapsed)")
+            print("\(model) MPL params \(fit.parameters)")
+            XCTAssertLessThanOrEqual(fit.cost, published * (1 + 1e-9))
+            report(model, "MPL", MultiPowerLaw(), fit.parameters, test)
+            for lambda in [0.95, 0.99, 0.995, 0.999, 0.9995] {
+                let law = AnnealingLaw(momentum: .fixed(lambda))
+                let afit = try CurveFit.fit(try CurveFitProblem(law: law, curves: train))
+                print("\(model) annealing λ=\(lambda): objective \(afit.cost) params \(afit.parameters)")
+                report(model, "annealing λ=\(lambda)", law, afit.parameters, test)
+            }
+            let law = AnnealingLaw(momentum: .fitted)
+            let afit = try CurveFit.fit(try CurveFitProblem(law: law, curves: train))
+            print("\(model) annealing λ fitted: objective \(afit.cost) params \(afit.parameters)")
+            report(model, "annealing λ fitted", law, afit.parameters, test)
+        }
+    }
+
+    private func report<Law: LossCurveLaw>(_ model: String, _ label: String, _ law: Law, _ theta: [Double], _ test: [LossCurve]) {
+        var all: [LossCurveMetrics] = []
+        for curve in test {
+            let m = LossCurveMetrics(observed: curve.losses, predicted: law.predict(curve, parameters: theta))
+            all.append(m)
+            print(String(format: "  %@ %@ %-18@ R2 %.4f MAE %.5f RMSE %.5f rel %.5f worst %.5f final %+.5f",
+                         model, label, curve.name, m.r2, m.mae, m.rmse, m.meanRelativeError, m.worstRelativeError, m.finalError))
+        }
+        let a = LossCurveMetrics.average(all)
+        print(String(format: "  %@ %@ AVERAGE R2 %.4f MAE %.5f RMSE %.5f rel %.5f worst %.5f",
+                     model, label, a.r2, a.mae, a.rmse, a.meanRelativeError, a.worstRelativeError))
+    }
+}
