@@ -5,7 +5,7 @@
 /// ```
 ///
 /// A value type: copies are cheap until written (copy-on-write through `Array`).
-public struct Matrix: Equatable, Sendable {
+public struct Matrix: Equatable, Sendable, Codable {
     /// Number of rows (m).
     public let rows: Int
     /// Number of columns (n).

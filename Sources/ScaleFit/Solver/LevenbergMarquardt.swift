@@ -75,6 +75,7 @@ private struct LMRun<P: LeastSquaresProblem> {
     var diag: [Double]
     var colNorm: [Double]
     var qtf: [Double]
+    var scratch: [Double]
     var nfev = 0, njev = 0, iterations = 0
 
     init(problem: P, options: SolverOptions, bounds: ParameterBounds?, fixed: [Bool]) {
@@ -99,6 +100,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         diag = Array(repeating: 1, count: nf)
         colNorm = Array(repeating: 0, count: nf)
         qtf = Array(repeating: 0, count: mq)
+        scratch = Array(repeating: 0, count: max(nf, 1))
     }
 
     /// Σρ(rᵢ²) (twice the reported cost), +∞ when any residual is not finite.
@@ -166,6 +168,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         var wa = [Double](repeating: 0, count: nf)
         var trial = x
         var active = [Bool](repeating: false, count: nf)
+        var roundoffSteps = 0
 
         while true {
             evaluateJacobian()
@@ -231,12 +234,8 @@ private struct LMRun<P: LeastSquaresProblem> {
                     trial[k] = v
                     pF[j] = v - x[k]
                 }
-                var pnorm = 0.0
-                do {
-                    var s = [Double](repeating: 0, count: nf)
-                    for j in 0..<nf { s[j] = diag[j] * pF[j] }
-                    pnorm = euclideanNorm(s)
-                }
+                for j in 0..<nf { scratch[j] = diag[j] * pF[j] }
+                let pnorm = euclideanNorm(scratch)
                 if first { delta = min(delta, pnorm) }
                 problem.residuals(at: trial, into: &rTrial)
                 nfev += 1
@@ -246,12 +245,12 @@ private struct LMRun<P: LeastSquaresProblem> {
                 var prered = 0.0, dirder = 0.0
                 if !clipped && fnorm > 0 {
                     // ‖R·Pᵀ·p‖ and √λ‖D·p‖ relative to ‖r̃‖, as in lmder.
-                    var rp = [Double](repeating: 0, count: nf)
+                    for j in 0..<nf { scratch[j] = 0 }
                     for j in 0..<nf {
                         let t = pF[q.pivot[j]]
-                        for i in 0...j { rp[i] += q.r(i, j) * t }
+                        for i in 0...j { scratch[i] += q.r(i, j) * t }
                     }
-                    let t1 = euclideanNorm(rp) / fnorm
+                    let t1 = euclideanNorm(scratch) / fnorm
                     let t2 = par.squareRoot() * pnorm / fnorm
                     prered = (t1 * t1 + t2 * t2 / 0.5) * modelScale
                     dirder = -(t1 * t1 + t2 * t2) * modelScale
@@ -268,7 +267,20 @@ private struct LMRun<P: LeastSquaresProblem> {
                     prered = -(2 * rjp + jpjp) / cost
                     dirder = rjp / cost
                 }
-                let ratio = prered != 0 ? actred / prered : 0
+                var ratio = prered != 0 ? actred / prered : 0
+                // Below a few ulps of the cost, the measured reduction is rounding noise while
+                // the linear model is still exact to many digits: trust the model there, so the
+                // iteration reaches the point where the gradient vanishes rather than stopping
+                // where cost differences drown (an error of about √(ε·C) in x). At most a few
+                // such steps in a row, so a run cannot cycle at the noise level.
+                let noise = 16 * eps
+                if prered > 0 && prered <= noise && actred >= -noise && costTrial.isFinite
+                    && roundoffSteps < 8 {
+                    ratio = 1
+                    roundoffSteps += 1
+                } else if ratio >= 1e-4 {
+                    roundoffSteps = 0
+                }
 
                 if ratio <= 0.25 {
                     var temp = actred >= 0 ? 0.5 : 0.5 * dirder / (dirder + 0.5 * actred)
@@ -296,11 +308,12 @@ private struct LMRun<P: LeastSquaresProblem> {
                 else if fconv { done = .functionTolerance }
                 else if xconv { done = .parameterTolerance }
                 else if nfev >= options.maxEvaluations { done = .maxEvaluations }
-                else if (abs(actred) <= eps && prered <= eps && 0.5 * ratio <= 1)
+                else if roundoffSteps >= 8 { done = .machinePrecision }
+                else if (abs(actred) <= eps * eps && prered <= eps * eps && 0.5 * ratio <= 1)
                     || delta <= eps * xnorm || gnorm <= eps { done = .machinePrecision }
                 if let t = done {
-                    if ratio >= 1e-4 || iterations == 0 || t == .maxEvaluations { evaluateJacobian() }
-                    else { evaluateJacobian() }
+                    // The result carries the Jacobian at the final point, for the covariance.
+                    evaluateJacobian()
                     return result(t, initialCost: initialCost, cost: cost, jacobian: jFull)
                 }
                 if ratio >= 1e-4 { break }
@@ -313,10 +326,9 @@ private struct LMRun<P: LeastSquaresProblem> {
         njev += 1
     }
 
-    func scaledNorm(_ v: [Double]) -> Double {
-        var s = [Double](repeating: 0, count: nf)
-        for j in 0..<nf { s[j] = diag[j] * v[free[j]] }
-        return euclideanNorm(s)
+    mutating func scaledNorm(_ v: [Double]) -> Double {
+        for j in 0..<nf { scratch[j] = diag[j] * v[free[j]] }
+        return euclideanNorm(scratch)
     }
 
     /// Copies the free, loss-weighted columns of J into `jTilde` (mq×nf, zero-padded) and

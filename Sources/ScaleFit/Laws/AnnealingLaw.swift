@@ -1,0 +1,145 @@
+import Foundation
+
+/// The scaling law with learning-rate annealing (Tissue et al. 2024, arXiv:2408.11029):
+///
+/// ```
+/// L(s) = L0 + A·S1(s)^(−α) − C·S2(s)
+/// S1(s) = Σ_{i=0..s} η_i                                  forward area
+/// S2(s) = Σ_{i=1..s} m_i,   m_0 = 0,
+///         m_i = λ·m_(i−1) + (η_(i−1) − η_i)                annealing area with momentum
+/// ```
+///
+/// θ = [L0, A, α, C], or [L0, A, α, C, λ] when λ is fitted (default: fixed at 0.999, the
+/// paper's value). With λ fixed, S1 and S2 are computed once per curve and an evaluation
+/// costs O(logged steps); with λ fitted, one O(steps) pass computes S2 and ∂S2/∂λ by the
+/// recurrence
+///
+/// ```
+/// ∂m_i/∂λ = m_(i−1) + λ·∂m_(i−1)/∂λ,     ∂S2/∂λ = Σ ∂m_i/∂λ
+/// ```
+///
+/// Warmup (`.countedAtPeak`, the default and the paper's convention): the steps of the
+/// initial strictly increasing run of η count as if η were already at the value it reaches
+/// there (η_max), in S1 and in S2; otherwise the warmup's rising η would enter S2 as a
+/// large negative "annealing" (−η_max/(1 − λ) ≈ −0.3 for η_max = 3e-4), which the paper
+/// avoids. `.asScheduled` uses η as given.
+public struct AnnealingLaw: LossCurveLaw {
+    /// λ, the momentum of the annealing area.
+    public enum Momentum: Sendable, Equatable {
+        case fixed(Double)
+        case fitted
+    }
+
+    /// How the warmup enters S1 and S2.
+    public enum Warmup: String, Sendable, Equatable, Codable {
+        case countedAtPeak
+        case asScheduled
+    }
+
+    public var momentum: Momentum
+    public var warmup: Warmup
+
+    public init(momentum: Momentum = .fixed(0.999), warmup: Warmup = .countedAtPeak) {
+        self.momentum = momentum
+        self.warmup = warmup
+    }
+
+    public var parameterNames: [String] {
+        momentum == .fitted ? ["L0", "A", "alpha", "C", "lambda"] : ["L0", "A", "alpha", "C"]
+    }
+
+    /// L0 ≥ 0, A ≥ 0, 0 ≤ α ≤ 10, C ≥ 0, 0 ≤ λ ≤ 0.99999 (λ = 1 makes S2 grow without bound).
+    public var defaultBounds: ParameterBounds {
+        var lower = [0.0, 0, 0, 0], upper = [Double.infinity, .infinity, 10, .infinity]
+        if momentum == .fitted { lower.append(0); upper.append(0.99999) }
+        return ParameterBounds(lower: lower, upper: upper)
+    }
+
+    /// η as the law reads it (the warmup counted at its peak, or as scheduled), S1 at the
+    /// logged steps, and S2 there when λ is fixed.
+    public struct Prepared: Sendable {
+        public let rates: [Double]
+        public let steps: [Int]
+        public let forwardArea: [Double]
+        let fixedAnnealingArea: [Double]?
+    }
+
+    public func prepare(rates: [Double], steps: [Int]) -> Prepared {
+        var eta = Array(rates.prefix((steps.last ?? -1) + 1))
+        if warmup == .countedAtPeak, !eta.isEmpty {
+            var top = 0
+            while top + 1 < eta.count, eta[top + 1] > eta[top] { top += 1 }
+            for i in 0..<top { eta[i] = eta[top] }
+        }
+        var s1 = [Double](repeating: 0, count: steps.count)
+        var sum = 0.0, j = 0
+        for (i, e) in eta.enumerated() {
+            sum += e
+            while j < steps.count, steps[j] == i { s1[j] = sum; j += 1 }
+        }
+        var s2: [Double]? = nil
+        if case let .fixed(lambda) = momentum {
+            var area = [Double](repeating: 0, count: steps.count), unused = area
+            Self.annealingArea(eta, steps, lambda, &area, derivative: &unused, withDerivative: false)
+            s2 = area
+        }
+        return Prepared(rates: eta, steps: steps, forwardArea: s1, fixedAnnealingArea: s2)
+    }
+
+    /// S2 (and ∂S2/∂λ) at the logged steps: one pass over η.
+    static func annealingArea(_ eta: [Double], _ steps: [Int], _ lambda: Double,
+                              _ area: inout [Double], derivative: inout [Double], withDerivative: Bool) {
+        var m = 0.0, dm = 0.0, s2 = 0.0, ds2 = 0.0, j = 0
+        while j < steps.count, steps[j] == 0 { area[j] = 0; if withDerivative { derivative[j] = 0 }; j += 1 }
+        for i in 1..<max(eta.count, 1) where j < steps.count {
+            if withDerivative {
+                dm = m + lambda * dm
+                ds2 += dm
+            }
+            m = lambda * m + (eta[i - 1] - eta[i])
+            s2 += m
+            while j < steps.count, steps[j] == i {
+                area[j] = s2
+                if withDerivative { derivative[j] = ds2 }
+                j += 1
+            }
+        }
+    }
+
+    public func predict(_ prepared: Prepared, parameters: [Double], into values: inout [Double]) {
+        let n = prepared.steps.count
+        var area = prepared.fixedAnnealingArea ?? [Double](repeating: 0, count: n)
+        if prepared.fixedAnnealingArea == nil {
+            var unused: [Double] = []
+            Self.annealingArea(prepared.rates, prepared.steps, parameters[4], &area,
+                               derivative: &unused, withDerivative: false)
+        }
+        let (l0, a, alpha, c) = (parameters[0], parameters[1], parameters[2], parameters[3])
+        for j in 0..<n {
+            values[j] = l0 + a * pow(prepared.forwardArea[j], -alpha) - c * area[j]
+        }
+    }
+
+    public func predictWithGradient(_ prepared: Prepared, parameters: [Double],
+                                    values: inout [Double], gradient: inout [Double]) {
+        let n = prepared.steps.count
+        var area = prepared.fixedAnnealingArea ?? [Double](repeating: 0, count: n)
+        var dArea = [Double](repeating: 0, count: n)
+        let fitted = prepared.fixedAnnealingArea == nil
+        if fitted {
+            Self.annealingArea(prepared.rates, prepared.steps, parameters[4], &area,
+                               derivative: &dArea, withDerivative: true)
+        }
+        let (l0, a, alpha, c) = (parameters[0], parameters[1], parameters[2], parameters[3])
+        for j in 0..<n {
+            let s1 = prepared.forwardArea[j]
+            let power = pow(s1, -alpha)
+            values[j] = l0 + a * power - c * area[j]
+            gradient[j] = 1
+            gradient[j + n] = power
+            gradient[j + 2 * n] = -a * power * log(s1)
+            gradient[j + 3 * n] = -area[j]
+            if fitted { gradient[j + 4 * n] = -c * dArea[j] }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// One training curve: the learning rate at every step and the loss at the logged steps.
+///
+/// `rates[i]` is η_i, the learning rate used at step i, for i = 0..<T (warmup included);
+/// `steps` are the logged steps, strictly increasing, each < T; `losses[j]` is the loss
+/// observed at `steps[j]`. The laws read a step s as "after the updates at steps 0…s", so
+/// S1(s) = η_0 + … + η_s.
+public struct LossCurve: Sendable, Equatable {
+    public let name: String
+    public let rates: [Double]
+    public let steps: [Int]
+    public let losses: [Double]
+
+    /// Validates and stores a curve; errors name the curve (`invalidData(file: name, …)`).
+    /// `losses` may be empty for a curve that is only to be predicted.
+    public init(name: String, rates: [Double], steps: [Int], losses: [Double]) throws {
+        for (i, eta) in rates.enumerated() where !(eta.isFinite && eta >= 0) {
+            throw ScaleFitError.invalidData(file: name, reason: "learning rate \(eta) at step \(i) is not a finite non-negative number")
+        }
+        guard losses.isEmpty || losses.count == steps.count else {
+            throw ScaleFitError.invalidData(file: name, reason: "\(steps.count) logged steps but \(losses.count) losses")
+        }
+        for (j, step) in steps.enumerated() {
+            guard step >= 0 else {
+                throw ScaleFitError.invalidData(file: name, reason: "negative step \(step)")
+            }
+            if j > 0, step <= steps[j - 1] {
+                throw ScaleFitError.invalidData(file: name, reason: "steps are not strictly increasing: \(step) after \(steps[j - 1])")
+            }
+            guard step < rates.count else {
+                throw ScaleFitError.invalidData(file: name, reason: "step \(step) is past the schedule's last step \(rates.count - 1)")
+            }
+        }
+        for (j, loss) in losses.enumerated() where !(loss.isFinite && loss > 0) {
+            throw ScaleFitError.invalidData(file: name, reason: "loss \(loss) at step \(steps[j]) is not a finite positive number")
+        }
+        self.name = name
+        self.rates = rates
+        self.steps = steps
+        self.losses = losses
+    }
+
+    /// A curve whose η comes from a schedule, extended (held at its last value) to cover
+    /// the last logged step if the schedule is shorter.
+    public init(name: String, schedule: LRSchedule, steps: [Int], losses: [Double]) throws {
+        let count = max(schedule.totalSteps, (steps.last ?? -1) + 1)
+        try self.init(name: name, rates: schedule.rates(count: count), steps: steps, losses: losses)
+    }
+
+    /// The same schedule and steps with other losses (for synthetic data, bootstraps).
+    public func replacingLosses(_ newLosses: [Double]) throws -> LossCurve {
+        try LossCurve(name: name, rates: rates, steps: steps, losses: newLosses)
+    }
+}

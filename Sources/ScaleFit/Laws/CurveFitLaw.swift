@@ -1,0 +1,54 @@
+import Foundation
+
+/// A law of the whole loss curve under a learning-rate schedule: L(s; θ) for every logged
+/// step s of a curve, with its analytic gradient ∂L/∂θ.
+///
+/// A law first turns a curve into its `Prepared` form (the parts that do not depend on θ:
+/// cumulative sums of η, the steps where η changes), once per fit, so that each evaluation
+/// costs only what θ forces.
+public protocol LossCurveLaw: Sendable {
+    associatedtype Prepared: Sendable
+
+    /// The parameters' names, in the order of θ.
+    var parameterNames: [String] { get }
+    /// What the fit may range over (L0 > 0, exponents in a sane range, …).
+    var defaultBounds: ParameterBounds { get }
+
+    /// The documented starting points for a multi-start fit of these curves.
+    func startingGrid(for curves: [LossCurve]) -> [[Double]]
+
+    /// The θ-independent part of a curve with η = `rates` logged at `steps`.
+    func prepare(rates: [Double], steps: [Int]) -> Prepared
+
+    /// Writes L(s_j; θ) for each logged step j into `values` (one per logged step).
+    func predict(_ prepared: Prepared, parameters: [Double], into values: inout [Double])
+
+    /// Writes L(s_j; θ) into `values` and ∂L(s_j)/∂θ_p into `gradient[j + p·count]`
+    /// (column-major, `count` = number of logged steps).
+    func predictWithGradient(_ prepared: Prepared, parameters: [Double],
+                             values: inout [Double], gradient: inout [Double])
+}
+
+extension LossCurveLaw {
+    /// n, the number of parameters.
+    public var parameterCount: Int { parameterNames.count }
+
+    /// The predicted loss at `steps` of a run with η = `rates` (η_0 … η_(T−1)).
+    public func predict(rates: [Double], steps: [Int], parameters: [Double]) -> [Double] {
+        var values = [Double](repeating: 0, count: steps.count)
+        predict(prepare(rates: rates, steps: steps), parameters: parameters, into: &values)
+        return values
+    }
+
+    /// The predicted loss at `steps` of a run with the given schedule (extended by holding
+    /// its last value if a step lies past its end).
+    public func predict(schedule: LRSchedule, steps: [Int], parameters: [Double]) -> [Double] {
+        let count = max(schedule.totalSteps, (steps.max() ?? -1) + 1)
+        return predict(rates: schedule.rates(count: count), steps: steps, parameters: parameters)
+    }
+
+    /// The predicted loss at a curve's logged steps.
+    public func predict(_ curve: LossCurve, parameters: [Double]) -> [Double] {
+        predict(rates: curve.rates, steps: curve.steps, parameters: parameters)
+    }
+}

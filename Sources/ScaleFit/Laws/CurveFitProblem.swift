@@ -1,0 +1,90 @@
+import Foundation
+
+/// Several loss curves fitted with one parameter set of a `LossCurveLaw`, each curve with
+/// its own schedule: the least-squares problem handed to `LevenbergMarquardt`.
+///
+/// ```
+/// r_(c,j) = log L(s_(c,j); θ) − log L_obs(c, j)     (.logRatio, the default)
+/// r_(c,j) = L(s_(c,j); θ) − L_obs(c, j)             (.raw)
+/// ```
+///
+/// over every logged step j of every curve c. With `SolverOptions(loss: .huber(scale: 1e-3))`
+/// (`CurveFit.defaultOptions`) the cost ½·Σρ(r²) is Σ Huber_δ(r) with δ = 1e-3, the
+/// objective of the multi-power-law paper. A predicted loss ≤ 0 makes its log residual NaN,
+/// which the solver treats as a rejected trial point.
+public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
+    /// How a residual compares the prediction with the observation.
+    public enum Residual: String, Sendable, Codable {
+        case logRatio
+        case raw
+    }
+
+    public let law: Law
+    public let curves: [LossCurve]
+    public let residual: Residual
+    let prepared: [Law.Prepared]
+    /// Index of each curve's first residual.
+    let offsets: [Int]
+    let observed: [Double]
+
+    public init(law: Law, curves: [LossCurve], residual: Residual = .logRatio) throws {
+        guard !curves.isEmpty else { throw ScaleFitError.fitFailed(reason: "no curves to fit") }
+        for curve in curves where curve.losses.count != curve.steps.count || curve.steps.isEmpty {
+            throw ScaleFitError.invalidData(file: curve.name, reason: "a curve to fit needs a loss at each of at least one logged step")
+        }
+        self.law = law
+        self.curves = curves
+        self.residual = residual
+        self.prepared = curves.map { law.prepare(rates: $0.rates, steps: $0.steps) }
+        var offsets: [Int] = [], total = 0
+        for curve in curves { offsets.append(total); total += curve.steps.count }
+        self.offsets = offsets
+        self.observed = curves.flatMap { residual == .logRatio ? $0.losses.map { log($0) } : $0.losses }
+    }
+
+    public var parameterCount: Int { law.parameterCount }
+    public var residualCount: Int { observed.count }
+
+    public func residuals(at x: [Double], into r: inout [Double]) {
+        for (c, curve) in curves.enumerated() {
+            var values = [Double](repeating: 0, count: curve.steps.count)
+            law.predict(prepared[c], parameters: x, into: &values)
+            for j in 0..<values.count {
+                let i = offsets[c] + j
+                r[i] = (residual == .logRatio ? (values[j] > 0 ? log(values[j]) : .nan) : values[j]) - observed[i]
+            }
+        }
+    }
+
+    public func jacobian(at x: [Double], into jac: inout Matrix) {
+        let p = parameterCount, m = residualCount
+        for (c, curve) in curves.enumerated() {
+            let n = curve.steps.count
+            var values = [Double](repeating: 0, count: n)
+            var gradient = [Double](repeating: 0, count: n * p)
+            law.predictWithGradient(prepared[c], parameters: x, values: &values, gradient: &gradient)
+            for j in 0..<n {
+                let factor = residual == .logRatio ? 1 / values[j] : 1
+                for q in 0..<p {
+                    jac.storage[offsets[c] + j + q * m] = factor * gradient[j + q * n]
+                }
+            }
+        }
+    }
+
+    /// The predicted losses of every curve at its logged steps.
+    public func predictions(at x: [Double]) -> [[Double]] {
+        curves.indices.map { c in
+            var values = [Double](repeating: 0, count: curves[c].steps.count)
+            law.predict(prepared[c], parameters: x, into: &values)
+            return values
+        }
+    }
+
+    /// The cost ½·Σρ(r²) at `x`; for `.huber(scale: δ)` this is Σ Huber_δ(r).
+    public func objective(at x: [Double], loss: RobustLoss = .huber(scale: 1e-3)) -> Double {
+        var r = [Double](repeating: 0, count: residualCount)
+        residuals(at: x, into: &r)
+        return r.reduce(0) { $0 + 0.5 * loss.evaluate($1 * $1).rho }
+    }
+}

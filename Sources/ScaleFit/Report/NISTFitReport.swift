@@ -1,0 +1,64 @@
+/// What `scalefit fit` reports for a NIST StRD-format problem: the estimates with their
+/// standard errors, goodness of fit, the solver summary and the residual table.
+public struct NISTFitReport: Sendable, Codable, Equatable {
+    public struct Parameter: Sendable, Codable, Equatable {
+        public var name: String
+        public var estimate: Double
+        public var standardError: Double
+    }
+
+    public struct ResidualRow: Sendable, Codable, Equatable {
+        public var row: Int
+        public var inputs: [Double]
+        public var observed: Double
+        public var fitted: Double
+        public var residual: Double
+    }
+
+    public var problem: String
+    public var modelText: String
+    public var start: Int
+    public var parameters: [Parameter]
+    public var observations: Int
+    public var degreesOfFreedom: Int
+    public var residualSumOfSquares: Double
+    public var residualStandardDeviation: Double
+    /// 1 − RSS/TSS of the response.
+    public var rSquared: Double
+    public var rankDeficient: Bool
+    public var summary: FitSummary
+    public var residualTable: [ResidualRow]
+
+    /// Builds the report from a dataset and the solver's result on it. `start` is 1-based.
+    public init(dataset: NISTDataset, result: SolverResult, start: Int) throws {
+        let cov = try ParameterCovariance(result: result)
+        problem = dataset.name
+        modelText = dataset.modelText
+        self.start = start
+        parameters = result.parameters.indices.map {
+            Parameter(name: "b\($0 + 1)", estimate: result.parameters[$0], standardError: cov.standardErrors[$0])
+        }
+        let m = result.residuals.count
+        observations = m
+        degreesOfFreedom = cov.degreesOfFreedom
+        var rss = 0.0
+        for r in result.residuals { rss += r * r }
+        residualSumOfSquares = rss
+        residualStandardDeviation = cov.degreesOfFreedom > 0 ? (rss / Double(cov.degreesOfFreedom)).squareRoot() : .nan
+        // The residual is f − target, so the fitted value is target + residual (Nelson's
+        // target is log y; its residual table shows log y).
+        let targets: [Double] = dataset.name == "Nelson" ? dataset.response.map { log($0) } : dataset.response
+        let mean = targets.reduce(0, +) / Double(max(m, 1))
+        var tss = 0.0
+        for t in targets { tss += (t - mean) * (t - mean) }
+        rSquared = tss > 0 ? 1 - rss / tss : .nan
+        rankDeficient = cov.isRankDeficient
+        summary = result.summary
+        residualTable = (0..<m).map { i in
+            ResidualRow(row: i + 1, inputs: dataset.predictors.map { $0[i] }, observed: targets[i],
+                        fitted: targets[i] + result.residuals[i], residual: result.residuals[i])
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,82 @@
+/// A table of strings rendered for people (aligned text, Markdown) or machines (CSV).
+///
+/// Numbers are right-aligned and text left-aligned, column by column, so a terminal
+/// reader can compare digits at a glance; CSV quotes fields as RFC 4180 requires.
+public struct TextTable: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]] = []) {
+        self.header = header
+        self.rows = rows
+    }
+
+    /// The output forms.
+    public enum Style: String, Sendable, CaseIterable {
+        case table, markdown, csv
+    }
+
+    public func render(_ style: Style) -> String {
+        switch style {
+        case .csv:
+            return ([header] + rows).map { $0.map(Self.csvField).joined(separator: ",") }
+                .joined(separator: "\n") + "\n"
+        case .markdown:
+            var lines = ["| " + header.joined(separator: " | ") + " |"]
+            lines.append("|" + header.indices.map { numeric($0) ? " ---: |" : " --- |" }.joined())
+            for r in rows { lines.append("| " + r.joined(separator: " | ") + " |") }
+            return lines.joined(separator: "\n") + "\n"
+        case .table:
+            let widths = header.indices.map { j in
+                ([header[j]] + rows.map { j < $0.count ? $0[j] : "" }).map { $0.count }.max() ?? 0
+            }
+            func line(_ cells: [String]) -> String {
+                header.indices.map { j in
+                    let c = j < cells.count ? cells[j] : ""
+                    let pad = String(repeating: " ", count: widths[j] - c.count)
+                    return numeric(j) ? pad + c : c + pad
+                }.joined(separator: "  ").replacingTrailingSpaces()
+            }
+            var out = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+            out += rows.map(line)
+            return out.joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// A column is numeric when every non-empty cell parses as a number.
+    private func numeric(_ j: Int) -> Bool {
+        let cells = rows.compactMap { j < $0.count ? $0[j] : nil }.filter { !$0.isEmpty }
+        return !cells.isEmpty && cells.allSatisfy { Double($0) != nil || $0 == "inf" || $0 == "nan" }
+    }
+
+    static func csvField(_ s: String) -> String {
+        if s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+}
+
+extension String {
+    func replacingTrailingSpaces() -> String {
+        var s = self
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
+    }
+}
+
+/// Formats a number with `digits` significant digits: plain for moderate magnitudes,
+/// scientific otherwise, so a column stays readable and copy-pastable.
+public func formatSignificant(_ v: Double, digits: Int = 6) -> String {
+    if v.isNaN { return "nan" }
+    if v.isInfinite { return v > 0 ? "inf" : "-inf" }
+    if v == 0 { return "0" }
+    let a = abs(v)
+    if a >= 1e-3 && a < 1e7 {
+        let decimals = max(0, digits - 1 - Int((log10(a)).rounded(.down)))
+        return String(format: "%.\(decimals)f", v)
+    }
+    return String(format: "%.\(digits - 1)e", v)
+}
+
+import Foundation

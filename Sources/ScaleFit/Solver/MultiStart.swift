@@ -1,0 +1,133 @@
+import Dispatch
+import Foundation
+
+/// Runs Levenberg–Marquardt from many starting points across all cores and keeps the best.
+///
+/// The best run is the one with the lowest final cost among the converged runs (among all
+/// runs if none converged); ties go to the earliest start. Each start is solved
+/// independently and results are written by index, so the answer does not depend on
+/// thread scheduling: same starts, same bytes.
+public struct MultiStart: Sendable {
+    public var solver: LevenbergMarquardt
+    /// Worker threads; defaults to the number of active processors.
+    public var threads: Int
+
+    public init(solver: LevenbergMarquardt = LevenbergMarquardt(),
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.solver = solver
+        self.threads = max(1, threads)
+    }
+
+    public func minimize<P: LeastSquaresProblem>(
+        _ problem: P, starts: [[Double]], bounds: ParameterBounds? = nil, fixed: [Bool]? = nil
+    ) throws -> MultiStartResult {
+        guard !starts.isEmpty else { throw ScaleFitError.fitFailed(reason: "no starting points") }
+        for s in starts where s.count != problem.parameterCount {
+            throw ScaleFitError.dimensionMismatch(expected: "\(problem.parameterCount) starting values",
+                                                  found: "\(s.count)")
+        }
+        let count = starts.count
+        let box = ResultBox(count: count)
+        let solver = self.solver
+        let workers = min(threads, count)
+        // Interleaved assignment balances cheap and expensive starts across workers.
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var k = w
+            while k < count {
+                let r = try? solver.minimize(problem, from: starts[k], bounds: bounds, fixed: fixed)
+                box.set(k, r)
+                k += workers
+            }
+        }
+        let results = box.values
+        var best: Int? = nil
+        var bestConverged = false
+        for k in 0..<count {
+            guard let r = results[k], r.cost.isFinite else { continue }
+            let conv = r.summary.converged
+            if let b = best, let rb = results[b] {
+                if (conv && !bestConverged) || (conv == bestConverged && r.cost < rb.cost) {
+                    best = k; bestConverged = conv
+                }
+            } else {
+                best = k; bestConverged = conv
+            }
+        }
+        guard let b = best, let winner = results[b] else {
+            throw ScaleFitError.fitFailed(reason: "none of the \(count) starts gave a finite cost")
+        }
+        return MultiStartResult(best: winner, bestStart: b,
+                                finalCosts: results.map { $0?.cost ?? .infinity },
+                                converged: results.map { $0?.summary.converged ?? false })
+    }
+}
+
+/// What a multi-start run found.
+public struct MultiStartResult: Sendable {
+    /// The best run.
+    public var best: SolverResult
+    /// Index of the start that gave it.
+    public var bestStart: Int
+    /// Final cost of every start (+∞ where a run failed).
+    public var finalCosts: [Double]
+    /// Whether each start converged.
+    public var converged: [Bool]
+
+    /// How many starts reached (within 1e-9 relative) the best cost: a measure of how
+    /// clearly the global minimum stands out.
+    public var startsAtBest: Int {
+        finalCosts.filter { $0.isFinite && abs($0 - best.cost) <= 1e-9 * max(abs(best.cost), 1e-300) }.count
+    }
+}
+
+/// Results written by index from several threads; each index is written exactly once.
+private final class ResultBox: @unchecked Sendable {
+    private var storage: [SolverResult?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ r: SolverResult?) { lock.lock(); storage[k] = r; lock.unlock() }
+    var values: [SolverResult?] { lock.lock(); defer { lock.unlock() }; return storage }
+}
+
+/// Sets of starting points.
+public enum StartGrid {
+    /// Every combination of the given values per parameter (the first parameter varies slowest).
+    public static func cartesian(_ axes: [[Double]]) -> [[Double]] {
+        var out: [[Double]] = [[]]
+        for axis in axes {
+            var next: [[Double]] = []
+            next.reserveCapacity(out.count * axis.count)
+            for prefix in out { for v in axis { next.append(prefix + [v]) } }
+            out = next
+        }
+        return out
+    }
+
+    /// `count` points filling the box [lower, upper] evenly: a Halton sequence (bases 2, 3, 5, …)
+    /// shifted by a seeded random offset (Cranley–Patterson rotation). Same seed, same points.
+    public static func spaceFilling(count: Int, lower: [Double], upper: [Double], seed: UInt64) -> [[Double]] {
+        precondition(lower.count == upper.count, "bounds must have equal lengths")
+        let primes = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71]
+        let d = lower.count
+        precondition(d <= primes.count, "space-filling starts support at most 20 parameters")
+        var g = SeededGenerator(seed: seed)
+        let shift = (0..<d).map { _ in g.nextUnit() }
+        return (0..<count).map { i in
+            (0..<d).map { j in
+                var u = radicalInverse(i + 1, base: primes[j]) + shift[j]
+                if u >= 1 { u -= 1 }
+                return lower[j] + u * (upper[j] - lower[j])
+            }
+        }
+    }
+
+    private static func radicalInverse(_ i: Int, base: Int) -> Double {
+        var f = 1.0, r = 0.0, n = i
+        while n > 0 {
+            f /= Double(base)
+            r += f * Double(n % base)
+            n /= base
+        }
+        return r
+    }
+}

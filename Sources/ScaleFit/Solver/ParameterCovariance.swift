@@ -1,0 +1,95 @@
+/// Parameter uncertainty at a least-squares optimum, from the Jacobian there.
+///
+/// ```
+/// unscaled  = (JᵀJ)⁺                      (pseudo-inverse, via the SVD of J)
+/// σ̂²        = Σ rᵢ² / (m − p)             (residual variance, p = free parameters)
+/// scaled    = σ̂² · unscaled
+/// stdErrorⱼ = √scaledⱼⱼ,   correlationᵢⱼ = scaledᵢⱼ / (stdErrorᵢ · stdErrorⱼ)
+/// ```
+///
+/// The SVD never forms JᵀJ, so it keeps the digits that inverting the normal equations
+/// would square away; singular values below `rankTolerance`·σ_max count as zero and the
+/// fit is flagged rank-deficient (some combination of parameters is not determined by
+/// the data, and its variance is reported as infinite rather than as a huge finite number).
+/// Fixed parameters get zero variance.
+public struct ParameterCovariance: Sendable, Equatable, Codable {
+    /// (JᵀJ)⁺ over all parameters (zero rows/columns for fixed ones).
+    public var unscaled: Matrix
+    /// σ̂²·(JᵀJ)⁺.
+    public var scaled: Matrix
+    /// σ̂² = Σr²/(m − p).
+    public var residualVariance: Double
+    /// m − p.
+    public var degreesOfFreedom: Int
+    /// Numerical rank of J over the free parameters.
+    public var rank: Int
+    /// Number of free parameters.
+    public var freeParameters: Int
+    /// √diag(scaled); +∞ for parameters in the null space when rank-deficient.
+    public var standardErrors: [Double]
+
+    /// True when J has fewer independent columns than free parameters.
+    public var isRankDeficient: Bool { rank < freeParameters }
+
+    /// The correlation matrix (NaN where a standard error is zero or infinite).
+    public var correlation: Matrix {
+        let n = scaled.rows
+        var c = Matrix(rows: n, columns: n)
+        for i in 0..<n {
+            for j in 0..<n {
+                let d = standardErrors[i] * standardErrors[j]
+                c[i, j] = (d > 0 && d.isFinite) ? scaled[i, j] / d : (i == j && d > 0 && d.isFinite ? 1 : .nan)
+            }
+        }
+        return c
+    }
+
+    /// The covariance at a solver result (raw residuals and Jacobian; for a robust loss
+    /// this is the Gauss–Newton covariance of the underlying least-squares model).
+    public init(result: SolverResult, rankTolerance: Double = 1e-10) throws {
+        try self.init(jacobian: result.jacobian, residuals: result.residuals, fixed: result.fixed,
+                      rankTolerance: rankTolerance)
+    }
+
+    public init(jacobian: Matrix, residuals: [Double], fixed: [Bool]? = nil,
+                rankTolerance: Double = 1e-10) throws {
+        let n = jacobian.columns, m = jacobian.rows
+        guard residuals.count == m else {
+            throw ScaleFitError.dimensionMismatch(expected: "\(m) residuals", found: "\(residuals.count)")
+        }
+        let fixedMask = fixed ?? Array(repeating: false, count: n)
+        let free = (0..<n).filter { !fixedMask[$0] }
+        let p = free.count
+        var reduced = Matrix(rows: max(m, p), columns: max(p, 1))
+        for (k, j) in free.enumerated() {
+            for i in 0..<m { reduced[i, k] = jacobian[i, j] }
+        }
+        var rss = 0.0
+        for r in residuals { rss += r * r }
+        degreesOfFreedom = m - p
+        residualVariance = degreesOfFreedom > 0 ? rss / Double(degreesOfFreedom) : .nan
+        freeParameters = p
+        unscaled = Matrix(rows: n, columns: n)
+        scaled = Matrix(rows: n, columns: n)
+        standardErrors = Array(repeating: 0, count: n)
+        guard p > 0 else { rank = 0; return }
+        let svd = try SingularValueDecomposition(reduced)
+        rank = min(svd.rank(relativeTolerance: rankTolerance), p)
+        let inv = svd.inverseGram(relativeTolerance: rankTolerance)
+        for (a, i) in free.enumerated() {
+            for (b, j) in free.enumerated() {
+                unscaled[i, j] = inv[a, b]
+                scaled[i, j] = inv[a, b] * residualVariance
+            }
+        }
+        // A parameter with a component in the null space is not determined by the data.
+        let top = svd.singularValues.first ?? 0
+        for (a, i) in free.enumerated() {
+            var undetermined = false
+            for k in 0..<p where !(svd.singularValues[k] > rankTolerance * top && svd.singularValues[k] > 0) {
+                if abs(svd.rightVectors[a, k]) > 1e-8 { undetermined = true }
+            }
+            standardErrors[i] = undetermined ? .infinity : scaled[i, i].squareRoot()
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit fit FILE`: fits a model to a data file and prints the parameters with their
+/// uncertainty, the goodness of fit and the residual table.
+///
+/// Today it reads NIST StRD-format files (`.dat`: the model is chosen by the dataset's name
+/// and fitted with its analytic Jacobian); training-log CSV/JSONL with the scaling laws come
+/// with the readers and laws.
+enum FitCommand {
+    static let usage = """
+    USAGE: scalefit fit FILE [--law auto|chinchilla] [--x PARAMS,TOKENS] [--y LOSS] [--strict]
+                             [--loss SPEC] [--compute-budget C] [--format table|json|csv|markdown]
+           scalefit fit FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]
+
+    Fits a law to FILE and prints the parameters with standard errors, the goodness of fit,
+    the solver's summary and the residual table.
+
+    ARGUMENTS:
+      FILE                 a table of runs (.csv, .jsonl, trainer_state.json, W&B export) with
+                           model size, tokens (or compute) and final loss; or a NIST
+                           StRD-format .dat file (see Data/README.md)
+
+    OPTIONS:
+      --law LAW            auto (default) or chinchilla: L = E + A/N^alpha + B/D^beta, fitted as
+                           Hoffmann et al. (Huber on log residuals, 4500-start grid)
+      --x PARAMS,TOKENS    the model-size and token columns (detected by name otherwise)
+      --y LOSS             the loss column (detected by name otherwise)
+      --strict             fail (exit 65) instead of dropping rows with missing values
+      --compute-budget C   FLOPs for the compute-optimal allocation (default 5.76e23)
+      --start 1|2|all      .dat only: which starting vector; 'all' keeps the better fit
+      --loss SPEC          l2, huber:C, soft_l1:C, cauchy:C or arctan:C (tables: huber:1e-3)
+      --format FORMAT      table (default), json, csv or markdown
+      -h, --help           show this help
+    """
+
+    static func run(_ argv: [String]) throws -> Int32 {
+        let args = try Arguments(argv, valueFlags: ["start", "loss", "format", "law", "x", "y", "compute-budget"],
+                                 boolFlags: ["strict"])
+        if args.help { print(usage); return 0 }
+        guard args.positionals.count == 1 else {
+            throw UsageError(message: args.positionals.isEmpty
+                             ? "missing data file\n\n\(usage)" : "expected one data file, found \(args.positionals.count) arguments")
+        }
+        let path = args.positionals[0]
+        let format = args.options["format"] ?? "table"
+        guard ["table", "json", "csv", "markdown"].contains(format) else {
+            let hint = nearest(format, in: ["table", "json", "csv", "markdown"]).map { "; did you mean '\($0)'?" } ?? ""
+            throw UsageError(message: "--format: expected table, json, csv or markdown, found \"\(format)\"\(hint)")
+        }
+        guard path.lowercased().hasSuffix(".dat") else {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ScaleFitError.invalidData(file: path, reason: "no such file")
+            }
+            return try FitTableCommand.run(path: path, args: args, format: format)
+        }
+        var options = SolverOptions()
+        if let spec = args.options["loss"] { options.loss = try RobustLoss(spec: spec) }
+
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ScaleFitError.invalidData(file: path, reason: "no such file")
+        }
+        let dataset = try NISTDataset(contentsOf: URL(fileURLWithPath: path))
+        let model = try NISTModels.model(for: dataset, file: path)
+        let which = args.options["start"] ?? "all"
+        let startIndices: [Int]
+        switch which {
+        case "1": startIndices = [0]
+        case "2": startIndices = [1]
+        case "all": startIndices = Array(dataset.starts.indices)
+        default: throw UsageError(message: "--start: expected 1, 2 or all, found \"\(which)\"")
+        }
+        let solver = LevenbergMarquardt(options: options)
+        var best: (result: SolverResult, start: Int)?
+        for k in startIndices where k < dataset.starts.count {
+            let r = try model.fit(from: dataset.starts[k], with: solver)
+            if best == nil || (r.summary.converged && (!best!.result.summary.converged || r.cost < best!.result.cost)) {
+                best = (r, k)
+            }
+        }
+        guard let (result, start) = best else {
+            throw ScaleFitError.invalidData(file: path, reason: "the file has no starting values")
+        }
+        let report = try NISTFitReport(dataset: dataset, result: result, start: start + 1)
+        print(render(report, format: format), terminator: "")
+        if !result.summary.converged {
+            FileHandle.standardError.write(Data("scalefit: \(result.summary.message)\n".utf8))
+            return 1
+        }
+        return 0
+    }
+
+    /// The formula line of a NIST model description ("y = …"), or its first line.
+    static func modelLine(_ text: String) -> String {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        return lines.first { $0.hasPrefix("y =") || $0.hasPrefix("log[y] =") } ?? lines.first ?? ""
+    }
+
+    static func render(_ report: NISTFitReport, format: String) -> String {
+        if format == "json" {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf",
+                                                                      negativeInfinity: "-inf", nan: "nan")
+            return String(decoding: (try? enc.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+        }
+        let style = TextTable.Style(rawValue: format) ?? .table
+        let params = TextTable(header: ["parameter", "estimate", "std_error", "rel_error"],
+                               rows: report.parameters.map {
+                                   [$0.name, formatSignificant($0.estimate, digits: 10),
+                                    formatSignificant($0.standardError, digits: 4),
+                                    formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]
+                               })
+        let fit = TextTable(header: ["statistic", "value"], rows: [
+            ["observations", "\(report.observations)"],
+            ["degrees_of_freedom", "\(report.degreesOfFreedom)"],
+            ["residual_sum_of_squares", formatSignificant(report.residualSumOfSquares, digits: 10)],
+            ["residual_std_deviation", formatSignificant(report.residualStandardDeviation, digits: 10)],
+            ["r_squared", formatSignificant(report.rSquared, digits: 8)],
+        ])
+        let residuals = TextTable(header: ["row", "x", "observed", "fitted", "residual"],
+                                  rows: report.residualTable.map {
+                                      ["\($0.row)", $0.inputs.map { formatSignificant($0) }.joined(separator: " "),
+                                       formatSignificant($0.observed, digits: 8),
+                                       formatSignificant($0.fitted, digits: 8),
+                                       formatSignificant($0.residual, digits: 4)]
+                                  })
+        if style == .csv { return params.render(.csv) }
+        let head = style == .markdown ? "## " : ""
+        return """
+        \(head)\(report.problem): \(modelLine(report.modelText))
+        fitted from start \(report.start); \(report.summary.message)
+        iterations \(report.summary.iterations), evaluations \(report.summary.residualEvaluations) residual + \(report.summary.jacobianEvaluations) Jacobian, cost \(formatSignificant(report.summary.initialCost)) -> \(formatSignificant(report.summary.finalCost, digits: 10))
+
+        \(params.render(style))
+        \(fit.render(style))
+        \(residuals.render(style))
+        """
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit fit runs.csv`: reads a table of runs, detects the columns, fits the law and
+/// prints parameters with standard errors, goodness of fit, the compute-optimal allocation
+/// and the per-run residual table.
+enum FitTableCommand {
+    static func run(path: String, args: Arguments, format: String) throws -> Int32 {
+        let lawName = args.options["law"] ?? "auto"
+        guard ["auto", "chinchilla"].contains(lawName) else {
+            let hint = nearest(lawName, in: ["auto", "chinchilla"]).map { "; did you mean '\($0)'?" } ?? ""
+            throw UsageError(message: "--law: expected auto or chinchilla for a table of runs, found \"\(lawName)\"\(hint)")
+        }
+        var delta = 1e-3
+        if let spec = args.options["loss"] {
+            guard case let .huber(scale) = try RobustLoss(spec: spec) else {
+                throw UsageError(message: "--loss: the Chinchilla fit takes huber:DELTA, found \"\(spec)\"")
+            }
+            delta = scale
+        }
+        let table = try RunTableReader.read(path: path)
+        var overrides: [ColumnRole: String] = [:]
+        if let x = args.options["x"] {
+            let names = x.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard names.count == 2 else {
+                throw UsageError(message: "--x: expected two columns PARAMS,TOKENS for chinchilla, found \"\(x)\"")
+            }
+            overrides[.params] = names[0]
+            overrides[.tokens] = names[1]
+        }
+        if let y = args.options["y"] { overrides[.loss] = y }
+        let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
+        let nName = try mapping.require(.params, in: table)
+        let lName = try mapping.require(.loss, in: table)
+        let dName = mapping[.tokens]
+        let cName = dName == nil ? mapping[.compute] : nil
+        guard dName != nil || cName != nil else {
+            _ = try mapping.require(.tokens, in: table)
+            return 65
+        }
+        var numeric = [nName, lName]
+        numeric.append(dName ?? cName!)
+        let labelColumn = mapping[.run]
+        eprint("columns: params=\"\(nName)\", \(dName != nil ? "tokens=\"\(dName!)\"" : "compute=\"\(cName!)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+        let (usable, dropped) = try table.usableRows(numericColumns: numeric, strict: args.options["strict"] != nil)
+        if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+        let n = try usable.values(of: nName)
+        let l = try usable.values(of: lName)
+        let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: cName!), n).map { $0 / (6 * $1) }
+        for (i, v) in zip(n.indices, zip(n, zip(d, l))) where !(v.0 > 0 && v.1.0 > 0 && v.1.1 > 0) {
+            throw ScaleFitError.invalidData(file: path, reason: "line \(usable.lineNumbers[i]): params, tokens and loss must be positive for a power law")
+        }
+        guard n.count >= 6 else {
+            throw ScaleFitError.invalidData(file: path, reason: "Chinchilla's law has 5 parameters; \(n.count) usable runs cannot determine them with any residual left")
+        }
+        let labels = labelColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
+            ?? usable.lineNumbers.map { "line \($0)" }
+        eprint("fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on \(n.count) runs…")
+        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, delta: delta)
+        let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
+                                          lines: usable.lineNumbers, labels: labels, delta: delta)
+        let budget = try args.double("compute-budget") ?? 5.76e23
+        let optimal = ComputeOptimalAllocation(law: fit.law, compute: budget)
+        print(render(report, optimal: optimal, format: format), terminator: "")
+        if !report.summary.converged {
+            eprint("scalefit: \(report.summary.message)")
+            return 1
+        }
+        return 0
+    }
+
+    struct Output: Codable { let fit: ChinchillaReport; let computeOptimal: ComputeOptimalAllocation }
+
+    static func render(_ r: ChinchillaReport, optimal o: ComputeOptimalAllocation, format: String) -> String {
+        if format == "json" {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            return String(decoding: (try? enc.encode(Output(fit: r, computeOptimal: o))) ?? Data(), as: UTF8.self) + "\n"
+        }
+        let style = TextTable.Style(rawValue: format) ?? .table
+        let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
+            [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
+        })
+        if style == .csv { return params.render(.csv) }
+        let stats = TextTable(header: ["statistic", "value"], rows: [
+            ["runs", "\(r.runs.count)"],
+            ["objective", formatSignificant(r.objectiveValue, digits: 10)],
+            ["starts_at_best", "\(r.startsAtBest)/\(r.starts)"],
+            ["rmse", formatSignificant(r.rmse, digits: 4)],
+            ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
+            ["r_squared", formatSignificant(r.rSquared, digits: 6)],
+            ["r_squared_log", formatSignificant(r.rSquaredLog, digits: 6)],
+        ])
+        let opt = TextTable(header: ["compute", "params", "tokens", "tokens_per_param", "loss"], rows: [[
+            formatSignificant(o.compute, digits: 3), formatSignificant(o.parameters, digits: 4),
+            formatSignificant(o.tokens, digits: 4), formatSignificant(o.tokensPerParameter, digits: 4),
+            formatSignificant(o.loss, digits: 5),
+        ]])
+        let runs = TextTable(header: ["run", "params", "tokens", "observed", "fitted", "residual", "rel_residual"],
+                             rows: r.runs.map {
+                                 [$0.label, formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
+                                  formatSignificant($0.observed, digits: 6), formatSignificant($0.fitted, digits: 6),
+                                  formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
+                             })
+        let head = style == .markdown ? "## " : ""
+        return """
+        \(head)chinchilla: \(r.formula)
+        objective: \(r.objective)
+        \(r.summary.message); best of \(r.starts) starts
+
+        \(params.render(style))
+        \(stats.render(style))
+        compute-optimal allocation (C = 6 N D):
+        \(opt.render(style))
+        \(runs.render(style))
+        """
+    }
+}
+
+func eprint(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}

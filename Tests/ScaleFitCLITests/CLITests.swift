@@ -1,0 +1,156 @@
+import Foundation
+import XCTest
+
+/// Runs the built `scalefit` binary with `Process` and checks stdout, stderr and the exit
+/// status, as swift-argument-parser's own CLI tests do.
+final class CLITests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Outcome { let status: Int32; let stdout: String; let stderr: String }
+
+    func scalefit(_ args: [String]) throws -> Outcome { try Self.scalefit(args) }
+
+    static func scalefit(_ args: [String]) throws -> Outcome {
+        // The test bundle sits in the same build folder as the executables.
+        let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
+        var candidates = [bundleDir.appendingPathComponent("scalefit"),
+                          Bundle.main.bundleURL.appendingPathComponent("scalefit")]
+        for config in ["debug", "release"] {
+            candidates.append(root.appendingPathComponent(".build/\(config)/scalefit"))
+        }
+        // The release build wins when there is one: Scripts/test.sh builds it just before the
+        // tests, and the 4500-start fits are ~30x faster there than in debug.
+        candidates.insert(root.appendingPathComponent(".build/release/scalefit"), at: 0)
+        guard let exe = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("the scalefit binary was not built (looked in \(candidates.map(\.path)))")
+        }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        p.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Outcome(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                       stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func testMainJobFitsTheExample() throws {
+        let r = try scalefit(["fit", "Data/example.dat"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("converged"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("b1") && r.stdout.contains("b2"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("239.97324"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("residual_sum_of_squares"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("observed"), "residual table missing")
+    }
+
+    func testOutputIsDeterministic() throws {
+        let a = try scalefit(["fit", "Data/example.dat", "--format", "json"])
+        let b = try scalefit(["fit", "Data/example.dat", "--format", "json"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout)
+        let json = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["problem"] as? String, "Misra1a")
+        XCTAssertEqual((json?["parameters"] as? [[String: Any]])?.count, 2)
+    }
+
+    func testCSVAndMarkdownFormats() throws {
+        let csv = try scalefit(["fit", "Data/example.dat", "--format=csv"])
+        XCTAssertEqual(csv.status, 0)
+        XCTAssertTrue(csv.stdout.hasPrefix("parameter,estimate,std_error,rel_error\nb1,"), csv.stdout)
+        let md = try scalefit(["fit", "Data/example.dat", "--format", "markdown"])
+        XCTAssertTrue(md.stdout.contains("| parameter | estimate |"), md.stdout)
+    }
+
+    func testHelpIsTheSameBothWays() throws {
+        let a = try scalefit(["help", "fit"])
+        let b = try scalefit(["fit", "--help"])
+        XCTAssertEqual(a.status, 0)
+        XCTAssertEqual(a.stdout, b.stdout)
+        XCTAssertTrue(a.stdout.hasPrefix("USAGE: scalefit fit"))
+    }
+
+    func testUnknownFlagSuggestsTheNearestAndExits64() throws {
+        let r = try scalefit(["fit", "Data/example.dat", "--formt", "json"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.stderr, "scalefit: unknown option '--formt'; did you mean '--format'?\n")
+        XCTAssertEqual(r.stdout, "")
+    }
+
+    func testUnknownCommandAndBadValuesExit64() throws {
+        let c = try scalefit(["fitt", "x"])
+        XCTAssertEqual(c.status, 64)
+        XCTAssertTrue(c.stderr.hasPrefix("scalefit: unknown command 'fitt'; did you mean 'fit'?"), c.stderr)
+        let l = try scalefit(["fit", "Data/example.dat", "--loss", "huber"])
+        XCTAssertEqual(l.status, 64)
+        XCTAssertTrue(l.stderr.contains("--loss: expected a scale after 'huber:'"), l.stderr)
+        let f = try scalefit(["fit", "Data/example.dat", "--format", "xml"])
+        XCTAssertEqual(f.status, 64)
+        let none = try scalefit(["fit"])
+        XCTAssertEqual(none.status, 64)
+        XCTAssertTrue(none.stderr.contains("missing data file"))
+    }
+
+    func testBadDataNamesTheFileAndExits65() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-cli-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let bad = dir.appendingPathComponent("broken.dat")
+        var text = try String(contentsOf: Self.root.appendingPathComponent("Data/example.dat"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "      10.2766      80.0", with: "      10.2x66      80.0")
+        try text.write(to: bad, atomically: true, encoding: .utf8)
+        let r = try scalefit(["fit", bad.path])
+        XCTAssertEqual(r.status, 65, r.stderr)
+        XCTAssertTrue(r.stderr.contains("broken.dat:61:"), r.stderr)
+        let missing = try scalefit(["fit", dir.appendingPathComponent("nope.dat").path])
+        XCTAssertEqual(missing.status, 65)
+        XCTAssertTrue(missing.stderr.contains("nope.dat: no such file"), missing.stderr)
+    }
+}
+
+final class FitTableCLITests: XCTestCase {
+    func run(_ args: [String]) throws -> CLITests.Outcome { try CLITests.scalefit(args) }
+
+    func testMainJobFitsChinchillaOnTheRunsExample() throws {
+        let r = try run(["fit", "Data/runs.csv", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("columns: params=\"params\", tokens=\"tokens\", loss=\"loss\", run=\"run\""), r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let fit = json?["fit"] as? [String: Any]
+        let params = fit?["parameters"] as? [[String: Any]]
+        let alpha = params?.first { $0["name"] as? String == "alpha" }?["estimate"] as? Double
+        XCTAssertEqual(alpha ?? 0, 0.34, accuracy: 0.03, "Data/runs.csv is generated with alpha = 0.34")
+        XCTAssertEqual((fit?["runs"] as? [Any])?.count, 30)
+        let again = try run(["fit", "Data/runs.csv", "--format", "json"])
+        XCTAssertEqual(again.stdout, r.stdout, "same input, same bytes")
+    }
+
+    func testDroppedRowsAreReportedAndStrictRefusesThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-cli-t-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var text = try String(contentsOf: CLITests.root.appendingPathComponent("Data/runs.csv"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "n50M-r10,50000000,500000000,4.16207", with: "n50M-r10,50000000,500000000,nan")
+        let file = dir.appendingPathComponent("runs.csv")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try run(["fit", file.path, "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("dropped 1 row: line 3 loss=\"nan\""), r.stderr)
+        let s = try run(["fit", file.path, "--strict"])
+        XCTAssertEqual(s.status, 65, s.stderr)
+        XCTAssertTrue(s.stderr.contains("runs.csv: 1 row would be dropped (line 3 loss=\"nan\")"), s.stderr)
+    }
+
+    func testMissingColumnIsADataError() throws {
+        let r = try run(["fit", "Data/runs.csv", "--y", "val_loss"])
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.contains("no column \"val_loss\""), r.stderr)
+        let law = try run(["fit", "Data/runs.csv", "--law", "chinchila"])
+        XCTAssertEqual(law.status, 64)
+        XCTAssertTrue(law.stderr.contains("did you mean 'chinchilla'?"), law.stderr)
+    }
+}
