@@ -7,7 +7,7 @@
 /// stdErrorⱼ = √scaledⱼⱼ,   correlationᵢⱼ = scaledᵢⱼ / (stdErrorᵢ · stdErrorⱼ)
 /// ```
 ///
-/// The SVD never forms JᵀJ, so it keeps the digits that inverting the normal equations
+/// The SVD (of J with unit-norm columns) never forms JᵀJ, so it keeps the digits that inverting the normal equations
 /// would square away; singular values below `rankTolerance`·σ_max count as zero and the
 /// fit is flagged rank-deficient (some combination of parameters is not determined by
 /// the data, and its variance is reported as infinite rather than as a huge finite number).
@@ -60,9 +60,15 @@ public struct ParameterCovariance: Sendable, Equatable, Codable {
         let fixedMask = fixed ?? Array(repeating: false, count: n)
         let free = (0..<n).filter { !fixedMask[$0] }
         let p = free.count
+        // Columns are scaled to unit norm first (J = Ĵ·S, (JᵀJ)⁺ = S⁻¹(ĴᵀĴ)⁺S⁻¹), so that
+        // parameters of very different sizes (Hahn1: x³ ≈ 7e8 beside 1) neither cost digits
+        // nor look rank-deficient.
         var reduced = Matrix(rows: max(m, p), columns: max(p, 1))
+        var norms = [Double](repeating: 1, count: max(p, 1))
         for (k, j) in free.enumerated() {
-            for i in 0..<m { reduced[i, k] = jacobian[i, j] }
+            let c = euclideanNorm(jacobian.column(j))
+            norms[k] = c > 0 && c.isFinite ? c : 1
+            for i in 0..<m { reduced[i, k] = jacobian[i, j] / norms[k] }
         }
         var rss = 0.0
         for r in residuals { rss += r * r }
@@ -78,8 +84,9 @@ public struct ParameterCovariance: Sendable, Equatable, Codable {
         let inv = svd.inverseGram(relativeTolerance: rankTolerance)
         for (a, i) in free.enumerated() {
             for (b, j) in free.enumerated() {
-                unscaled[i, j] = inv[a, b]
-                scaled[i, j] = inv[a, b] * residualVariance
+                let v = inv[a, b] / (norms[a] * norms[b])
+                unscaled[i, j] = v
+                scaled[i, j] = v * residualVariance
             }
         }
         // A parameter with a component in the null space is not determined by the data.

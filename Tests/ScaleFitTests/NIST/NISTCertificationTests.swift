@@ -81,6 +81,12 @@ final class NISTCertificationTests: XCTestCase {
     func testCertifiedStandardDeviationsAreMatchedToThreeDigits() throws {
         for fit in try fits() {
             let sd = try standardDeviations(jacobian: fit.result.jacobian, residuals: fit.result.residuals)
+            let cov = try ParameterCovariance(result: fit.result)
+            XCTAssertFalse(cov.isRankDeficient, fit.label)
+            for j in 0..<sd.count {
+                let lre = logRelativeError(cov.standardErrors[j], certified: fit.dataset.certifiedStandardDeviations[j])
+                XCTAssertGreaterThanOrEqual(lre, 3, "ParameterCovariance sd of b\(j + 1) = \(cov.standardErrors[j]); \(fit.label)")
+            }
             for j in 0..<sd.count {
                 let lre = logRelativeError(sd[j], certified: fit.dataset.certifiedStandardDeviations[j])
                 XCTAssertGreaterThanOrEqual(lre, 3, "sd of b\(j + 1) = \(sd[j]) vs certified "
