@@ -5,6 +5,9 @@ import Foundation
 
 let subcommands: [BenchSubcommand] = [
     nistBenchmark,
+    chinchillaBenchmark,
+    formulaBenchmark,
+    readBenchmark,
 ]
 
 func usage() -> String {
