@@ -98,11 +98,7 @@ enum FitCommand {
 
     static func render(_ report: NISTFitReport, format: String) -> String {
         if format == "json" {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf",
-                                                                      negativeInfinity: "-inf", nan: "nan")
-            return String(decoding: (try? enc.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+            return jsonText(report)
         }
         let style = TextTable.Style(rawValue: format) ?? .table
         let params = TextTable(header: ["parameter", "estimate", "std_error", "rel_error"],

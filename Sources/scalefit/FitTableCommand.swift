@@ -73,10 +73,7 @@ enum FitTableCommand {
 
     static func render(_ r: ChinchillaReport, optimal o: ComputeOptimalAllocation, format: String) -> String {
         if format == "json" {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            return String(decoding: (try? enc.encode(Output(fit: r, computeOptimal: o))) ?? Data(), as: UTF8.self) + "\n"
+            return jsonText(Output(fit: r, computeOptimal: o))
         }
         let style = TextTable.Style(rawValue: format) ?? .table
         let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
@@ -116,6 +113,14 @@ enum FitTableCommand {
         \(runs.render(style))
         """
     }
+}
+
+/// Deterministic JSON: sorted keys, and non-finite numbers as the strings "inf", "-inf", "nan".
+func jsonText<T: Encodable>(_ value: T) -> String {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: (try? enc.encode(value)) ?? Data(), as: UTF8.self) + "\n"
 }
 
 func eprint(_ s: String) {

@@ -5,12 +5,6 @@ import Foundation
 /// the objective reached, goodness of fit, the compute-optimal allocation for a budget, and
 /// the per-run residual table.
 public struct ChinchillaReport: Sendable, Codable, Equatable {
-    public struct Parameter: Sendable, Codable, Equatable {
-        public var name: String
-        public var estimate: Double
-        public var standardError: Double
-    }
-
     public struct Run: Sendable, Codable, Equatable {
         public var line: Int
         public var label: String
@@ -25,7 +19,7 @@ public struct ChinchillaReport: Sendable, Codable, Equatable {
     public var law: String
     public var formula: String
     public var objective: String
-    public var parameters: [Parameter]
+    public var parameters: [ParameterEstimate]
     /// Σ Huber_δ(log residual) at the optimum.
     public var objectiveValue: Double
     public var starts: Int
@@ -49,7 +43,7 @@ public struct ChinchillaReport: Sendable, Codable, Equatable {
         formula = ChinchillaLaw.formula
         objective = "sum of Huber(delta=\(delta)) of log residuals, LSE form (Hoffmann et al. 2022)"
         parameters = ["E", "A", "B", "alpha", "beta"].indices.map {
-            Parameter(name: ["E", "A", "B", "alpha", "beta"][$0], estimate: natural[$0],
+            ParameterEstimate(name: ["E", "A", "B", "alpha", "beta"][$0], estimate: natural[$0],
                       standardError: scale[$0] * cov.standardErrors[$0])
         }
         objectiveValue = fit.objective

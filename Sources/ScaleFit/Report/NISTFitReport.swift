@@ -1,12 +1,6 @@
 /// What `scalefit fit` reports for a NIST StRD-format problem: the estimates with their
 /// standard errors, goodness of fit, the solver summary and the residual table.
 public struct NISTFitReport: Sendable, Codable, Equatable {
-    public struct Parameter: Sendable, Codable, Equatable {
-        public var name: String
-        public var estimate: Double
-        public var standardError: Double
-    }
-
     public struct ResidualRow: Sendable, Codable, Equatable {
         public var row: Int
         public var inputs: [Double]
@@ -18,7 +12,7 @@ public struct NISTFitReport: Sendable, Codable, Equatable {
     public var problem: String
     public var modelText: String
     public var start: Int
-    public var parameters: [Parameter]
+    public var parameters: [ParameterEstimate]
     public var observations: Int
     public var degreesOfFreedom: Int
     public var residualSumOfSquares: Double
@@ -36,7 +30,7 @@ public struct NISTFitReport: Sendable, Codable, Equatable {
         modelText = dataset.modelText
         self.start = start
         parameters = result.parameters.indices.map {
-            Parameter(name: "b\($0 + 1)", estimate: result.parameters[$0], standardError: cov.standardErrors[$0])
+            ParameterEstimate(name: "b\($0 + 1)", estimate: result.parameters[$0], standardError: cov.standardErrors[$0])
         }
         let m = result.residuals.count
         observations = m
