@@ -59,6 +59,14 @@ enum FitTableCommand {
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, delta: delta)
         let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
                                           lines: usable.lineNumbers, labels: labels, delta: delta)
+        if let out = args.options["output"] {
+            let file = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
+                                   data: .init(file: path, rows: n.count, droppedRows: dropped.count))
+            do { try file.encoded().write(to: URL(fileURLWithPath: out)) } catch {
+                throw ScaleFitError.invalidData(file: out, reason: "cannot write the fit file: \(error.localizedDescription)")
+            }
+            eprint("wrote \(out)")
+        }
         let budget = try args.double("compute-budget") ?? 5.76e23
         let optimal = ComputeOptimalAllocation(law: fit.law, compute: budget)
         print(render(report, optimal: optimal, format: format), terminator: "")

@@ -11,7 +11,9 @@ USAGE: scalefit <command> [options]
 Fits scaling laws and loss curves of neural-network training, and predicts from them.
 
 COMMANDS:
-  fit FILE        fit a model to a data file and report parameters, uncertainty and residuals
+  fit FILE        fit a law to a data file and report parameters, uncertainty and residuals
+  predict FIT     predict the loss at given model sizes and token counts from a saved fit
+  optimal FIT     compute-optimal model size and tokens for a FLOP budget
   help [COMMAND]  show help for a command
 
 OPTIONS:
@@ -23,6 +25,8 @@ See 'scalefit help <command>' for a command's options.
 
 let commands: [String: (usage: String, run: ([String]) throws -> Int32)] = [
     "fit": (FitCommand.usage, FitCommand.run),
+    "predict": (PredictCommand.usage, PredictCommand.run),
+    "optimal": (OptimalCommand.usage, OptimalCommand.run),
 ]
 
 func fail(_ message: String, code: Int32) -> Never {

@@ -154,3 +154,36 @@ final class FitTableCLITests: XCTestCase {
         XCTAssertTrue(law.stderr.contains("did you mean 'chinchilla'?"), law.stderr)
     }
 }
+
+final class PredictCLITests: XCTestCase {
+    func testFitSavePredictAndOptimal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-cli-p-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let fitFile = dir.appendingPathComponent("runs.fit.json").path
+        let fit = try CLITests.scalefit(["fit", "Data/runs.csv", "-o", fitFile, "--format", "csv"])
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        XCTAssertTrue(fit.stderr.contains("wrote \(fitFile)"), fit.stderr)
+        let p = try CLITests.scalefit(["predict", fitFile, "--params", "7e10,70B", "--tokens", "1.4T", "--format", "csv"])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        let lines = p.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first, "params,tokens,loss,lower95,upper95")
+        XCTAssertEqual(lines.count, 3)
+        XCTAssertEqual(lines[1], lines[2], "7e10 and 70B are the same size")
+        let o = try CLITests.scalefit(["optimal", fitFile, "--compute", "5.76e23", "--format", "json"])
+        XCTAssertEqual(o.status, 0, o.stderr)
+        let rows = try JSONSerialization.jsonObject(with: Data(o.stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(rows?.count, 1)
+        XCTAssertNotNil(rows?.first?["tokensPerParameter"] as? Double)
+    }
+
+    func testPredictErrors() throws {
+        let bad = try CLITests.scalefit(["predict", "Data/runs.csv", "--params", "1e9", "--tokens", "1e10"])
+        XCTAssertEqual(bad.status, 65)
+        XCTAssertTrue(bad.stderr.contains("not a scalefit fit file"), bad.stderr)
+        let flag = try CLITests.scalefit(["predict", "x.json", "--params", "1e9,abc", "--tokens", "1e10"])
+        XCTAssertEqual(flag.status, 64)
+        XCTAssertTrue(flag.stderr.contains("--params: expected a positive number (e.g. 7e10 or 70B) at 5, found \"abc\""), flag.stderr)
+        let missing = try CLITests.scalefit(["predict", "x.json", "--params", "1e9"])
+        XCTAssertEqual(missing.status, 64)
+    }
+}

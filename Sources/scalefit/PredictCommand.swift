@@ -1,0 +1,115 @@
+import Foundation
+import ScaleFit
+
+/// Parses a comma-separated list of numbers (size suffixes allowed: 70M, 1.3B, 1.4T).
+func numberList(_ text: String, flag: String) throws -> [Double] {
+    var out: [Double] = []
+    var position = 1
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let s = part.trimmingCharacters(in: .whitespaces)
+        var v = Double(s)
+        if v == nil, let last = s.last, let base = Double(s.dropLast()) {
+            let scale: [Character: Double] = ["K": 1e3, "k": 1e3, "M": 1e6, "m": 1e6, "B": 1e9, "b": 1e9, "G": 1e9, "T": 1e12, "t": 1e12]
+            if let f = scale[last] { v = base * f }
+        }
+        guard let value = v, value.isFinite, value > 0 else {
+            throw ScaleFitError.badArgument(flag: flag, position: position, expected: "a positive number (e.g. 7e10 or 70B)", found: s)
+        }
+        out.append(value)
+        position += part.count + 1
+    }
+    return out
+}
+
+/// `scalefit predict FIT.json --params N[,N…] --tokens D[,D…]`.
+enum PredictCommand {
+    static let usage = """
+    USAGE: scalefit predict FIT.json --params N[,N…] --tokens D[,D…] [--format table|json|csv|markdown]
+
+    Predicts the loss of models of N parameters trained on D tokens from a saved fit, with a
+    95% interval from the parameter covariance (delta method on log L). With one value on one
+    side and several on the other, the one is paired with each.
+
+    OPTIONS:
+      --params N,…         model sizes (7e10 or 70B)
+      --tokens D,…         training tokens (1.4e12 or 1.4T)
+      --format FORMAT      table (default), json, csv or markdown
+      -h, --help           show this help
+    """
+
+    struct Row: Codable { let params: Double; let tokens: Double; let loss: Double; let lower95: Double; let upper95: Double }
+
+    static func run(_ argv: [String]) throws -> Int32 {
+        let args = try Arguments(argv, valueFlags: ["params", "tokens", "format"])
+        if args.help { print(usage); return 0 }
+        guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(usage)") }
+        guard let ptext = args.options["params"], let dtext = args.options["tokens"] else {
+            throw UsageError(message: "predict needs --params and --tokens\n\n\(usage)")
+        }
+        let format = try outputFormat(args)
+        var n = try numberList(ptext, flag: "--params")
+        var d = try numberList(dtext, flag: "--tokens")
+        if n.count == 1 && d.count > 1 { n = Array(repeating: n[0], count: d.count) }
+        if d.count == 1 && n.count > 1 { d = Array(repeating: d[0], count: n.count) }
+        guard n.count == d.count else {
+            throw UsageError(message: "--params has \(n.count) values and --tokens \(d.count); give equal counts or one of either")
+        }
+        let fit = try FitFile.read(path: args.positionals[0])
+        let rows = zip(n, d).map { ni, di -> Row in
+            let p = fit.predict(parameters: ni, tokens: di)
+            return Row(params: ni, tokens: di, loss: p.loss, lower95: p.lower, upper95: p.upper)
+        }
+        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
+        let t = TextTable(header: ["params", "tokens", "loss", "lower95", "upper95"], rows: rows.map {
+            [formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4),
+             formatSignificant($0.loss, digits: 6), formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        })
+        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
+        return 0
+    }
+}
+
+/// `scalefit optimal FIT.json --compute C[,C…]`.
+enum OptimalCommand {
+    static let usage = """
+    USAGE: scalefit optimal FIT.json --compute C[,C…] [--format table|json|csv|markdown]
+
+    The compute-optimal model size N* and tokens D* for each budget C (FLOPs, C = 6·N·D)
+    under the saved Chinchilla fit, with tokens per parameter and the predicted loss.
+
+    OPTIONS:
+      --compute C,…        budgets in FLOPs (e.g. 5.76e23)
+      --format FORMAT      table (default), json, csv or markdown
+      -h, --help           show this help
+    """
+
+    static func run(_ argv: [String]) throws -> Int32 {
+        let args = try Arguments(argv, valueFlags: ["compute", "format"])
+        if args.help { print(usage); return 0 }
+        guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(usage)") }
+        guard let ctext = args.options["compute"] else { throw UsageError(message: "optimal needs --compute\n\n\(usage)") }
+        let format = try outputFormat(args)
+        let budgets = try numberList(ctext, flag: "--compute")
+        let fit = try FitFile.read(path: args.positionals[0])
+        let rows = budgets.map { ComputeOptimalAllocation(law: fit.chinchilla, compute: $0) }
+        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
+        let t = TextTable(header: ["compute", "params", "tokens", "tokens_per_param", "loss"], rows: rows.map {
+            [formatSignificant($0.compute, digits: 4), formatSignificant($0.parameters, digits: 4),
+             formatSignificant($0.tokens, digits: 4), formatSignificant($0.tokensPerParameter, digits: 4),
+             formatSignificant($0.loss, digits: 6)]
+        })
+        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
+        return 0
+    }
+}
+
+/// The `--format` value, checked.
+func outputFormat(_ args: Arguments) throws -> String {
+    let format = args.options["format"] ?? "table"
+    let known = ["table", "json", "csv", "markdown"]
+    guard known.contains(format) else {
+        let hint = nearest(format, in: known).map { "; did you mean '\($0)'?" } ?? ""
+        throw UsageError(message: "--format: expected table, json, csv or markdown, found \"\(format)\"\(hint)")
+    }
+    return format
+}

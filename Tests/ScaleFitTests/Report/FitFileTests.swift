@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+import ScaleFit
+
+final class FitFileTests: XCTestCase {
+    func makeFit() throws -> (ChinchillaFit, FitFile) {
+        let truth = ChinchillaLaw(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
+        var n: [Double] = [], d: [Double] = [], l: [Double] = []
+        var g = SeededGenerator(seed: 5)
+        for ni in [5e7, 1e8, 3e8, 1e9, 3e9] { for di in [1e9, 4e9, 1.6e10, 6.4e10] {
+            n.append(ni); d.append(di)
+            l.append(truth.loss(parameters: ni, tokens: di) * (1 + 0.003 * (g.nextUnit() - 0.5)))
+        } }
+        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l,
+                                    starts: StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0.5], [0.5]]))
+        let file = try FitFile(chinchilla: fit, loss: .huber(scale: 1e-3), data: .init(file: "t.csv", rows: 20, droppedRows: 0))
+        return (fit, file)
+    }
+
+    func testRoundTripsThroughJSONExactly() throws {
+        let (fit, file) = try makeFit()
+        let back = try FitFile.decode(try file.encoded(), file: "x.fit.json")
+        XCTAssertEqual(back, file)
+        XCTAssertEqual(back.formatVersion, FitFile.currentVersion)
+        XCTAssertEqual(back.parameters, fit.logParameters)
+        XCTAssertEqual(try file.encoded(), try back.encoded(), "same fit, same bytes")
+    }
+
+    func testPredictionMatchesTheLawAndItsIntervalBracketsIt() throws {
+        let (fit, file) = try makeFit()
+        for (n, d) in [(7e10, 1.4e12), (1e8, 2e9)] {
+            let p = file.predict(parameters: n, tokens: d)
+            XCTAssertEqual(p.loss, fit.law.loss(parameters: n, tokens: d), accuracy: 1e-12)
+            XCTAssertLessThan(p.lower, p.loss)
+            XCTAssertGreaterThan(p.upper, p.loss)
+        }
+        // Extrapolating far beyond the data widens the interval.
+        let near = file.predict(parameters: 1e9, tokens: 1.6e10), far = file.predict(parameters: 1e12, tokens: 2e13)
+        XCTAssertGreaterThan(far.upper / far.lower, near.upper / near.lower)
+    }
+
+    func testUnknownVersionAndMalformedFilesAreRefused() throws {
+        XCTAssertThrowsError(try FitFile.decode(Data(#"{"formatVersion": 2}"#.utf8), file: "f.json")) { e in
+            XCTAssertEqual(e as? ScaleFitError, .unsupportedVersion(file: "f.json", found: 2, supported: 1))
+            XCTAssertEqual((e as? ScaleFitError)?.exitCode, 65)
+        }
+        XCTAssertThrowsError(try FitFile.decode(Data("{}".utf8), file: "f.json")) { e in
+            XCTAssertEqual(e as? ScaleFitError, .invalidData(file: "f.json", reason: "not a scalefit fit file (no formatVersion)"))
+        }
+        XCTAssertThrowsError(try FitFile.decode(Data("[1,2]".utf8), file: "f.json"))
+        XCTAssertThrowsError(try FitFile.decode(Data(#"{"formatVersion": 1, "law": "chinchilla"}"#.utf8), file: "f.json")) { e in
+            guard case .invalidData(let f, let reason)? = e as? ScaleFitError else { return XCTFail("\(e)") }
+            XCTAssertEqual(f, "f.json")
+            XCTAssertTrue(reason.hasPrefix("malformed fit file"), reason)
+        }
+    }
+
+    func testComputeOptimalAllocationIsOnTheBudgetAndMinimal() {
+        let law = ChinchillaLaw(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
+        let o = ComputeOptimalAllocation(law: law, compute: 5.76e23)
+        XCTAssertEqual(6 * o.parameters * o.tokens, 5.76e23, accuracy: 5.76e23 * 1e-12)
+        for f in [0.9, 0.99, 1.01, 1.1] {
+            let n = o.parameters * f
+            XCTAssertGreaterThan(law.loss(parameters: n, tokens: 5.76e23 / (6 * n)), o.loss)
+        }
+        XCTAssertEqual(o.tokensPerParameter, o.tokens / o.parameters)
+    }
+}
