@@ -1,9 +1,11 @@
 import Foundation
 import XCTest
-import ScaleFit
+@testable import ScaleFit
 
 final class FitFileTests: XCTestCase {
-    func makeFit() throws -> (ChinchillaFit, FitFile) {
+    func makeFit() throws -> (ChinchillaFit, FitFile) { try Self.makeFit() }
+
+    static func makeFit() throws -> (ChinchillaFit, FitFile) {
         let truth = ChinchillaLaw(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
         var n: [Double] = [], d: [Double] = [], l: [Double] = []
         var g = SeededGenerator(seed: 5)
@@ -64,5 +66,29 @@ final class FitFileTests: XCTestCase {
             XCTAssertGreaterThan(law.loss(parameters: n, tokens: 5.76e23 / (6 * n)), o.loss)
         }
         XCTAssertEqual(o.tokensPerParameter, o.tokens / o.parameters)
+    }
+}
+
+final class ChinchillaBootstrapTests: XCTestCase {
+    func testBootstrapIsSeededAndItsIntervalsBracketTheFit() throws {
+        let (fit, _) = try FitFileTests.makeFit()
+        let truth = ChinchillaLaw(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
+        var n: [Double] = [], d: [Double] = [], l: [Double] = []
+        var g = SeededGenerator(seed: 5)
+        for ni in [5e7, 1e8, 3e8, 1e9, 3e9] { for di in [1e9, 4e9, 1.6e10, 6.4e10] {
+            n.append(ni); d.append(di)
+            l.append(truth.loss(parameters: ni, tokens: di) * (1 + 0.003 * (g.nextUnit() - 0.5)))
+        } }
+        let a = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: 60, seed: 11, compute: 1e21)
+        let b = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: 60, seed: 11, compute: 1e21)
+        let c = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: 60, seed: 12, compute: 1e21)
+        XCTAssertEqual(a, b, "same seed, same intervals")
+        XCTAssertNotEqual(a, c)
+        XCTAssertLessThan(a.failed, 6)
+        let alpha = a.intervals.first { $0.name == "alpha" }!
+        XCTAssertLessThanOrEqual(alpha.lower, fit.law.alpha)
+        XCTAssertGreaterThanOrEqual(alpha.upper, fit.law.alpha)
+        XCTAssertLessThan(alpha.lower, alpha.upper)
+        XCTAssertEqual(ChinchillaBootstrap.percentile([1, 2, 3, 4], 0.5), 2.5)
     }
 }
