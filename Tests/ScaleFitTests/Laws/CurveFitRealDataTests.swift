@@ -61,7 +61,7 @@ extension CurveFitRealDataTests {
         }
     }
 
-    private func report<Law: LossCurveLaw>(_ model: String, _ label: String, _ law: Law, _ theta: [Double], _ test: [LossCurve]) {
+    func report<Law: LossCurveLaw>(_ model: String, _ label: String, _ law: Law, _ theta: [Double], _ test: [LossCurve]) {
         var all: [LossCurveMetrics] = []
         for curve in test {
             let m = LossCurveMetrics(observed: curve.losses, predicted: law.predict(curve, parameters: theta))
@@ -72,5 +72,25 @@ extension CurveFitRealDataTests {
         let a = LossCurveMetrics.average(all)
         print(String(format: "  %@ %@ AVERAGE R2 %.4f MAE %.5f RMSE %.5f rel %.5f worst %.5f",
                      model, label, a.r2, a.mae, a.rmse, a.meanRelativeError, a.worstRelativeError))
+    }
+}
+
+extension CurveFitRealDataTests {
+    /// LM started at the published parameters: the nearest minimum of the same objective.
+    func testFitFromPublishedParameters() throws {
+        guard ProcessInfo.processInfo.environment["SCALEFIT_REAL_FITS"] == "1" else {
+            throw XCTSkip("set SCALEFIT_REAL_FITS=1 (and build with -c release) to run the real-data fits")
+        }
+        for model in ["25M", "100M"] {
+            let train = try LRCurveData.trainNames.map { try LRCurveData.curve(model, $0) }
+            let test = try LRCurveData.testNames.map { try LRCurveData.curve(model, $0) }
+            let mpl = try CurveFitProblem(law: MultiPowerLaw(), curves: train)
+            let start = LRCurveData.published[model]!
+            let run = try LevenbergMarquardt(options: CurveFit.defaultOptions)
+                .minimize(mpl, from: start, bounds: MultiPowerLaw().defaultBounds)
+            print("\(model) MPL from published: objective \(run.cost) vs \(mpl.objective(at: start)); \(run.summary.message); params \(run.parameters)")
+            XCTAssertLessThanOrEqual(run.cost, mpl.objective(at: start))
+            report(model, "MPL-from-published", MultiPowerLaw(), run.parameters, test)
+        }
     }
 }
