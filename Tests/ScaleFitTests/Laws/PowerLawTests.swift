@@ -44,8 +44,9 @@ final class PowerLawTests: XCTestCase {
         let truth = SaturatingPowerLaw(E: 1.7, A: 120, alpha: 0.3)
         let l = noisy(xs.map(truth.loss(at:)), sigma: 0.01, seed: 7)
         let fit = try SaturatingPowerLawFit(x: xs, loss: l)
-        XCTAssertEqual(fit.law.E, 1.7, accuracy: 0.3)
-        XCTAssertEqual(fit.law.alpha, 0.3, accuracy: 0.08)
+        // Measured (seed 7): E 1.658, α 0.2825.
+        XCTAssertEqual(fit.law.E, 1.7, accuracy: 0.15)
+        XCTAssertEqual(fit.law.alpha, 0.3, accuracy: 0.04)
         for x in xs { XCTAssertEqual(fit.law.loss(at: x), truth.loss(at: x), accuracy: 0.02 * truth.loss(at: x)) }
     }
 
@@ -67,13 +68,17 @@ final class PowerLawTests: XCTestCase {
         // Losses whose log-log slope steepens: the unconstrained optimum would want E < 0.
         let l = xs.map { 50 * pow($0, -0.1) - 1.5 }
         let fit = try SaturatingPowerLawFit(x: xs, loss: l)
-        XCTAssertGreaterThanOrEqual(fit.law.E, 0)
+        XCTAssertEqual(fit.law.E, 0, "the floor should sit on its bound")
         XCTAssertGreaterThanOrEqual(fit.law.alpha, 0)
     }
 
     func testRejectsTooFewOrNonPositivePoints() {
         XCTAssertThrowsError(try SaturatingPowerLawFit(x: [1, 2], loss: [3, 2]))
         XCTAssertThrowsError(try SaturatingPowerLawFit(x: [1, 2, 3], loss: [3, 0, 1]))
-        XCTAssertThrowsError(try SaturatingPowerLawFit(x: [1, 2, 3], loss: [3, 2]))
+        XCTAssertThrowsError(try SaturatingPowerLawFit(x: [1, 2, 3], loss: [3, 2])) { error in
+            XCTAssertEqual(error as? ScaleFitError, .dimensionMismatch(expected: "3 losses", found: "2"))
+        }
+        XCTAssertThrowsError(try SaturatingPowerLawFit(x: [1, 2, .nan], loss: [3, 2, 1]))
+        XCTAssertNoThrow(try SaturatingPowerLawFit(x: [1, 2], loss: [3, 2], pureFloor: true))
     }
 }
