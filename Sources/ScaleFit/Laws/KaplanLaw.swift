@@ -1,0 +1,156 @@
+import Foundation
+
+/// Kaplan et al. (2020), eq. 1.5: loss as a function of parameters N and tokens D,
+///
+/// ```
+/// L(N, D) = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D
+/// ```
+///
+/// fitted on log L with n_c = log N_c and d_c = log D_c as parameters, so the fit is
+/// scale-free (N_c ≈ 1e13 becomes n_c ≈ 30). With u = (α_N/α_D)·(n_c − log N) and
+/// v = d_c − log D,
+///
+/// ```
+/// rᵢ = α_D·LSE(uᵢ, vᵢ) − log Lᵢ,      LSE(u, v) = log(eᵘ + eᵛ)
+/// ```
+///
+/// The fitted vector is (n_c, d_c, α_N, α_D).
+public struct KaplanLaw: Sendable, Equatable, Codable {
+    public static let identifier = "kaplan"
+    public static let formula = "L(N, D) = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD"
+    /// The order of the fitted parameters.
+    public static let parameterNames = ["nc", "dc", "alphaN", "alphaD"]
+
+    public var Nc: Double, Dc: Double, alphaN: Double, alphaD: Double
+
+    public init(Nc: Double, Dc: Double, alphaN: Double, alphaD: Double) {
+        self.Nc = Nc; self.Dc = Dc; self.alphaN = alphaN; self.alphaD = alphaD
+    }
+
+    /// From the fitted vector (n_c, d_c, α_N, α_D).
+    public init(fittedParameters p: [Double]) {
+        self.init(Nc: exp(p[0]), Dc: exp(p[1]), alphaN: p[2], alphaD: p[3])
+    }
+
+    /// (n_c, d_c, α_N, α_D).
+    public var fittedParameters: [Double] { [log(Nc), log(Dc), alphaN, alphaD] }
+
+    /// L(N, D).
+    public func loss(parameters n: Double, tokens d: Double) -> Double {
+        pow(pow(Nc / n, alphaN / alphaD) + Dc / d, alphaD)
+    }
+
+    /// Kaplan et al.'s published fit of eq. 1.5 (Table 2): N_c = 6.4e13, D_c = 1.8e13,
+    /// α_N = 0.076, α_D = 0.103 (loss in nats, N without embeddings, D in tokens).
+    public static let published = KaplanLaw(Nc: 6.4e13, Dc: 1.8e13, alphaN: 0.076, alphaD: 0.103)
+
+    /// The exponents of the starting grid (both α_N and α_D).
+    public static let gridAlphas: [Double] = [0.05, 0.1, 0.2, 0.4]
+    /// The offsets of the starting grid for n_c and d_c above log max N and log max D.
+    public static let gridLogOffsets: [Double] = [0, 5, 10, 15]
+
+    /// The starting grid, scale-free because it is placed relative to the data:
+    /// n_c = log max N + o, d_c = log max D + o for o in `gridLogOffsets` (Kaplan's N_c and
+    /// D_c sit 3–12 e-folds above the largest runs), α_N, α_D in `gridAlphas`.
+    /// 256 starts in (n_c, d_c, α_N, α_D), the first varying slowest.
+    public static func startingGrid(parameters n: [Double], tokens d: [Double]) -> [[Double]] {
+        let ln = log(n.max() ?? 1), ld = log(d.max() ?? 1)
+        return StartGrid.cartesian([gridLogOffsets.map { ln + $0 }, gridLogOffsets.map { ld + $0 },
+                                    gridAlphas, gridAlphas])
+    }
+}
+
+/// The residuals rᵢ = α_D·LSE(uᵢ, vᵢ) − log Lᵢ and their Jacobian: with softmax weights
+/// w_u = eᵘ/(eᵘ + eᵛ), w_v = 1 − w_u,
+///
+/// ```
+/// ∂r/∂n_c = α_N·w_u
+/// ∂r/∂d_c = α_D·w_v
+/// ∂r/∂α_N = w_u·(n_c − log N)
+/// ∂r/∂α_D = LSE(u, v) − w_u·u
+/// ```
+public struct KaplanLogProblem: LeastSquaresProblem {
+    public let logN: [Double]
+    public let logD: [Double]
+    public let logLoss: [Double]
+
+    public init(parameters n: [Double], tokens d: [Double], loss: [Double]) {
+        precondition(n.count == d.count && d.count == loss.count, "columns must have equal lengths")
+        logN = n.map { log($0) }
+        logD = d.map { log($0) }
+        logLoss = loss.map { log($0) }
+    }
+
+    public var parameterCount: Int { 4 }
+    public var residualCount: Int { logLoss.count }
+
+    /// (u, v, LSE(u, v), w_u) for row i.
+    @inline(__always)
+    private func terms(_ p: [Double], _ i: Int) -> (u: Double, lse: Double, wu: Double) {
+        let u = p[2] / p[3] * (p[0] - logN[i])
+        let v = p[1] - logD[i]
+        // Stable LSE and weight: only exp of a non-positive number.
+        let m = max(u, v)
+        let eu = exp(u - m), ev = exp(v - m)
+        let s = eu + ev
+        return (u, m + log(s), eu / s)
+    }
+
+    public func residuals(at p: [Double], into r: inout [Double]) {
+        for i in 0..<logLoss.count {
+            r[i] = p[3] * terms(p, i).lse - logLoss[i]
+        }
+    }
+
+    public func jacobian(at p: [Double], into j: inout Matrix) {
+        let m = logLoss.count
+        j.storage.withUnsafeMutableBufferPointer { s in
+            for i in 0..<m {
+                let t = terms(p, i)
+                s[i] = p[2] * t.wu
+                s[i + m] = p[3] * (1 - t.wu)
+                s[i + 2 * m] = t.wu * (p[0] - logN[i])
+                s[i + 3 * m] = t.lse - t.wu * t.u
+            }
+        }
+    }
+}
+
+/// Fits `KaplanLaw` by least squares on log L: LM from every start of
+/// `KaplanLaw.startingGrid` (or the given starts), bounds α_N ≥ 0 and α_D ≥ 1e-3 (α_D
+/// divides), the lowest cost kept.
+public struct KaplanFit: Sendable {
+    public var law: KaplanLaw
+    /// The fitted (n_c, d_c, α_N, α_D).
+    public var fittedParameters: [Double]
+    /// ½·Σρ(rᵢ²) at the optimum.
+    public var cost: Double
+    public var multiStart: MultiStartResult
+
+    /// α_N ≥ 0, α_D ≥ 1e-3; n_c, d_c free.
+    public static let bounds = ParameterBounds(lower: [-.infinity, -.infinity, 0, 1e-3],
+                                               upper: [.infinity, .infinity, .infinity, .infinity])
+
+    public init(parameters n: [Double], tokens d: [Double], loss: [Double], starts: [[Double]]? = nil,
+                solverOptions: SolverOptions = SolverOptions()) throws {
+        guard n.count == d.count, d.count == loss.count else {
+            throw ScaleFitError.dimensionMismatch(expected: "\(n.count) tokens and losses",
+                                                  found: "\(d.count) tokens, \(loss.count) losses")
+        }
+        guard n.count >= 4 else {
+            throw ScaleFitError.fitFailed(reason: "Kaplan's law needs at least 4 points, got \(n.count)")
+        }
+        guard n.allSatisfy({ $0 > 0 && $0.isFinite }), d.allSatisfy({ $0 > 0 && $0.isFinite }),
+              loss.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw ScaleFitError.fitFailed(reason: "Kaplan's law needs positive, finite N, D and loss")
+        }
+        let problem = KaplanLogProblem(parameters: n, tokens: d, loss: loss)
+        let grid = starts ?? KaplanLaw.startingGrid(parameters: n, tokens: d)
+        let ms = try MultiStart(solver: LevenbergMarquardt(options: solverOptions))
+            .minimize(problem, starts: grid, bounds: Self.bounds)
+        multiStart = ms
+        fittedParameters = ms.best.parameters
+        law = KaplanLaw(fittedParameters: ms.best.parameters)
+        cost = ms.best.cost
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// A saturating power law in one column x (parameters N, tokens D, compute C or steps):
+///
+/// ```
+/// L(x) = E + A·x^(−α),      E ≥ 0, A > 0, α ≥ 0
+/// ```
+///
+/// The pure power law L = A·x^(−α) is the same law with E held at 0 (the solver's `fixed:`
+/// mask), so both share one problem and one Jacobian.
+///
+/// Fitted on log L with a = log A as the parameter, fitted vector (E, a, α):
+///
+/// ```
+/// rᵢ = log(E + exp(a − α·log xᵢ)) − log Lᵢ
+/// ```
+///
+/// Why log residuals: losses span decades across x, and relative error is what matters, so
+/// each point weighs the same whatever its scale; with a = log A the amplitude is positive by
+/// construction and of order 1–50 instead of 1e2–1e20; and for the pure law (E = 0) the
+/// residual is linear in (a, α), so LM solves it in one step.
+public struct SaturatingPowerLaw: Sendable, Equatable, Codable {
+    public static let identifier = "power"
+    public static let formula = "L(x) = E + A*x^(-alpha)"
+    /// The order of the fitted parameters.
+    public static let parameterNames = ["E", "a", "alpha"]
+
+    public var E: Double, A: Double, alpha: Double
+
+    public init(E: Double, A: Double, alpha: Double) {
+        self.E = E; self.A = A; self.alpha = alpha
+    }
+
+    /// From the fitted vector (E, a, α).
+    public init(fittedParameters p: [Double]) {
+        self.init(E: p[0], A: exp(p[1]), alpha: p[2])
+    }
+
+    /// (E, a, α).
+    public var fittedParameters: [Double] { [E, log(A), alpha] }
+
+    /// L(x).
+    public func loss(at x: Double) -> Double { E + A * pow(x, -alpha) }
+
+    /// The exponents of the starting grid.
+    public static let gridAlphas: [Double] = [0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5]
+    /// The floors of the starting grid, as fractions of the smallest observed loss.
+    public static let gridFloorFractions: [Double] = [0, 0.25, 0.5, 0.75, 0.9]
+
+    /// The starting grid, derived from the data so it is scale-free: for every α in
+    /// `gridAlphas` and E = f·min L for f in `gridFloorFractions` (only f = 0 when E is fixed
+    /// at 0), the amplitude that fits log(L − E) best for that (E, α):
+    ///
+    /// ```
+    /// a = mean(log(Lᵢ − E) + α·log xᵢ)
+    /// ```
+    ///
+    /// 40 starts (8 with E fixed), the first varying slowest over α.
+    public static func startingGrid(x: [Double], loss: [Double], floorFixedAtZero: Bool = false) -> [[Double]] {
+        let minLoss = loss.min() ?? 0
+        let fractions = floorFixedAtZero ? [0.0] : gridFloorFractions
+        var starts: [[Double]] = []
+        for alpha in gridAlphas {
+            for f in fractions {
+                let e = f * minLoss
+                var sum = 0.0
+                for i in 0..<x.count { sum += log(loss[i] - e) + alpha * log(x[i]) }
+                let a = x.isEmpty ? 0 : sum / Double(x.count)
+                starts.append([e, a.isFinite ? a : 0, alpha])
+            }
+        }
+        return starts
+    }
+}
+
+/// The residuals rᵢ = log(E + t) − log Lᵢ, t = exp(a − α·log xᵢ), and their Jacobian:
+///
+/// ```
+/// ∂r/∂E = 1/(E + t),   ∂r/∂a = t/(E + t),   ∂r/∂α = −log xᵢ · t/(E + t)
+/// ```
+public struct SaturatingPowerLawProblem: LeastSquaresProblem {
+    public let logX: [Double]
+    public let logLoss: [Double]
+
+    public init(x: [Double], loss: [Double]) {
+        precondition(x.count == loss.count, "columns must have equal lengths")
+        logX = x.map { log($0) }
+        logLoss = loss.map { log($0) }
+    }
+
+    public var parameterCount: Int { 3 }
+    public var residualCount: Int { logLoss.count }
+
+    public func residuals(at p: [Double], into r: inout [Double]) {
+        for i in 0..<logLoss.count {
+            r[i] = log(p[0] + exp(p[1] - p[2] * logX[i])) - logLoss[i]
+        }
+    }
+
+    public func jacobian(at p: [Double], into j: inout Matrix) {
+        let m = logLoss.count
+        j.storage.withUnsafeMutableBufferPointer { s in
+            for i in 0..<m {
+                let t = exp(p[1] - p[2] * logX[i])
+                let inv = 1 / (p[0] + t)
+                s[i] = inv
+                s[i + m] = t * inv
+                s[i + 2 * m] = -logX[i] * t * inv
+            }
+        }
+    }
+}
+
+/// Fits `SaturatingPowerLaw` by least squares on log L: LM from every start of
+/// `SaturatingPowerLaw.startingGrid` (or the given starts), bounds E ≥ 0 and α ≥ 0, the
+/// lowest cost kept. With `pureFloor: true` E is held at 0 (the pure power law A·x^(−α)).
+public struct SaturatingPowerLawFit: Sendable {
+    public var law: SaturatingPowerLaw
+    /// The fitted (E, a, α).
+    public var fittedParameters: [Double]
+    /// ½·Σρ(rᵢ²) at the optimum.
+    public var cost: Double
+    public var multiStart: MultiStartResult
+
+    /// The bounds E ≥ 0, α ≥ 0 (a free).
+    public static let bounds = ParameterBounds(lower: [0, -.infinity, 0], upper: [.infinity, .infinity, .infinity])
+
+    public init(x: [Double], loss: [Double], pureFloor: Bool = false, starts: [[Double]]? = nil,
+                solverOptions: SolverOptions = SolverOptions()) throws {
+        guard x.count == loss.count else {
+            throw ScaleFitError.dimensionMismatch(expected: "\(x.count) losses", found: "\(loss.count)")
+        }
+        guard x.count >= (pureFloor ? 2 : 3) else {
+            throw ScaleFitError.fitFailed(reason: "a power law needs at least \(pureFloor ? 2 : 3) points, got \(x.count)")
+        }
+        guard x.allSatisfy({ $0 > 0 && $0.isFinite }), loss.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw ScaleFitError.fitFailed(reason: "a power law needs positive, finite x and loss")
+        }
+        let problem = SaturatingPowerLawProblem(x: x, loss: loss)
+        var grid = starts ?? SaturatingPowerLaw.startingGrid(x: x, loss: loss, floorFixedAtZero: pureFloor)
+        // The fixed floor is whatever the start holds: pin it to 0.
+        if pureFloor { grid = grid.map { [0, $0[1], $0[2]] } }
+        let fixed = pureFloor ? [true, false, false] : nil
+        let ms = try MultiStart(solver: LevenbergMarquardt(options: solverOptions))
+            .minimize(problem, starts: grid, bounds: Self.bounds, fixed: fixed)
+        multiStart = ms
+        fittedParameters = ms.best.parameters
+        law = SaturatingPowerLaw(fittedParameters: ms.best.parameters)
+        cost = ms.best.cost
+    }
+}

@@ -1,0 +1,74 @@
+import XCTest
+import ScaleFit
+
+final class KaplanLawTests: XCTestCase {
+    private var grid: (n: [Double], d: [Double]) {
+        var n: [Double] = [], d: [Double] = []
+        for ni in [1e6, 1e7, 1e8, 1e9, 1e10] { for di in [1e8, 1e9, 1e10, 1e11, 1e12] { n.append(ni); d.append(di) } }
+        return (n, d)
+    }
+
+    func testJacobianMatchesCentralDifferences() {
+        let (n, d) = grid
+        let l = zip(n, d).map { KaplanLaw.published.loss(parameters: $0, tokens: $1) }
+        let p = KaplanLogProblem(parameters: n, tokens: d, loss: l)
+        let points = [KaplanLaw.published.fittedParameters, [20.0, 25.0, 0.3, 0.2], [35.0, 15.0, 0.05, 0.4], [25.0, 25.0, 0.1, 0.1]]
+        for x in points {
+            var j = Matrix(rows: n.count, columns: 4)
+            p.jacobian(at: x, into: &j)
+            let fd = finiteDifferenceJacobian(of: p, at: x)
+            for k in 0..<j.storage.count {
+                XCTAssertEqual(j.storage[k], fd.storage[k], accuracy: 1e-7 * max(1, abs(fd.storage[k])), "at \(x), entry \(k)")
+            }
+        }
+    }
+
+    func testLossMatchesEquationOneFive() {
+        let k = KaplanLaw(Nc: 1e13, Dc: 1e12, alphaN: 0.08, alphaD: 0.1)
+        let expected = pow(pow(1e13 / 1e9, 0.8) + 1e12 / 1e10, 0.1)
+        XCTAssertEqual(k.loss(parameters: 1e9, tokens: 1e10), expected, accuracy: 1e-12 * expected)
+        XCTAssertEqual(KaplanLaw(fittedParameters: k.fittedParameters).Nc, 1e13, accuracy: 1e-2)
+    }
+
+    func testGridIsTwoHundredFiftySixStartsAboveTheData() {
+        let (n, d) = grid
+        let g = KaplanLaw.startingGrid(parameters: n, tokens: d)
+        XCTAssertEqual(g.count, 256)
+        XCTAssertEqual(g.first![0], log(1e10), accuracy: 1e-12)
+        XCTAssertEqual(g.last![1], log(1e12) + 15, accuracy: 1e-12)
+    }
+
+    func testRecoversKnownParametersFromNoiselessData() throws {
+        let (n, d) = grid
+        let truth = KaplanLaw.published
+        let l = zip(n, d).map { truth.loss(parameters: $0, tokens: $1) }
+        let fit = try KaplanFit(parameters: n, tokens: d, loss: l)
+        XCTAssertEqual(fit.law.alphaN, truth.alphaN, accuracy: 1e-6)
+        XCTAssertEqual(fit.law.alphaD, truth.alphaD, accuracy: 1e-6)
+        XCTAssertEqual(fit.fittedParameters[0], log(truth.Nc), accuracy: 1e-6)
+        XCTAssertEqual(fit.fittedParameters[1], log(truth.Dc), accuracy: 1e-6)
+        XCTAssertLessThan(fit.cost, 1e-20)
+    }
+
+    func testRecoversKnownParametersFromOnePercentNoise() throws {
+        let (n, d) = grid
+        let truth = KaplanLaw.published
+        var g = SeededGenerator(seed: 11)
+        let l = zip(n, d).map { truth.loss(parameters: $0, tokens: $1) * exp(0.01 * (g.nextUnit() * 2 - 1) * 3.0.squareRoot()) }
+        let fit = try KaplanFit(parameters: n, tokens: d, loss: l)
+        // Measured (seed 11): n_c 32.09 (truth 31.79), d_c 31.05 (30.52), α_N 0.0748, α_D 0.0981.
+        XCTAssertEqual(fit.law.alphaN, truth.alphaN, accuracy: 0.005)
+        XCTAssertEqual(fit.law.alphaD, truth.alphaD, accuracy: 0.01)
+        XCTAssertEqual(fit.fittedParameters[0], log(truth.Nc), accuracy: 1)
+        XCTAssertEqual(fit.fittedParameters[1], log(truth.Dc), accuracy: 1)
+        for (ni, di) in zip(n, d) {
+            let t = truth.loss(parameters: ni, tokens: di)
+            XCTAssertEqual(fit.law.loss(parameters: ni, tokens: di), t, accuracy: 0.02 * t)  // 2σ: corner points are extrapolations
+        }
+    }
+
+    func testRejectsMismatchedColumns() {
+        XCTAssertThrowsError(try KaplanFit(parameters: [1, 2, 3, 4], tokens: [1, 2, 3], loss: [1, 2, 3, 4]))
+        XCTAssertThrowsError(try KaplanFit(parameters: [1, 2, 3], tokens: [1, 2, 3], loss: [1, 2, 3]))
+    }
+}
