@@ -31,12 +31,14 @@ enum FitCommand {
       --start 1|2|all      .dat only: which starting vector; 'all' keeps the better fit
       --loss SPEC          l2, huber:C, soft_l1:C, cauchy:C or arctan:C (tables: huber:1e-3)
       --format FORMAT      table (default), json, csv or markdown
+      --bootstrap N        tables: N bootstrap resamples of the runs (percentile 95% intervals)
+      --seed S             the bootstrap's seed (default 0): same seed, same intervals
       -o, --output FILE    tables: save the fit (versioned JSON) for 'predict' and 'optimal'
       -h, --help           show this help
     """
 
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, valueFlags: ["start", "loss", "format", "law", "x", "y", "compute-budget", "output"],
+        let args = try Arguments(argv, valueFlags: ["start", "loss", "format", "law", "x", "y", "compute-budget", "output", "bootstrap", "seed"],
                                  boolFlags: ["strict"])
         if args.help { print(usage); return 0 }
         guard args.positionals.count == 1 else {

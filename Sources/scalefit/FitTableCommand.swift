@@ -56,6 +56,7 @@ enum FitTableCommand {
         let labels = labelColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
             ?? usable.lineNumbers.map { "line \($0)" }
         eprint("fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on \(n.count) runs…")
+        let budget = try args.double("compute-budget") ?? 5.76e23
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, delta: delta)
         let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
                                           lines: usable.lineNumbers, labels: labels, delta: delta)
@@ -67,9 +68,17 @@ enum FitTableCommand {
             }
             eprint("wrote \(out)")
         }
-        let budget = try args.double("compute-budget") ?? 5.76e23
         let optimal = ComputeOptimalAllocation(law: fit.law, compute: budget)
-        print(render(report, optimal: optimal, format: format), terminator: "")
+        var bootstrap: ChinchillaBootstrap?
+        if let count = try args.int("bootstrap") {
+            guard count >= 10 else { throw UsageError(message: "--bootstrap: expected at least 10 resamples, found \(count)") }
+            let seed = try args.int("seed") ?? 0
+            guard seed >= 0 else { throw UsageError(message: "--seed: expected a non-negative integer, found \(seed)") }
+            eprint("bootstrap: \(count) resamples of the runs, seed \(seed)…")
+            bootstrap = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: count,
+                                            seed: UInt64(seed), compute: budget)
+        }
+        print(render(report, optimal: optimal, bootstrap: bootstrap, format: format), terminator: "")
         if !report.summary.converged {
             eprint("scalefit: \(report.summary.message)")
             return 1
@@ -77,11 +86,12 @@ enum FitTableCommand {
         return 0
     }
 
-    struct Output: Codable { let fit: ChinchillaReport; let computeOptimal: ComputeOptimalAllocation }
+    struct Output: Codable { let fit: ChinchillaReport; let computeOptimal: ComputeOptimalAllocation; let bootstrap: ChinchillaBootstrap? }
 
-    static func render(_ r: ChinchillaReport, optimal o: ComputeOptimalAllocation, format: String) -> String {
+    static func render(_ r: ChinchillaReport, optimal o: ComputeOptimalAllocation, bootstrap: ChinchillaBootstrap?,
+                       format: String) -> String {
         if format == "json" {
-            return jsonText(Output(fit: r, computeOptimal: o))
+            return jsonText(Output(fit: r, computeOptimal: o, bootstrap: bootstrap))
         }
         let style = TextTable.Style(rawValue: format) ?? .table
         let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
@@ -109,6 +119,13 @@ enum FitTableCommand {
                                   formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
                              })
         let head = style == .markdown ? "## " : ""
+        var boot = ""
+        if let b = bootstrap {
+            let t = TextTable(header: ["quantity", "lower95", "median", "upper95"], rows: b.intervals.map {
+                [$0.name, formatSignificant($0.lower, digits: 4), formatSignificant($0.median, digits: 4), formatSignificant($0.upper, digits: 4)]
+            })
+            boot = "bootstrap over runs: \(b.samples) resamples (\(b.failed) failed), seed \(b.seed); * at \(formatSignificant(b.compute, digits: 3)) FLOPs\n" + t.render(style) + "\n"
+        }
         return """
         \(head)chinchilla: \(r.formula)
         objective: \(r.objective)
@@ -118,7 +135,7 @@ enum FitTableCommand {
         \(stats.render(style))
         compute-optimal allocation (C = 6 N D):
         \(opt.render(style))
-        \(runs.render(style))
+        \(boot)\(runs.render(style))
         """
     }
 }

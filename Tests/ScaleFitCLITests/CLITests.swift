@@ -187,3 +187,18 @@ final class PredictCLITests: XCTestCase {
         XCTAssertEqual(missing.status, 64)
     }
 }
+
+final class BootstrapCLITests: XCTestCase {
+    func testBootstrapIsSeededAndPrinted() throws {
+        let a = try CLITests.scalefit(["fit", "Data/runs.csv", "--bootstrap", "40", "--seed", "3", "--format", "json"])
+        let b = try CLITests.scalefit(["fit", "Data/runs.csv", "--bootstrap", "40", "--seed", "3", "--format", "json"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        XCTAssertEqual(a.stdout, b.stdout, "same seed, same bytes")
+        let json = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any]
+        let boot = json?["bootstrap"] as? [String: Any]
+        XCTAssertEqual(boot?["samples"] as? Int, 40)
+        XCTAssertEqual((boot?["intervals"] as? [Any])?.count, 9)
+        let bad = try CLITests.scalefit(["fit", "Data/runs.csv", "--bootstrap", "3"])
+        XCTAssertEqual(bad.status, 64)
+    }
+}
