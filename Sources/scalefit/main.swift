@@ -14,6 +14,7 @@ COMMANDS:
   fit FILE        fit a law to a data file and report parameters, uncertainty and residuals
   predict FIT     predict the loss at given model sizes and token counts from a saved fit
   optimal FIT     compute-optimal model size and tokens for a FLOP budget
+  laws            list the laws with their formulas
   help [COMMAND]  show help for a command
 
 OPTIONS:
@@ -27,6 +28,7 @@ let commands: [String: (usage: String, run: ([String]) throws -> Int32)] = [
     "fit": (FitCommand.usage, FitCommand.run),
     "predict": (PredictCommand.usage, PredictCommand.run),
     "optimal": (OptimalCommand.usage, OptimalCommand.run),
+    "laws": (LawsCommand.usage, LawsCommand.run),
 ]
 
 func fail(_ message: String, code: Int32) -> Never {

@@ -202,3 +202,17 @@ final class BootstrapCLITests: XCTestCase {
         XCTAssertEqual(bad.status, 64)
     }
 }
+
+final class LawsCLITests: XCTestCase {
+    func testLawsListsEveryLawWithItsFormula() throws {
+        let r = try CLITests.scalefit(["laws", "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("law,formula,cli,reference\n"), r.stdout)
+        for law in ["chinchilla", "kaplan", "power", "annealing", "multipower"] {
+            XCTAssertTrue(r.stdout.contains("\n\(law),"), "missing \(law)")
+        }
+        XCTAssertTrue(r.stdout.contains("E + A/N^alpha + B/D^beta"))
+        let help = try CLITests.scalefit(["help", "laws"])
+        XCTAssertEqual(help.stdout, try CLITests.scalefit(["laws", "--help"]).stdout)
+    }
+}
