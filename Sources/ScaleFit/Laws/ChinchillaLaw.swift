@@ -72,6 +72,20 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
         (p[1] - p[3] * logN[i], p[2] - p[4] * logD[i], p[0])
     }
 
+    /// log L(N, D) = LSE(a − α·log N, b − β·log D, e) at the log-space parameters
+    /// p = (e, a, b, α, β), with the softmax weights (w₁, w₂, w₃) of the three terms — the
+    /// derivatives of log L by a, b and e. The Jacobian and the fit file's predictions share it.
+    @inline(__always)
+    public static func logLoss(_ p: [Double], logN: Double, logD: Double)
+        -> (value: Double, w1: Double, w2: Double, w3: Double) {
+        let t1 = p[1] - p[3] * logN, t2 = p[2] - p[4] * logD, t3 = p[0]
+        let mx = max(t1, t2, t3)
+        let e1 = exp(t1 - mx), e2 = exp(t2 - mx), e3 = exp(t3 - mx)
+        let sum = e1 + e2 + e3
+        let inv = 1 / sum
+        return (mx + log(sum), e1 * inv, e2 * inv, e3 * inv)
+    }
+
     public func residuals(at p: [Double], into r: inout [Double]) {
         for i in 0..<logLoss.count {
             let (t1, t2, t3) = terms(p, i)
@@ -86,11 +100,7 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
         let m = logLoss.count
         j.storage.withUnsafeMutableBufferPointer { s in
             for i in 0..<m {
-                let (t1, t2, t3) = terms(p, i)
-                let mx = max(t1, t2, t3)
-                let e1 = exp(t1 - mx), e2 = exp(t2 - mx), e3 = exp(t3 - mx)
-                let inv = 1 / (e1 + e2 + e3)
-                let w1 = e1 * inv, w2 = e2 * inv, w3 = e3 * inv
+                let (_, w1, w2, w3) = Self.logLoss(p, logN: logN[i], logD: logD[i])
                 s[i] = w3
                 s[i + m] = w1
                 s[i + 2 * m] = w2

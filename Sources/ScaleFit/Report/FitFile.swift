@@ -95,13 +95,9 @@ public struct FitFile: Sendable, Codable, Equatable {
     /// delta method on log L: with g = ∂log L/∂θ (the softmax weights of the LSE form),
     /// sd = √(gᵀΣg), interval L̂·exp(±1.96·sd).
     public func predict(parameters n: Double, tokens d: Double) -> (loss: Double, lower: Double, upper: Double) {
-        let p = parameters
-        let t1 = p[1] - p[3] * log(n), t2 = p[2] - p[4] * log(d), t3 = p[0]
-        let m = max(t1, t2, t3)
-        let e1 = exp(t1 - m), e2 = exp(t2 - m), e3 = exp(t3 - m)
-        let s = e1 + e2 + e3
-        let loss = exp(m + log(s))
-        let g = [e3 / s, e1 / s, e2 / s, -e1 / s * log(n), -e2 / s * log(d)]
+        let (logL, w1, w2, w3) = ChinchillaLogProblem.logLoss(parameters, logN: log(n), logD: log(d))
+        let loss = exp(logL)
+        let g = [w3, w1, w2, -w1 * log(n), -w2 * log(d)]
         var v = 0.0
         for i in 0..<5 { for j in 0..<5 { v += g[i] * covariance[i, j] * g[j] } }
         let sd = max(v, 0).squareRoot()
