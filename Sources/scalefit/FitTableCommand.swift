@@ -63,9 +63,7 @@ enum FitTableCommand {
         if let out = args.options["output"] {
             let file = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
                                    data: .init(file: path, rows: n.count, droppedRows: dropped.count))
-            do { try file.encoded().write(to: URL(fileURLWithPath: out)) } catch {
-                throw ScaleFitError.invalidData(file: out, reason: "cannot write the fit file: \(error.localizedDescription)")
-            }
+            try file.write(to: out)
             eprint("wrote \(out)")
         }
         let optimal = ComputeOptimalAllocation(law: fit.law, compute: budget)

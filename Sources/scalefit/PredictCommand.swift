@@ -54,9 +54,10 @@ enum PredictCommand {
         guard n.count == d.count else {
             throw UsageError(message: "--params has \(n.count) values and --tokens \(d.count); give equal counts or one of either")
         }
-        let fit = try FitFile.read(path: args.positionals[0])
-        let rows = zip(n, d).map { ni, di -> Row in
-            let p = fit.predict(parameters: ni, tokens: di)
+        let path = args.positionals[0]
+        let fit = try FitFile.read(path: path)
+        let rows = try zip(n, d).map { ni, di -> Row in
+            let p = try fit.predict(parameters: ni, tokens: di, file: path)
             return Row(params: ni, tokens: di, loss: p.loss, lower95: p.lower, upper95: p.upper)
         }
         if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
@@ -90,8 +91,9 @@ enum OptimalCommand {
         guard let ctext = args.options["compute"] else { throw UsageError(message: "optimal needs --compute\n\n\(usage)") }
         let format = try outputFormat(args)
         let budgets = try numberList(ctext, flag: "--compute")
-        let fit = try FitFile.read(path: args.positionals[0])
-        let rows = budgets.map { ComputeOptimalAllocation(law: fit.chinchilla, compute: $0) }
+        let path = args.positionals[0]
+        let law = try FitFile.read(path: path).chinchilla(file: path)
+        let rows = budgets.map { ComputeOptimalAllocation(law: law, compute: $0) }
         if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
         let t = TextTable(header: ["compute", "params", "tokens", "tokens_per_param", "loss"], rows: rows.map {
             [formatSignificant($0.compute, digits: 4), formatSignificant($0.parameters, digits: 4),

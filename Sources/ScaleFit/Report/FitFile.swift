@@ -4,11 +4,18 @@ import Foundation
 /// `optimal` read back: the law, its fitted parameters and their covariance, the objective,
 /// a summary of the data and the options used.
 ///
-/// Version 1 holds the Chinchilla law in its fitted (log-space) parameters
-/// (e, a, b, α, β). A reader refuses any other version with `unsupportedVersion`.
+/// Version 2 holds any law: `law` names it (`chinchilla`, `kaplan`, `power`, `annealing`,
+/// `multipower`, `formula`, …), `parameterNames`/`parameters`/`covariance` are in the
+/// law's own parametrisation, and the optional fields carry what a law needs beyond its
+/// parameters to predict: `variables` (the input columns of a formula, in order) and
+/// `settings` (law options as text, e.g. a curve law's momentum or the schedules it was
+/// fitted under). Version 1 files (Chinchilla only, same fields) are still read. A reader
+/// refuses any other version with `unsupportedVersion`.
 public struct FitFile: Sendable, Codable, Equatable {
-    /// The format version this build writes and reads.
-    public static let currentVersion = 1
+    /// The format version this build writes.
+    public static let currentVersion = 2
+    /// The versions this build reads.
+    public static let readableVersions = [1, 2]
 
     public struct DataSummary: Sendable, Codable, Equatable {
         public var file: String
@@ -30,22 +37,51 @@ public struct FitFile: Sendable, Codable, Equatable {
     public var loss: String
     public var starts: Int
     public var data: DataSummary
+    /// The input variables of the law, in the order its predictions take them (formulas).
+    public var variables: [String]?
+    /// Law options needed to predict (text values; each law documents its keys).
+    public var settings: [String: String]?
 
-    public init(chinchilla fit: ChinchillaFit, loss: RobustLoss, data: DataSummary) throws {
+    /// A fit file for any law. `covariance` must be n×n for n parameters.
+    public init(law: String, formula: String, parameterNames: [String], parameters: [Double],
+                covariance: Matrix, objective: Double, loss: String, starts: Int, data: DataSummary,
+                variables: [String]? = nil, settings: [String: String]? = nil) {
+        precondition(parameterNames.count == parameters.count
+                     && covariance.rows == parameters.count && covariance.columns == parameters.count,
+                     "a fit file needs one name and one covariance row and column per parameter")
         formatVersion = Self.currentVersion
-        law = ChinchillaLaw.identifier
-        formula = ChinchillaLaw.formula
-        parameterNames = ChinchillaLaw.parameterNames
-        parameters = fit.logParameters
-        covariance = try ParameterCovariance(result: fit.multiStart.best).scaled
-        objective = fit.objective
-        self.loss = loss.spec
-        starts = fit.multiStart.finalCosts.count
+        self.law = law
+        self.formula = formula
+        self.parameterNames = parameterNames
+        self.parameters = parameters
+        self.covariance = covariance
+        self.objective = objective
+        self.loss = loss
+        self.starts = starts
         self.data = data
+        self.variables = variables
+        self.settings = settings
     }
 
-    /// The Chinchilla law this file holds.
-    public var chinchilla: ChinchillaLaw { ChinchillaLaw(logParameters: parameters) }
+    public init(chinchilla fit: ChinchillaFit, loss: RobustLoss, data: DataSummary) throws {
+        self.init(law: ChinchillaLaw.identifier, formula: ChinchillaLaw.formula,
+                  parameterNames: ChinchillaLaw.parameterNames, parameters: fit.logParameters,
+                  covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
+                  objective: fit.objective, loss: loss.spec, starts: fit.multiStart.finalCosts.count, data: data)
+    }
+
+    /// The Chinchilla law this file holds, or `invalidData` naming the law it holds instead.
+    public func chinchilla(file: String) throws -> ChinchillaLaw {
+        try require(law: ChinchillaLaw.identifier, parameters: 5, file: file, for: "this needs")
+        return ChinchillaLaw(logParameters: parameters)
+    }
+
+    /// Throws `invalidData` unless the file holds `identifier` with `count` parameters.
+    public func require(law identifier: String, parameters count: Int, file: String, for purpose: String) throws {
+        guard law == identifier, parameters.count == count else {
+            throw ScaleFitError.invalidData(file: file, reason: "the fit file holds the \(law) law with \(parameters.count) parameters; \(purpose) a \(identifier) fit (\(count) parameters)")
+        }
+    }
 
     /// Deterministic JSON (sorted keys; ±∞ and NaN as strings).
     public func encoded() throws -> Data {
@@ -53,6 +89,13 @@ public struct FitFile: Sendable, Codable, Equatable {
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try enc.encode(self)
+    }
+
+    /// Writes `encoded()` to `path`; `invalidData` naming the path if it cannot.
+    public func write(to path: String) throws {
+        do { try encoded().write(to: URL(fileURLWithPath: path)) } catch {
+            throw ScaleFitError.invalidData(file: path, reason: "cannot write the fit file: \(error.localizedDescription)")
+        }
     }
 
     /// Reads and checks a fit file. Throws `invalidData` for unreadable or malformed JSON and
@@ -72,17 +115,19 @@ public struct FitFile: Sendable, Codable, Equatable {
         guard let version = v.formatVersion else {
             throw ScaleFitError.invalidData(file: file, reason: "not a scalefit fit file (no formatVersion)")
         }
-        guard version == currentVersion else {
+        guard readableVersions.contains(version) else {
             throw ScaleFitError.unsupportedVersion(file: file, found: version, supported: currentVersion)
         }
         let dec = JSONDecoder()
         dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             let f = try dec.decode(FitFile.self, from: data)
-            guard f.law == ChinchillaLaw.identifier, f.parameters.count == 5,
-                  f.covariance.rows == 5, f.covariance.columns == 5 else {
-                throw ScaleFitError.invalidData(file: file, reason: "fit file for law \"\(f.law)\" with \(f.parameters.count) parameters; this build predicts from chinchilla fits (5 parameters)")
+            let n = f.parameters.count
+            guard f.parameterNames.count == n, f.covariance.rows == n, f.covariance.columns == n,
+                  f.covariance.storage.count == n * n else {
+                throw ScaleFitError.invalidData(file: file, reason: "fit file for law \"\(f.law)\": \(n) parameters, \(f.parameterNames.count) names and a \(f.covariance.rows)×\(f.covariance.columns) covariance do not match")
             }
+            if version == 1 { try f.require(law: ChinchillaLaw.identifier, parameters: 5, file: file, for: "a version-1 file must be") }
             return f
         } catch let e as ScaleFitError {
             throw e
@@ -91,16 +136,26 @@ public struct FitFile: Sendable, Codable, Equatable {
         }
     }
 
-    /// The predicted loss at (N, D) with a 95% interval from the parameter covariance by the
-    /// delta method on log L: with g = ∂log L/∂θ (the softmax weights of the LSE form),
-    /// sd = √(gᵀΣg), interval L̂·exp(±1.96·sd).
-    public func predict(parameters n: Double, tokens d: Double) -> (loss: Double, lower: Double, upper: Double) {
+    /// The 95% delta-method interval of a positive prediction ŷ whose log has gradient
+    /// `g` = ∂log ŷ/∂θ: sd = √(gᵀΣg), interval ŷ·exp(±1.96·sd).
+    public func logNormalInterval(value: Double, logGradient g: [Double]) -> (lower: Double, upper: Double) {
+        let n = parameters.count
+        precondition(g.count == n, "one gradient entry per parameter")
+        var v = 0.0
+        for i in 0..<n { for j in 0..<n { v += g[i] * covariance[i, j] * g[j] } }
+        let sd = max(v, 0).squareRoot()
+        let z = 1.959963984540054
+        return (value * exp(-z * sd), value * exp(z * sd))
+    }
+
+    /// The Chinchilla prediction at (N, D) with a 95% interval from the parameter covariance
+    /// by the delta method on log L: g = ∂log L/∂θ (the softmax weights of the LSE form).
+    /// Throws `invalidData` if the file holds another law.
+    public func predict(parameters n: Double, tokens d: Double, file: String = "fit file") throws -> (loss: Double, lower: Double, upper: Double) {
+        _ = try chinchilla(file: file)
         let (logL, w1, w2, w3) = ChinchillaLogProblem.logLoss(parameters, logN: log(n), logD: log(d))
         let loss = exp(logL)
-        let g = [w3, w1, w2, -w1 * log(n), -w2 * log(d)]
-        var v = 0.0
-        for i in 0..<5 { for j in 0..<5 { v += g[i] * covariance[i, j] * g[j] } }
-        let sd = max(v, 0).squareRoot()
-        return (loss, loss * exp(-1.959963984540054 * sd), loss * exp(1.959963984540054 * sd))
+        let (lower, upper) = logNormalInterval(value: loss, logGradient: [w3, w1, w2, -w1 * log(n), -w2 * log(d)])
+        return (loss, lower, upper)
     }
 }

@@ -31,29 +31,58 @@ final class FitFileTests: XCTestCase {
     func testPredictionMatchesTheLawAndItsIntervalBracketsIt() throws {
         let (fit, file) = try makeFit()
         for (n, d) in [(7e10, 1.4e12), (1e8, 2e9)] {
-            let p = file.predict(parameters: n, tokens: d)
+            let p = try file.predict(parameters: n, tokens: d)
             XCTAssertEqual(p.loss, fit.law.loss(parameters: n, tokens: d), accuracy: 1e-12)
             XCTAssertLessThan(p.lower, p.loss)
             XCTAssertGreaterThan(p.upper, p.loss)
         }
         // Extrapolating far beyond the data widens the interval.
-        let near = file.predict(parameters: 1e9, tokens: 1.6e10), far = file.predict(parameters: 1e12, tokens: 2e13)
+        let near = try file.predict(parameters: 1e9, tokens: 1.6e10), far = try file.predict(parameters: 1e12, tokens: 2e13)
         XCTAssertGreaterThan(far.upper / far.lower, near.upper / near.lower)
     }
 
     func testUnknownVersionAndMalformedFilesAreRefused() throws {
-        XCTAssertThrowsError(try FitFile.decode(Data(#"{"formatVersion": 2}"#.utf8), file: "f.json")) { e in
-            XCTAssertEqual(e as? ScaleFitError, .unsupportedVersion(file: "f.json", found: 2, supported: 1))
+        XCTAssertThrowsError(try FitFile.decode(Data(#"{"formatVersion": 3}"#.utf8), file: "f.json")) { e in
+            XCTAssertEqual(e as? ScaleFitError, .unsupportedVersion(file: "f.json", found: 3, supported: 2))
             XCTAssertEqual((e as? ScaleFitError)?.exitCode, 65)
         }
         XCTAssertThrowsError(try FitFile.decode(Data("{}".utf8), file: "f.json")) { e in
             XCTAssertEqual(e as? ScaleFitError, .invalidData(file: "f.json", reason: "not a scalefit fit file (no formatVersion)"))
         }
         XCTAssertThrowsError(try FitFile.decode(Data("[1,2]".utf8), file: "f.json"))
-        XCTAssertThrowsError(try FitFile.decode(Data(#"{"formatVersion": 1, "law": "chinchilla"}"#.utf8), file: "f.json")) { e in
+        XCTAssertThrowsError(try FitFile.decode(Data(#"{"formatVersion": 2, "law": "chinchilla"}"#.utf8), file: "f.json")) { e in
             guard case .invalidData(let f, let reason)? = e as? ScaleFitError else { return XCTFail("\(e)") }
             XCTAssertEqual(f, "f.json")
             XCTAssertTrue(reason.hasPrefix("malformed fit file"), reason)
+        }
+    }
+
+    func testVersionOneChinchillaFilesAreStillReadAndOtherLawsAreNotPredictedAsChinchilla() throws {
+        let (_, file) = try makeFit()
+        var v1 = file
+        v1.formatVersion = 1
+        let back = try FitFile.decode(try v1.encoded(), file: "old.fit.json")
+        XCTAssertEqual(back.parameters, file.parameters)
+        XCTAssertEqual(try back.predict(parameters: 7e10, tokens: 1.4e12).loss, try file.predict(parameters: 7e10, tokens: 1.4e12).loss)
+
+        let other = FitFile(law: "power", formula: "L = E + A*x^-alpha", parameterNames: ["E", "A", "alpha"],
+                            parameters: [1, 2, 0.3], covariance: Matrix(rows: 3, columns: 3), objective: 0,
+                            loss: "l2", starts: 1, data: .init(file: "p.csv", rows: 5, droppedRows: 0))
+        XCTAssertThrowsError(try other.predict(parameters: 1e9, tokens: 1e10, file: "p.fit.json")) { e in
+            guard case .invalidData(let f, let reason)? = e as? ScaleFitError else { return XCTFail("\(e)") }
+            XCTAssertEqual(f, "p.fit.json")
+            XCTAssertTrue(reason.contains("holds the power law"), reason)
+        }
+        XCTAssertEqual(try FitFile.decode(try other.encoded(), file: "p.fit.json"), other)
+        // A version-1 file of another law is malformed; mismatched names and covariance too.
+        var oldOther = other
+        oldOther.formatVersion = 1
+        XCTAssertThrowsError(try FitFile.decode(try oldOther.encoded(), file: "o.json"))
+        var broken = other
+        broken.parameterNames = ["E"]
+        XCTAssertThrowsError(try FitFile.decode(try broken.encoded(), file: "b.json")) { e in
+            guard case .invalidData(_, let reason)? = e as? ScaleFitError else { return XCTFail("\(e)") }
+            XCTAssertTrue(reason.contains("do not match"), reason)
         }
     }
 
