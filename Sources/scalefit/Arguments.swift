@@ -13,6 +13,8 @@ struct UsageError: Error {
 struct Arguments {
     var positionals: [String] = []
     var options: [String: String] = [:]
+    /// Every value of each flag, in order (`--at N=1 --at D=2`); `options` keeps the last.
+    var repeated: [String: [String]] = [:]
     var help = false
 
     /// Parses `args` for a command that takes the given value flags (without dashes).
@@ -37,7 +39,7 @@ struct Arguments {
                     let hint = nearest(name, in: known).map { "; did you mean '--\($0)'?" } ?? ""
                     throw UsageError(message: "unknown option '--\(name)'\(hint)")
                 }
-                if let v = inline { options[name] = v; i += 1 } else { i += 1; try take(name, args, &i) }
+                if let v = inline { options[name] = v; repeated[name, default: []].append(v); i += 1 } else { i += 1; try take(name, args, &i) }
                 continue
             }
             if a.hasPrefix("-") && a.count > 1 && Double(a) == nil {
@@ -51,6 +53,7 @@ struct Arguments {
     private mutating func take(_ name: String, _ args: [String], _ i: inout Int) throws {
         guard i < args.count else { throw UsageError(message: "option '--\(name)' needs a value") }
         options[name] = args[i]
+        repeated[name, default: []].append(args[i])
         i += 1
     }
 

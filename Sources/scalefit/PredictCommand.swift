@@ -39,14 +39,28 @@ enum PredictCommand {
 
     struct Row: Codable { let params: Double; let tokens: Double; let loss: Double; let lower95: Double; let upper95: Double }
 
+    /// Every flag any law's prediction takes; each law checks the ones it needs.
+    static let valueFlags = ["params", "tokens", "format", "at", "steps", "schedule", "schedule-file"]
+
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, valueFlags: ["params", "tokens", "format"])
+        let args = try Arguments(argv, valueFlags: valueFlags)
         if args.help { print(usage); return 0 }
         guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(usage)") }
-        guard let ptext = args.options["params"], let dtext = args.options["tokens"] else {
-            throw UsageError(message: "predict needs --params and --tokens\n\n\(usage)")
-        }
+        let path = args.positionals[0]
+        let fit = try FitFile.read(path: path)
         let format = try outputFormat(args)
+        switch fit.law {
+        case ChinchillaLaw.identifier:
+            return try chinchilla(fit, path: path, args: args, format: format)
+        default:
+            throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
+        }
+    }
+
+    static func chinchilla(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
+        guard let ptext = args.options["params"], let dtext = args.options["tokens"] else {
+            throw UsageError(message: "predicting from a chinchilla fit needs --params and --tokens\n\n\(usage)")
+        }
         var n = try numberList(ptext, flag: "--params")
         var d = try numberList(dtext, flag: "--tokens")
         if n.count == 1 && d.count > 1 { n = Array(repeating: n[0], count: d.count) }
@@ -54,8 +68,6 @@ enum PredictCommand {
         guard n.count == d.count else {
             throw UsageError(message: "--params has \(n.count) values and --tokens \(d.count); give equal counts or one of either")
         }
-        let path = args.positionals[0]
-        let fit = try FitFile.read(path: path)
         let rows = try zip(n, d).map { ni, di -> Row in
             let p = try fit.predict(parameters: ni, tokens: di, file: path)
             return Row(params: ni, tokens: di, loss: p.loss, lower95: p.lower, upper95: p.upper)
