@@ -11,6 +11,9 @@ enum FitCommand {
     static let usage = """
     USAGE: scalefit fit FILE [--law auto|chinchilla] [--x PARAMS,TOKENS] [--y LOSS] [--strict]
                              [--loss SPEC] [--compute-budget C] [--format table|json|csv|markdown]
+           scalefit fit CURVES --law annealing|multipower [--group RUN] [--x STEP] [--y LOSS]
+                             [--schedule SPEC | --schedule RUN=SPEC …] [--warmup linear|none]
+                             [--momentum L|fit] [--convention repository|paper] [--residuals] [-o FIT]
            scalefit fit FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]
 
     Fits a law to FILE and prints the parameters with standard errors, the goodness of fit,
@@ -18,12 +21,25 @@ enum FitCommand {
 
     ARGUMENTS:
       FILE                 a table of runs (.csv, .jsonl, trainer_state.json, W&B export) with
-                           model size, tokens (or compute) and final loss; or a NIST
-                           StRD-format .dat file (see Data/README.md)
+                           model size, tokens (or compute) and final loss; a log of loss
+                           curves (step, loss, lr, run); or a NIST StRD .dat file
 
     OPTIONS:
-      --law LAW            auto (default) or chinchilla: L = E + A/N^alpha + B/D^beta, fitted as
-                           Hoffmann et al. (Huber on log residuals, 4500-start grid)
+      --law LAW            auto (default: multipower for a file with a step column and no
+                           model-size column, else chinchilla), chinchilla: L = E + A/N^alpha +
+                           B/D^beta fitted as Hoffmann et al. (Huber on log residuals, 4500
+                           starts), annealing (Tissue et al. 2024) or multipower (Luo et al.
+                           2025) for loss curves; see 'scalefit laws'
+      --group COL          curves: the column naming each row's run (detected: run, name)
+      --schedule SPEC      curves: the LR schedule of every run, or RUN=SPEC for one run
+                           (repeatable), e.g. cosine:peak=3e-4,warmup=500,total=20000,final=0.1;
+                           without it η comes from the lr column (piecewise linear between
+                           logged steps)
+      --warmup linear|none curves: the logged lr starts after a linear warmup from 0 (linear)
+                           or is held before the first logged step (none, the default)
+      --momentum L|fit     annealing: λ of the annealing area (default 0.999) or fit it
+      --convention C       multipower: repository (default; the published fits') or paper
+      --residuals          curves: print every logged point's residual (with --format csv: only them)
       --x PARAMS,TOKENS    the model-size and token columns (detected by name otherwise)
       --y LOSS             the loss column (detected by name otherwise)
       --strict             fail (exit 65) instead of dropping rows with missing values
@@ -38,8 +54,8 @@ enum FitCommand {
     """
 
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, valueFlags: ["start", "loss", "format", "law", "x", "y", "compute-budget", "output", "bootstrap", "seed"],
-                                 boolFlags: ["strict"])
+        let args = try Arguments(argv, valueFlags: ["start", "loss", "format", "law", "x", "y", "compute-budget", "output", "bootstrap", "seed"] + CurveFitCommand.valueFlags,
+                                 boolFlags: ["strict", "residuals"])
         if args.help { print(usage); return 0 }
         guard args.positionals.count == 1 else {
             throw UsageError(message: args.positionals.isEmpty

@@ -6,10 +6,20 @@ import ScaleFit
 /// and the per-run residual table.
 enum FitTableCommand {
     static func run(path: String, args: Arguments, format: String) throws -> Int32 {
-        let lawName = args.options["law"] ?? "auto"
-        guard ["auto", "chinchilla"].contains(lawName) else {
-            let hint = nearest(lawName, in: ["auto", "chinchilla"]).map { "; did you mean '\($0)'?" } ?? ""
-            throw UsageError(message: "--law: expected auto or chinchilla for a table of runs, found \"\(lawName)\"\(hint)")
+        var lawName = args.options["law"] ?? "auto"
+        let known = ["auto", "chinchilla"] + CurveLaw.identifiers
+        guard known.contains(lawName) else {
+            let hint = nearest(lawName, in: known).map { "; did you mean '\($0)'?" } ?? ""
+            throw UsageError(message: "--law: expected \(known.joined(separator: ", ")), found \"\(lawName)\"\(hint)")
+        }
+        if lawName == "auto" {
+            let table = try RunTableReader.read(path: path)
+            let mapping = try ColumnMapping.detect(in: table)
+            lawName = mapping[.step] != nil && mapping[.params] == nil ? "multipower" : "chinchilla"
+            eprint("law: \(lawName) (chosen from the columns; --law to choose)")
+        }
+        if CurveLaw.identifiers.contains(lawName) {
+            return try CurveFitCommand.fit(path: path, lawName: lawName, args: args, format: format)
         }
         var delta = 1e-3
         if let spec = args.options["loss"] {

@@ -25,14 +25,23 @@ func numberList(_ text: String, flag: String) throws -> [Double] {
 enum PredictCommand {
     static let usage = """
     USAGE: scalefit predict FIT.json --params N[,N…] --tokens D[,D…] [--format table|json|csv|markdown]
+           scalefit predict FIT.json --steps S[,S…]|START:END:STRIDE
+                            [--schedule SPEC | --schedule-file FILE | --run NAME] [--format …]
 
-    Predicts the loss of models of N parameters trained on D tokens from a saved fit, with a
-    95% interval from the parameter covariance (delta method on log L). With one value on one
-    side and several on the other, the one is paired with each.
+    Predicts from a saved fit, with a 95% interval from the parameter covariance (delta
+    method on log L). A Chinchilla fit predicts the loss of models of N parameters trained
+    on D tokens (with one value on one side and several on the other, the one is paired
+    with each); a loss-curve fit (annealing, multipower) predicts the loss at the given
+    steps of a run under the given learning-rate schedule.
 
     OPTIONS:
       --params N,…         model sizes (7e10 or 70B)
       --tokens D,…         training tokens (1.4e12 or 1.4T)
+      --steps LIST         steps, or ranges START:END:STRIDE (0:24000:500), comma-separated
+      --schedule SPEC      the schedule, e.g. wsd:peak=3e-4,warmup=500,stable=20000,decay=4000
+      --schedule-file FILE a CSV of step,lr (piecewise linear between rows)
+      --warmup linear|none with --schedule-file: a linear warmup from 0 before its first row
+      --run NAME           the schedule of a run the fit was made on (default when it has one)
       --format FORMAT      table (default), json, csv or markdown
       -h, --help           show this help
     """
@@ -40,7 +49,7 @@ enum PredictCommand {
     struct Row: Codable { let params: Double; let tokens: Double; let loss: Double; let lower95: Double; let upper95: Double }
 
     /// Every flag any law's prediction takes; each law checks the ones it needs.
-    static let valueFlags = ["params", "tokens", "format", "at", "steps", "schedule", "schedule-file"]
+    static let valueFlags = ["params", "tokens", "format", "at", "steps", "schedule", "schedule-file", "run", "warmup"]
 
     static func run(_ argv: [String]) throws -> Int32 {
         let args = try Arguments(argv, valueFlags: valueFlags)
@@ -52,6 +61,8 @@ enum PredictCommand {
         switch fit.law {
         case ChinchillaLaw.identifier:
             return try chinchilla(fit, path: path, args: args, format: format)
+        case let law where CurveLaw.identifiers.contains(law):
+            return try CurveFitCommand.predict(fit, path: path, args: args, format: format)
         default:
             throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
         }

@@ -12,8 +12,9 @@ Fits scaling laws and loss curves of neural-network training, and predicts from 
 
 COMMANDS:
   fit FILE        fit a law to a data file and report parameters, uncertainty and residuals
-  predict FIT     predict the loss at given model sizes and token counts from a saved fit
+  predict FIT     predict from a saved fit: at model sizes and tokens, or at steps under a schedule
   optimal FIT     compute-optimal model size and tokens for a FLOP budget
+  backtest FILE   fit a loss-curve law on some runs and score its prediction of the others
   laws            list the laws with their formulas
   help [COMMAND]  show help for a command
 
@@ -29,6 +30,7 @@ let commands: [String: (usage: String, run: ([String]) throws -> Int32)] = [
     "predict": (PredictCommand.usage, PredictCommand.run),
     "optimal": (OptimalCommand.usage, OptimalCommand.run),
     "laws": (LawsCommand.usage, LawsCommand.run),
+    "backtest": (CurveFitCommand.backtestUsage, CurveFitCommand.backtest),
 ]
 
 func fail(_ message: String, code: Int32) -> Never {

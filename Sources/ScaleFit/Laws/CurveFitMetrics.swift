@@ -10,6 +10,7 @@ import Foundation
 /// RMSE       √ mean (L − L̂)²
 /// mean rel.  mean |L − L̂| / L
 /// worst rel. max  |L − L̂| / L
+/// max error  max  |L − L̂|
 /// final      L̂ − L at the last logged step
 /// ```
 public struct LossCurveMetrics: Sendable, Equatable, Codable {
@@ -18,13 +19,14 @@ public struct LossCurveMetrics: Sendable, Equatable, Codable {
     public var rmse: Double
     public var meanRelativeError: Double
     public var worstRelativeError: Double
+    public var maxError: Double
     public var finalError: Double
 
     public init(observed: [Double], predicted: [Double]) {
         precondition(observed.count == predicted.count && !observed.isEmpty, "metrics need matching, non-empty curves")
         let n = Double(observed.count)
         let mean = observed.reduce(0, +) / n
-        var ssRes = 0.0, ssTot = 0.0, abs = 0.0, rel = 0.0, worst = 0.0
+        var ssRes = 0.0, ssTot = 0.0, abs = 0.0, rel = 0.0, worst = 0.0, largest = 0.0
         for (y, f) in zip(observed, predicted) {
             let e = y - f
             ssRes += e * e
@@ -32,20 +34,23 @@ public struct LossCurveMetrics: Sendable, Equatable, Codable {
             abs += Swift.abs(e)
             rel += Swift.abs(e) / y
             worst = Swift.max(worst, Swift.abs(e) / y)
+            largest = Swift.max(largest, Swift.abs(e))
         }
         r2 = 1 - ssRes / ssTot
         mae = abs / n
         rmse = (ssRes / n).squareRoot()
         meanRelativeError = rel / n
         worstRelativeError = worst
+        maxError = largest
         finalError = predicted[predicted.count - 1] - observed[observed.count - 1]
     }
 
     init(r2: Double, mae: Double, rmse: Double, meanRelativeError: Double,
-         worstRelativeError: Double, finalError: Double) {
+         worstRelativeError: Double, maxError: Double, finalError: Double) {
         self.r2 = r2; self.mae = mae; self.rmse = rmse
         self.meanRelativeError = meanRelativeError
         self.worstRelativeError = worstRelativeError
+        self.maxError = maxError
         self.finalError = finalError
     }
 
@@ -56,6 +61,6 @@ public struct LossCurveMetrics: Sendable, Equatable, Codable {
         return LossCurveMetrics(r2: mean(\.r2), mae: mean(\.mae), rmse: mean(\.rmse),
                                 meanRelativeError: mean(\.meanRelativeError),
                                 worstRelativeError: mean(\.worstRelativeError),
-                                finalError: mean(\.finalError))
+                                maxError: mean(\.maxError), finalError: mean(\.finalError))
     }
 }

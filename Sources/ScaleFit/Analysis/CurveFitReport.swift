@@ -1,0 +1,91 @@
+import Foundation
+
+/// What a loss-curve fit report shows: the law, the objective reached, the parameters with
+/// standard errors, and for each curve its metrics (`LossCurveMetrics`) and residuals.
+///
+/// Used both for the fitted curves (`role == .fitted`) and for curves predicted from the
+/// fit and scored against their logs (`role == .scored`, a backtest).
+public struct CurveFitReport: Sendable, Codable {
+    /// Whether a curve was used to fit the parameters or only scored against the fit.
+    public enum Role: String, Sendable, Codable {
+        case fitted
+        case scored
+    }
+
+    /// One logged point: where it came from, the observation, the fit and the residual.
+    public struct Point: Sendable, Codable, Equatable {
+        public var line: Int
+        public var step: Int
+        public var lr: Double
+        public var observed: Double
+        public var predicted: Double
+        /// predicted − observed
+        public var residual: Double
+        /// (predicted − observed) / observed
+        public var relativeResidual: Double
+    }
+
+    /// One curve's part of the report.
+    public struct Curve: Sendable, Codable {
+        public var name: String
+        public var role: Role
+        /// How η was obtained, in words.
+        public var schedule: String
+        public var firstStep: Int
+        public var lastStep: Int
+        public var metrics: LossCurveMetrics
+        public var points: [Point]
+    }
+
+    public var law: String
+    public var formula: String
+    /// The objective's definition in words, and its value at the fit.
+    public var objective: String
+    public var objectiveValue: Double
+    public var summary: FitSummary
+    public var startsTried: Int
+    public var startsConverged: Int
+    public var parameters: [ParameterEstimate]
+    public var curves: [Curve]
+    /// The mean of the metrics over the fitted curves, and over the scored ones (nil if none).
+    public var fittedMean: LossCurveMetrics
+    public var scoredMean: LossCurveMetrics?
+
+    /// The report of `fit` (of `law` to `fitted`), scoring `scored` too.
+    ///
+    /// - Parameters:
+    ///   - fitted, scored: the curves, each with its source lines (`lines[i]` parallel to the
+    ///     curve's steps) and its schedule in words.
+    public init(law: CurveLaw, fit: CurveFit.Result, loss: RobustLoss,
+                fitted: [(curve: LossCurve, lines: [Int], schedule: String)],
+                scored: [(curve: LossCurve, lines: [Int], schedule: String)] = []) throws {
+        self.law = law.identifier
+        formula = law.formula
+        let count = fitted.reduce(0) { $0 + $1.curve.steps.count }
+        objective = "sum over \(count) points of \(loss.spec == "l2" ? "0.5*r^2" : "rho_\(loss.spec)(r^2)/2"), r = log(predicted) - log(observed)"
+        objectiveValue = fit.cost
+        summary = fit.summary
+        startsTried = fit.startsTried
+        startsConverged = fit.startsConverged
+        let covariance = try ParameterCovariance(result: fit.best)
+        parameters = zip(zip(fit.parameterNames, fit.parameters), covariance.standardErrors).map {
+            ParameterEstimate(name: $0.0, estimate: $0.1, standardError: $1)
+        }
+        func curve(_ item: (curve: LossCurve, lines: [Int], schedule: String), _ role: Role) -> Curve {
+            let c = item.curve
+            let predicted = law.predict(rates: c.rates, steps: c.steps, parameters: fit.parameters)
+            let points = c.steps.indices.map { j in
+                Point(line: item.lines[j], step: c.steps[j], lr: c.rates[c.steps[j]], observed: c.losses[j],
+                      predicted: predicted[j], residual: predicted[j] - c.losses[j],
+                      relativeResidual: (predicted[j] - c.losses[j]) / c.losses[j])
+            }
+            return Curve(name: c.name, role: role, schedule: item.schedule, firstStep: c.steps.first!,
+                         lastStep: c.steps.last!, metrics: LossCurveMetrics(observed: c.losses, predicted: predicted),
+                         points: points)
+        }
+        curves = fitted.map { curve($0, .fitted) } + scored.map { curve($0, .scored) }
+        fittedMean = LossCurveMetrics.average(curves.filter { $0.role == .fitted }.map(\.metrics))
+        let scoredMetrics = curves.filter { $0.role == .scored }.map(\.metrics)
+        scoredMean = scoredMetrics.isEmpty ? nil : LossCurveMetrics.average(scoredMetrics)
+    }
+}

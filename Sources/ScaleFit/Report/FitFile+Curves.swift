@@ -1,0 +1,71 @@
+import Foundation
+
+/// One predicted point of a loss curve: the step, η there, the loss, and its 95%
+/// delta-method interval from the fit's parameter covariance.
+public struct CurvePrediction: Sendable, Codable, Equatable {
+    public var step: Int
+    public var lr: Double
+    public var loss: Double
+    public var lower95: Double
+    public var upper95: Double
+}
+
+/// Fit files of loss-curve laws: the law's options and the schedule of each fitted curve
+/// (its canonical spec) are kept in `settings`, under the law's own keys and
+/// `schedule:NAME`, so `predict` can rebuild the fitted curves exactly.
+extension FitFile {
+    /// The settings key of a curve's schedule.
+    public static func scheduleKey(_ curve: String) -> String { "schedule:\(curve)" }
+
+    /// A fit file for a curve-law fit of `curves`, each fitted under `schedules[i]`.
+    public init(curveFit fit: CurveFit.Result, law: CurveLaw, curves: [LossCurve], schedules: [LRSchedule],
+                loss: RobustLoss, data: DataSummary) throws {
+        precondition(curves.count == schedules.count, "one schedule per curve")
+        var settings = law.settings
+        for (curve, schedule) in zip(curves, schedules) { settings[Self.scheduleKey(curve.name)] = schedule.spec }
+        self.init(law: law.identifier, formula: law.formula, parameterNames: law.parameterNames,
+                  parameters: fit.parameters, covariance: try ParameterCovariance(result: fit.best).scaled,
+                  objective: fit.cost, loss: loss.spec, starts: fit.startsTried, data: data, settings: settings)
+    }
+
+    /// The curve law this file holds, with its options; `invalidData` if it holds another law.
+    public func curveLaw(file: String) throws -> CurveLaw {
+        guard CurveLaw.identifiers.contains(law) else {
+            throw ScaleFitError.invalidData(file: file, reason: "the fit file holds the \(law) law; this needs a loss-curve law (\(CurveLaw.identifiers.joined(separator: " or ")))")
+        }
+        let curveLaw = try CurveLaw(identifier: law, settings: settings ?? [:], file: file)
+        guard curveLaw.parameterNames == parameterNames else {
+            throw ScaleFitError.invalidData(file: file, reason: "parameters \(parameterNames) do not match the \(law) law's \(curveLaw.parameterNames)")
+        }
+        return curveLaw
+    }
+
+    /// The schedules the curves were fitted under, by curve name (sorted by name).
+    public func fittedSchedules(file: String) throws -> [(curve: String, schedule: LRSchedule)] {
+        let prefix = Self.scheduleKey("")
+        return try (settings ?? [:]).filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map {
+            (String($0.key.dropFirst(prefix.count)), try LRSchedule(spec: $0.value, flag: "\(file): \($0.key)"))
+        }
+    }
+
+    /// The predicted loss at `steps` under `schedule` (the schedule is held at its last η
+    /// past its end), with 95% delta-method intervals: g = ∂log L/∂θ = (∂L/∂θ)/L,
+    /// L·exp(±1.96·√(gᵀΣg)). Steps are sorted and repeated ones merged.
+    public func predictCurve(schedule: LRSchedule, steps: [Int], file: String) throws -> [CurvePrediction] {
+        let law = try curveLaw(file: file)
+        let sorted = Array(Set(steps)).sorted()
+        guard let last = sorted.last else { return [] }
+        guard sorted[0] >= 0 else {
+            throw ScaleFitError.invalidData(file: file, reason: "step \(sorted[0]) is negative")
+        }
+        let rates = schedule.rates(count: max(schedule.totalSteps, last + 1))
+        let (values, gradient) = law.predictWithGradient(rates: rates, steps: sorted, parameters: parameters)
+        let n = sorted.count, p = parameters.count
+        return sorted.indices.map { j in
+            let value = values[j]
+            let g = (0..<p).map { gradient[j + $0 * n] / value }
+            let (lower, upper) = value > 0 ? logNormalInterval(value: value, logGradient: g) : (.nan, .nan)
+            return CurvePrediction(step: sorted[j], lr: rates[sorted[j]], loss: value, lower95: lower, upper95: upper)
+        }
+    }
+}
