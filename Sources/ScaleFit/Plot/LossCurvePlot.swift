@@ -1,6 +1,7 @@
 /// The loss-curve figure: loss against step for one or more training curves, with the
 /// observed losses as markers, the fitted law as a solid line, an optional predicted
-/// continuation as a dashed line, the residuals (fitted − observed) in a panel below, and
+/// continuation as a dashed line, the residuals (fitted − observed, or predicted − observed
+/// for a curve predicted at its logged steps) in a panel below, and
 /// the learning-rate schedules in a bottom panel. Colour identifies the curve.
 ///
 /// ```swift
@@ -80,22 +81,24 @@ public struct LossCurvePlot: Sendable, Equatable {
             }
             if !c.fitted.isEmpty { main.append(.line(x: c.steps, y: c.fitted, color: color)) }
             if !c.predicted.isEmpty { main.append(.line(x: c.predictionSteps, y: c.predicted, color: color, style: .dashed)) }
-            if !c.observed.isEmpty, !c.fitted.isEmpty {
-                residuals.append(.points(x: shown.map { c.steps[$0] }, y: shown.map { c.fitted[$0] - c.observed[$0] },
+            // Residuals of the fit, or of the prediction where it was made at the logged steps.
+            let reference = !c.fitted.isEmpty ? c.fitted : (c.predictionSteps == c.steps ? c.predicted : [])
+            if !c.observed.isEmpty, !reference.isEmpty {
+                residuals.append(.points(x: shown.map { c.steps[$0] }, y: shown.map { reference[$0] - c.observed[$0] },
                                          color: color, marker: marker, size: 1.8))
             }
             if !c.rates.isEmpty {
                 rates.append(.line(x: c.rates.indices.map(Double.init), y: c.rates, color: color, width: 1.3))
             }
             legend.append(PlotLegendEntry(label: c.name, color: color, marker: c.observed.isEmpty ? nil : marker,
-                                          line: c.fitted.isEmpty && c.predicted.isEmpty ? nil : .solid))
+                                          line: !c.fitted.isEmpty ? .solid : (c.predicted.isEmpty ? nil : .dashed)))
         }
         if curves.contains(where: { !$0.predicted.isEmpty }) {
             legend.append(PlotLegendEntry(label: "prediction", color: .gray, line: .dashed))
         }
         var panels = [PlotPanel(yAxis: PlotAxis(label: "loss", range: lossRange), series: main, legend: legend)]
         if !residuals.isEmpty {
-            panels.append(PlotPanel(yAxis: PlotAxis(label: "fit − obs", symmetric: true), series: residuals,
+            panels.append(PlotPanel(yAxis: PlotAxis(label: "model − obs", symmetric: true), series: residuals,
                                     referenceY: 0, relativeHeight: 0.3))
         }
         if !rates.isEmpty {

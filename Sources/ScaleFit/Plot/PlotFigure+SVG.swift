@@ -95,18 +95,21 @@ extension PlotFigure {
                                                      extent: { TextWidth.of($0, size: m.tickFont) }, gap: 6) : []
             for i in xLabels {
                 svg.element("text", [("x", n(xPosition(layout.xTicks[i].value))), ("y", n(g.y1 + m.tickLength + 3 + m.tickFont * 0.8)),
-                                     ("font-size", n(m.tickFont)), ("text-anchor", "middle")], text: layout.xTicks[i].label!)
+                                     ("font-size", n(m.tickFont)), ("text-anchor", "middle")], text: Self.typeset(layout.xTicks[i].label!))
             }
             let yLabels = PlotLayout.labelled(g.yTicks, position: yPosition, extent: { _ in m.tickFont }, gap: 2)
             for i in yLabels {
                 svg.element("text", [("x", n(g.x0 - m.tickLength - 3)), ("y", n(yPosition(g.yTicks[i].value) + m.tickFont * 0.35)),
-                                     ("font-size", n(m.tickFont)), ("text-anchor", "end")], text: g.yTicks[i].label!)
+                                     ("font-size", n(m.tickFont)), ("text-anchor", "end")], text: Self.typeset(g.yTicks[i].label!))
             }
             let ly = (g.y0 + g.y1) / 2, lx = m.edge + m.labelFont
             svg.element("text", [("x", n(lx)), ("y", n(ly)), ("font-size", n(m.labelFont)), ("text-anchor", "middle"),
                                  ("transform", "rotate(-90 \(n(lx)) \(n(ly)))")], text: panel.yAxis.label)
         }
     }
+
+    /// A tick label as printed: the minus sign (U+2212) for the hyphen-minus.
+    static func typeset(_ label: String) -> String { label.replacingOccurrences(of: "-", with: "\u{2212}") }
 
     private func drawTicks(g: PanelGeometry, layout: PlotLayout, yTicks: [AxisTick], xPosition: (Double) -> Double,
                            yPosition: (Double) -> Double, into svg: inout SVGDocument) {

@@ -2,7 +2,8 @@ import Foundation
 
 /// How the runs of a Chinchilla fit are coloured: by token count D, by compute C = 6·N·D,
 /// or by tokens per parameter D/N. Runs whose values lie within a factor 10^0.05 (12%) of
-/// the next smaller one share a group, so digitised or rounded budgets still group.
+/// the next smaller one share a group, so digitised or rounded budgets still group; values
+/// spread evenly are cut into eight equal bins of log value.
 public enum PowerLawGrouping: Sendable, Equatable {
     case tokens, compute, tokensPerParameter
 }
@@ -43,8 +44,7 @@ extension PowerLawPlot {
                 case .tokensPerParameter: return law.loss(parameters: n, tokens: value * n)
                 }
             }
-            let name = grouping == .compute ? TickLabel.scientific(TickLabel.roundSignificant(value, digits: 2))
-                                            : TickLabel.si(TickLabel.roundSignificant(value, digits: 2))
+            let name = groupName(g.map { key(runs[$0]) }, format: grouping == .compute ? TickLabel.scientific : TickLabel.si)
             groups.append(Group(name: name, x: ns, observed: g.map { runs[$0].observed }, fitted: g.map { runs[$0].fitted },
                                 lawX: lawX, lawLoss: lawLoss))
         }
@@ -75,19 +75,36 @@ extension PowerLawPlot {
         return 6 * pow(n / g, (a + b) / b)
     }
 
-    /// Indices grouped so that sorted neighbours within 0.05 decades share a group;
-    /// groups in increasing value, members in index order.
-    static func clusters(_ values: [Double]) -> [[Int]] {
+    /// Indices grouped by value: sorted neighbours within 0.05 decades share a group; if
+    /// that makes more than `limit` groups (values spread evenly rather than in budgets),
+    /// the log range is cut into `limit` equal bins instead and the empty ones dropped.
+    /// Groups in increasing value, members in index order.
+    static func clusters(_ values: [Double], limit: Int = 8) -> [[Int]] {
         let order = values.indices.filter { values[$0] > 0 && values[$0].isFinite }.sorted { (values[$0], $0) < (values[$1], $1) }
-        var groups: [[Int]] = []
-        var previous = -Double.infinity
-        for i in order {
-            let v = log10(values[i])
-            if v - previous > 0.05 || groups.isEmpty { groups.append([]) }
-            groups[groups.count - 1].append(i)
-            previous = v
+        guard let first = order.first, let last = order.last else { return [] }
+        var groups: [[Int]] = [[first]]
+        for (a, b) in zip(order, order.dropFirst()) {
+            if log10(values[b] / values[a]) > 0.05 { groups.append([]) }
+            groups[groups.count - 1].append(b)
+        }
+        if groups.count > limit {
+            let lo = log10(values[first]), width = log10(values[last] / values[first]) / Double(limit)
+            var bins = [[Int]](repeating: [], count: limit)
+            for i in order { bins[min(limit - 1, Int((log10(values[i]) - lo) / width))].append(i) }
+            groups = bins.filter { !$0.isEmpty }
         }
         return groups.map { $0.sorted() }
+    }
+
+    /// A group's value, two significant digits, or its range `lo–hi` when it spans more
+    /// than 0.05 decades.
+    static func groupName(_ values: [Double], format: (Double) -> String) -> String {
+        let lo = values.min()!, hi = values.max()!
+        if log10(hi / lo) <= 0.05 {
+            let mean = exp(values.map { log($0) }.reduce(0, +) / Double(values.count))
+            return format(TickLabel.roundSignificant(mean, digits: 2))
+        }
+        return format(TickLabel.roundSignificant(lo, digits: 2)) + "–" + format(TickLabel.roundSignificant(hi, digits: 2))
     }
 
     static func logSpaced(_ range: ClosedRange<Double>, count: Int) -> [Double] {

@@ -53,23 +53,23 @@ struct SVGDocument {
     static func number(_ x: Double) -> String { PlotNumber.coordinate(x) }
 }
 
-/// Estimated advance width of text in a sans-serif face (Helvetica/Arial/DejaVu metrics,
-/// rounded up): enough to lay out labels and legends without measuring glyphs.
+/// Estimated advance width of text in a sans-serif face (DejaVu Sans metrics, the widest
+/// of the common ones, rounded up): enough to lay out labels and legends without measuring glyphs.
 enum TextWidth {
     static func of(_ text: String, size: Double) -> Double {
         var em = 0.0
         for c in text.unicodeScalars {
             switch c {
             case "i", "j", "l", ".", ",", ":", ";", "'", "|", "!", " ", "(", ")", "[", "]", "/", "t", "f", "r", "I":
-                em += 0.32
+                em += 0.34
             case "m", "w", "M", "W":
-                em += 0.86
-            case "0"..."9", "a"..."z", "*", "^", "=", "+", "-", "−", "_", "?":
-                em += 0.58
-            case "A"..."Z":
-                em += 0.7
-            default:
+                em += 0.92
+            case "0"..."9", "a"..."z", "*", "^", "=", "+", "-", "−", "–", "_", "?":
                 em += 0.62
+            case "A"..."Z":
+                em += 0.72
+            default:
+                em += 0.66
             }
         }
         return em * size
