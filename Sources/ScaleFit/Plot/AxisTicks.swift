@@ -104,9 +104,10 @@ public enum AxisTicks {
         }
     }
 
-    /// The ticks `scale` calls for over `range`.
-    public static func ticks(for scale: AxisScale, in range: ClosedRange<Double>, style: TickLabelStyle) -> [AxisTick] {
-        scale == .linear ? linear(in: range, style: style) : log10(in: range, style: style)
+    /// The ticks `scale` calls for over `range`; `target` applies to linear ticks.
+    public static func ticks(for scale: AxisScale, in range: ClosedRange<Double>, style: TickLabelStyle,
+                             target: Int = 5) -> [AxisTick] {
+        scale == .linear ? linear(in: range, style: style, target: target) : log10(in: range, style: style)
     }
 
     static func niceStep(lo: Double, hi: Double, target: Int) -> Double {

@@ -58,7 +58,8 @@ public struct PlotLegendEntry: Sendable, Equatable {
 
 /// An axis: its label, scale, how ticks are written, and an optional fixed range
 /// (otherwise the data's range, padded by 4% of the span on each side, or ×10^(±0.04·span)
-/// on a log axis).
+/// on a log axis; ±1.15·max|v| when `symmetric`). Linear axes get about one labelled tick
+/// per 60 px of panel height (3 to 5).
 public struct PlotAxis: Sendable, Equatable {
     public var label: String
     public var scale: AxisScale

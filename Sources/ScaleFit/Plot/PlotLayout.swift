@@ -53,7 +53,9 @@ struct PlotLayout {
             let values = panel.series.flatMap { $0.y + $0.upper } + (panel.referenceY.map { [$0] } ?? [])
             let domain = Self.domain(of: values, axis: panel.yAxis)
             yDomains.append(domain)
-            yTicks.append(AxisTicks.ticks(for: panel.yAxis.scale, in: domain, style: panel.yAxis.tickLabels))
+            // About one labelled tick per 60 px of height, 3 to 5.
+            let target = min(5, max(3, Int(figure.panelHeight * panel.relativeHeight / 60)))
+            yTicks.append(AxisTicks.ticks(for: panel.yAxis.scale, in: domain, style: panel.yAxis.tickLabels, target: target))
         }
         let widest = yTicks.joined().compactMap(\.label).map { TextWidth.of($0, size: m.tickFont) }.max() ?? 0
         let x0 = m.edge + m.labelFont * 1.2 + 8 + widest + m.tickLength + 4
@@ -90,7 +92,8 @@ struct PlotLayout {
     }
 
     /// The range an axis shows: the fixed one, or the finite (positive, on a log axis)
-    /// values padded by 4% of the span (×10^(±0.04·decades) on a log axis).
+    /// values padded by 4% of the span (×10^(±0.04·decades) on a log axis); a symmetric
+    /// range ±r is widened to ±1.15·r.
     static func domain(of values: [Double], axis: PlotAxis) -> ClosedRange<Double> {
         if let range = axis.range { return range }
         let log = axis.scale == .log10
@@ -106,7 +109,8 @@ struct PlotLayout {
             return (lo / pad)...(hi * pad)
         }
         if hi == lo { let d = max(abs(lo) * 0.1, 1); lo -= d; hi += d }
-        let pad = 0.04 * (hi - lo)
+        // Residual panels are short: more room keeps the extreme markers off the frame.
+        let pad = (axis.symmetric ? 0.15 : 0.04) * (hi - lo) / (axis.symmetric ? 2 : 1)
         return (lo - pad)...(hi + pad)
     }
 

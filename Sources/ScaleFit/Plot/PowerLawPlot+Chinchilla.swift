@@ -3,7 +3,8 @@ import Foundation
 /// How the runs of a Chinchilla fit are coloured: by token count D, by compute C = 6·N·D,
 /// or by tokens per parameter D/N. Runs whose values lie within a factor 10^0.05 (12%) of
 /// the next smaller one share a group, so digitised or rounded budgets still group; values
-/// spread evenly are cut into eight equal bins of log value.
+/// spread evenly (more than eight such groups, or one wider than a factor 2) are cut into
+/// eight equal bins of log value.
 public enum PowerLawGrouping: Sendable, Equatable {
     case tokens, compute, tokensPerParameter
 }
@@ -76,8 +77,9 @@ extension PowerLawPlot {
     }
 
     /// Indices grouped by value: sorted neighbours within 0.05 decades share a group; if
-    /// that makes more than `limit` groups (values spread evenly rather than in budgets),
-    /// the log range is cut into `limit` equal bins instead and the empty ones dropped.
+    /// that makes more than `limit` groups or a group wider than a factor 2 (values spread
+    /// evenly rather than in budgets), the log range is cut into `limit` equal bins instead
+    /// and the empty ones dropped.
     /// Groups in increasing value, members in index order.
     static func clusters(_ values: [Double], limit: Int = 8) -> [[Int]] {
         let order = values.indices.filter { values[$0] > 0 && values[$0].isFinite }.sorted { (values[$0], $0) < (values[$1], $1) }
@@ -87,7 +89,8 @@ extension PowerLawPlot {
             if log10(values[b] / values[a]) > 0.05 { groups.append([]) }
             groups[groups.count - 1].append(b)
         }
-        if groups.count > limit {
+        let spread = groups.contains { log10(values[$0.last!] / values[$0.first!]) > 0.3 }
+        if groups.count > limit || spread {
             let lo = log10(values[first]), width = log10(values[last] / values[first]) / Double(limit)
             var bins = [[Int]](repeating: [], count: limit)
             for i in order { bins[min(limit - 1, Int((log10(values[i]) - lo) / width))].append(i) }
