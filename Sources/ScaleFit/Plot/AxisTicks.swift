@@ -42,7 +42,7 @@ public struct AxisTick: Sendable, Equatable {
 /// ```
 public enum AxisTicks {
     /// Multiples of a step 1, 2 or 5 × 10ᵏ inside `range`, the step chosen so that the count
-    /// is closest to `target` (ties to the larger step). `plain` labels share the step's
+    /// is closest to `target` (ties to the larger step) and, where possible, at least 2. `plain` labels share the step's
     /// number of decimals.
     public static func linear(in range: ClosedRange<Double>, style: TickLabelStyle, target: Int = 5) -> [AxisTick] {
         let lo = range.lowerBound, hi = range.upperBound
@@ -117,7 +117,8 @@ public enum AxisTicks {
         for m in [1.0, 2, 5, 10] {
             let step = m * magnitude
             let count = multiples(of: step, lo: lo, hi: hi).count
-            let miss = abs(Double(count - target))
+            // A lone tick says nothing about the scale: any count of two or more beats it.
+            let miss = abs(Double(count - target)) + (count < 2 ? 100 : 0)
             if miss <= bestMiss { best = step; bestMiss = miss }
         }
         return best

@@ -63,6 +63,12 @@ final class AxisTicksTests: XCTestCase {
         }
     }
 
+    func testLinearTicksNeverSettleForOneTickWhenTwoFit() {
+        // ±0.046 aiming at 3: step 0.02 gives 5, 0.05 and 0.1 give only 0.
+        XCTAssertEqual(AxisTicks.linear(in: -0.046...0.046, style: .plain, target: 3).compactMap(\.label),
+                       ["-0.04", "-0.02", "0.00", "0.02", "0.04"])
+    }
+
     func testLinearTicksForAPointRange() {
         XCTAssertEqual(AxisTicks.linear(in: 2...2, style: .plain).map(\.value), [2])
     }

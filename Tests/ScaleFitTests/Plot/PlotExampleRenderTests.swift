@@ -63,4 +63,26 @@ final class PlotExampleRenderTests: XCTestCase {
         let svg = plot.figure(title: "Chinchilla: " + PlotTitle.greek(ChinchillaLaw.formula), subtitle: values).svg()
         try svg.write(to: out.appendingPathComponent("power-law.svg"), atomically: true, encoding: .utf8)
     }
+
+    /// `Data/runs.csv` (six sizes × five tokens-per-parameter ratios), grouped by D/N.
+    func testRenderTokensPerParameterExample() throws {
+        let out = try folder()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("Data/runs.csv"), encoding: .utf8)
+        var n: [Double] = [], d: [Double] = [], l: [Double] = []
+        for line in text.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",")
+            n.append(Double(f[1])!); d.append(Double(f[2])!); l.append(Double(f[3])!)
+        }
+        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l,
+                                    starts: StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0, 0.5], [0.5, 1]]))
+        let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l, lines: Array(2..<(2 + l.count)),
+                                          labels: l.indices.map { "run \($0)" }, delta: 1e-3)
+        let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter)
+        let values = PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"],
+                                      values: [fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta])
+        let svg = plot.figure(title: "Data/runs.csv: " + PlotTitle.greek(ChinchillaLaw.formula), subtitle: values).svg()
+        try svg.write(to: out.appendingPathComponent("power-law-ratio.svg"), atomically: true, encoding: .utf8)
+    }
 }
