@@ -38,7 +38,7 @@ public struct AxisTick: Sendable, Equatable {
 ///
 /// ```swift
 /// AxisTicks.linear(in: 2.1...3.9, style: .plain).compactMap(\.label)  // ["2.5", "3.0", "3.5"]
-/// AxisTicks.log10(in: 5e7...2e9, style: .si).compactMap(\.label)      // ["100M", "200M", "500M", "1B", "2B"]
+/// AxisTicks.log10(in: 5e7...2e9, style: .si).compactMap(\.label)      // ["50M", "100M", "200M", "500M", "1B", "2B"]
 /// ```
 public enum AxisTicks {
     /// Multiples of a step 1, 2 or 5 × 10ᵏ inside `range`, the step chosen so that the count

@@ -45,6 +45,8 @@ public struct PowerLawPlot: Sendable, Equatable {
     public var bandLower: [Double]
     public var bandUpper: [Double]
     public var bandLabel: String
+    /// The x axis label; one that contains "FLOP" gets scientific tick labels (`1e21`),
+    /// any other SI ones (`70M`, `1.3B`).
     public var xLabel: String
     /// Prefix of each group's legend text, e.g. "tokens" or "compute" (may be empty).
     public var groupHeading: String

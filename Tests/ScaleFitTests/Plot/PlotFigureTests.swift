@@ -86,6 +86,25 @@ final class PlotFigureTests: XCTestCase {
         XCTAssertEqual(Double(box["y"]!)!, frame.y0 + 8, accuracy: 0.01)
     }
 
+    func testLongSubtitlesWrapAtCommas() {
+        let text = "L0 = 3.04, A = 0.525, alpha = 0.508, B = 364, C = 2.07, beta = 0.583, gamma = 0.641"
+        let lines = PlotLayout.wrap(text, width: 250, size: 12)
+        XCTAssertGreaterThan(lines.count, 1)
+        XCTAssertEqual(lines.joined(separator: " "), text)
+        XCTAssertTrue(lines.allSatisfy { TextWidth.of($0, size: 12) <= 250 })
+        XCTAssertEqual(PlotLayout.wrap("short", width: 250, size: 12), ["short"])
+    }
+
+    func testPowerLawAgainstComputeUsesScientificLabels() throws {
+        let plot = try PowerLawPlot(groups: [.init(name: "70M", x: [1e19, 1e20, 1e21, 1e22], observed: [3.2, 2.9, 2.6, 2.4])],
+                                    xLabel: "compute C (FLOPs)")
+        let contents = try XCTUnwrap(SVGContents.parse(plot.figure(title: "").svg()))
+        for label in ["1e19", "1e20", "1e21", "1e22", "compute C (FLOPs)", "70M"] {
+            XCTAssertTrue(contents.texts.contains(label), "missing \(label) in \(contents.texts)")
+        }
+        XCTAssertEqual(contents.counts["clipPath"], 1, "no fitted values: no residual panel")
+    }
+
     func testCrowdedTickLabelsAreThinned() {
         let ticks = (0..<10).map { AxisTick(value: Double($0), label: "label\($0)", kind: $0 % 3 == 0 ? .major : .secondary) }
         let all = PlotLayout.labelled(ticks, position: { $0 * 100 }, extent: { _ in 40 }, gap: 6)
