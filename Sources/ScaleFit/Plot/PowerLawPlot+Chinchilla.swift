@@ -1,0 +1,117 @@
+import Foundation
+
+/// How the runs of a Chinchilla fit are coloured: by token count D, by compute C = 6·N·D,
+/// or by tokens per parameter D/N. Runs whose values lie within a factor 10^0.05 (12%) of
+/// the next smaller one share a group, so digitised or rounded budgets still group; values
+/// spread evenly (more than eight such groups, or one wider than a factor 2) are cut into
+/// eight equal bins of log value.
+public enum PowerLawGrouping: Sendable, Equatable {
+    case tokens, compute, tokensPerParameter
+}
+
+extension PowerLawPlot {
+    /// The figure's data from a Chinchilla report and its law: the runs grouped by
+    /// `grouping`, each group's law line over 80 log-spaced N (L(N, D) at the group's D,
+    /// or at D = C/(6N) or D = r·N; for compute groups over the group's N range widened by
+    /// ×/÷ 2, otherwise over all runs' N), and the compute-optimal frontier
+    /// (N*(C), L*(C)) for the budgets whose N* lies in the runs' N range. With
+    /// `bootstrapLaws`, the band is the 2.5–97.5% range of their L at the frontier's
+    /// (N*, D*).
+    public static func chinchilla(report: ChinchillaReport, law: ChinchillaLaw, grouping: PowerLawGrouping = .tokens,
+                                  bootstrapLaws: [ChinchillaLaw] = []) throws -> PowerLawPlot {
+        let runs = report.runs
+        let key: (ChinchillaReport.Run) -> Double = {
+            switch grouping {
+            case .tokens: return $0.tokens
+            case .compute: return 6 * $0.parameters * $0.tokens
+            case .tokensPerParameter: return $0.tokens / $0.parameters
+            }
+        }
+        let allN = runs.map(\.parameters)
+        guard let nMin = allN.min(), let nMax = allN.max() else {
+            throw ScaleFitError.invalidData(file: "chinchilla report", reason: "no runs to plot")
+        }
+        var groups: [Group] = []
+        for members in clusters(runs.indices.map { key(runs[$0]) }) {
+            let g = members.sorted { (runs[$0].parameters, $0) < (runs[$1].parameters, $1) }
+            let value = exp(g.map { log(key(runs[$0])) }.reduce(0, +) / Double(g.count))
+            let ns = g.map { runs[$0].parameters }
+            let span = grouping == .compute ? (ns.min()! / 2)...(ns.max()! * 2) : nMin...nMax
+            let lawX = logSpaced(span, count: 80)
+            let lawLoss = lawX.map { n -> Double in
+                switch grouping {
+                case .tokens: return law.loss(parameters: n, tokens: value)
+                case .compute: return law.loss(parameters: n, tokens: value / (6 * n))
+                case .tokensPerParameter: return law.loss(parameters: n, tokens: value * n)
+                }
+            }
+            let name = groupName(g.map { key(runs[$0]) }, format: grouping == .compute ? TickLabel.scientific : TickLabel.si)
+            groups.append(Group(name: name, x: ns, observed: g.map { runs[$0].observed }, fitted: g.map { runs[$0].fitted },
+                                lawX: lawX, lawLoss: lawLoss))
+        }
+        let frontier = logSpaced(nMin...nMax, count: 60).map { ComputeOptimalAllocation(law: law, compute: compute(forOptimal: $0, law: law)) }
+        var lower: [Double] = [], upper: [Double] = []
+        if !bootstrapLaws.isEmpty {
+            for point in frontier {
+                let losses = bootstrapLaws.map { $0.loss(parameters: point.parameters, tokens: point.tokens) }.sorted()
+                lower.append(ChinchillaBootstrap.percentile(losses, 0.025))
+                upper.append(ChinchillaBootstrap.percentile(losses, 0.975))
+            }
+        }
+        let heading: String
+        switch grouping {
+        case .tokens: heading = "D ="
+        case .compute: heading = "C ="
+        case .tokensPerParameter: heading = "D/N ="
+        }
+        return try PowerLawPlot(groups: groups, frontierX: frontier.map(\.parameters), frontierLoss: frontier.map(\.loss),
+                                bandX: lower.isEmpty ? [] : frontier.map(\.parameters), bandLower: lower, bandUpper: upper,
+                                groupHeading: heading)
+    }
+
+    /// The budget whose compute-optimal N* is `n`: N* = G·(C/6)^(β/(α+β)) solved for C.
+    static func compute(forOptimal n: Double, law: ChinchillaLaw) -> Double {
+        let a = law.alpha, b = law.beta
+        let g = pow(a * law.A / (b * law.B), 1 / (a + b))
+        return 6 * pow(n / g, (a + b) / b)
+    }
+
+    /// Indices grouped by value: sorted neighbours within 0.05 decades share a group; if
+    /// that makes more than `limit` groups or a group wider than a factor 2 (values spread
+    /// evenly rather than in budgets), the log range is cut into `limit` equal bins instead
+    /// and the empty ones dropped.
+    /// Groups in increasing value, members in index order.
+    static func clusters(_ values: [Double], limit: Int = 8) -> [[Int]] {
+        let order = values.indices.filter { values[$0] > 0 && values[$0].isFinite }.sorted { (values[$0], $0) < (values[$1], $1) }
+        guard let first = order.first, let last = order.last else { return [] }
+        var groups: [[Int]] = [[first]]
+        for (a, b) in zip(order, order.dropFirst()) {
+            if log10(values[b] / values[a]) > 0.05 { groups.append([]) }
+            groups[groups.count - 1].append(b)
+        }
+        let spread = groups.contains { log10(values[$0.last!] / values[$0.first!]) > 0.3 }
+        if groups.count > limit || spread {
+            let lo = log10(values[first]), width = log10(values[last] / values[first]) / Double(limit)
+            var bins = [[Int]](repeating: [], count: limit)
+            for i in order { bins[min(limit - 1, Int((log10(values[i]) - lo) / width))].append(i) }
+            groups = bins.filter { !$0.isEmpty }
+        }
+        return groups.map { $0.sorted() }
+    }
+
+    /// A group's value, two significant digits, or its range `lo–hi` when it spans more
+    /// than 0.05 decades.
+    static func groupName(_ values: [Double], format: (Double) -> String) -> String {
+        let lo = values.min()!, hi = values.max()!
+        if log10(hi / lo) <= 0.05 {
+            let mean = exp(values.map { log($0) }.reduce(0, +) / Double(values.count))
+            return format(TickLabel.roundSignificant(mean, digits: 2))
+        }
+        return format(TickLabel.roundSignificant(lo, digits: 2)) + "–" + format(TickLabel.roundSignificant(hi, digits: 2))
+    }
+
+    static func logSpaced(_ range: ClosedRange<Double>, count: Int) -> [Double] {
+        let a = log10(range.lowerBound), b = log10(range.upperBound)
+        return (0..<count).map { pow(10, a + (b - a) * Double($0) / Double(count - 1)) }
+    }
+}
