@@ -25,6 +25,7 @@ func numberList(_ text: String, flag: String) throws -> [Double] {
 enum PredictCommand {
     static let usage = """
     USAGE: scalefit predict FIT.json --params N[,N…] --tokens D[,D…] [--format table|json|csv|markdown]
+           scalefit predict FORMULA-FIT.json --at NAME=V[,V…] [--at NAME=V[,V…] …] [--format …]
 
     Predicts the loss of models of N parameters trained on D tokens from a saved fit, with a
     95% interval from the parameter covariance (delta method on log L). With one value on one
@@ -33,6 +34,9 @@ enum PredictCommand {
     OPTIONS:
       --params N,…         model sizes (7e10 or 70B)
       --tokens D,…         training tokens (1.4e12 or 1.4T)
+      --at NAME=V,…        formula fits: the values of one variable; one --at per variable
+                           (a single value is paired with each of the others); prints the
+                           formula's value with a 95% interval (delta method, exact gradient)
       --format FORMAT      table (default), json, csv or markdown
       -h, --help           show this help
     """
@@ -52,6 +56,8 @@ enum PredictCommand {
         switch fit.law {
         case ChinchillaLaw.identifier:
             return try chinchilla(fit, path: path, args: args, format: format)
+        case FitFile.formulaLaw:
+            return try FormulaPredictCommand.run(fit, path: path, args: args, format: format)
         default:
             throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
         }

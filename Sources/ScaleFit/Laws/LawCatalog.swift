@@ -22,5 +22,8 @@ public enum LawCatalog {
         LawDescription(identifier: "multipower",
                        formula: "L(t) = L0 + A*(S1(t)+S_W)^(-alpha) - B*sum_k (eta_(k-1)-eta_k)*G(eta_k^(-gamma)*S_k(t))",
                        reference: "Luo et al. 2025 (multi-power law)", onCommandLine: false),
+        LawDescription(identifier: FitFile.formulaLaw, formula: "any formula: --formula 'E + A*N^-alpha + B*D^-beta'",
+                       reference: "your own law over the table's columns; exact Jacobian by forward-mode differentiation",
+                       onCommandLine: true),
     ]
 }
