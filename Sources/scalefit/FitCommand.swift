@@ -14,6 +14,8 @@ enum FitCommand {
            scalefit fit CURVES --law annealing|multipower [--group RUN] [--x STEP] [--y LOSS]
                              [--schedule SPEC | --schedule RUN=SPEC …] [--warmup linear|none]
                              [--momentum L|fit] [--convention repository|paper] [--residuals] [-o FIT]
+           scalefit fit FILE --formula FORMULA --start NAME=V|LO:HI:STEP,… [--bounds NAME=LO:HI,…]
+                             [--x COL,…] [--y COL] [--loss SPEC] [-o FIT.json] [--format …]
            scalefit fit FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]
 
     Fits a law to FILE and prints the parameters with standard errors, the goodness of fit,
@@ -40,10 +42,19 @@ enum FitCommand {
       --momentum L|fit     annealing: λ of the annealing area (default 0.999) or fit it
       --convention C       multipower: repository (default; the published fits') or paper
       --residuals          curves: print every logged point's residual (with --format csv: only them)
-      --x PARAMS,TOKENS    the model-size and token columns (detected by name otherwise)
-      --y LOSS             the loss column (detected by name otherwise)
+      --x PARAMS,TOKENS    the model-size and token columns (detected by name otherwise);
+                           with --formula, the columns that are the formula's variables
+      --y LOSS             the loss column (detected by name otherwise); with --formula, the
+                           observed column the formula is fitted to
       --strict             fail (exit 65) instead of dropping rows with missing values
       --compute-budget C   FLOPs for the compute-optimal allocation (default 5.76e23)
+      --formula FORMULA    your own law, e.g. 'E + A*N^-alpha + B*D^-beta': + - * / ^, numbers,
+                           pi, exp expm1 log log1p log10 sqrt abs sin cos tan atan atan2(y, x)
+                           pow min max; names that are columns are variables (or those --x
+                           lists), the others are parameters fitted by least squares (or --loss)
+      --start NAME=V,…     with --formula: a start for every parameter; LO:HI:STEP is a grid,
+                           and the Cartesian product of grids is fitted from each point, best kept
+      --bounds NAME=LO:HI  with --formula: box bounds (either side may be empty or inf)
       --start 1|2|all      .dat only: which starting vector; 'all' keeps the better fit
       --loss SPEC          l2, huber:C, soft_l1:C, cauchy:C or arctan:C (tables: huber:1e-3)
       --format FORMAT      table (default), json, csv or markdown
@@ -54,7 +65,7 @@ enum FitCommand {
     """
 
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, valueFlags: ["start", "loss", "format", "law", "x", "y", "compute-budget", "output", "bootstrap", "seed"] + CurveFitCommand.valueFlags,
+        let args = try Arguments(argv, valueFlags: ["start", "formula", "bounds", "loss", "format", "law", "x", "y", "compute-budget", "output", "bootstrap", "seed"] + CurveFitCommand.valueFlags,
                                  boolFlags: ["strict", "residuals"])
         if args.help { print(usage); return 0 }
         guard args.positionals.count == 1 else {
@@ -66,6 +77,9 @@ enum FitCommand {
         guard ["table", "json", "csv", "markdown"].contains(format) else {
             let hint = nearest(format, in: ["table", "json", "csv", "markdown"]).map { "; did you mean '\($0)'?" } ?? ""
             throw UsageError(message: "--format: expected table, json, csv or markdown, found \"\(format)\"\(hint)")
+        }
+        if args.options["formula"] != nil && path.lowercased().hasSuffix(".dat") {
+            throw UsageError(message: "--formula fits a table of runs (.csv, .jsonl, …); a NIST .dat file is fitted with its own model")
         }
         guard path.lowercased().hasSuffix(".dat") else {
             guard FileManager.default.fileExists(atPath: path) else {

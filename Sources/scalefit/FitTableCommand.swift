@@ -6,6 +6,7 @@ import ScaleFit
 /// and the per-run residual table.
 enum FitTableCommand {
     static func run(path: String, args: Arguments, format: String) throws -> Int32 {
+        if args.options["formula"] != nil { return try FormulaFitCommand.run(path: path, args: args, format: format) }
         var lawName = args.options["law"] ?? "auto"
         let known = ["auto", "chinchilla"] + CurveLaw.identifiers
         guard known.contains(lawName) else {

@@ -27,6 +27,7 @@ enum PredictCommand {
     USAGE: scalefit predict FIT.json --params N[,N…] --tokens D[,D…] [--format table|json|csv|markdown]
            scalefit predict FIT.json --steps S[,S…]|START:END:STRIDE
                             [--schedule SPEC | --schedule-file FILE | --run NAME] [--format …]
+           scalefit predict FORMULA-FIT.json --at NAME=V[,V…] [--at NAME=V[,V…] …] [--format …]
 
     Predicts from a saved fit, with a 95% interval from the parameter covariance (delta
     method on log L). A Chinchilla fit predicts the loss of models of N parameters trained
@@ -42,6 +43,9 @@ enum PredictCommand {
       --schedule-file FILE a CSV of step,lr (piecewise linear between rows)
       --warmup linear|none with --schedule-file: a linear warmup from 0 before its first row
       --run NAME           the schedule of a run the fit was made on (default when it has one)
+      --at NAME=V,…        formula fits: the values of one variable; one --at per variable
+                           (a single value is paired with each of the others); prints the
+                           formula's value with a 95% interval (delta method, exact gradient)
       --format FORMAT      table (default), json, csv or markdown
       -h, --help           show this help
     """
@@ -56,13 +60,22 @@ enum PredictCommand {
         if args.help { print(usage); return 0 }
         guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(usage)") }
         let path = args.positionals[0]
-        let fit = try FitFile.read(path: path)
         let format = try outputFormat(args)
+        // Usage errors first, whatever the file holds.
+        if let p = args.options["params"] { _ = try numberList(p, flag: "--params") }
+        if let d = args.options["tokens"] { _ = try numberList(d, flag: "--tokens") }
+        if (args.options["params"] == nil) != (args.options["tokens"] == nil) {
+            throw UsageError(message: "--params and --tokens go together\n\n\(usage)")
+        }
+        if let s = args.options["steps"] { _ = try CurveFitCommand.steps(s) }
+        let fit = try FitFile.read(path: path)
         switch fit.law {
         case ChinchillaLaw.identifier:
             return try chinchilla(fit, path: path, args: args, format: format)
         case let law where CurveLaw.identifiers.contains(law):
             return try CurveFitCommand.predict(fit, path: path, args: args, format: format)
+        case FitFile.formulaLaw:
+            return try FormulaPredictCommand.run(fit, path: path, args: args, format: format)
         default:
             throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
         }

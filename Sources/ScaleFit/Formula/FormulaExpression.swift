@@ -33,14 +33,19 @@ public enum FormulaOperator: String, Hashable, Sendable, CaseIterable {
     case power = "^"
 }
 
-/// The functions a formula may call. `log` is the natural logarithm; `pow(x, y)` = x^y.
+/// The functions a formula may call. `log` is the natural logarithm; `pow(x, y)` = x^y;
+///
+/// ```
+/// expm1(x) = eˣ − 1        log1p(x) = log(1 + x)       (both without cancellation near x = 0)
+/// atan2(y, x)              the angle of the point (x, y), in (−π, π]  (C's atan2, y first)
+/// ```
 public enum FormulaFunction: String, Hashable, Sendable, CaseIterable {
-    case exp, log, log10, sqrt, abs, sin, cos, tan, atan, pow, min, max
+    case exp, expm1, log, log1p, log10, sqrt, abs, sin, cos, tan, atan, atan2, pow, min, max
 
     /// How many arguments the function takes.
     public var arity: Int {
         switch self {
-        case .pow, .min, .max: return 2
+        case .atan2, .pow, .min, .max: return 2
         default: return 1
         }
     }
@@ -50,7 +55,9 @@ public enum FormulaFunction: String, Hashable, Sendable, CaseIterable {
     func apply(_ x: Double) -> Double {
         switch self {
         case .exp: return Foundation.exp(x)
+        case .expm1: return Foundation.expm1(x)
         case .log: return Foundation.log(x)
+        case .log1p: return Foundation.log1p(x)
         case .log10: return Foundation.log10(x)
         case .sqrt: return x.squareRoot()
         case .abs: return Swift.abs(x)
@@ -58,7 +65,7 @@ public enum FormulaFunction: String, Hashable, Sendable, CaseIterable {
         case .cos: return Foundation.cos(x)
         case .tan: return Foundation.tan(x)
         case .atan: return Foundation.atan(x)
-        case .pow, .min, .max: return .nan
+        case .atan2, .pow, .min, .max: return .nan
         }
     }
 
@@ -66,6 +73,7 @@ public enum FormulaFunction: String, Hashable, Sendable, CaseIterable {
     @inlinable
     func apply(_ x: Double, _ y: Double) -> Double {
         switch self {
+        case .atan2: return Foundation.atan2(x, y)
         case .pow: return Foundation.pow(x, y)
         case .min: return x <= y ? x : y
         case .max: return x >= y ? x : y

@@ -13,6 +13,7 @@ import Foundation
 /// ```
 /// a + b: ȧ + ḃ       a·b: b·ȧ + a·ḃ       a/b: ȧ/b − (a/b)·ḃ/b
 /// a^b:   b·a^(b−1)·ȧ + a^b·ln(a)·ḃ          f(a): f′(a)·ȧ
+/// atan2(a, b): (b·ȧ − a·ḃ)/(a² + b²)
 /// ```
 extension FormulaProgram {
     /// Rows per block: large enough to amortise the per-instruction dispatch, small enough
@@ -108,6 +109,7 @@ private struct Machine {
         case let .unary(f, a): Machine.apply(f, value(a), out, n)
         case let .minimum(a, c): let x = value(a), y = value(c); for i in 0..<n { out[i] = x[i] <= y[i] ? x[i] : y[i] }
         case let .maximum(a, c): let x = value(a), y = value(c); for i in 0..<n { out[i] = x[i] >= y[i] ? x[i] : y[i] }
+        case let .atan2(a, c): let x = value(a), y = value(c); for i in 0..<n { out[i] = Foundation.atan2(x[i], y[i]) }
         }
         if withTangents && !program.tangentSteps[r].isEmpty { differentiate(r, count: n) }
     }
@@ -117,7 +119,9 @@ private struct Machine {
                               _ out: UnsafeMutablePointer<Double>, _ n: Int) {
         switch f {
         case .exp: for i in 0..<n { out[i] = Foundation.exp(x[i]) }
+        case .expm1: for i in 0..<n { out[i] = Foundation.expm1(x[i]) }
         case .log: for i in 0..<n { out[i] = Foundation.log(x[i]) }
+        case .log1p: for i in 0..<n { out[i] = Foundation.log1p(x[i]) }
         case .log10: for i in 0..<n { out[i] = Foundation.log10(x[i]) }
         case .sqrt: for i in 0..<n { out[i] = x[i].squareRoot() }
         case .abs: for i in 0..<n { out[i] = Swift.abs(x[i]) }
@@ -125,7 +129,7 @@ private struct Machine {
         case .cos: for i in 0..<n { out[i] = Foundation.cos(x[i]) }
         case .tan: for i in 0..<n { out[i] = Foundation.tan(x[i]) }
         case .atan: for i in 0..<n { out[i] = Foundation.atan(x[i]) }
-        case .pow, .min, .max: for i in 0..<n { out[i] = .nan }
+        case .atan2, .pow, .min, .max: for i in 0..<n { out[i] = .nan }
         }
     }
 
@@ -181,6 +185,15 @@ private struct Machine {
             let isMinimum: Bool = { if case .minimum = program.operations[r] { return true } else { return false } }()
             for i in 0..<n { pa[i] = (isMinimum ? x[i] <= y[i] : x[i] >= y[i]) ? 1 : 0 }
             for s in steps { select(s, pa, count: n) }
+        case let .atan2(a, c):
+            // ∂atan2(y, x)/∂y = x/(x² + y²),  ∂/∂x = −y/(x² + y²).
+            let y = value(a), x = value(c), pa = scratchA, pb = scratchB
+            for i in 0..<n {
+                let q = x[i] * x[i] + y[i] * y[i]
+                pa[i] = x[i] / q
+                pb[i] = -y[i] / q
+            }
+            for s in steps { chain(s, pa, pb, count: n) }
         }
     }
 
@@ -239,7 +252,10 @@ private struct Machine {
                                    _ v: UnsafeMutablePointer<Double>, _ pa: UnsafeMutablePointer<Double>, _ n: Int) {
         switch f {
         case .exp: pa.update(from: v, count: n)
+        // eˣ itself, not v + 1, which would lose every digit where eˣ ≪ 1.
+        case .expm1: for i in 0..<n { pa[i] = Foundation.exp(x[i]) }
         case .log: for i in 0..<n { pa[i] = 1 / x[i] }
+        case .log1p: for i in 0..<n { pa[i] = 1 / (1 + x[i]) }
         case .log10: for i in 0..<n { pa[i] = 1 / (x[i] * 2.302585092994045684) }  // 1/(x·ln 10)
         case .sqrt: for i in 0..<n { pa[i] = 0.5 / v[i] }
         case .abs: for i in 0..<n { pa[i] = x[i] > 0 ? 1 : (x[i] < 0 ? -1 : 0) }
@@ -247,7 +263,7 @@ private struct Machine {
         case .cos: for i in 0..<n { pa[i] = -Foundation.sin(x[i]) }
         case .tan: for i in 0..<n { pa[i] = 1 + v[i] * v[i] }
         case .atan: for i in 0..<n { pa[i] = 1 / (1 + x[i] * x[i]) }
-        case .pow, .min, .max: pa.update(repeating: .nan, count: n)
+        case .atan2, .pow, .min, .max: pa.update(repeating: .nan, count: n)
         }
     }
 }

@@ -31,13 +31,15 @@ struct FormulaProgram: Sendable {
         case unary(FormulaFunction, Int)
         case minimum(Int, Int)
         case maximum(Int, Int)
+        /// atan2(a, b): the angle of the point (b, a).
+        case atan2(Int, Int)
 
         var operands: [Int] {
             switch self {
             case .variable, .parameter, .constant: return []
             case let .negate(a), let .square(a), let .unary(_, a): return [a]
             case let .add(a, b), let .subtract(a, b), let .multiply(a, b), let .divide(a, b),
-                 let .power(a, b), let .minimum(a, b), let .maximum(a, b):
+                 let .power(a, b), let .minimum(a, b), let .maximum(a, b), let .atan2(a, b):
                 return [a, b]
             }
         }
@@ -141,6 +143,7 @@ struct FormulaProgram: Sendable {
                 case .pow: return add(.power(a, emit(args[1])))
                 case .min: return add(.minimum(a, emit(args[1])))
                 case .max: return add(.maximum(a, emit(args[1])))
+                case .atan2: return add(.atan2(a, emit(args[1])))
                 default: return add(.unary(f, a))
                 }
             }

@@ -18,9 +18,12 @@ public enum LawCatalog {
         LawDescription(identifier: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
                        reference: "saturating power law on one column (N, D, C or steps)", onCommandLine: false),
         LawDescription(identifier: "annealing", formula: "L(s) = L0 + A*S1^(-alpha) - C*S2",
-                       reference: "Tissue et al. 2024 (LR annealing with momentum)", onCommandLine: false),
+                       reference: "Tissue et al. 2024 (LR annealing with momentum)", onCommandLine: true),
         LawDescription(identifier: "multipower",
                        formula: "L(t) = L0 + A*(S1(t)+S_W)^(-alpha) - B*sum_k (eta_(k-1)-eta_k)*G(eta_k^(-gamma)*S_k(t))",
-                       reference: "Luo et al. 2025 (multi-power law)", onCommandLine: false),
+                       reference: "Luo et al. 2025 (multi-power law)", onCommandLine: true),
+        LawDescription(identifier: FitFile.formulaLaw, formula: "any formula: --formula 'E + A*N^-alpha + B*D^-beta'",
+                       reference: "your own law over the table's columns; exact Jacobian by forward-mode differentiation",
+                       onCommandLine: true),
     ]
 }

@@ -15,7 +15,7 @@ final class FormulaFuzzTests: XCTestCase {
 
     private static let seeds = [
         "E + A*N^-alpha + B*D^-beta", "b1*(1-exp(-b2*x))", "pow(x, 2) / (1 + max(a, -b))",
-        "-x^2 + sqrt(abs(log10(y))) * pi", "(a+b)*(c-d)/e^-f", "atan(tan(sin(cos(x))))", "1e-3*.5+2.E+1",
+        "-x^2 + sqrt(abs(log10(y))) * pi", "(a+b)*(c-d)/e^-f", "atan(tan(sin(cos(x))))", "atan2(y, x - b4) + log1p(expm1(a))", "1e-3*.5+2.E+1",
     ]
     private static let alphabet = Array("0123456789.eE+-*/^(),xyNDabcpi_ \texplogsqrtminmax".utf8)
 

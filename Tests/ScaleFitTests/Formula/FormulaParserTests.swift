@@ -44,6 +44,11 @@ final class FormulaParserTests: XCTestCase {
         XCTAssertEqual(try value("exp(0) + log(1) + log10(100) + sqrt(16) + abs(-2)"), 1 + 0 + 2 + 4 + 2)
         XCTAssertEqual(try value("sin(0) + cos(0) + tan(0) + atan(0)"), 1)
         XCTAssertEqual(try value("pow(2, 10)"), 1024)
+        XCTAssertEqual(try value("expm1(1e-10)"), expm1(1e-10))  // 1.00000000005e-10, not exp(x) − 1
+        XCTAssertEqual(try value("log1p(1e-10)"), log1p(1e-10))
+        XCTAssertEqual(try value("expm1(0) + log1p(0)"), 0)
+        XCTAssertEqual(try value("atan2(1, -1)"), 3 * Double.pi / 4)  // y first: the angle of (−1, 1)
+        XCTAssertEqual(try value("atan2(-x, -y)"), atan2(-3, -5))
         XCTAssertEqual(try value("min(x, y) + max(x, y)"), 8)
         XCTAssertEqual(try value(" \tx\n*y "), 15)
     }
@@ -69,6 +74,7 @@ final class FormulaParserTests: XCTestCase {
             ("-(-x)", "-(-x)"),
             ("x^-(a+b)", "x^-(a + b)"),
             ("pow( x ,2)+max(a,-b)", "pow(x, 2) + max(a, -b)"),
+            ("atan2( y ,x-b)+log1p(expm1(a))", "atan2(y, x - b) + log1p(expm1(a))"),
             ("1e-5*pi+.5", "1e-05 * pi + 0.5"),
         ]
         for (input, canonical) in cases {
@@ -101,11 +107,13 @@ final class FormulaParserTests: XCTestCase {
     }
 
     func testUnknownFunctionAndArity() {
-        let known = "a function (exp log log10 sqrt abs sin cos tan atan pow min max)"
+        let known = "a function (exp expm1 log log1p log10 sqrt abs sin cos tan atan atan2 pow min max)"
         assertError("a + foo(x)", bad(5, known, "foo"))
         assertError("N(2)", bad(1, known, "N"))
         assertError("pow(x)", bad(1, "2 arguments for pow", "1 argument"))
         assertError("exp(x, y)", bad(1, "1 argument for exp", "2 arguments"))
+        assertError("atan2(y)", bad(1, "2 arguments for atan2", "1 argument"))
+        assertError("log1p(x, y)", bad(1, "1 argument for log1p", "2 arguments"))
         assertError("exp + 1", bad(5, "'(' after the function exp", "+"))
         assertError("pi(2)", bad(1, known, "pi"))
     }
@@ -131,7 +139,7 @@ final class FormulaParserTests: XCTestCase {
         assertError("a b", bad(3, "an operator or the end of the formula", "b"))
         assertError("a +", bad(4, "a number, a name or '('", "end of formula"))
         assertError("a ** 2", bad(4, "a number, a name or '('", "*"))
-        assertError("f(x,)", bad(1, "a function (exp log log10 sqrt abs sin cos tan atan pow min max)", "f"))
+        assertError("f(x,)", bad(1, "a function (exp expm1 log log1p log10 sqrt abs sin cos tan atan atan2 pow min max)", "f"))
         assertError("max(x,)", bad(7, "a number, a name or '('", ")"))
     }
 

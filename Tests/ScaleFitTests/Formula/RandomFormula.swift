@@ -26,14 +26,19 @@ struct RandomFormula {
         case 7:
             return RandomFormula(text: "pow(\(a.text),\(blank())\(b.text))", evaluate: { pow(a.evaluate($0, $1), b.evaluate($0, $1)) })
         case 8:
-            let isMin = Bool.random(using: &rng)
-            return RandomFormula(text: "\(isMin ? "min" : "max")(\(a.text), \(b.text))", evaluate: {
+            let which = Int.random(in: 0..<3, using: &rng)
+            let name = ["min", "max", "atan2"][which]
+            return RandomFormula(text: "\(name)(\(a.text), \(b.text))", evaluate: {
                 let u = a.evaluate($0, $1), v = b.evaluate($0, $1)
-                return isMin ? (u <= v ? u : v) : (u >= v ? u : v)
+                switch which {
+                case 0: return u <= v ? u : v
+                case 1: return u >= v ? u : v
+                default: return atan2(u, v)
+                }
             })
         default:
             let functions: [(String, (Double) -> Double)] = [
-                ("exp", exp), ("log", log), ("log10", log10), ("sqrt", { $0.squareRoot() }), ("abs", { Swift.abs($0) }),
+                ("exp", exp), ("expm1", expm1), ("log", log), ("log1p", log1p), ("log10", log10), ("sqrt", { $0.squareRoot() }), ("abs", { Swift.abs($0) }),
                 ("sin", sin), ("cos", cos), ("tan", tan), ("atan", atan),
             ]
             let (name, f) = functions.randomElement(using: &rng)!

@@ -1,0 +1,83 @@
+import Foundation
+
+/// What a formula fit tells a user: the parameters with standard errors, the goodness of
+/// fit, the solver's summary and the per-row residual table.
+///
+/// ```
+/// residual     rᵢ = ŷᵢ − yᵢ                 (fitted minus observed)
+/// RSS          Σ rᵢ²
+/// RMSE         √(RSS / m)
+/// R²           1 − RSS / Σ(yᵢ − ȳ)²
+/// rel. error   mean |rᵢ| / |yᵢ|              (over rows with yᵢ ≠ 0)
+/// ```
+public struct FormulaFitReport: Sendable, Codable, Equatable {
+    public struct Row: Sendable, Codable, Equatable {
+        /// The row's line in the data file.
+        public var line: Int
+        /// The run's name, or `line N`.
+        public var label: String
+        /// The variables' values, in `variables` order.
+        public var inputs: [Double]
+        public var observed: Double
+        public var fitted: Double
+        public var residual: Double
+        /// rᵢ / |yᵢ| (NaN where yᵢ = 0).
+        public var relativeResidual: Double
+    }
+
+    /// The formula in canonical form.
+    public var formula: String
+    public var variables: [String]
+    /// The loss as a spec string (`l2`, `huber:0.01`, …).
+    public var loss: String
+    public var parameters: [ParameterEstimate]
+    public var summary: FitSummary
+    public var starts: Int
+    /// Starts that reached the best cost (within 1e-9 relative).
+    public var startsAtBest: Int
+    public var observations: Int
+    public var degreesOfFreedom: Int
+    /// Numerical rank of the Jacobian at the optimum; below `parameters.count` some
+    /// combination of parameters is not determined by the data.
+    public var rank: Int
+    public var residualSumOfSquares: Double
+    public var rmse: Double
+    public var rSquared: Double
+    public var meanAbsoluteRelativeError: Double
+    public var rows: [Row]
+
+    /// The report of `fit`; `lines` and `labels` name each row (one entry per row).
+    public init(fit: FormulaFit, lines: [Int], labels: [String]) {
+        let m = fit.observed.count
+        precondition(lines.count == m && labels.count == m, "one line and one label per row")
+        formula = fit.model.canonicalFormula
+        variables = fit.model.variableNames
+        loss = fit.loss.spec
+        parameters = fit.model.parameterNames.indices.map {
+            ParameterEstimate(name: fit.model.parameterNames[$0], estimate: fit.parameters[$0],
+                              standardError: fit.covariance.standardErrors[$0])
+        }
+        summary = fit.best.summary
+        starts = fit.multiStart.finalCosts.count
+        startsAtBest = fit.multiStart.startsAtBest
+        observations = m
+        degreesOfFreedom = fit.covariance.degreesOfFreedom
+        rank = fit.covariance.rank
+        let fitted = fit.fitted, residuals = fit.best.residuals
+        let mean = fit.observed.reduce(0, +) / Double(max(m, 1))
+        var rss = 0.0, tss = 0.0, relative = 0.0, relativeCount = 0
+        rows = []
+        for i in 0..<m {
+            let y = fit.observed[i], r = residuals[i]
+            rss += r * r
+            tss += (y - mean) * (y - mean)
+            if y != 0 { relative += abs(r) / abs(y); relativeCount += 1 }
+            rows.append(Row(line: lines[i], label: labels[i], inputs: fit.inputs.map { $0[i] }, observed: y,
+                            fitted: fitted[i], residual: r, relativeResidual: y != 0 ? r / abs(y) : .nan))
+        }
+        residualSumOfSquares = rss
+        rmse = (rss / Double(max(m, 1))).squareRoot()
+        rSquared = 1 - rss / tss
+        meanAbsoluteRelativeError = relativeCount > 0 ? relative / Double(relativeCount) : .nan
+    }
+}

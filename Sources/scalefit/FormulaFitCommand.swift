@@ -1,0 +1,142 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit fit runs.csv --formula 'E + A*N^-alpha' --start E=2,A=400,alpha=0:1:0.25`:
+/// fits the user's own law to a table and prints the parameters with standard errors, the
+/// goodness of fit, the solver's summary and the residual table.
+///
+/// Variables are table columns: those `--x` lists, or else every name of the formula that
+/// is a column (exact spelling); every other name is a parameter and needs a `--start`
+/// value or grid. The observed column is `--y` or the detected loss column.
+enum FormulaFitCommand {
+    /// Options of the Chinchilla fit that a formula fit does not take.
+    static let chinchillaOnlyFlags = ["law", "bootstrap", "seed", "compute-budget"]
+
+    static func run(path: String, args: Arguments, format: String) throws -> Int32 {
+        let text = args.options["formula"] ?? ""
+        for flag in chinchillaOnlyFlags where args.options[flag] != nil {
+            throw UsageError(message: "--\(flag) is for the built-in laws; it cannot be combined with --formula")
+        }
+        let table = try RunTableReader.read(path: path)
+        let variables = try variableNames(formula: text, table: table, listed: args.options["x"])
+        let model = try FormulaModel(formula: text, variables: variables)
+        for name in variables where !model.usedVariableNames.contains(name) {
+            throw ScaleFitError.badArgument(flag: "--x", position: 0, expected: "a column the formula uses", found: name)
+        }
+        let points = try startingPoints(model, args.options["start"], table: table)
+        if variables.isEmpty {
+            eprint("warning: no name in the formula is a column of \(path) (columns: \(table.columnNames.joined(separator: ", "))); fitting a constant")
+        }
+        let bounds = try args.options["bounds"].map { try model.parameterBounds(ParameterRanges(parsing: $0)) }
+        var options = SolverOptions()
+        if let spec = args.options["loss"] { options.loss = try RobustLoss(spec: spec) }
+
+        var overrides: [ColumnRole: String] = [:]
+        if let y = args.options["y"] { overrides[.loss] = y }
+        let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
+        let yName = try mapping.require(.loss, in: table)
+        let columns = try variables.map { try table.requireColumn(named: $0).name }
+        guard !columns.contains(yName) else {
+            throw UsageError(message: "--y: the observed column \"\(yName)\" is also a variable of the formula")
+        }
+        let labelColumn = mapping[.run].flatMap { columns.contains($0) || $0 == yName ? nil : $0 }
+        eprint("columns: " + zip(variables, columns).map { "\($0)=\"\($1)\"" }.joined(separator: ", ")
+               + (variables.isEmpty ? "" : ", ") + "observed=\"\(yName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+        let (usable, dropped) = try table.usableRows(numericColumns: columns + [yName], strict: args.options["strict"] != nil)
+        if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+        let inputs = try columns.map { try usable.values(of: $0) }
+        let observed = try usable.values(of: yName)
+        let n = model.parameterNames.count
+        guard observed.count > n else {
+            throw ScaleFitError.invalidData(file: path, reason: "the formula has \(n) parameters; \(observed.count) usable rows cannot determine them with any residual left")
+        }
+        let labels = labelColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
+            ?? usable.lineNumbers.map { "line \($0)" }
+        eprint("fitting \(model.canonicalFormula) from \(points.count) start\(points.count == 1 ? "" : "s") on \(observed.count) rows…")
+        let fit = try FormulaFit(model: model, inputs: inputs, observed: observed, starts: points, bounds: bounds, options: options)
+        let report = FormulaFitReport(fit: fit, lines: usable.lineNumbers, labels: labels)
+        if report.rank < n {
+            eprint("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")
+        }
+        if let out = args.options["output"] {
+            try FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)).write(to: out)
+            eprint("wrote \(out)")
+        }
+        print(render(report, observedName: yName, format: format), terminator: "")
+        if !report.summary.converged {
+            eprint("scalefit: \(report.summary.message)")
+            return 1
+        }
+        return 0
+    }
+
+    /// The `--x` columns, or the formula's names that are columns of `table` (exact
+    /// spelling), in order of first appearance.
+    static func variableNames(formula: String, table: RunTable, listed: String?) throws -> [String] {
+        if let listed {
+            let names = listed.split(separator: ",", omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            for name in names where name.isEmpty {
+                throw UsageError(message: "--x: expected column names separated by commas, found \"\(listed)\"")
+            }
+            return names
+        }
+        // Parsed once without variables, every name is a parameter: those that are columns are the variables.
+        let names = try FormulaModel(formula: formula, variables: []).parameterNames
+        let columns = Set(table.columnNames)
+        return names.filter(columns.contains)
+    }
+
+    /// The `--start` grid in parameter order. A parameter without a start is a usage error
+    /// naming every parameter that lacks one (and the column a name differs from only in case).
+    static func startingPoints(_ model: FormulaModel, _ text: String?, table: RunTable) throws -> [[Double]] {
+        let starts = try text.map { try ParameterStarts(parsing: $0) } ?? ParameterStarts(entries: [])
+        do {
+            return try model.startingPoints(starts)
+        } catch let ScaleFitError.badArgument(flag, _, expected, _) where flag == "--formula" && expected.hasSuffix("for this parameter") {
+            let missing = model.parameterNames.filter { starts[$0] == nil }
+            let hints = missing.compactMap { name in
+                table.column(named: name).map { "; \(name) is not a column (did you mean \"\($0.name)\"? names are case-sensitive)" }
+            }
+            throw UsageError(message: "--start: no starting value for the parameter\(missing.count == 1 ? "" : "s") "
+                             + missing.joined(separator: ", ") + " of the formula (give --start "
+                             + missing.map { "\($0)=…" }.joined(separator: ",") + ")" + hints.joined())
+        }
+    }
+
+    static func render(_ r: FormulaFitReport, observedName: String, format: String) -> String {
+        if format == "json" { return jsonText(r) }
+        let style = TextTable.Style(rawValue: format) ?? .table
+        let params = TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: r.parameters.map {
+            [$0.name, formatSignificant($0.estimate, digits: 10), formatSignificant($0.standardError, digits: 4),
+             formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]
+        })
+        if style == .csv { return params.render(.csv) }
+        let stats = TextTable(header: ["statistic", "value"], rows: [
+            ["observations", "\(r.observations)"],
+            ["degrees_of_freedom", "\(r.degreesOfFreedom)"],
+            ["residual_sum_of_squares", formatSignificant(r.residualSumOfSquares, digits: 10)],
+            ["rmse", formatSignificant(r.rmse, digits: 6)],
+            ["r_squared", formatSignificant(r.rSquared, digits: 8)],
+            ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
+            ["starts_at_best", "\(r.startsAtBest)/\(r.starts)"],
+        ])
+        let rows = TextTable(header: ["run"] + r.variables + ["observed", "fitted", "residual", "rel_residual"],
+                             rows: r.rows.map { row in
+                                 [row.label] + row.inputs.map { formatSignificant($0, digits: 6) }
+                                     + [formatSignificant(row.observed, digits: 8), formatSignificant(row.fitted, digits: 8),
+                                        formatSignificant(row.residual, digits: 4), formatSignificant(row.relativeResidual, digits: 3)]
+                             })
+        let head = style == .markdown ? "## " : ""
+        let s = r.summary
+        return """
+        \(head)formula: \(observedName) ~ \(r.formula)
+        loss: \(r.loss); \(s.message); best of \(r.starts) start\(r.starts == 1 ? "" : "s")
+        iterations \(s.iterations), evaluations \(s.residualEvaluations) residual + \(s.jacobianEvaluations) Jacobian, cost \(formatSignificant(s.initialCost)) -> \(formatSignificant(s.finalCost, digits: 10))
+
+        \(params.render(style))
+        \(stats.render(style))
+        \(rows.render(style))
+        """
+    }
+}
