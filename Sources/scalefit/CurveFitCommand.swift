@@ -5,7 +5,7 @@ import ScaleFit
 /// `predict --steps` from a curve fit.
 enum CurveFitCommand {
     /// The curve flags `fit` and `backtest` take.
-    static let valueFlags = ["group", "schedule", "warmup", "momentum", "convention"]
+    static let valueFlags = ["group", "schedule", "warmup", "momentum", "convention", "plot"]
 
     /// The law chosen by `--law` with its options (`--momentum`, `--convention`).
     static func law(_ name: String, args: Arguments) throws -> CurveLaw {
@@ -100,6 +100,9 @@ enum CurveFitCommand {
             try file.write(to: out)
             eprint("wrote \(out)")
         }
+        if let svg = args.options["plot"] {
+            try writePlot(try plot(report, curves: set.curves, title: "\(law.identifier) law fitted to \(URL(fileURLWithPath: path).lastPathComponent)"), to: svg)
+        }
         print(render(report, format: format, residuals: args.options["residuals"] != nil), terminator: "")
         if !report.summary.converged {
             eprint("scalefit: \(report.summary.message)")
@@ -158,6 +161,7 @@ enum CurveFitCommand {
 
     OPTIONS:
       --fit-runs A,B       the runs to fit (names in the run column)
+      --plot FILE.svg      write the figure: fitted runs solid, scored runs' predictions dashed
       --score-runs C,…     the runs to score (default: every other run)
       (the other options as for 'scalefit fit')
       -h, --help           show this help
@@ -198,6 +202,9 @@ enum CurveFitCommand {
         func item(_ i: Int) -> (curve: LossCurve, lines: [Int], schedule: String) { (set.curves[i], set.lineNumbers[i], set.sources[i]) }
         let report = try CurveFitReport(law: law, fit: fit, loss: options.loss, fitted: fitIndices.map(item),
                                         scored: scoreIndices.map(item))
+        if let svg = args.options["plot"] {
+            try writePlot(try plot(report, curves: set.curves, title: "\(law.identifier): fit on \(fitIndices.map { names[$0] }.joined(separator: ", ")), rest predicted"), to: svg)
+        }
         print(render(report, format: format, residuals: args.options["residuals"] != nil), terminator: "")
         if !report.summary.converged {
             eprint("scalefit: \(report.summary.message)")
@@ -279,5 +286,34 @@ enum CurveFitCommand {
         })
         print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
         return 0
+    }
+}
+
+// MARK: plots
+
+/// Writes `svg` to `path` (the `--plot` option), or `invalidData` naming the path.
+func writePlot(_ svg: String, to path: String) throws {
+    do { try Data(svg.utf8).write(to: URL(fileURLWithPath: path)) } catch {
+        throw ScaleFitError.invalidData(file: path, reason: "cannot write the plot: \(error.localizedDescription)")
+    }
+    eprint("wrote \(path)")
+}
+
+extension CurveFitCommand {
+    /// The loss-curve figure of a report: fitted curves as solid lines, scored (held-out)
+    /// curves as dashed predictions, observed points, residuals and the learning rates.
+    static func plot(_ report: CurveFitReport, curves: [LossCurve], title: String) throws -> String {
+        let byName = Dictionary(curves.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let items = try report.curves.map { c -> LossCurvePlot.Curve in
+            guard let curve = byName[c.name] else {
+                throw ScaleFitError.invalidData(file: "plot", reason: "no curve \(c.name)")
+            }
+            let predicted = c.points.map(\.predicted)
+            return c.role == .fitted
+                ? LossCurvePlot.Curve(curve: curve, fitted: predicted)
+                : LossCurvePlot.Curve(curve: curve, fitted: [], predictionSteps: curve.steps, predicted: predicted)
+        }
+        let subtitle = PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate))
+        return try LossCurvePlot(curves: items).figure(title: title, subtitle: subtitle).svg()
     }
 }

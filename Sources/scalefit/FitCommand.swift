@@ -60,6 +60,10 @@ enum FitCommand {
       --format FORMAT      table (default), json, csv or markdown
       --bootstrap N        tables: N bootstrap resamples of the runs (percentile 95% intervals)
       --seed S             the bootstrap's seed (default 0): same seed, same intervals
+      --plot FILE.svg      tables and curves: write the figure (SVG) — loss against N on log axes
+                           with the law per D/N and the compute-optimal frontier (and the
+                           bootstrap band with --bootstrap), or the loss curves with the law,
+                           the residuals and the learning rates
       -o, --output FILE    tables: save the fit (versioned JSON) for 'predict' and 'optimal'
       -h, --help           show this help
     """

@@ -87,6 +87,14 @@ enum FitTableCommand {
             bootstrap = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: count,
                                             seed: UInt64(seed), compute: budget)
         }
+        if let svg = args.options["plot"] {
+            let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter,
+                                                   bootstrapLaws: bootstrap?.laws ?? [])
+            let values = PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"],
+                                          values: [fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta])
+            try writePlot(plot.figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
+                                      subtitle: values).svg(), to: svg)
+        }
         print(render(report, optimal: optimal, bootstrap: bootstrap, format: format), terminator: "")
         if !report.summary.converged {
             eprint("scalefit: \(report.summary.message)")

@@ -23,6 +23,21 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
     /// at `compute`.
     public var intervals: [Interval]
     public var compute: Double
+    /// The law of every converged resample, in resample order (for bands in plots; not
+    /// written to JSON).
+    public var laws: [ChinchillaLaw]
+
+    enum CodingKeys: String, CodingKey { case samples, failed, seed, intervals, compute }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        samples = try c.decode(Int.self, forKey: .samples)
+        failed = try c.decode(Int.self, forKey: .failed)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        intervals = try c.decode([Interval].self, forKey: .intervals)
+        compute = try c.decode(Double.self, forKey: .compute)
+        laws = []
+    }
 
     public init(parameters n: [Double], tokens d: [Double], loss: [Double], fit: ChinchillaFit,
                 samples: Int, seed: UInt64, compute: Double, delta: Double = 1e-3) {
@@ -49,6 +64,7 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
             }
         }
         let rows = box.values.compactMap { $0 }
+        laws = rows.map { ChinchillaLaw(E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4]) }
         self.samples = samples
         failed = samples - rows.count
         self.seed = seed
