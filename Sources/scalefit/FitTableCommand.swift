@@ -99,7 +99,8 @@ enum FitTableCommand {
         let stats = TextTable(header: ["statistic", "value"], rows: [
             ["runs", "\(r.runs.count)"],
             ["objective", formatSignificant(r.objectiveValue, digits: 10)],
-            ["starts_at_best", "\(r.startsAtBest)/\(r.starts)"],
+            ["starts", "\(r.starts) screened, best \(r.polished) polished"],
+            ["polished_at_best", "\(r.polishedAtBest)/\(r.polished)"],
             ["rmse", formatSignificant(r.rmse, digits: 4)],
             ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
             ["r_squared", formatSignificant(r.rSquared, digits: 6)],
