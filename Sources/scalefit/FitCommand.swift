@@ -9,7 +9,7 @@ import ScaleFit
 /// with the readers and laws.
 enum FitCommand {
     static let usage = """
-    USAGE: scalefit fit FILE [--law auto|chinchilla] [--x PARAMS,TOKENS] [--y LOSS] [--strict]
+    USAGE: scalefit fit FILE [--law auto|chinchilla|power|kaplan] [--x COLUMNS] [--y LOSS] [--strict]
                              [--loss SPEC] [--compute-budget C] [--format table|json|csv|markdown]
            scalefit fit FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]
 
@@ -23,13 +23,17 @@ enum FitCommand {
 
     OPTIONS:
       --law LAW            auto (default) or chinchilla: L = E + A/N^alpha + B/D^beta, fitted as
-                           Hoffmann et al. (Huber on log residuals, 4500-start grid)
-      --x PARAMS,TOKENS    the model-size and token columns (detected by name otherwise)
+                           Hoffmann et al. (Huber on log residuals, 4500-start grid);
+                           power: L = E + A*x^(-alpha) on one column (least squares on log L);
+                           kaplan: L = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD (same)
+      --x COLUMNS          chinchilla, kaplan: PARAMS,TOKENS; power: the one column x (default:
+                           params if present, else tokens, else compute); detected by name otherwise
       --y LOSS             the loss column (detected by name otherwise)
       --strict             fail (exit 65) instead of dropping rows with missing values
       --compute-budget C   FLOPs for the compute-optimal allocation (default 5.76e23)
       --start 1|2|all      .dat only: which starting vector; 'all' keeps the better fit
-      --loss SPEC          l2, huber:C, soft_l1:C, cauchy:C or arctan:C (tables: huber:1e-3)
+      --loss SPEC          l2, huber:C, soft_l1:C, cauchy:C or arctan:C (chinchilla: huber:1e-3;
+                           power, kaplan: l2)
       --format FORMAT      table (default), json, csv or markdown
       --bootstrap N        tables: N bootstrap resamples of the runs (percentile 95% intervals)
       --seed S             the bootstrap's seed (default 0): same seed, same intervals

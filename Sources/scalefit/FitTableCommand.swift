@@ -7,9 +7,13 @@ import ScaleFit
 enum FitTableCommand {
     static func run(path: String, args: Arguments, format: String) throws -> Int32 {
         let lawName = args.options["law"] ?? "auto"
-        guard ["auto", "chinchilla"].contains(lawName) else {
-            let hint = nearest(lawName, in: ["auto", "chinchilla"]).map { "; did you mean '\($0)'?" } ?? ""
-            throw UsageError(message: "--law: expected auto or chinchilla for a table of runs, found \"\(lawName)\"\(hint)")
+        let laws = ["auto", "chinchilla", "power", "kaplan"]
+        guard laws.contains(lawName) else {
+            let hint = nearest(lawName, in: laws).map { "; did you mean '\($0)'?" } ?? ""
+            throw UsageError(message: "--law: expected auto, chinchilla, power or kaplan for a table of runs, found \"\(lawName)\"\(hint)")
+        }
+        if lawName == "power" || lawName == "kaplan" {
+            return try PowerFitCommand.run(path: path, args: args, format: format, law: lawName)
         }
         var delta = 1e-3
         if let spec = args.options["loss"] {

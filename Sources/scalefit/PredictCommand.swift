@@ -25,6 +25,7 @@ func numberList(_ text: String, flag: String) throws -> [Double] {
 enum PredictCommand {
     static let usage = """
     USAGE: scalefit predict FIT.json --params N[,N…] --tokens D[,D…] [--format table|json|csv|markdown]
+           scalefit predict POWER.fit.json --at COLUMN=X[,X…]
 
     Predicts the loss of models of N parameters trained on D tokens from a saved fit, with a
     95% interval from the parameter covariance (delta method on log L). With one value on one
@@ -33,6 +34,7 @@ enum PredictCommand {
     OPTIONS:
       --params N,…         model sizes (7e10 or 70B)
       --tokens D,…         training tokens (1.4e12 or 1.4T)
+      --at COLUMN=X,…      power-law fits: values of the fitted column (e.g. --at params=7e10)
       --format FORMAT      table (default), json, csv or markdown
       -h, --help           show this help
     """
@@ -52,6 +54,10 @@ enum PredictCommand {
         switch fit.law {
         case ChinchillaLaw.identifier:
             return try chinchilla(fit, path: path, args: args, format: format)
+        case SaturatingPowerLaw.identifier:
+            return try PowerFitCommand.predictPower(fit, path: path, args: args, format: format)
+        case KaplanLaw.identifier:
+            return try PowerFitCommand.predictKaplan(fit, path: path, args: args, format: format)
         default:
             throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
         }
