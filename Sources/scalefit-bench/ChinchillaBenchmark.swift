@@ -24,11 +24,11 @@ let chinchillaBenchmark = BenchSubcommand(
         let epochObjective = ChinchillaLogProblem(parameters: n, tokens: d, loss: l).huberObjective(at: epoch.logParameters)
         let opt = ComputeOptimalAllocation(law: fit.law, compute: 5.76e23)
         print(String(format: "chinchilla: E=%.4f A=%.2f B=%.2f alpha=%.4f beta=%.4f", fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta))
-        print(String(format: "chinchilla: objective %.12g (at Epoch's estimates %.12g); %d/%d starts at the best",
-                     fit.objective, epochObjective, fit.multiStart.startsAtBest, fit.multiStart.finalCosts.count))
+        print(String(format: "chinchilla: objective %.12g (at Epoch's estimates %.12g); %d starts screened, %d/%d polished at the best",
+                     fit.objective, epochObjective, fit.search.startCount, fit.search.polishedAtBest, fit.search.polishedStarts.count))
         print(String(format: "chinchilla: at C = 5.76e23: N* = %.4g, D* = %.4g, tokens/param = %.2f, loss %.4f",
                      opt.parameters, opt.tokens, opt.tokensPerParameter, opt.loss))
-        print(String(format: "chinchilla: total time %.3f s for %d starts", seconds, fit.multiStart.finalCosts.count))
+        print(String(format: "chinchilla: total time %.3f s for %d starts", seconds, fit.search.startCount))
         return 0
     } catch {
         printError("scalefit-bench chinchilla: \(error)")

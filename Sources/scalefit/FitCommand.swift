@@ -9,7 +9,7 @@ import ScaleFit
 /// with the readers and laws.
 enum FitCommand {
     static let usage = """
-    USAGE: scalefit fit FILE [--law auto|chinchilla] [--x PARAMS,TOKENS] [--y LOSS] [--strict]
+    USAGE: scalefit fit FILE [--law auto|chinchilla|power|kaplan] [--x COLUMNS] [--y LOSS] [--strict]
                              [--loss SPEC] [--compute-budget C] [--format table|json|csv|markdown]
            scalefit fit CURVES --law annealing|multipower [--group RUN] [--x STEP] [--y LOSS]
                              [--schedule SPEC | --schedule RUN=SPEC …] [--warmup linear|none]
@@ -28,10 +28,12 @@ enum FitCommand {
 
     OPTIONS:
       --law LAW            auto (default: multipower for a file with a step column and no
-                           model-size column, else chinchilla), chinchilla: L = E + A/N^alpha +
+                           model-size column, else chinchilla); chinchilla: L = E + A/N^alpha +
                            B/D^beta fitted as Hoffmann et al. (Huber on log residuals, 4500
-                           starts), annealing (Tissue et al. 2024) or multipower (Luo et al.
-                           2025) for loss curves; see 'scalefit laws'
+                           starts); power: L = E + A*x^(-alpha) on one column (least squares on
+                           log L); kaplan: L = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD (same);
+                           annealing (Tissue et al. 2024) or multipower (Luo et al. 2025) for
+                           loss curves; see 'scalefit laws'
       --group COL          curves: the column naming each row's run (detected: run, name)
       --schedule SPEC      curves: the LR schedule of every run, or RUN=SPEC for one run
                            (repeatable), e.g. cosine:peak=3e-4,warmup=500,total=20000,final=0.1;
@@ -42,8 +44,9 @@ enum FitCommand {
       --momentum L|fit     annealing: λ of the annealing area (default 0.999) or fit it
       --convention C       multipower: repository (default; the published fits') or paper
       --residuals          curves: print every logged point's residual (with --format csv: only them)
-      --x PARAMS,TOKENS    the model-size and token columns (detected by name otherwise);
-                           with --formula, the columns that are the formula's variables
+      --x COLUMNS          chinchilla, kaplan: PARAMS,TOKENS; power: the one column x (default:
+                           params if present, else tokens, else compute); curves: the step
+                           column; with --formula, the columns that are the formula's variables
       --y LOSS             the loss column (detected by name otherwise); with --formula, the
                            observed column the formula is fitted to
       --strict             fail (exit 65) instead of dropping rows with missing values
@@ -56,7 +59,8 @@ enum FitCommand {
                            and the Cartesian product of grids is fitted from each point, best kept
       --bounds NAME=LO:HI  with --formula: box bounds (either side may be empty or inf)
       --start 1|2|all      .dat only: which starting vector; 'all' keeps the better fit
-      --loss SPEC          l2, huber:C, soft_l1:C, cauchy:C or arctan:C (tables: huber:1e-3)
+      --loss SPEC          l2, huber:C, soft_l1:C, cauchy:C or arctan:C (chinchilla: huber:1e-3;
+                           power, kaplan: l2)
       --format FORMAT      table (default), json, csv or markdown
       --bootstrap N        tables: N bootstrap resamples of the runs (percentile 95% intervals)
       --seed S             the bootstrap's seed (default 0): same seed, same intervals

@@ -8,7 +8,7 @@ enum FitTableCommand {
     static func run(path: String, args: Arguments, format: String) throws -> Int32 {
         if args.options["formula"] != nil { return try FormulaFitCommand.run(path: path, args: args, format: format) }
         var lawName = args.options["law"] ?? "auto"
-        let known = ["auto", "chinchilla"] + CurveLaw.identifiers
+        let known = ["auto", "chinchilla", "power", "kaplan"] + CurveLaw.identifiers
         guard known.contains(lawName) else {
             let hint = nearest(lawName, in: known).map { "; did you mean '\($0)'?" } ?? ""
             throw UsageError(message: "--law: expected \(known.joined(separator: ", ")), found \"\(lawName)\"\(hint)")
@@ -21,6 +21,9 @@ enum FitTableCommand {
         }
         if CurveLaw.identifiers.contains(lawName) {
             return try CurveFitCommand.fit(path: path, lawName: lawName, args: args, format: format)
+        }
+        if lawName == "power" || lawName == "kaplan" {
+            return try PowerFitCommand.run(path: path, args: args, format: format, law: lawName)
         }
         var delta = 1e-3
         if let spec = args.options["loss"] {
@@ -118,7 +121,8 @@ enum FitTableCommand {
         let stats = TextTable(header: ["statistic", "value"], rows: [
             ["runs", "\(r.runs.count)"],
             ["objective", formatSignificant(r.objectiveValue, digits: 10)],
-            ["starts_at_best", "\(r.startsAtBest)/\(r.starts)"],
+            ["starts", "\(r.starts) screened, best \(r.polished) polished"],
+            ["polished_at_best", "\(r.polishedAtBest)/\(r.polished)"],
             ["rmse", formatSignificant(r.rmse, digits: 4)],
             ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
             ["r_squared", formatSignificant(r.rSquared, digits: 6)],

@@ -28,6 +28,7 @@ enum PredictCommand {
            scalefit predict FIT.json --steps S[,S…]|START:END:STRIDE
                             [--schedule SPEC | --schedule-file FILE | --run NAME] [--format …]
            scalefit predict FORMULA-FIT.json --at NAME=V[,V…] [--at NAME=V[,V…] …] [--format …]
+           scalefit predict POWER.fit.json --at COLUMN=X[,X…]
 
     Predicts from a saved fit, with a 95% interval from the parameter covariance (delta
     method on log L). A Chinchilla fit predicts the loss of models of N parameters trained
@@ -46,6 +47,7 @@ enum PredictCommand {
       --at NAME=V,…        formula fits: the values of one variable; one --at per variable
                            (a single value is paired with each of the others); prints the
                            formula's value with a 95% interval (delta method, exact gradient)
+      --at COLUMN=X,…      power-law fits: values of the fitted column (e.g. --at params=7e10)
       --format FORMAT      table (default), json, csv or markdown
       -h, --help           show this help
     """
@@ -76,6 +78,10 @@ enum PredictCommand {
             return try CurveFitCommand.predict(fit, path: path, args: args, format: format)
         case FitFile.formulaLaw:
             return try FormulaPredictCommand.run(fit, path: path, args: args, format: format)
+        case SaturatingPowerLaw.identifier:
+            return try PowerFitCommand.predictPower(fit, path: path, args: args, format: format)
+        case KaplanLaw.identifier:
+            return try PowerFitCommand.predictKaplan(fit, path: path, args: args, format: format)
         default:
             throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
         }

@@ -22,8 +22,12 @@ public struct ChinchillaReport: Sendable, Codable, Equatable {
     public var parameters: [ParameterEstimate]
     /// Σ Huber_δ(log residual) at the optimum.
     public var objectiveValue: Double
+    /// Starts screened.
     public var starts: Int
-    public var startsAtBest: Int
+    /// Distinct screening end points run to convergence, and how many of them reached the
+    /// best objective (within 1e-9 relative): several at the best means the optimum stands out.
+    public var polished: Int
+    public var polishedAtBest: Int
     public var summary: FitSummary
     /// √mean((L̂ − L)²).
     public var rmse: Double
@@ -35,7 +39,7 @@ public struct ChinchillaReport: Sendable, Codable, Equatable {
 
     public init(fit: ChinchillaFit, parameters n: [Double], tokens d: [Double], loss: [Double],
                 lines: [Int], labels: [String], delta: Double) throws {
-        let cov = try ParameterCovariance(result: fit.multiStart.best)
+        let cov = try ParameterCovariance(result: fit.best)
         let l = fit.law
         let natural = [l.E, l.A, l.B, l.alpha, l.beta]
         let scale = [l.E, l.A, l.B, 1, 1]
@@ -47,9 +51,10 @@ public struct ChinchillaReport: Sendable, Codable, Equatable {
                       standardError: scale[$0] * cov.standardErrors[$0])
         }
         objectiveValue = fit.objective
-        starts = fit.multiStart.finalCosts.count
-        startsAtBest = fit.multiStart.startsAtBest
-        summary = fit.multiStart.best.summary
+        starts = fit.search.startCount
+        polished = fit.search.polishedStarts.count
+        polishedAtBest = fit.search.polishedAtBest
+        summary = fit.best.summary
         let fitted = zip(n, d).map { l.loss(parameters: $0, tokens: $1) }
         let m = Double(loss.count)
         var sse = 0.0, sseLog = 0.0, are = 0.0

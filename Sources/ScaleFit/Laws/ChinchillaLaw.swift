@@ -67,10 +67,10 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
     public var parameterCount: Int { 5 }
     public var residualCount: Int { logLoss.count }
 
+    /// eˣ, with 0 below −746 where eˣ underflows to 0 anyway: the same value, without libm's
+    /// slow underflow path (far-off grid starts put terms thousands of e-folds apart).
     @inline(__always)
-    private func terms(_ p: [Double], _ i: Int) -> (Double, Double, Double) {
-        (p[1] - p[3] * logN[i], p[2] - p[4] * logD[i], p[0])
-    }
+    static func expNonPositive(_ x: Double) -> Double { x < -746 ? 0 : exp(x) }
 
     /// log L(N, D) = LSE(a − α·log N, b − β·log D, e) at the log-space parameters
     /// p = (e, a, b, α, β), with the softmax weights (w₁, w₂, w₃) of the three terms — the
@@ -80,34 +80,50 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
         -> (value: Double, w1: Double, w2: Double, w3: Double) {
         let t1 = p[1] - p[3] * logN, t2 = p[2] - p[4] * logD, t3 = p[0]
         let mx = max(t1, t2, t3)
-        let e1 = exp(t1 - mx), e2 = exp(t2 - mx), e3 = exp(t3 - mx)
+        let e1 = expNonPositive(t1 - mx), e2 = expNonPositive(t2 - mx), e3 = expNonPositive(t3 - mx)
         let sum = e1 + e2 + e3
         let inv = 1 / sum
         return (mx + log(sum), e1 * inv, e2 * inv, e3 * inv)
     }
 
+    // Both loops below run over unsafe buffers with the parameters in locals: the solver
+    // calls them tens of thousands of times per grid fit, on a few hundred rows each.
+
     public func residuals(at p: [Double], into r: inout [Double]) {
-        for i in 0..<logLoss.count {
-            let (t1, t2, t3) = terms(p, i)
-            // LSE = max + log1p(Σ exp(others − max)): two exps, the max term's is 1.
-            let m = max(t1, t2, t3)
-            let rest = exp(min(t1, t2, t3) - m) + exp(t1 + t2 + t3 - m - max(t1, t2, t3) - min(t1, t2, t3))
-            r[i] = m + log1p(rest) - logLoss[i]
-        }
+        let e = p[0], a = p[1], b = p[2], alpha = p[3], beta = p[4]
+        logN.withUnsafeBufferPointer { ln in logD.withUnsafeBufferPointer { ld in
+            logLoss.withUnsafeBufferPointer { ll in r.withUnsafeMutableBufferPointer { out in
+                for i in 0..<ll.count {
+                    let t1 = a - alpha * ln[i], t2 = b - beta * ld[i]
+                    // LSE = max + log1p(Σ exp(others − max)): two exps, the max term's is 1.
+                    let hi = max(t1, t2, e), lo = min(t1, t2, e)
+                    let mid = t1 >= t2 ? (t2 >= e ? t2 : min(t1, e)) : (t1 >= e ? t1 : min(t2, e))
+                    out[i] = hi + log1p(Self.expNonPositive(lo - hi) + Self.expNonPositive(mid - hi)) - ll[i]
+                }
+            } }
+        } }
     }
 
     public func jacobian(at p: [Double], into j: inout Matrix) {
+        let e = p[0], a = p[1], b = p[2], alpha = p[3], beta = p[4]
         let m = logLoss.count
-        j.storage.withUnsafeMutableBufferPointer { s in
-            for i in 0..<m {
-                let (_, w1, w2, w3) = Self.logLoss(p, logN: logN[i], logD: logD[i])
-                s[i] = w3
-                s[i + m] = w1
-                s[i + 2 * m] = w2
-                s[i + 3 * m] = -w1 * logN[i]
-                s[i + 4 * m] = -w2 * logD[i]
+        logN.withUnsafeBufferPointer { ln in logD.withUnsafeBufferPointer { ld in
+            j.storage.withUnsafeMutableBufferPointer { s in
+                for i in 0..<m {
+                    let t1 = a - alpha * ln[i], t2 = b - beta * ld[i]
+                    let mx = max(t1, t2, e)
+                    let e1 = Self.expNonPositive(t1 - mx), e2 = Self.expNonPositive(t2 - mx)
+                    let e3 = Self.expNonPositive(e - mx)
+                    let inv = 1 / (e1 + e2 + e3)
+                    let w1 = e1 * inv, w2 = e2 * inv
+                    s[i] = e3 * inv
+                    s[i + m] = w1
+                    s[i + 2 * m] = w2
+                    s[i + 3 * m] = -w1 * ln[i]
+                    s[i + 4 * m] = -w2 * ld[i]
+                }
             }
-        }
+        } }
     }
 
     /// Σ Huber_δ(rᵢ) at `p`: the objective Hoffmann et al. and Epoch AI report.
@@ -118,34 +134,34 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
     }
 }
 
-/// Fits Chinchilla's law the Hoffmann way: Huber(δ) on log residuals, LM from every start of
-/// the grid in parallel, the lowest objective kept.
+/// Fits Chinchilla's law the Hoffmann way: Huber(δ) on log residuals from every start of
+/// the grid, the lowest objective kept. The grid is searched by `ScreenedMultiStart`: a
+/// short run from every start in parallel, then full runs from the best few distinct end
+/// points (the same minimum as running every start to convergence, at a fraction of the cost).
 public struct ChinchillaFit: Sendable {
     public var law: ChinchillaLaw
     /// The fitted (e, a, b, α, β).
     public var logParameters: [Double]
     /// Σ Huber_δ(rᵢ) at the optimum.
     public var objective: Double
-    public var multiStart: MultiStartResult
+    /// The screening and polishing runs.
+    public var search: ScreenedMultiStartResult
+    /// The winning (polished) run.
+    public var best: SolverResult { search.best }
 
+    /// - Parameters:
+    ///   - screeningEvaluations: the evaluation budget of each start's screening run.
+    ///   - polishCount: how many distinct screening end points are run to convergence.
     public init(parameters n: [Double], tokens d: [Double], loss: [Double], delta: Double = 1e-3,
-                starts: [[Double]] = ChinchillaLaw.hoffmannGrid, solverOptions: SolverOptions? = nil) throws {
+                starts: [[Double]] = ChinchillaLaw.hoffmannGrid, solverOptions: SolverOptions? = nil,
+                screeningEvaluations: Int = 12, polishCount: Int = 8) throws {
         let problem = ChinchillaLogProblem(parameters: n, tokens: d, loss: loss)
         var options = solverOptions ?? SolverOptions()
         options.loss = .huber(scale: delta)
-        // Explore the grid at 1e-8 (enough to tell the basins apart), then polish the best
-        // run at the full default tolerances: the same minimum at a fraction of the cost.
-        var explore = options
-        explore.parameterTolerance = max(options.parameterTolerance, 1e-8)
-        explore.gradientTolerance = max(options.gradientTolerance, 1e-10)
-        explore.maxEvaluations = min(options.maxEvaluations, 2000)
-        let ms = try MultiStart(solver: LevenbergMarquardt(options: explore)).minimize(problem, starts: starts)
-        let polished = try LevenbergMarquardt(options: options).minimize(problem, from: ms.best.parameters)
-        var best = ms
-        if polished.cost <= ms.best.cost { best.best = polished }
-        multiStart = best
-        logParameters = best.best.parameters
-        law = ChinchillaLaw(logParameters: best.best.parameters)
-        objective = problem.huberObjective(at: best.best.parameters, delta: delta)
+        search = try ScreenedMultiStart(options: options, screeningEvaluations: screeningEvaluations,
+                                        polishCount: polishCount).minimize(problem, starts: starts)
+        logParameters = search.best.parameters
+        law = ChinchillaLaw(logParameters: search.best.parameters)
+        objective = problem.huberObjective(at: search.best.parameters, delta: delta)
     }
 }

@@ -41,7 +41,10 @@ public struct KaplanLaw: Sendable, Equatable, Codable {
     }
 
     /// Kaplan et al.'s published fit of eq. 1.5 (Table 2): N_c = 6.4e13, D_c = 1.8e13,
-    /// α_N = 0.076, α_D = 0.103 (loss in nats, N without embeddings, D in tokens).
+    /// α_N = 0.076, α_D = 0.103 (loss in nats, N without embeddings, D in tokens). Not to be
+    /// confused with the single-variable laws' constants, eq. 1.1 L(N) = (N_c/N)^α_N with
+    /// N_c = 8.8e13, α_N = 0.076 and eq. 1.2 L(D) = (D_c/D)^α_D with D_c = 5.4e13,
+    /// α_D = 0.095: the joint fit of eq. 1.5 has its own.
     public static let published = KaplanLaw(Nc: 6.4e13, Dc: 1.8e13, alphaN: 0.076, alphaD: 0.103)
 
     /// The exponents of the starting grid (both α_N and α_D).

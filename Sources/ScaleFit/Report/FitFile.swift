@@ -66,8 +66,8 @@ public struct FitFile: Sendable, Codable, Equatable {
     public init(chinchilla fit: ChinchillaFit, loss: RobustLoss, data: DataSummary) throws {
         self.init(law: ChinchillaLaw.identifier, formula: ChinchillaLaw.formula,
                   parameterNames: ChinchillaLaw.parameterNames, parameters: fit.logParameters,
-                  covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
-                  objective: fit.objective, loss: loss.spec, starts: fit.multiStart.finalCosts.count, data: data)
+                  covariance: try ParameterCovariance(result: fit.best).scaled,
+                  objective: fit.objective, loss: loss.spec, starts: fit.search.startCount, data: data)
     }
 
     /// The Chinchilla law this file holds, or `invalidData` naming the law it holds instead.

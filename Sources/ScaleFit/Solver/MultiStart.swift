@@ -58,7 +58,8 @@ public struct MultiStart: Sendable {
         }
         return MultiStartResult(best: winner, bestStart: b,
                                 finalCosts: results.map { $0?.cost ?? .infinity },
-                                converged: results.map { $0?.summary.converged ?? false })
+                                converged: results.map { $0?.summary.converged ?? false },
+                                finalParameters: results.enumerated().map { $0.element?.parameters ?? starts[$0.offset] })
     }
 }
 
@@ -72,6 +73,8 @@ public struct MultiStartResult: Sendable {
     public var finalCosts: [Double]
     /// Whether each start converged.
     public var converged: [Bool]
+    /// Where each start's run ended (the start itself where a run failed).
+    public var finalParameters: [[Double]]
 
     /// How many starts reached (within 1e-9 relative) the best cost: a measure of how
     /// clearly the global minimum stands out.

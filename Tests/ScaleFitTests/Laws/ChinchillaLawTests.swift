@@ -73,6 +73,6 @@ final class ChinchillaLawTests: XCTestCase {
         o.maxEvaluations = 100_000
         let polish = try LevenbergMarquardt(options: o).minimize(problem, from: fit.logParameters)
         XCTAssertGreaterThanOrEqual(problem.huberObjective(at: polish.parameters), fit.objective * (1 - 1e-12))
-        print("chinchilla: objective \(fit.objective) (Epoch's estimates: \(epochObjective)); E=\(fit.law.E) A=\(fit.law.A) B=\(fit.law.B) alpha=\(fit.law.alpha) beta=\(fit.law.beta); starts at best \(fit.multiStart.startsAtBest)/\(starts.count)")
+        print("chinchilla: objective \(fit.objective) (Epoch's estimates: \(epochObjective)); E=\(fit.law.E) A=\(fit.law.A) B=\(fit.law.B) alpha=\(fit.law.alpha) beta=\(fit.law.beta); polished at best \(fit.search.polishedAtBest)/\(fit.search.polishedStarts.count)")
     }
 }

@@ -1,0 +1,108 @@
+import Foundation
+
+/// What a least-squares fit of a power law or Kaplan's law tells a user: the parameters in
+/// their natural form with standard errors, the cost reached, goodness of fit, the solver's
+/// summary and the per-run residual table.
+///
+/// Standard errors come from the covariance of the fitted parameters (`ParameterCovariance`,
+/// σ̂²·(JᵀJ)⁺ at the optimum); a parameter fitted as a logarithm (a = log A, n_c = log N_c)
+/// is reported as its exponential with the delta-method error se(A) = A·se(a).
+public struct LawFitReport: Sendable, Codable, Equatable {
+    public struct Run: Sendable, Codable, Equatable {
+        public var line: Int
+        public var label: String
+        /// The law's inputs for this run, in the order of `inputNames`.
+        public var inputs: [Double]
+        public var observed: Double
+        public var fitted: Double
+        public var residual: Double
+        public var relativeResidual: Double
+    }
+
+    public var law: String
+    public var formula: String
+    public var objective: String
+    /// The input columns, in the order of each run's `inputs`.
+    public var inputNames: [String]
+    public var parameters: [ParameterEstimate]
+    /// ½·Σρ(rᵢ²) at the optimum, rᵢ the log-loss residuals.
+    public var cost: Double
+    public var starts: Int
+    /// Starts whose run ended within 1e-9 relative of the best cost.
+    public var startsAtBest: Int
+    public var summary: FitSummary
+    /// √mean((L̂ − L)²).
+    public var rmse: Double
+    /// mean |L̂ − L| / L.
+    public var meanAbsoluteRelativeError: Double
+    /// 1 − Σ(L̂ − L)² / Σ(L − L̄)².
+    public var rSquared: Double
+    /// The same in log L.
+    public var rSquaredLog: Double
+    public var runs: [Run]
+
+    /// The report of a saturating power law fit on column `xName`.
+    public init(power fit: SaturatingPowerLawFit, xName: String, x: [Double], loss: [Double],
+                lines: [Int], labels: [String], lossSpec: RobustLoss) throws {
+        let cov = try ParameterCovariance(result: fit.multiStart.best)
+        let l = fit.law
+        let estimates = [ParameterEstimate(name: "E", estimate: l.E, standardError: cov.standardErrors[0]),
+                         ParameterEstimate(name: "A", estimate: l.A, standardError: l.A * cov.standardErrors[1]),
+                         ParameterEstimate(name: "alpha", estimate: l.alpha, standardError: cov.standardErrors[2])]
+        try self.init(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula + ", x = \(xName)",
+                      lossSpec: lossSpec, inputNames: [xName], inputs: x.map { [$0] }, loss: loss,
+                      fitted: x.map { l.loss(at: $0) }, parameters: estimates, multiStart: fit.multiStart,
+                      lines: lines, labels: labels)
+    }
+
+    /// The report of a Kaplan fit.
+    public init(kaplan fit: KaplanFit, parameters n: [Double], tokens d: [Double], loss: [Double],
+                lines: [Int], labels: [String], lossSpec: RobustLoss) throws {
+        let cov = try ParameterCovariance(result: fit.multiStart.best)
+        let l = fit.law
+        let estimates = [ParameterEstimate(name: "Nc", estimate: l.Nc, standardError: l.Nc * cov.standardErrors[0]),
+                         ParameterEstimate(name: "Dc", estimate: l.Dc, standardError: l.Dc * cov.standardErrors[1]),
+                         ParameterEstimate(name: "alphaN", estimate: l.alphaN, standardError: cov.standardErrors[2]),
+                         ParameterEstimate(name: "alphaD", estimate: l.alphaD, standardError: cov.standardErrors[3])]
+        try self.init(law: KaplanLaw.identifier, formula: KaplanLaw.formula, lossSpec: lossSpec,
+                      inputNames: ["params", "tokens"], inputs: zip(n, d).map { [$0, $1] }, loss: loss,
+                      fitted: zip(n, d).map { l.loss(parameters: $0, tokens: $1) }, parameters: estimates,
+                      multiStart: fit.multiStart, lines: lines, labels: labels)
+    }
+
+    private init(law: String, formula: String, lossSpec: RobustLoss, inputNames: [String], inputs: [[Double]],
+                 loss: [Double], fitted: [Double], parameters: [ParameterEstimate], multiStart: MultiStartResult,
+                 lines: [Int], labels: [String]) throws {
+        self.law = law
+        self.formula = formula
+        objective = lossSpec == .l2 ? "least squares on log residuals log(fitted) - log(observed)"
+            : "sum of \(lossSpec.spec) of log residuals log(fitted) - log(observed)"
+        self.inputNames = inputNames
+        self.parameters = parameters
+        cost = multiStart.best.cost
+        starts = multiStart.finalCosts.count
+        startsAtBest = multiStart.startsAtBest
+        summary = multiStart.best.summary
+        let m = Double(loss.count)
+        var sse = 0.0, sseLog = 0.0, are = 0.0
+        for i in loss.indices {
+            let e = fitted[i] - loss[i]
+            sse += e * e
+            let el = log(fitted[i]) - log(loss[i])
+            sseLog += el * el
+            are += abs(e) / loss[i]
+        }
+        let mean = loss.reduce(0, +) / m
+        let meanLog = loss.map { log($0) }.reduce(0, +) / m
+        let tss = loss.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let tssLog = loss.reduce(0) { $0 + (log($1) - meanLog) * (log($1) - meanLog) }
+        rmse = (sse / m).squareRoot()
+        meanAbsoluteRelativeError = are / m
+        rSquared = 1 - sse / tss
+        rSquaredLog = 1 - sseLog / tssLog
+        runs = loss.indices.map { i in
+            Run(line: lines[i], label: labels[i], inputs: inputs[i], observed: loss[i], fitted: fitted[i],
+                residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit fit runs.csv --law power|kaplan`: the saturating power law L = E + A·x^(−α) on
+/// one column, or Kaplan et al.'s L(N, D) = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D, fitted on log L
+/// (least squares unless `--loss` says otherwise) from each law's data-relative start grid.
+/// Prints parameters with standard errors, goodness of fit, the solver's summary and the
+/// per-run residual table; `-o` saves a version-2 fit file that `predict` reads.
+enum PowerFitCommand {
+    static func run(path: String, args: Arguments, format: String, law: String) throws -> Int32 {
+        let lossSpec = try args.options["loss"].map { try RobustLoss(spec: $0) } ?? .l2
+        var options = SolverOptions()
+        options.loss = lossSpec
+        let table = try RunTableReader.read(path: path)
+        var overrides: [ColumnRole: String] = [:]
+        if let y = args.options["y"] { overrides[.loss] = y }
+        var xNames: [String]? = nil
+        if let x = args.options["x"] {
+            let names = x.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard names.count == (law == "power" ? 1 : 2) else {
+                throw UsageError(message: law == "power"
+                                 ? "--x: expected one column for the power law, found \"\(x)\""
+                                 : "--x: expected two columns PARAMS,TOKENS for kaplan, found \"\(x)\"")
+            }
+            for name in names where table.columnIndex(named: name) == nil {
+                throw ScaleFitError.missingColumn(file: table.fileName, name: name, available: table.columnNames)
+            }
+            xNames = names.map { table.columns[table.columnIndex(named: $0)!].name }
+            if law == "kaplan" { overrides[.params] = names[0]; overrides[.tokens] = names[1] }
+        }
+        let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
+        let lName = try mapping.require(.loss, in: table)
+        let labelColumn = mapping[.run]
+        let strict = args.options["strict"] != nil
+        if law == "power" {
+            guard let xName = xNames?[0] ?? mapping[.params] ?? mapping[.tokens] ?? mapping[.compute] else {
+                _ = try mapping.require(.params, in: table)
+                return 65
+            }
+            eprint("columns: x=\"\(xName)\", loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+            let (usable, dropped) = try table.usableRows(numericColumns: [xName, lName], strict: strict)
+            if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+            let x = try usable.values(of: xName), l = try usable.values(of: lName)
+            try checkPositive([x, l], names: [xName, lName], lines: usable.lineNumbers, path: path)
+            guard x.count >= 4 else {
+                throw ScaleFitError.invalidData(file: path, reason: "the power law has 3 parameters; \(x.count) usable runs cannot determine them with any residual left")
+            }
+            eprint("fitting power law on \(x.count) runs…")
+            let fit = try SaturatingPowerLawFit(x: x, loss: l, solverOptions: options)
+            let report = try LawFitReport(power: fit, xName: xName, x: x, loss: l, lines: usable.lineNumbers,
+                                          labels: labels(usable, labelColumn), lossSpec: lossSpec)
+            if let out = args.options["output"] {
+                try FitFile(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
+                            parameterNames: SaturatingPowerLaw.parameterNames, parameters: fit.fittedParameters,
+                            covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
+                            objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
+                            data: .init(file: path, rows: x.count, droppedRows: dropped.count),
+                            variables: [xName]).write(to: out)
+                eprint("wrote \(out)")
+            }
+            return finish(report, format: format)
+        }
+        let nName = try mapping.require(.params, in: table)
+        let dName = mapping[.tokens]
+        let cName = dName == nil ? mapping[.compute] : nil
+        guard dName != nil || cName != nil else {
+            _ = try mapping.require(.tokens, in: table)
+            return 65
+        }
+        eprint("columns: params=\"\(nName)\", \(dName.map { "tokens=\"\($0)\"" } ?? "compute=\"\(cName!)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+        let (usable, dropped) = try table.usableRows(numericColumns: [nName, lName, dName ?? cName!], strict: strict)
+        if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+        let n = try usable.values(of: nName), l = try usable.values(of: lName)
+        let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: cName!), n).map { $0 / (6 * $1) }
+        try checkPositive([n, d, l], names: ["params", "tokens", "loss"], lines: usable.lineNumbers, path: path)
+        guard n.count >= 5 else {
+            throw ScaleFitError.invalidData(file: path, reason: "Kaplan's law has 4 parameters; \(n.count) usable runs cannot determine them with any residual left")
+        }
+        eprint("fitting kaplan on \(n.count) runs…")
+        let fit = try KaplanFit(parameters: n, tokens: d, loss: l, solverOptions: options)
+        let report = try LawFitReport(kaplan: fit, parameters: n, tokens: d, loss: l, lines: usable.lineNumbers,
+                                      labels: labels(usable, labelColumn), lossSpec: lossSpec)
+        if let out = args.options["output"] {
+            try FitFile(law: KaplanLaw.identifier, formula: KaplanLaw.formula,
+                        parameterNames: KaplanLaw.parameterNames, parameters: fit.fittedParameters,
+                        covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
+                        objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
+                        data: .init(file: path, rows: n.count, droppedRows: dropped.count)).write(to: out)
+            eprint("wrote \(out)")
+        }
+        return finish(report, format: format)
+    }
+
+    static func labels(_ usable: RunTable, _ column: String?) -> [String] {
+        column.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
+            ?? usable.lineNumbers.map { "line \($0)" }
+    }
+
+    static func checkPositive(_ columns: [[Double]], names: [String], lines: [Int], path: String) throws {
+        for (c, name) in zip(columns, names) {
+            if let i = c.firstIndex(where: { !($0 > 0) }) {
+                throw ScaleFitError.invalidData(file: path, reason: "line \(lines[i]): \(name) must be positive for a power law, found \(c[i])")
+            }
+        }
+    }
+
+    static func finish(_ report: LawFitReport, format: String) -> Int32 {
+        print(render(report, format: format), terminator: "")
+        if !report.summary.converged {
+            eprint("scalefit: \(report.summary.message)")
+            return 1
+        }
+        return 0
+    }
+
+    static func render(_ r: LawFitReport, format: String) -> String {
+        if format == "json" { return jsonText(r) }
+        let style = TextTable.Style(rawValue: format) ?? .table
+        let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
+            [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
+        })
+        if style == .csv { return params.render(.csv) }
+        let stats = TextTable(header: ["statistic", "value"], rows: [
+            ["runs", "\(r.runs.count)"],
+            ["cost", formatSignificant(r.cost, digits: 10)],
+            ["starts_at_best", "\(r.startsAtBest)/\(r.starts)"],
+            ["rmse", formatSignificant(r.rmse, digits: 4)],
+            ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
+            ["r_squared", formatSignificant(r.rSquared, digits: 6)],
+            ["r_squared_log", formatSignificant(r.rSquaredLog, digits: 6)],
+        ])
+        let runs = TextTable(header: ["run"] + r.inputNames + ["observed", "fitted", "residual", "rel_residual"],
+                             rows: r.runs.map {
+                                 [$0.label] + $0.inputs.map { formatSignificant($0, digits: 4) }
+                                     + [formatSignificant($0.observed, digits: 6), formatSignificant($0.fitted, digits: 6),
+                                        formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
+                             })
+        let head = style == .markdown ? "## " : ""
+        let s = r.summary
+        return """
+        \(head)\(r.law): \(r.formula)
+        objective: \(r.objective)
+        \(s.message); best of \(r.starts) starts; iterations \(s.iterations), evaluations \(s.residualEvaluations) residual + \(s.jacobianEvaluations) Jacobian
+
+        \(params.render(style))
+        \(stats.render(style))
+        \(runs.render(style))
+        """
+    }
+
+    // MARK: predict
+
+    struct PowerRow: Codable { let x: Double; let loss: Double; let lower95: Double; let upper95: Double }
+    struct KaplanRow: Codable { let params: Double; let tokens: Double; let loss: Double; let lower95: Double; let upper95: Double }
+
+    /// `scalefit predict FIT.json --at COL=v1,v2…` for a power-law fit: L and its 95% interval
+    /// (delta method on log L with the analytic gradient of the fit's log residual).
+    static func predictPower(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
+        try fit.require(law: SaturatingPowerLaw.identifier, parameters: 3, file: path, for: "this needs")
+        let column = fit.variables?.first ?? "x"
+        let specs = args.repeated["at"] ?? []
+        guard specs.count == 1, let eq = specs[0].firstIndex(of: "=") else {
+            throw UsageError(message: "predicting from a power-law fit needs --at \(column)=v1,v2,… (the fitted column)")
+        }
+        let name = String(specs[0][..<eq]).trimmingCharacters(in: .whitespaces)
+        guard ColumnRole.normalize(name) == ColumnRole.normalize(column) else {
+            throw UsageError(message: "--at: this fit is in column \"\(column)\", found \"\(name)\"")
+        }
+        let xs = try numberList(String(specs[0][specs[0].index(after: eq)...]), flag: "--at")
+        let rows = xs.map { x -> PowerRow in
+            let p = SaturatingPowerLawProblem(x: [x], loss: [1])
+            let (logL, g) = logPrediction(p, fit.parameters)
+            let loss = exp(logL)
+            let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
+            return PowerRow(x: x, loss: loss, lower95: lo, upper95: hi)
+        }
+        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
+        let t = TextTable(header: [column, "loss", "lower95", "upper95"], rows: rows.map {
+            [formatSignificant($0.x, digits: 4), formatSignificant($0.loss, digits: 6),
+             formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        })
+        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
+        return 0
+    }
+
+    /// `scalefit predict FIT.json --params N,… --tokens D,…` for a Kaplan fit.
+    static func predictKaplan(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
+        try fit.require(law: KaplanLaw.identifier, parameters: 4, file: path, for: "this needs")
+        guard let ptext = args.options["params"], let dtext = args.options["tokens"] else {
+            throw UsageError(message: "predicting from a kaplan fit needs --params and --tokens")
+        }
+        var n = try numberList(ptext, flag: "--params"), d = try numberList(dtext, flag: "--tokens")
+        if n.count == 1 && d.count > 1 { n = Array(repeating: n[0], count: d.count) }
+        if d.count == 1 && n.count > 1 { d = Array(repeating: d[0], count: n.count) }
+        guard n.count == d.count else {
+            throw UsageError(message: "--params has \(n.count) values and --tokens \(d.count); give equal counts or one of either")
+        }
+        let rows = zip(n, d).map { ni, di -> KaplanRow in
+            let (logL, g) = logPrediction(KaplanLogProblem(parameters: [ni], tokens: [di], loss: [1]), fit.parameters)
+            let loss = exp(logL)
+            let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
+            return KaplanRow(params: ni, tokens: di, loss: loss, lower95: lo, upper95: hi)
+        }
+        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
+        let t = TextTable(header: ["params", "tokens", "loss", "lower95", "upper95"], rows: rows.map {
+            [formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4),
+             formatSignificant($0.loss, digits: 6), formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        })
+        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
+        return 0
+    }
+
+    /// log L̂ and ∂log L̂/∂θ at one point: the law's log residual against an observed loss of 1
+    /// is log L̂ itself, and its Jacobian row is the gradient.
+    static func logPrediction<P: LeastSquaresProblem>(_ p: P, _ theta: [Double]) -> (Double, [Double]) {
+        var r = [0.0]
+        p.residuals(at: theta, into: &r)
+        var j = Matrix(rows: 1, columns: p.parameterCount)
+        p.jacobian(at: theta, into: &j)
+        return (r[0], j.storage)
+    }
+}
