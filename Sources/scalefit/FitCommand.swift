@@ -86,6 +86,9 @@ enum FitCommand {
             let hint = nearest(format, in: ["table", "json", "csv", "markdown"]).map { "; did you mean '\($0)'?" } ?? ""
             throw UsageError(message: "--format: expected table, json, csv or markdown, found \"\(format)\"\(hint)")
         }
+        if args.options["bounds"] != nil && args.options["formula"] == nil {
+            throw UsageError(message: "--bounds applies to --formula fits only")
+        }
         if args.options["formula"] != nil && path.lowercased().hasSuffix(".dat") {
             throw UsageError(message: "--formula fits a table of runs (.csv, .jsonl, …); a NIST .dat file is fitted with its own model")
         }

@@ -97,6 +97,9 @@ final class FormulaCLITests: XCTestCase {
 
     func testBadFormulaNamesThePosition() throws {
         let csv = try runsCSV()
+        let stray = try run(["fit", csv, "--bounds", "alpha=0:2"])
+        XCTAssertEqual(stray.status, 64)
+        XCTAssertTrue(stray.stderr.contains("--bounds applies to --formula fits only"), stray.stderr)
         let r = try run(["fit", csv, "--formula", "E + A*N^-alpha)", "--start", "E=1,A=1,alpha=1"])
         XCTAssertEqual(r.status, 64)
         XCTAssertEqual(r.stderr, "scalefit: --formula: expected an operator or the end of the formula at 15, found \")\"\n")
