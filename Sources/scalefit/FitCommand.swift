@@ -37,7 +37,7 @@ enum FitCommand {
       --law multilingual   He et al. 2024: per language family L_i = (E_i + A_i/N^alpha_i +
                            B_i/D^beta_i) * p_i^(-gamma_i), one row per (run, family) with
                            params, tokens, family, ratio (p) and loss; each family fitted
-                           alone (Huber on log residuals, 1728 starts); chosen by auto when
+                           alone (Huber on log residuals, 72 starts); chosen by auto when
                            the table has family and ratio columns
       --share NAMES        multilingual: parameters common to all families (e.g. alpha,beta),
                            fitted jointly on every family's rows

@@ -23,7 +23,7 @@ public enum LawCatalog {
                        formula: "L(t) = L0 + A*(S1(t)+S_W)^(-alpha) - B*sum_k (eta_(k-1)-eta_k)*G(eta_k^(-gamma)*S_k(t))",
                        reference: "Luo et al. 2025 (multi-power law)", onCommandLine: true),
         LawDescription(identifier: MultilingualLaw.identifier, formula: MultilingualLaw.formula,
-                       reference: "He et al. 2024 (per language family; Huber 1e-3 on log residuals, 1728 starts; optimal --mix)",
+                       reference: "He et al. 2024 (per language family; Huber 1e-3 on log residuals, 72 starts; optimal --mix)",
                        onCommandLine: true),
         LawDescription(identifier: FitFile.formulaLaw, formula: "any formula: --formula 'E + A*N^-alpha + B*D^-beta'",
                        reference: "your own law over the table's columns; exact Jacobian by forward-mode differentiation",

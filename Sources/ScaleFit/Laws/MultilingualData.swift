@@ -141,7 +141,7 @@ public struct MultilingualData: Sendable, Equatable {
         func missing(_ k: Int, _ s: (n: Int, d: Int, p: Int, points: Int, onlyP: Double?), alphaKnown: Bool, betaKnown: Bool) -> String? {
             switch k {
             case 5 where s.p < 2:
-                return "p takes one value (\(s.onlyP.map { formatSignificant($0, digits: 4) } ?? "?")), gamma cannot be identified"
+                return "p takes one value (\(s.onlyP.map { "\($0)" } ?? "?")), gamma cannot be identified"
             case 3 where s.n < 3:
                 return "N takes \(s.n) value\(s.n == 1 ? "" : "s"), alpha cannot be identified (3 needed)"
             case 1 where s.n < 2 && alphaKnown:
