@@ -2,11 +2,10 @@
 // one row per (run, language family), drawn from He et al.'s (2024) multilingual law
 //   L_i(N, D, p_i) = (E_i + A_i/N^alpha_i + B_i/D^beta_i) * p_i^(-gamma_i)
 // with the per-family parameters below and 1% multiplicative Gaussian noise (SplitMix64
-// seeded with 2026, Box–Muller). N in {85M, 200M, 500M}, D in {2B, 5B, 12B}; 21 mixes per
-// (N, D): uniform, and for each family a ratio of 0.05 or 0.4 with the rest split two ways
-// (evenly, or 1:2:3:4 over the others), so that runs differ only in the other families'
-// ratios (what `scalefit check-independence` looks for); the uniform mix is run twice
-// (replicates, the noise level).
+// seeded with 2026, Box–Muller). N in {85M, 200M, 500M}, D in {2B, 5B, 12B}; 22 mixes per
+// (N, D): the uniform mix twice (replicates: the noise level), and for each family a ratio
+// of 0.05 or 0.4 with the rest split two ways (evenly, or 1:2:3:4 over the others), so that
+// runs differ only in the other families' ratios (what `scalefit check-independence` looks for).
 // Usage: swift Scripts/make-multilingual.swift > Data/multilingual.csv
 import Foundation
 

@@ -157,7 +157,8 @@ enum MultilingualCommand {
     depends on its own sampling ratio only. Where runs share N, D and family i's ratio but
     differ in the other families' ratios, the spread of family i's log loss (pooled SD) is
     set against the noise level: the relative noise given, else the spread between replicate
-    runs (same N, D and mix). A spread above 1.5× the noise flags the family.
+    runs (same N, D and mix). A family is flagged when spread²/noise² is significant at 1%
+    (F test against the replicates' degrees of freedom; χ² when --noise is given).
 
     OPTIONS:
       --noise REL          the relative noise of a loss (e.g. 0.01), when the data has no replicates
@@ -183,9 +184,10 @@ enum MultilingualCommand {
             throw ScaleFitError.invalidData(file: file, reason: reason + " with --noise")
         }
         if format == "json" { print(jsonText(check), terminator: ""); return 0 }
-        let t = TextTable(header: ["family", "groups", "df", "spread", "noise", "noise_from", "ratio", "verdict"], rows: check.families.map {
+        let t = TextTable(header: ["family", "groups", "df", "spread", "noise", "noise_df", "noise_from", "ratio", "p_value", "verdict"], rows: check.families.map {
             [$0.name, "\($0.groups)", "\($0.degreesOfFreedom)", formatSignificant($0.spread, digits: 4), formatSignificant($0.noise, digits: 4),
-             $0.noiseSource, formatSignificant($0.ratio, digits: 3),
+             $0.noiseSource == "given" ? "-" : "\($0.noiseDegreesOfFreedom)", $0.noiseSource, formatSignificant($0.ratio, digits: 3),
+             formatSignificant($0.pValue, digits: 3),
              $0.consistent.map { $0 ? "consistent" : "depends on the mix" } ?? "not checked"]
         })
         print(t.render(TextTable.Style(rawValue: format) ?? .table) + "verdict: \(check.verdict)\n", terminator: "")

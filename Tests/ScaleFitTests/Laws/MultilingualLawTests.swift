@@ -170,7 +170,39 @@ final class MultilingualLawTests: XCTestCase {
                                                       effect: { f, mix in f == 0 ? 1 - 0.2 * mix[1] : 1 })
         let bad = try IndependenceCheck(data: dependent)
         XCTAssertEqual(bad.families[0].consistent, false)
-        XCTAssertGreaterThan(bad.families[0].ratio, 1.5)
+        XCTAssertGreaterThan(bad.families[0].ratio, 2)
+        XCTAssertLessThan(bad.families[0].pValue, 1e-6)
         XCTAssertTrue(bad.verdict.contains("fails for en"), bad.verdict)
+    }
+}
+
+/// The recovery criterion: over seeded trials with 1% noise, how often each
+/// parameter's true value lies in its 95% interval (estimate ± 1.96·SE, log space for E, A, B).
+final class MultilingualCoverageTests: XCTestCase {
+    /// 8 trials by default (a smoke check, ~3 s in debug); SCALEFIT_COVERAGE_TRIALS=200 measures.
+    func testIntervalsCoverTheTruthInSeededTrials() throws {
+        let trials = Int(ProcessInfo.processInfo.environment["SCALEFIT_COVERAGE_TRIALS"] ?? "") ?? 8
+        var covered = [Int](repeating: 0, count: 6), total = 0
+        for t in 0..<trials {
+            let data = try MultilingualTestData.make(noise: 0.01, seed: 100 + UInt64(t))
+            let fit = try MultilingualFit(data: data, options: MultilingualFitOptions(starts: MultilingualTestData.starts))
+            for f in 0..<3 {
+                let est = fit.familyParameters(f), se = fit.standardErrors(f), truth = MultilingualTestData.truth[f].logParameters
+                for k in 0..<6 where abs(est[k] - truth[k]) <= 1.959963984540054 * se[k] { covered[k] += 1 }
+                total += 1
+            }
+        }
+        let rates = covered.map { Double($0) / Double(total) }
+        print("multilingual coverage over \(trials) trials × 3 families (e, a, b, alpha, beta, gamma): \(rates)")
+        for k in 0..<6 { XCTAssertGreaterThanOrEqual(rates[k], 0.75, MultilingualLaw.familyParameterNames[k]) }
+    }
+
+    /// The F test's upper tail against tabulated critical values.
+    func testFTestTailMatchesTables() {
+        XCTAssertEqual(IndependenceCheck.upperTail(f: 3.3258, df: 5, noiseDF: 10), 0.05, accuracy: 1e-4)
+        XCTAssertEqual(IndependenceCheck.upperTail(f: 2.4392, df: 60, noiseDF: 40), 0.00173036024, accuracy: 1e-9)
+        XCTAssertEqual(IndependenceCheck.upperTail(f: 1, df: 20, noiseDF: 20), 0.5, accuracy: 1e-12)
+        // Known noise: χ²(10)/10 exceeds 1.8307 with probability 0.05.
+        XCTAssertEqual(IndependenceCheck.upperTail(f: 1.8307, df: 10, noiseDF: 0), 0.05, accuracy: 2e-3)
     }
 }
