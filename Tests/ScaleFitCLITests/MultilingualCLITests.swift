@@ -13,26 +13,27 @@ final class MultilingualCLITests: XCTestCase {
         return dir
     }()
 
-    /// The example fitted once (`fit -o`), shared by the tests that read the fit file.
-    nonisolated(unsafe) private static var fitFile: String?
-    private func fitted() throws -> String {
-        if let f = Self.fitFile { return f }
+    /// The example fitted once (`fit -o … --format json`, law chosen by auto), shared by the
+    /// tests that read the fit file.
+    nonisolated(unsafe) private static var fit: (file: String, outcome: CLITests.Outcome)?
+    private func fitted() throws -> String { try fitOnce().file }
+    private func fitOnce() throws -> (file: String, outcome: CLITests.Outcome) {
+        if let f = Self.fit { return f }
         let out = Self.directory.appendingPathComponent("multilingual.fit.json").path
-        let r = try run(["fit", "Data/multilingual.csv", "--law", "multilingual", "-o", out])
+        let r = try run(["fit", "Data/multilingual.csv", "-o", out, "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        Self.fitFile = out
-        return out
+        Self.fit = (out, r)
+        return (out, r)
     }
 
     func testFitsTheExampleFamilyByFamilyAndWritesTheFitFile() throws {
-        let out = try fitted()
+        let (out, r) = try fitOnce()
         let saved = try XCTUnwrap(json(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self)) as? [String: Any])
         XCTAssertEqual(saved["law"] as? String, "multilingual")
         XCTAssertEqual((saved["parameterNames"] as? [String])?.count, 30)
         XCTAssertEqual((saved["parameterNames"] as? [String])?.last, "hi.gamma")
 
-        let r = try run(["fit", "Data/multilingual.csv", "--format", "json"])
-        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("wrote \(out)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("law: multilingual (chosen from the columns"), r.stderr)
         XCTAssertTrue(r.stderr.contains("family=\"family\", ratio=\"ratio\""), r.stderr)
         let report = try XCTUnwrap(json(r.stdout) as? [String: Any])
