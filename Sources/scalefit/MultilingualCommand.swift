@@ -5,7 +5,7 @@ import ScaleFit
 /// multilingual law (He et al. 2024) from a table with one row per (run, language family).
 enum MultilingualCommand {
     /// Reads the table and its columns: params, tokens, family, ratio, loss (run optional).
-    static func data(path: String, args: Arguments) throws -> MultilingualData {
+    static func data(path: String, args: Arguments) throws -> (data: MultilingualData, dropped: Int) {
         let table = try RunTableReader.read(path: path)
         var overrides: [ColumnRole: String] = [:]
         if let x = args.options["x"] {
@@ -25,7 +25,7 @@ enum MultilingualCommand {
         let (data, dropped) = try MultilingualData.read(table: table, mapping: mapping, strict: args.options["strict"] != nil)
         if !dropped.isEmpty { eprint("\(path): \(dropped)") }
         for w in data.warnings { eprint("warning: \(path): \(w)") }
-        return data
+        return (data, dropped.count)
     }
 
     /// `--share alpha,beta`: parameter indices (0…5).
@@ -88,7 +88,7 @@ enum MultilingualCommand {
             options.delta = scale
         }
         options.shared = try shared(args.options["share"])
-        let data = try data(path: path, args: args)
+        let (data, dropped) = try data(path: path, args: args)
         options.fixed = try fixed(args.options["fix"], families: data.familyNames)
         eprint("fitting multilingual: \(data.familyNames.count) families (\(data.familyNames.joined(separator: ", "))), \(data.family.count) rows, \(options.starts.count) starts each…")
         let fit: MultilingualFit
@@ -99,7 +99,7 @@ enum MultilingualCommand {
         }
         let report = MultilingualReport(fit: fit, data: data)
         if let out = args.options["output"] {
-            try FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: 0)).write(to: out)
+            try FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: dropped)).write(to: out)
             eprint("wrote \(out)")
         }
         print(render(report, format: format, residuals: args.options["residuals"] != nil), terminator: "")
@@ -179,7 +179,7 @@ enum MultilingualCommand {
         guard FileManager.default.fileExists(atPath: path) else { throw ScaleFitError.invalidData(file: path, reason: "no such file") }
         let check: IndependenceCheck
         do {
-            check = try IndependenceCheck(data: try data(path: path, args: args), noise: noise)
+            check = try IndependenceCheck(data: try data(path: path, args: args).data, noise: noise)
         } catch ScaleFitError.invalidData(let file, let reason) where reason.hasPrefix("no replicate runs") {
             throw ScaleFitError.invalidData(file: file, reason: reason + " with --noise")
         }

@@ -46,9 +46,8 @@ enum MultilingualMixCommand {
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let name = part.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             guard families.contains(name) else {
-                let hint = nearest(name, in: families).map { "; did you mean '\($0)'?" } ?? ""
                 throw ScaleFitError.badArgument(flag: flag, position: position,
-                                                expected: "a family of the fit (\(families.joined(separator: ", ")))\(hint)", found: name)
+                                                expected: "a family of the fit (\(families.joined(separator: ", ")))", found: name)
             }
             position += part.count + 1
         }
