@@ -14,6 +14,8 @@ enum FitCommand {
            scalefit fit CURVES --law annealing|multipower [--group RUN] [--x STEP] [--y LOSS]
                              [--schedule SPEC | --schedule RUN=SPEC …] [--warmup linear|none]
                              [--momentum L|fit] [--convention repository|paper] [--residuals] [-o FIT]
+           scalefit fit RUNS --law multilingual [--share alpha,beta] [--fix FAMILY.NAME=V,…]
+                             [--family COL] [--ratio COL] [--group RUN] [--residuals] [-o FIT.json]
            scalefit fit FILE --formula FORMULA --start NAME=V|LO:HI:STEP,… [--bounds NAME=LO:HI,…]
                              [--x COL,…] [--y COL] [--loss SPEC] [-o FIT.json] [--format …]
            scalefit fit FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]
@@ -34,6 +36,16 @@ enum FitCommand {
                            log L); kaplan: L = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD (same);
                            annealing (Tissue et al. 2024) or multipower (Luo et al. 2025) for
                            loss curves; see 'scalefit laws'
+      --law multilingual   He et al. 2024: per language family L_i = (E_i + A_i/N^alpha_i +
+                           B_i/D^beta_i) * p_i^(-gamma_i), one row per (run, family) with
+                           params, tokens, family, ratio (p) and loss; each family fitted
+                           alone (Huber on log residuals, 72 starts); chosen by auto when
+                           the table has family and ratio columns
+      --share NAMES        multilingual: parameters common to all families (e.g. alpha,beta),
+                           fitted jointly on every family's rows
+      --fix F.NAME=V,…     multilingual: hold a parameter (E, A, B, alpha, beta, gamma) of
+                           family F, or of every family without "F.", at V
+      --family COL, --ratio COL   multilingual: the family and sampling-ratio columns
       --group COL          curves: the column naming each row's run (detected: run, name)
       --schedule SPEC      curves: the LR schedule of every run, or RUN=SPEC for one run
                            (repeatable), e.g. cosine:peak=3e-4,warmup=500,total=20000,final=0.1;
@@ -73,7 +85,7 @@ enum FitCommand {
     """
 
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, valueFlags: ["start", "formula", "bounds", "loss", "format", "law", "x", "y", "compute-budget", "output", "bootstrap", "seed"] + CurveFitCommand.valueFlags,
+        let args = try Arguments(argv, valueFlags: ["start", "formula", "bounds", "loss", "format", "law", "x", "y", "compute-budget", "output", "bootstrap", "seed", "share", "fix", "family", "ratio"] + CurveFitCommand.valueFlags,
                                  boolFlags: ["strict", "residuals"])
         if args.help { print(usage); return 0 }
         guard args.positionals.count == 1 else {

@@ -7,8 +7,9 @@ import ScaleFit
 enum FitTableCommand {
     static func run(path: String, args: Arguments, format: String) throws -> Int32 {
         if args.options["formula"] != nil { return try FormulaFitCommand.run(path: path, args: args, format: format) }
+        if args.options["law"] == MultilingualLaw.identifier { return try MultilingualCommand.fit(path: path, args: args, format: format) }
         var lawName = args.options["law"] ?? "auto"
-        let known = ["auto", "chinchilla", "power", "kaplan"] + CurveLaw.identifiers
+        let known = ["auto", "chinchilla", "power", "kaplan", MultilingualLaw.identifier] + CurveLaw.identifiers
         guard known.contains(lawName) else {
             let hint = nearest(lawName, in: known).map { "; did you mean '\($0)'?" } ?? ""
             throw UsageError(message: "--law: expected \(known.joined(separator: ", ")), found \"\(lawName)\"\(hint)")
@@ -17,7 +18,9 @@ enum FitTableCommand {
             let table = try RunTableReader.read(path: path)
             let mapping = try ColumnMapping.detect(in: table)
             lawName = mapping[.step] != nil && mapping[.params] == nil ? "multipower" : "chinchilla"
+            if mapping[.family] != nil && mapping[.ratio] != nil { lawName = MultilingualLaw.identifier }
             eprint("law: \(lawName) (chosen from the columns; --law to choose)")
+            if lawName == MultilingualLaw.identifier { return try MultilingualCommand.fit(path: path, args: args, format: format) }
         }
         if CurveLaw.identifiers.contains(lawName) {
             return try CurveFitCommand.fit(path: path, lawName: lawName, args: args, format: format)

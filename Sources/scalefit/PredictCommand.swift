@@ -29,6 +29,7 @@ enum PredictCommand {
                             [--schedule SPEC | --schedule-file FILE | --run NAME] [--format …]
            scalefit predict FORMULA-FIT.json --at NAME=V[,V…] [--at NAME=V[,V…] …] [--format …]
            scalefit predict POWER.fit.json --at COLUMN=X[,X…]
+           scalefit predict MULTILINGUAL-FIT.json --params N[,N…] --tokens D[,D…] --at FAMILY=P[,P…] [--at …]
 
     Predicts from a saved fit, with a 95% interval from the parameter covariance (delta
     method on log L). A Chinchilla fit predicts the loss of models of N parameters trained
@@ -46,7 +47,9 @@ enum PredictCommand {
       --run NAME           the schedule of a run the fit was made on (default when it has one)
       --at NAME=V,…        formula fits: the values of one variable; one --at per variable
                            (a single value is paired with each of the others); prints the
-                           formula's value with a 95% interval (delta method, exact gradient)
+                           formula's value with a 95% interval (delta method, exact gradient);
+                           multilingual fits: --at FAMILY=P,… gives the family's sampling
+                           ratios, and each is predicted at every (N, D)
       --at COLUMN=X,…      power-law fits: values of the fitted column (e.g. --at params=7e10)
       --format FORMAT      table (default), json, csv or markdown
       -h, --help           show this help
@@ -82,6 +85,8 @@ enum PredictCommand {
             return try PowerFitCommand.predictPower(fit, path: path, args: args, format: format)
         case KaplanLaw.identifier:
             return try PowerFitCommand.predictKaplan(fit, path: path, args: args, format: format)
+        case MultilingualLaw.identifier:
+            return try MultilingualMixCommand.predict(fit, path: path, args: args, format: format)
         default:
             throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
         }
@@ -116,6 +121,7 @@ enum PredictCommand {
 enum OptimalCommand {
     static let usage = """
     USAGE: scalefit optimal FIT.json --compute C[,C…] [--format table|json|csv|markdown]
+           scalefit optimal MULTILINGUAL-FIT.json --mix --params N --tokens D [--weights …] (see below)
 
     The compute-optimal model size N* and tokens D* for each budget C (FLOPs, C = 6·N·D)
     under the saved Chinchilla fit, with tokens per parameter and the predicted loss.
@@ -124,12 +130,19 @@ enum OptimalCommand {
       --compute C,…        budgets in FLOPs (e.g. 5.76e23)
       --format FORMAT      table (default), json, csv or markdown
       -h, --help           show this help
+
+    \(MultilingualMixCommand.optimalUsage)
     """
 
     static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, valueFlags: ["compute", "format"])
+        let args = try Arguments(argv, valueFlags: ["compute", "format", "params", "tokens", "weights", "min-ratio", "current"],
+                                 boolFlags: ["mix", "normalize"])
         if args.help { print(usage); return 0 }
         guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(usage)") }
+        if args.options["mix"] != nil {
+            let fit = try FitFile.read(path: args.positionals[0])
+            return try MultilingualMixCommand.optimal(fit, path: args.positionals[0], args: args, format: try outputFormat(args))
+        }
         guard let ctext = args.options["compute"] else { throw UsageError(message: "optimal needs --compute\n\n\(usage)") }
         let format = try outputFormat(args)
         let budgets = try numberList(ctext, flag: "--compute")

@@ -13,7 +13,8 @@ Fits scaling laws and loss curves of neural-network training, and predicts from 
 COMMANDS:
   fit FILE        fit a law to a data file and report parameters, uncertainty and residuals
   predict FIT     predict from a saved fit: at model sizes and tokens, or at steps under a schedule
-  optimal FIT     compute-optimal model size and tokens for a FLOP budget
+  optimal FIT     compute-optimal model size and tokens for a FLOP budget, or (--mix) language sampling ratios
+  check-independence FILE  does each language family's loss depend on its own sampling ratio only?
   backtest FILE   fit a loss-curve law on some runs and score its prediction of the others
   laws            list the laws with their formulas
   help [COMMAND]  show help for a command
@@ -31,6 +32,7 @@ let commands: [String: (usage: String, run: ([String]) throws -> Int32)] = [
     "optimal": (OptimalCommand.usage, OptimalCommand.run),
     "laws": (LawsCommand.usage, LawsCommand.run),
     "backtest": (CurveFitCommand.backtestUsage, CurveFitCommand.backtest),
+    "check-independence": (MultilingualCommand.checkUsage, MultilingualCommand.checkIndependence),
 ]
 
 func fail(_ message: String, code: Int32) -> Never {

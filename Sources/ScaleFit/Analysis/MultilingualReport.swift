@@ -1,0 +1,97 @@
+import Foundation
+
+/// What a multilingual fit tells a user: per family, the parameters in their natural form
+/// with standard errors (delta method from the log-space covariance: se(E) = E·se(e),
+/// likewise A, B; α, β, γ as fitted), which were shared or fixed, the objective and the
+/// goodness of fit; and the per-row residual table.
+public struct MultilingualReport: Sendable, Codable, Equatable {
+    public struct Family: Sendable, Codable, Equatable {
+        public var name: String
+        public var rows: Int
+        public var parameters: [ParameterEstimate]
+        /// Parameter names common to all families.
+        public var shared: [String]
+        /// Parameter names held at given values (standard error 0).
+        public var fixed: [String]
+        /// Σ Huber_δ(log residual) over the family's rows.
+        public var objective: Double
+        public var converged: Bool
+        public var message: String
+        public var starts: Int
+        public var startsAtBest: Int
+        /// √mean((L̂ − L)²).
+        public var rmse: Double
+        /// mean |L̂ − L| / L.
+        public var meanAbsoluteRelativeError: Double
+        /// 1 − SS_res/SS_tot of log L.
+        public var rSquaredLog: Double
+        /// √mean((log L̂ − log L)²): the noise level the residuals show (≈ relative noise).
+        public var logResidualRMS: Double
+    }
+
+    public struct Row: Sendable, Codable, Equatable {
+        public var line: Int
+        public var run: String
+        public var family: String
+        public var parameters: Double
+        public var tokens: Double
+        public var ratio: Double
+        public var observed: Double
+        public var fitted: Double
+        public var residual: Double
+        public var relativeResidual: Double
+    }
+
+    public var law: String
+    public var formula: String
+    public var objective: String
+    public var objectiveValue: Double
+    public var rankDeficient: Bool
+    public var families: [Family]
+    public var rows: [Row]
+    /// The data checks' warnings (ratio sums, no run column).
+    public var warnings: [String]
+
+    public init(fit: MultilingualFit, data: MultilingualData) {
+        law = MultilingualLaw.identifier
+        formula = MultilingualLaw.formula
+        objective = "sum of Huber(delta=\(fit.options.delta)) of log residuals, LSE form, per family"
+        objectiveValue = fit.objective
+        rankDeficient = fit.rankDeficient
+        warnings = data.warnings
+        let natural = MultilingualLaw.naturalParameterNames
+        let fitted = data.family.indices.map { j in
+            fit.law.families[data.family[j]].loss(parameters: data.parameters[j], tokens: data.tokens[j], ratio: data.ratios[j])
+        }
+        families = fit.law.families.indices.map { f in
+            let law = fit.law.families[f]
+            let se = fit.standardErrors(f)
+            let values = law.naturalParameters
+            let scale = [law.E, law.A, law.B, 1, 1, 1]
+            let rows = data.rows(of: f)
+            let m = Double(rows.count)
+            var sse = 0.0, sseLog = 0.0, are = 0.0, meanLog = 0.0
+            for j in rows { meanLog += log(data.loss[j]) / m }
+            var tssLog = 0.0
+            for j in rows {
+                let e = fitted[j] - data.loss[j], el = log(fitted[j]) - log(data.loss[j])
+                sse += e * e; sseLog += el * el; are += abs(e) / data.loss[j]
+                tssLog += (log(data.loss[j]) - meanLog) * (log(data.loss[j]) - meanLog)
+            }
+            let r = fit.families[f]
+            return Family(name: law.name, rows: rows.count,
+                          parameters: (0..<6).map { ParameterEstimate(name: natural[$0], estimate: values[$0], standardError: scale[$0] * se[$0]) },
+                          shared: fit.options.shared.sorted().map { natural[$0] },
+                          fixed: (0..<6).filter { fit.fixed[fit.index[f][$0]] }.map { natural[$0] },
+                          objective: r.objective, converged: r.summary.converged, message: r.summary.message,
+                          starts: r.starts, startsAtBest: r.startsAtBest, rmse: (sse / m).squareRoot(),
+                          meanAbsoluteRelativeError: are / m, rSquaredLog: 1 - sseLog / tssLog,
+                          logResidualRMS: (sseLog / m).squareRoot())
+        }
+        rows = data.family.indices.map { j in
+            Row(line: data.lines[j], run: data.runs[j], family: data.familyNames[data.family[j]],
+                parameters: data.parameters[j], tokens: data.tokens[j], ratio: data.ratios[j], observed: data.loss[j],
+                fitted: fitted[j], residual: fitted[j] - data.loss[j], relativeResidual: (fitted[j] - data.loss[j]) / data.loss[j])
+        }
+    }
+}

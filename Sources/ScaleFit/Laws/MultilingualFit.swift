@@ -1,0 +1,232 @@
+import Dispatch
+import Foundation
+
+/// How a multilingual fit treats the parameters: the Huber scale, which parameters all
+/// families share, which are held at given values, and the starts.
+public struct MultilingualFitOptions: Sendable {
+    /// Huber δ on log residuals (Hoffmann et al.'s 1e-3).
+    public var delta: Double = 1e-3
+    /// Parameter indices (0…5: e, a, b, α, β, γ) common to all families: one value fitted
+    /// jointly on every family's rows.
+    public var shared: Set<Int> = []
+    /// Values held fixed, in the log-space parametrisation (e = log E, …): family name →
+    /// parameter index → value. The family name `*` fixes the parameter in every family.
+    public var fixed: [String: [Int: Double]] = [:]
+    /// The starts of each family's multi-start (`MultilingualLaw.startGrid` by default).
+    public var starts: [[Double]] = MultilingualLaw.startGrid
+    public var solverOptions = SolverOptions()
+
+    public init(delta: Double = 1e-3, shared: Set<Int> = [], fixed: [String: [Int: Double]] = [:],
+                starts: [[Double]] = MultilingualLaw.startGrid) {
+        self.delta = delta; self.shared = shared; self.fixed = fixed; self.starts = starts
+    }
+
+    /// The fixed value of parameter k of `family`, if any.
+    func fixedValue(_ family: String, _ k: Int) -> Double? { fixed[family]?[k] ?? fixed["*"]?[k] }
+}
+
+/// Fits the multilingual law family by family: under the paper's hypothesis a family's
+/// parameters depend on its own rows only, so each family is an independent Huber-on-log
+/// fit from every start of the grid (the families in parallel, results kept by index, so
+/// the answer does not depend on scheduling). With shared parameters the families are
+/// first fitted alone (those that can be), the shared parameters start at the median of
+/// those fits, the other families are fitted with the shared ones held there, and one
+/// joint Levenberg–Marquardt run on all rows polishes the whole vector.
+public struct MultilingualFit: Sendable {
+    /// One family's share of the fit.
+    public struct FamilyResult: Sendable {
+        public var name: String
+        public var rows: Int
+        /// Σ Huber_δ of the family's log residuals.
+        public var objective: Double
+        public var summary: FitSummary
+        public var starts: Int
+        public var startsAtBest: Int
+    }
+
+    public var law: MultilingualLaw
+    /// Where family f's parameter k lives in `parameters`.
+    public var index: [[Int]]
+    /// The fitted vector (log space; shared parameters once).
+    public var parameters: [Double]
+    /// Which entries of `parameters` were held fixed.
+    public var fixed: [Bool]
+    /// The scaled covariance of every family's six log-space parameters, 6F × 6F in family
+    /// order (a shared parameter appears in each family's block, with its one variance).
+    public var covariance: Matrix
+    public var families: [FamilyResult]
+    /// Σ over families of the Huber objective.
+    public var objective: Double
+    /// True when some free parameter is not determined by the data (infinite standard error).
+    public var rankDeficient: Bool
+    public var options: MultilingualFitOptions
+
+    /// The converged status of the whole fit: every family's (or the joint run's) summary converged.
+    public var converged: Bool { families.allSatisfy { $0.summary.converged } }
+
+    /// The family-order vector of family f: (e, a, b, α, β, γ).
+    public func familyParameters(_ f: Int) -> [Double] { index[f].map { parameters[$0] } }
+
+    /// Standard errors of family f's log-space parameters.
+    public func standardErrors(_ f: Int) -> [Double] {
+        (0..<6).map { k in max(covariance[6 * f + k, 6 * f + k], 0).squareRoot() }
+    }
+
+    /// - Throws: `invalidData` listing every family (and shared parameter) the data cannot
+    ///   identify, with what is missing; `fitFailed` when no start gives a finite cost.
+    public init(data: MultilingualData, options: MultilingualFitOptions = MultilingualFitOptions()) throws {
+        self.options = options
+        let names = data.familyNames
+        let fcount = names.count
+        for key in options.fixed.keys where key != "*" && !names.contains(key) {
+            throw ScaleFitError.invalidData(file: data.file, reason: "a fixed parameter names the family \(key), which is not in the data (families: \(names.joined(separator: ", ")))")
+        }
+        let fixedSets = Dictionary(uniqueKeysWithValues: names.indices.map { f in
+            (f, Set((0..<6).filter { options.fixedValue(names[f], $0) != nil }))
+        })
+        let problems = data.identificationProblems(shared: options.shared, fixed: fixedSets)
+        guard problems.isEmpty else {
+            throw ScaleFitError.invalidData(file: data.file, reason: "the data cannot identify every parameter: " + problems.joined(separator: "; "))
+        }
+        // The index map: shared parameters first (one slot each), then each family's own.
+        let sharedList = options.shared.sorted()
+        var index = Array(repeating: Array(repeating: 0, count: 6), count: fcount)
+        var next = sharedList.count
+        for f in 0..<fcount {
+            for k in 0..<6 {
+                if let s = sharedList.firstIndex(of: k) { index[f][k] = s } else { index[f][k] = next; next += 1 }
+            }
+        }
+        self.index = index
+        let rowsOf = (0..<fcount).map { data.rows(of: $0) }
+        let problemsOf = rowsOf.map { rows in
+            MultilingualLogProblem(parameters: rows.map { data.parameters[$0] }, tokens: rows.map { data.tokens[$0] },
+                                   ratios: rows.map { data.ratios[$0] }, loss: rows.map { data.loss[$0] })
+        }
+        // Stage A: every family alone (shared parameters free) where its own rows identify it.
+        let soloProblems = data.identificationProblems(shared: [], fixed: fixedSets)
+        let alone = names.map { name in !soloProblems.contains { $0.hasPrefix("family \(name):") } }
+        let fixedMaskAlone = (0..<fcount).map { f in (0..<6).map { options.fixedValue(names[f], $0) != nil } }
+        let firstPass = Self.fitFamilies((0..<fcount).filter { alone[$0] }, problems: problemsOf, names: names,
+                                         fixed: fixedMaskAlone, heldAt: { f, k in options.fixedValue(names[f], k) },
+                                         options: options)
+        var vector = [Double](repeating: 0, count: next)
+        var fixedVector = [Bool](repeating: false, count: next)
+        var results: [Int: MultiStartResult] = firstPass
+        if !sharedList.isEmpty {
+            // Stage B: shared parameters at the median of the solo fits (or their fixed value);
+            // the families that cannot stand alone are fitted with the shared ones held there.
+            for (s, k) in sharedList.enumerated() {
+                if let v = names.lazy.compactMap({ options.fixedValue($0, k) }).first {
+                    vector[s] = v; fixedVector[s] = true
+                } else {
+                    let values = firstPass.values.map { $0.best.parameters[k] }.sorted()
+                    vector[s] = values.isEmpty ? 0 : values[values.count / 2]
+                }
+            }
+            let rest = (0..<fcount).filter { !alone[$0] }
+            let held = (0..<fcount).map { f in (0..<6).map { options.shared.contains($0) || fixedMaskAlone[f][$0] } }
+            let sharedStart = vector
+            let secondPass = Self.fitFamilies(rest, problems: problemsOf, names: names, fixed: held, heldAt: { f, k in
+                if let s = sharedList.firstIndex(of: k) { return sharedStart[s] }
+                return options.fixedValue(names[f], k)
+            }, options: options)
+            results.merge(secondPass) { a, _ in a }
+        }
+        for f in 0..<fcount {
+            guard let r = results[f] else {
+                throw ScaleFitError.fitFailed(reason: "family \(names[f]): no start gave a finite cost")
+            }
+            for k in 0..<6 where !options.shared.contains(k) {
+                vector[index[f][k]] = r.best.parameters[k]
+                fixedVector[index[f][k]] = fixedMaskAlone[f][k]
+            }
+        }
+        var familyResults = (0..<fcount).map { f in
+            FamilyResult(name: names[f], rows: rowsOf[f].count, objective: 0, summary: results[f]!.best.summary,
+                         starts: results[f]!.finalCosts.count, startsAtBest: results[f]!.startsAtBest)
+        }
+        var cov = Matrix(rows: 6 * fcount, columns: 6 * fcount)
+        var deficient = false
+        if sharedList.isEmpty {
+            for f in 0..<fcount {
+                let c = try ParameterCovariance(result: results[f]!.best)
+                deficient = deficient || c.isRankDeficient
+                for k in 0..<6 { for l in 0..<6 { cov[6 * f + k, 6 * f + l] = c.scaled[k, l] } }
+            }
+        } else {
+            let joint = MultilingualLogProblem(family: data.family, parameters: data.parameters, tokens: data.tokens,
+                                               ratios: data.ratios, loss: data.loss, index: index)
+            var solverOptions = options.solverOptions
+            solverOptions.loss = .huber(scale: options.delta)
+            let r = try LevenbergMarquardt(options: solverOptions).minimize(joint, from: vector, fixed: fixedVector)
+            vector = r.parameters
+            let c = try ParameterCovariance(result: r)
+            deficient = c.isRankDeficient
+            for f in 0..<fcount {
+                familyResults[f].summary = r.summary
+                for g in 0..<fcount { for k in 0..<6 { for l in 0..<6 {
+                    cov[6 * f + k, 6 * g + l] = c.scaled[index[f][k], index[g][l]]
+                } } }
+            }
+        }
+        parameters = vector
+        fixed = fixedVector
+        covariance = cov
+        rankDeficient = deficient
+        law = MultilingualLaw(families: (0..<fcount).map { f in
+            MultilingualLaw.Family(name: names[f], logParameters: index[f].map { vector[$0] })
+        })
+        for f in 0..<fcount {
+            familyResults[f].objective = problemsOf[f].huberObjective(at: index[f].map { vector[$0] }, delta: options.delta)
+        }
+        families = familyResults
+        objective = familyResults.reduce(0) { $0 + $1.objective }
+    }
+
+    /// Multi-start fits of the listed families alone, in parallel; parameter k of family f
+    /// is held at `heldAt(f, k)` where `fixed[f][k]`. Results by family index.
+    static func fitFamilies(_ list: [Int], problems: [MultilingualLogProblem], names: [String], fixed: [[Bool]],
+                            heldAt: @escaping @Sendable (Int, Int) -> Double?,
+                            options: MultilingualFitOptions) -> [Int: MultiStartResult] {
+        guard !list.isEmpty else { return [:] }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let box = FamilyBox(count: list.count)
+        // Families in parallel, each multi-start on its share of the cores.
+        let innerThreads = max(1, cores / list.count)
+        DispatchQueue.concurrentPerform(iterations: list.count) { i in
+            let f = list[i]
+            let starts = options.starts.map { s in (0..<6).map { k in fixed[f][k] ? heldAt(f, k)! : s[k] } }
+            box.set(i, try? Self.multiStart(problems[f], starts: starts, fixed: fixed[f], options: options,
+                                            threads: innerThreads))
+        }
+        var out: [Int: MultiStartResult] = [:]
+        for (i, r) in box.values.enumerated() { if let r { out[list[i]] = r } }
+        return out
+    }
+
+    /// Explore the grid at loose tolerances, polish the best at the full ones (as `ChinchillaFit`).
+    static func multiStart(_ problem: MultilingualLogProblem, starts: [[Double]], fixed: [Bool],
+                           options: MultilingualFitOptions, threads: Int) throws -> MultiStartResult {
+        var solver = options.solverOptions
+        solver.loss = .huber(scale: options.delta)
+        var explore = solver
+        explore.parameterTolerance = max(solver.parameterTolerance, 1e-8)
+        explore.gradientTolerance = max(solver.gradientTolerance, 1e-10)
+        explore.maxEvaluations = min(solver.maxEvaluations, 2000)
+        var ms = try MultiStart(solver: LevenbergMarquardt(options: explore), threads: threads)
+            .minimize(problem, starts: starts, fixed: fixed)
+        let polished = try LevenbergMarquardt(options: solver).minimize(problem, from: ms.best.parameters, fixed: fixed)
+        if polished.cost <= ms.best.cost { ms.best = polished }
+        return ms
+    }
+}
+
+/// Results written by index from several threads.
+private final class FamilyBox: @unchecked Sendable {
+    private var storage: [MultiStartResult?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ r: MultiStartResult?) { lock.lock(); storage[k] = r; lock.unlock() }
+    var values: [MultiStartResult?] { lock.lock(); defer { lock.unlock() }; return storage }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import XCTest
+
+/// `scalefit fit --law multilingual`, `optimal --mix`, `predict --at FAMILY=p` and
+/// `check-independence` through the built binary, on the generated Data/multilingual.csv.
+final class MultilingualCLITests: XCTestCase {
+    private func run(_ args: [String]) throws -> CLITests.Outcome { try CLITests.scalefit(args) }
+    private func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+    private static let directory: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-multilingual-cli-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    /// The example fitted once (`fit -o … --format json`, law chosen by auto), shared by the
+    /// tests that read the fit file.
+    nonisolated(unsafe) private static var fit: (file: String, outcome: CLITests.Outcome)?
+    private func fitted() throws -> String { try fitOnce().file }
+    private func fitOnce() throws -> (file: String, outcome: CLITests.Outcome) {
+        if let f = Self.fit { return f }
+        let out = Self.directory.appendingPathComponent("multilingual.fit.json").path
+        let r = try run(["fit", "Data/multilingual.csv", "-o", out, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        Self.fit = (out, r)
+        return (out, r)
+    }
+
+    func testFitsTheExampleFamilyByFamilyAndWritesTheFitFile() throws {
+        let (out, r) = try fitOnce()
+        let saved = try XCTUnwrap(json(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self)) as? [String: Any])
+        XCTAssertEqual(saved["law"] as? String, "multilingual")
+        XCTAssertEqual((saved["parameterNames"] as? [String])?.count, 30)
+        XCTAssertEqual((saved["parameterNames"] as? [String])?.last, "hi.gamma")
+
+        XCTAssertTrue(r.stderr.contains("wrote \(out)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("law: multilingual (chosen from the columns"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("family=\"family\", ratio=\"ratio\""), r.stderr)
+        let report = try XCTUnwrap(json(r.stdout) as? [String: Any])
+        let families = try XCTUnwrap(report["families"] as? [[String: Any]])
+        XCTAssertEqual(families.compactMap { $0["name"] as? String }, ["en", "zh", "ru", "fr", "hi"])
+        // The generator's gammas (Scripts/make-multilingual.swift), recovered within 4 SE.
+        for (family, gamma) in zip(families, [0.10, 0.16, 0.12, 0.08, 0.20]) {
+            let g = try XCTUnwrap((family["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "gamma" })
+            let estimate = try XCTUnwrap(g["estimate"] as? Double), se = try XCTUnwrap(g["standardError"] as? Double)
+            XCTAssertLessThan(abs(estimate - gamma), 4 * se, "\(family["name"]!)")
+            XCTAssertEqual(family["converged"] as? Bool, true)
+            XCTAssertEqual(try XCTUnwrap(family["logResidualRMS"] as? Double), 0.01, accuracy: 0.002)
+        }
+        XCTAssertEqual((report["rows"] as? [Any])?.count, 990)
+    }
+
+    func testOptimalMixPrintsRatiosSummingToOneAndTheCurrentMix() throws {
+        let fit = try fitted()
+        let r = try run(["optimal", fit, "--mix", "--params", "1.2B", "--tokens", "50B", "--weights", "en=1,zh=2",
+                         "--min-ratio", "0.05", "--current", "en=0.5,zh=0.2,ru=0.1,fr=0.1,hi=0.1", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = try XCTUnwrap(json(r.stdout) as? [String: Any])
+        let shares = try XCTUnwrap((out["optimal"] as? [String: Any])?["shares"] as? [[String: Any]])
+        let ratios = shares.compactMap { $0["ratio"] as? Double }
+        XCTAssertEqual(ratios.count, 5)
+        XCTAssertEqual(ratios.reduce(0, +), 1, accuracy: 1e-12)
+        XCTAssertTrue(ratios.allSatisfy { $0 >= 0.05 })
+        let optimum = try XCTUnwrap((out["optimal"] as? [String: Any])?["objective"] as? Double)
+        let current = try XCTUnwrap((out["current"] as? [String: Any])?["objective"] as? Double)
+        XCTAssertLessThan(optimum, current)
+
+        let table = try run(["optimal", fit, "--mix", "--params", "1.2B", "--tokens", "50B", "--normalize"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        for needle in ["family", "ratio", "loss", "en", "hi", "objective (sum of w_i * L_i / L_i(N, D, 1))"] {
+            XCTAssertTrue(table.stdout.contains(needle), "\(needle) missing from\n\(table.stdout)")
+        }
+    }
+
+    func testBadWeightsAndMinRatioAreUsageErrors() throws {
+        let fit = try fitted()
+        let unknown = try run(["optimal", fit, "--mix", "--params", "1B", "--tokens", "20B", "--weights", "en=1,de=2"])
+        XCTAssertEqual(unknown.status, 64, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("--weights: expected a family of the fit (en, zh, ru, fr, hi)"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("at 6, found \"de\""), unknown.stderr)
+        let infeasible = try run(["optimal", fit, "--mix", "--params", "1B", "--tokens", "20B", "--min-ratio", "0.3"])
+        XCTAssertEqual(infeasible.status, 64, infeasible.stderr)
+        XCTAssertTrue(infeasible.stderr.contains("--min-ratio"), infeasible.stderr)
+        let current = try run(["optimal", fit, "--mix", "--params", "1B", "--tokens", "20B", "--current", "en=0.5,zh=0.4"])
+        XCTAssertEqual(current.status, 64, current.stderr)
+        XCTAssertTrue(current.stderr.contains("--current: the ratios sum to 0.9"), current.stderr)
+    }
+
+    func testPredictPerFamilyAtGivenRatios() throws {
+        let fit = try fitted()
+        let r = try run(["predict", fit, "--params", "1.2B", "--tokens", "50B", "--at", "en=0.2,0.5", "--at", "hi=0.1", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try XCTUnwrap(json(r.stdout) as? [[String: Any]])
+        XCTAssertEqual(rows.compactMap { $0["family"] as? String }, ["en", "en", "hi"])
+        let en = rows.prefix(2).compactMap { $0["loss"] as? Double }
+        XCTAssertGreaterThan(en[0], en[1], "more English data, lower English loss")
+        for row in rows {
+            let loss = try XCTUnwrap(row["loss"] as? Double)
+            XCTAssertLessThan(try XCTUnwrap(row["lower95"] as? Double), loss)
+            XCTAssertGreaterThan(try XCTUnwrap(row["upper95"] as? Double), loss)
+        }
+        let bad = try run(["predict", fit, "--params", "1B", "--tokens", "20B", "--at", "xx=0.5"])
+        XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+
+    func testCheckIndependenceReportsEachFamilyAndAVerdict() throws {
+        let r = try run(["check-independence", "Data/multilingual.csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for family in ["en", "zh", "ru", "fr", "hi"] { XCTAssertTrue(r.stdout.contains("\n\(family) "), r.stdout) }
+        XCTAssertTrue(r.stdout.contains("verdict: consistent with the hypothesis"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("replicates"), r.stdout)
+    }
+
+    func testBadRatiosAndUnderIdentifiedFamiliesNameWhere() throws {
+        let dir = Self.directory
+        let outside = dir.appendingPathComponent("outside.csv")
+        try "run,params,tokens,family,ratio,loss\nr1,1e8,1e9,en,0.5,3\nr1,1e8,1e9,zh,1.5,3.2\n".write(to: outside, atomically: true, encoding: .utf8)
+        let r = try run(["fit", outside.path, "--law", "multilingual"])
+        XCTAssertEqual(r.status, 65, r.stderr)
+        XCTAssertTrue(r.stderr.contains("line 3 (family zh): the sampling ratio must lie in (0, 1], found 1.5"), r.stderr)
+
+        // zh always at 0.2: its gamma is not identified; --share gamma makes it so.
+        var text = "run,params,tokens,family,ratio,loss\n"
+        for (k, n) in [5e7, 2e8, 8e8].enumerated() { for (j, d) in [1e9, 4e9, 1.6e10].enumerated() {
+            for (m, pen) in [0.3, 0.5, 0.7].enumerated() {
+                let base = { (e: Double) in e + 400 * pow(n, -0.33) + 410 * pow(d, -0.28) }
+                text += "r\(k)\(j)\(m),\(n),\(d),en,\(pen),\(base(1.6) * pow(pen, -0.15))\n"
+                text += "r\(k)\(j)\(m),\(n),\(d),zh,0.2,\(base(1.9) * pow(0.2, -0.15))\n"
+                text += "r\(k)\(j)\(m),\(n),\(d),hi,\(1 - pen - 0.2),\(base(2.0) * pow(1 - pen - 0.2, -0.15))\n"
+            }
+        } }
+        let single = dir.appendingPathComponent("single.csv")
+        try text.write(to: single, atomically: true, encoding: .utf8)
+        let under = try run(["fit", single.path, "--law", "multilingual"])
+        XCTAssertEqual(under.status, 65, under.stderr)
+        XCTAssertTrue(under.stderr.contains("family zh: p takes one value (0.2), gamma cannot be identified"), under.stderr)
+        XCTAssertTrue(under.stderr.contains("--share NAME"), under.stderr)
+        let shared = try run(["fit", single.path, "--law", "multilingual", "--share", "gamma", "--format", "json"])
+        XCTAssertEqual(shared.status, 0, shared.stderr)
+        let families = try XCTUnwrap((json(shared.stdout) as? [String: Any])?["families"] as? [[String: Any]])
+        for f in families {
+            let g = try XCTUnwrap((f["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "gamma" })
+            XCTAssertEqual(try XCTUnwrap(g["estimate"] as? Double), 0.15, accuracy: 1e-6)
+        }
+        let typo = try run(["fit", single.path, "--law", "multilingual", "--share", "gama"])
+        XCTAssertEqual(typo.status, 64, typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("did you mean 'gamma'"), typo.stderr)
+    }
+}
