@@ -56,6 +56,8 @@ public struct MultiPowerLaw: LossCurveLaw {
         let changeAreaBefore: [Double]
         /// Number of change points k ≤ steps[j], for each logged j.
         let changesUpTo: [Int]
+        /// The tree of change points the loss-drop sum is expanded over.
+        let tree: MultiPowerLossDrop.Tree
         /// The number of change points, K.
         public var changeCount: Int { changeGap.count }
     }
@@ -80,7 +82,8 @@ public struct MultiPowerLaw: LossCurveLaw {
             while j < steps.count, steps[j] == k { area[j] = sum; upTo[j] = gaps.count; j += 1 }
         }
         return Prepared(steps: steps, area: area, changeGap: gaps, changeLogRate: logs,
-                        changeAreaBefore: before, changesUpTo: upTo)
+                        changeAreaBefore: before, changesUpTo: upTo,
+                        tree: MultiPowerLossDrop.Tree(count: gaps.count))
     }
 
     public func predict(_ prepared: Prepared, parameters p: [Double], into values: inout [Double]) {
@@ -93,81 +96,12 @@ public struct MultiPowerLaw: LossCurveLaw {
         evaluate(prepared, p, &values, &gradient, withGradient: true)
     }
 
-    /// Splits the logged steps into chunks of equal work (step j costs `changesUpTo[j]`
-    /// pairs) and runs them on all cores when there is enough work to pay for the threads.
-    /// Each chunk writes only its own rows, so the result does not depend on the split.
     private func evaluate(_ prepared: Prepared, _ p: [Double], _ values: inout [Double],
                           _ gradient: inout [Double], withGradient: Bool) {
-        let n = prepared.steps.count
-        let scale = prepared.changeLogRate.map { exp(-p[6] * $0) }  // η_k^(−γ)
-        let work = prepared.changesUpTo.reduce(0, +)
-        let chunks = work < 200_000 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 16)
-        var bounds = [0]
-        if chunks > 1 {
-            var done = 0
-            for j in 0..<n {
-                done += prepared.changesUpTo[j] + 1
-                if done * chunks >= (work + n) * bounds.count, bounds.count < chunks { bounds.append(j + 1) }
+        values.withUnsafeMutableBufferPointer { out in
+            gradient.withUnsafeMutableBufferPointer { grad in
+                MultiPowerLossDrop.evaluate(prepared, p, out, withGradient ? grad : nil)
             }
         }
-        bounds.append(n)
-        let cuts = bounds
-        values.withUnsafeMutableBufferPointer { valuesBuffer in
-        gradient.withUnsafeMutableBufferPointer { gradientBuffer in
-            nonisolated(unsafe) let out = valuesBuffer, grad = gradientBuffer
-            let body: @Sendable (Int) -> Void = { c in
-                Self.evaluateRows(cuts[c]..<cuts[c + 1], prepared, p, scale, out, withGradient ? grad : nil)
-            }
-            if cuts.count == 2 { body(0) } else { DispatchQueue.concurrentPerform(iterations: cuts.count - 1, execute: body) }
-        }}
-    }
-
-    /// The law and (if `gradient` is given) its gradient at the logged steps `rows`.
-    private static func evaluateRows(_ rows: Range<Int>, _ prepared: Prepared, _ p: [Double], _ scale: [Double],
-                                     _ values: UnsafeMutableBufferPointer<Double>,
-                                     _ gradient: UnsafeMutableBufferPointer<Double>?) {
-        let (l0, a, alpha, b, c, beta) = (p[0], p[1], p[2], p[3], p[4], p[5])
-        let n = prepared.steps.count
-        prepared.changeGap.withUnsafeBufferPointer { gap in
-        prepared.changeAreaBefore.withUnsafeBufferPointer { before in
-        prepared.changeLogRate.withUnsafeBufferPointer { logRate in
-        scale.withUnsafeBufferPointer { scale in
-            for j in rows {
-                let s1 = prepared.area[j]
-                let count = prepared.changesUpTo[j]
-                let power = pow(s1, -alpha)
-                guard let gradient else {
-                    var drop = 0.0
-                    for k in 0..<count {
-                        let x = scale[k] * (s1 - before[k])
-                        // G = 1 − (1 + Cx)^(−β); x = ∞ (η_k = 0) gives G = 1.
-                        drop += gap[k] * (x.isFinite ? -expm1(-beta * log1p(c * x)) : 1)
-                    }
-                    values[j] = l0 + a * power - b * drop
-                    continue
-                }
-                // Σ d·G, Σ d·y^(−β)·log y, Σ d·x·y^(−β−1), Σ d·x·y^(−β−1)·log η
-                var sumG = 0.0, sumLog = 0.0, sumX = 0.0, sumXLog = 0.0
-                for k in 0..<count {
-                    let x = scale[k] * (s1 - before[k])
-                    guard x.isFinite else { sumG += gap[k]; continue }
-                    let logY = log1p(c * x)
-                    let yPower = exp(-beta * logY)            // y^(−β)
-                    let w = gap[k] * x * yPower / (1 + c * x)  // d·x·y^(−β−1)
-                    sumG -= gap[k] * expm1(-beta * logY)
-                    sumLog += gap[k] * yPower * logY
-                    sumX += w
-                    sumXLog += w * logRate[k]
-                }
-                values[j] = l0 + a * power - b * sumG
-                gradient[j] = 1
-                gradient[j + n] = power
-                gradient[j + 2 * n] = -a * power * log(s1)
-                gradient[j + 3 * n] = -sumG
-                gradient[j + 4 * n] = -b * beta * sumX            // ∂G/∂C = β·x·y^(−β−1)
-                gradient[j + 5 * n] = -b * sumLog                 // ∂G/∂β = y^(−β)·log y
-                gradient[j + 6 * n] = b * beta * c * sumXLog      // ∂G/∂γ = −β·C·x·log η·y^(−β−1)
-            }
-        }}}}
     }
 }
