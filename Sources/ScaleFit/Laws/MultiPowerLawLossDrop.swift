@@ -101,16 +101,17 @@ enum MultiPowerLossDrop {
         let logC = log(c)
         let q = admissibleRatio(alpha: beta + 1)
 
-        // Rising-factorial coefficients (β)_n/n!, their β-derivatives, and (β+1)_n/n!.
+        // The expansion's coefficients for moments μ_n = M_n/n!: rising factorials (β)_n,
+        // their β-derivatives, and (β+1)_n.
         var cb = [Double](repeating: 0, count: p1), cbd = cb, c1 = cb
         cb[0] = 1; c1[0] = 1
-        var harmonic = 0.0
+        var derivative = 0.0
         for m in 1..<p1 {
-            cb[m] = cb[m - 1] * (beta + Double(m - 1)) / Double(m)
-            c1[m] = c1[m - 1] * (beta + Double(m)) / Double(m)
-            // d/dβ (β)_m/m! = Σ_{i<m} Π_{j≠i}(β+j)/m!, computed without dividing by β + i.
-            harmonic = harmonic * (beta + Double(m - 1)) / Double(m) + cb[m - 1] / Double(m)
-            cbd[m] = harmonic
+            cb[m] = cb[m - 1] * (beta + Double(m - 1))
+            c1[m] = c1[m - 1] * (beta + Double(m))
+            // d/dβ (β)_m = (d/dβ (β)_(m−1))·(β+m−1) + (β)_(m−1), without dividing by β + i.
+            derivative = derivative * (beta + Double(m - 1)) + cb[m - 1]
+            cbd[m] = derivative
         }
 
         // Per change point: σ, and the weights d·a, d·a·log η, d·a·η^γ/C, d·a·η^γ/C·log η.
@@ -147,17 +148,14 @@ enum MultiPowerLossDrop {
                 }
             }
 
-            // Node centres, radii and moments, children before parents.
-            var binomial = [Double](repeating: 0, count: p1 * p1)
-            for i in 0..<p1 {
-                binomial[i * p1] = 1
-                for j in stride(from: 1, through: i, by: 1) {
-                    binomial[i * p1 + j] = binomial[(i - 1) * p1 + j - 1] + (j <= i - 1 ? binomial[(i - 1) * p1 + j] : 0)
-                }
-            }
+            // Node centres, radii and moments μ_n = Σ w·δ^n/n!, children before parents.
+            // Shifting the centre by h: μ_n(c) = Σ_i μ_i(c')·h^(n−i)/(n−i)!.
+            var inverse = [Double](repeating: 0, count: p1)
+            for m in 0..<p1 { inverse[m] = 1 / Double(m + 1) }
             var hPower = [Double](repeating: 0, count: p1)
+            let momentBase = mom.baseAddress!, weightBase = w.baseAddress!
             for node in 0..<nodeCount {
-                let base = node * sets * p1
+                let target = momentBase + node * sets * p1
                 let leftChild = tree.left[node]
                 if leftChild < 0 {
                     var lowest = Double.infinity, highest = -Double.infinity
@@ -169,35 +167,42 @@ enum MultiPowerLossDrop {
                     radius[node] = max(highest - mid, mid - lowest)
                     for k in tree.lo[node]..<tree.hi[node] {
                         let delta = sigma[k] - mid
+                        let source = weightBase + k &* sets
                         var power = 1.0
-                        for m in 0..<p1 {
-                            for s in 0..<sets { mom[base + s * p1 + m] += w[k * sets + s] * power }
-                            power *= delta
+                        if sets == 1 {
+                            let w0 = source[0]
+                            for m in 0..<p1 { target[m] += w0 * power; power *= delta * inverse[m] }
+                        } else {
+                            let (w0, w1, w2, w3) = (source[0], source[1], source[2], source[3])
+                            for m in 0..<p1 {
+                                target[m] += w0 * power
+                                target[p1 &+ m] += w1 * power
+                                target[2 &* p1 &+ m] += w2 * power
+                                target[3 &* p1 &+ m] += w3 * power
+                                power *= delta * inverse[m]
+                            }
                         }
                     }
                     continue
                 }
-                let children = [leftChild, tree.right[node]]
-                var lowest = Double.infinity, highest = -Double.infinity
-                for child in children {
-                    lowest = min(lowest, center[child] - radius[child])
-                    highest = max(highest, center[child] + radius[child])
-                }
+                let rightChild = tree.right[node]
+                let lowest = min(center[leftChild] - radius[leftChild], center[rightChild] - radius[rightChild])
+                let highest = max(center[leftChild] + radius[leftChild], center[rightChild] + radius[rightChild])
                 let mid = 0.5 * (lowest + highest)
                 center[node] = mid
                 radius[node] = max(highest - mid, mid - lowest)
-                for child in children {
+                for side in 0..<2 {
+                    let child = side == 0 ? leftChild : rightChild
                     let h = center[child] - mid
                     hPower[0] = 1
-                    for m in 1..<p1 { hPower[m] = hPower[m - 1] * h }
-                    let childBase = child * sets * p1
+                    for m in 1..<p1 { hPower[m] = hPower[m - 1] * h * inverse[m - 1] }
+                    let source = momentBase + child &* sets &* p1
                     for s in 0..<sets {
+                        let from = source + s &* p1, to = target + s &* p1
                         for m in 0..<p1 {
                             var total = 0.0
-                            for i in 0...m {
-                                total += binomial[m * p1 + i] * mom[childBase + s * p1 + i] * hPower[m - i]
-                            }
-                            mom[base + s * p1 + m] += total
+                            for i in 0...m { total += from[i] * hPower[m &- i] }
+                            to[m] += total
                         }
                     }
                 }
