@@ -150,9 +150,10 @@ enum MultiPowerLossDrop {
 
             // Node centres, radii and moments μ_n = Σ w·δ^n/n!, children before parents.
             // Shifting the centre by h: μ_n(c) = Σ_i μ_i(c')·h^(n−i)/(n−i)!.
-            var inverse = [Double](repeating: 0, count: p1)
+            let inverse = UnsafeMutablePointer<Double>.allocate(capacity: p1)
+            let hPower = UnsafeMutablePointer<Double>.allocate(capacity: p1)
+            defer { inverse.deallocate(); hPower.deallocate() }
             for m in 0..<p1 { inverse[m] = 1 / Double(m + 1) }
-            var hPower = [Double](repeating: 0, count: p1)
             let momentBase = mom.baseAddress!, weightBase = w.baseAddress!
             for node in 0..<nodeCount {
                 let target = momentBase + node * sets * p1
@@ -201,7 +202,8 @@ enum MultiPowerLossDrop {
                         let from = source + s &* p1, to = target + s &* p1
                         for m in 0..<p1 {
                             var total = 0.0
-                            for i in 0...m { total += from[i] * hPower[m &- i] }
+                            var i = 0
+                            while i <= m { total += from[i] * hPower[m &- i]; i &+= 1 }
                             to[m] += total
                         }
                     }
