@@ -46,8 +46,10 @@ public enum CurveFit {
     /// The multi-start fit, in two passes: every start gets a short screening run
     /// (`screeningOptions`), then the `polish` best of those are run on with `options`
     /// to convergence, and the lowest final cost wins (converged runs preferred; runs that
-    /// throw or end non-finite are skipped). Serial on purpose: this one function is the
-    /// place to swap in a parallel multi-start.
+    /// throw or end non-finite are skipped). The runs of each pass are spread over the
+    /// cores (`DispatchQueue.concurrentPerform`); each writes only its own slot and the
+    /// ranking is by (cost, start index), so the result does not depend on the number of
+    /// threads.
     public static func fit<Law: LossCurveLaw>(
         _ problem: CurveFitProblem<Law>, starts: [[Double]]? = nil, bounds: ParameterBounds? = nil,
         fixed: [Bool]? = nil, options: SolverOptions = CurveFit.defaultOptions, polish: Int = 3
@@ -55,19 +57,24 @@ public enum CurveFit {
         let grid = starts ?? problem.law.startingGrid(for: problem.curves)
         let box = bounds ?? problem.law.defaultBounds
         let screen = LevenbergMarquardt(options: screeningOptions(from: options))
+        let screenRuns = runInParallel(grid.count) { index in
+            try? screen.minimize(problem, from: box.clamp(grid[index]), bounds: box, fixed: fixed)
+        }
         var screened: [(cost: Double, index: Int, end: [Double])] = []
-        for (index, start) in grid.enumerated() {
-            guard let run = try? screen.minimize(problem, from: box.clamp(start), bounds: box, fixed: fixed),
-                  run.cost.isFinite else { continue }
+        for (index, run) in screenRuns.enumerated() {
+            guard let run, run.cost.isFinite else { continue }
             screened.append((run.cost, index, run.parameters))
         }
         screened.sort { ($0.cost, $0.index) < ($1.cost, $1.index) }
         let solver = LevenbergMarquardt(options: options)
+        let candidates = Array(screened.prefix(max(polish, 1)))
+        let polished = runInParallel(candidates.count) { i in
+            try? solver.minimize(problem, from: candidates[i].end, bounds: box, fixed: fixed)
+        }
         var best: (result: SolverResult, index: Int)? = nil
         var converged = 0
-        for candidate in screened.prefix(max(polish, 1)) {
-            guard let run = try? solver.minimize(problem, from: candidate.end, bounds: box, fixed: fixed),
-                  run.cost.isFinite else { continue }
+        for (candidate, polishedRun) in zip(candidates, polished) {
+            guard let run = polishedRun, run.cost.isFinite else { continue }
             if run.summary.converged { converged += 1 }
             if let current = best {
                 let better = (run.summary.converged && !current.result.summary.converged)
@@ -82,6 +89,18 @@ public enum CurveFit {
         return Result(parameterNames: problem.law.parameterNames, parameters: winner.result.parameters,
                       cost: winner.result.cost, best: winner.result, startIndex: winner.index,
                       startsTried: grid.count, startsConverged: converged)
+    }
+}
+
+extension CurveFit {
+    /// `body(i)` for i in 0..<count on all cores, the answers in index order.
+    static func runInParallel(_ count: Int, _ body: @Sendable (Int) -> SolverResult?) -> [SolverResult?] {
+        var results = [SolverResult?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: count) { i in slots[i] = body(i) }
+        }
+        return results
     }
 }
 
