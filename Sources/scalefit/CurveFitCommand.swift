@@ -150,16 +150,31 @@ enum CurveFitCommand {
     // MARK: backtest
 
     static let backtestUsage = """
-    USAGE: scalefit backtest CURVES --law annealing|multipower --fit-runs A,B[,…] [--score-runs C,…]
+    USAGE: scalefit backtest RUNS [--law chinchilla] --holdout largest[:K]|compute>FLOPS|random:F [--seed S]
+                             [--x PARAMS,TOKENS] [--y LOSS] [--loss huber:DELTA] [--residuals] [--plot FILE.svg]
+                             [--format table|json|csv|markdown]
+           scalefit backtest RUNS [--law chinchilla] --sweep [--format …]
+           scalefit backtest CURVES --law annealing|multipower --fit-runs A,B[,…] [--score-runs C,…]
                              [--group COL] [--schedule SPEC | --schedule RUN=SPEC …] [--warmup linear|none]
                              [--momentum L|fit] [--convention repository|paper] [--loss SPEC]
                              [--residuals] [--format table|json|csv|markdown]
 
-    Fits a loss-curve law on some runs of CURVES and scores its prediction of the others:
+    RUNS (a table with params and tokens or compute; the default law for one): fits Chinchilla's
+    law (Hoffmann's grid and objective) on the runs --holdout keeps and prints each held-out
+    run's observed and predicted loss, error and relative error (predicted − observed), and
+    MAE, RMSE, mean and max absolute relative error in total. --sweep fits on the smallest
+    k = k0…n model sizes in turn (k0: the first with 6 runs) and shows the prediction of the
+    largest size's runs converging.
+
+    CURVES: fits a loss-curve law on some runs and scores its prediction of the others:
     per run and on average, R², MAE, RMSE, mean and worst relative error, max error and the
     error at the last logged step (predicted − observed).
 
     OPTIONS:
+      --holdout H          RUNS: largest[:K] the runs of the K largest model sizes (K = 1),
+                           compute>X those with C = 6ND above X FLOPs, random:F a fraction F
+      --seed S             RUNS: the seed of random:F (default 0)
+      --sweep              RUNS: fit on the smallest 1…n model sizes in turn
       --fit-runs A,B       the runs to fit (names in the run column)
       --plot FILE.svg      write the figure: fitted runs solid, scored runs' predictions dashed
       --score-runs C,…     the runs to score (default: every other run)
@@ -168,6 +183,7 @@ enum CurveFitCommand {
     """
 
     static func backtest(_ argv: [String]) throws -> Int32 {
+        if let status = try PowerBacktestCommand.runIfPowerLaw(argv) { return status }
         let args = try Arguments(argv, valueFlags: ["law", "fit-runs", "score-runs", "x", "y", "loss", "format"] + valueFlags,
                                  boolFlags: ["strict", "residuals"])
         if args.help { print(backtestUsage); return 0 }
