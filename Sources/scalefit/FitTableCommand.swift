@@ -58,13 +58,20 @@ enum FitTableCommand {
             bootstrap = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: count,
                                             seed: UInt64(seed), compute: budget)
         }
-        if let svg = args.options["plot"] {
+        let figure = {
             let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter,
                                                    bootstrapLaws: bootstrap?.laws ?? [])
-            let values = PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"],
-                                          values: [fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta])
-            try writePlot(plot.figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
-                                      subtitle: values).svg(), to: svg)
+            return plot.figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
+                               subtitle: PowerBacktestCommand.subtitle(fit.law)).svg()
+        }
+        if let svg = args.options["plot"] { try writePlot(try figure(), to: svg) }
+        if let dir = args.options["report"] {
+            try ReportDirectory(title: "chinchilla fitted to \(URL(fileURLWithPath: path).lastPathComponent)",
+                                markdown: render(report, optimal: optimal, bootstrap: bootstrap, format: "markdown"),
+                                fitFile: try FitFile(chinchilla: fit, loss: .huber(scale: delta),
+                                                     data: .init(file: path, rows: n.count, droppedRows: runs.dropped)),
+                                parameters: parameterTable(report), residuals: runTable(report).appending(column: "role", value: "fitted"),
+                                svg: try figure()).write(to: dir)
         }
         print(render(report, optimal: optimal, bootstrap: bootstrap, format: format), terminator: "")
         if !report.summary.converged {
@@ -72,6 +79,21 @@ enum FitTableCommand {
             return 1
         }
         return 0
+    }
+
+    static func parameterTable(_ r: ChinchillaReport) -> TextTable {
+        TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
+            [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
+        })
+    }
+
+    /// The residual table: one row per run.
+    static func runTable(_ r: ChinchillaReport) -> TextTable {
+        TextTable(header: ["run", "params", "tokens", "observed", "fitted", "residual", "rel_residual"], rows: r.runs.map {
+            [$0.label, formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
+             formatSignificant($0.observed, digits: 6), formatSignificant($0.fitted, digits: 6),
+             formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
+        })
     }
 
     struct Output: Codable { let fit: ChinchillaReport; let computeOptimal: ComputeOptimalAllocation; let bootstrap: ChinchillaBootstrap? }
@@ -82,9 +104,7 @@ enum FitTableCommand {
             return jsonText(Output(fit: r, computeOptimal: o, bootstrap: bootstrap))
         }
         let style = TextTable.Style(rawValue: format) ?? .table
-        let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
-            [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
-        })
+        let params = parameterTable(r)
         if style == .csv { return params.render(.csv) }
         let stats = TextTable(header: ["statistic", "value"], rows: [
             ["runs", "\(r.runs.count)"],
@@ -101,12 +121,7 @@ enum FitTableCommand {
             formatSignificant(o.tokens, digits: 4), formatSignificant(o.tokensPerParameter, digits: 4),
             formatSignificant(o.loss, digits: 5),
         ]])
-        let runs = TextTable(header: ["run", "params", "tokens", "observed", "fitted", "residual", "rel_residual"],
-                             rows: r.runs.map {
-                                 [$0.label, formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
-                                  formatSignificant($0.observed, digits: 6), formatSignificant($0.fitted, digits: 6),
-                                  formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
-                             })
+        let runs = runTable(r)
         let head = style == .markdown ? "## " : ""
         var boot = ""
         if let b = bootstrap {

@@ -52,6 +52,12 @@ enum PowerBacktestCommand {
             let title = "\(name): chinchilla fitted without \(holdout.description)"
             let figure = { try PowerLawPlot.chinchilla(backtest: b).figure(title: title, subtitle: subtitle(b.law)).svg() }
             if let svg = args.options["plot"] { try writePlot(try figure(), to: svg) }
+            if let dir = args.options["report"] {
+                let file = try FitFile(chinchilla: b.fit, loss: .huber(scale: delta),
+                                       data: .init(file: path, rows: runs.parameters.count - b.heldOutErrors.runs, droppedRows: runs.dropped))
+                try ReportDirectory(title: title, markdown: render(b, format: "markdown", residuals: true), fitFile: file,
+                                    parameters: parameterTable(b.law), residuals: residualTable(b.runs), svg: try figure()).write(to: dir)
+            }
             print(render(b, format: format, residuals: args.options["residuals"] != nil), terminator: "")
             return b.summary.converged ? 0 : 1
         }
