@@ -24,7 +24,7 @@ rm -rf "$OUT" "$PNG"
 
 # --virtual-time-budget lets the page (and its <img>) finish loading before the shot.
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --allow-file-access-from-files \
-    --enable-logging=stderr --v=0 --virtual-time-budget=5000 \
+    --enable-logging=stderr --v=0 --run-all-compositor-stages-before-draw --virtual-time-budget=5000 \
     --screenshot="$PNG" --window-size=1200,1600 "file://$(cd "$OUT" && pwd)/index.html" 2>"$LOG" || true
 
 status=0

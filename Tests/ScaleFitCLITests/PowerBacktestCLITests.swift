@@ -54,4 +54,20 @@ final class PowerBacktestCLITests: XCTestCase {
         let rel = lines.dropFirst().map { Double($0[$0.count - 3]) ?? .nan }
         XCTAssertLessThan(rel[3], rel[0], r.stdout)
     }
+
+    /// The README's number: Epoch's Chinchilla extraction (all 245 rows; the CLI has no option
+    /// to drop the five highest-loss ones), holding out the largest budget (C > 2e21 FLOPs).
+    func testSharedChinchillaDataHoldingOutTheLargestBudget() throws {
+        let file = "../shared/data/chinchilla/svg_extracted_data.csv"
+        guard FileManager.default.fileExists(atPath: CLITests.root.appendingPathComponent(file).path) else {
+            throw XCTSkip("\(file) not found next to the repository")
+        }
+        let r = try CLITests.scalefit(["backtest", file, "--holdout", "compute>2e21", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("compute=\"Training FLOP\""), r.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let errors = object?["heldOutErrors"] as? [String: Any]
+        XCTAssertEqual(errors?["runs"] as? Int, 14)
+        XCTAssertEqual(errors?["meanAbsoluteRelativeError"] as? Double ?? 0, 0.0149, accuracy: 5e-4)
+    }
 }

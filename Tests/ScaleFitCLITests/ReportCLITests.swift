@@ -65,7 +65,8 @@ final class ReportCLITests: XCTestCase {
         let residuals = try String(contentsOf: power.appendingPathComponent("residuals.csv"), encoding: .utf8)
         XCTAssertEqual(residuals.split(separator: "\n").filter { $0.hasSuffix(",held_out") }.count, 5)
         XCTAssertEqual(residuals.split(separator: "\n").filter { $0.hasSuffix(",fitted") }.count, 25)
-        XCTAssertTrue(try String(contentsOf: power.appendingPathComponent("fit.svg"), encoding: .utf8).contains("held out"))
+        let svg = try String(contentsOf: power.appendingPathComponent("fit.svg"), encoding: .utf8)
+        XCTAssertTrue(svg.contains(">held out<") && svg.contains(">D/N = 5<") && !svg.contains("= held out"), svg)
 
         let curves = directory("curves")
         let c = try CLITests.scalefit(["backtest", "Data/curves.csv", "--law", "annealing", "--warmup", "linear", "--fit-runs", "constant,cosine",

@@ -10,6 +10,11 @@ extension PowerLawPlot {
         var plot = try chinchilla(runs: points, law: b.law, grouping: grouping, bootstrapLaws: [])
         let held = b.runs.filter(\.heldOut)
         if !held.isEmpty {
+            // The heading prefixes every legend entry; spell it into the names so "held out" stands alone.
+            if !plot.groupHeading.isEmpty {
+                for i in plot.groups.indices { plot.groups[i].name = "\(plot.groupHeading) \(plot.groups[i].name)" }
+                plot.groupHeading = ""
+            }
             plot.groups.append(Group(name: "held out", x: held.map(\.parameters), observed: held.map(\.observed),
                                      fitted: held.map(\.predicted)))
         }

@@ -23,7 +23,7 @@ public struct HTMLReportPage: Sendable, Equatable {
     h2 { font-size: 18px; margin: 24px 0 8px; }
     p { margin: 8px 0; line-height: 1.45; }
     figure { margin: 12px 0 20px; }
-    figure img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+    figure img { width: 820px; max-width: 100%; height: auto; border: 1px solid #ddd; }
     table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
     th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
     th { background: #f3f3f3; }
