@@ -14,7 +14,7 @@ COMMANDS:
   fit FILE        fit a law to a data file and report parameters, uncertainty and residuals
   predict FIT     predict from a saved fit: at model sizes and tokens, or at steps under a schedule
   optimal FIT     compute-optimal model size and tokens for a FLOP budget
-  backtest FILE   fit a loss-curve law on some runs and score its prediction of the others
+  backtest FILE   fit a law on some runs (or model sizes) and score its prediction of the others
   laws            list the laws with their formulas
   help [COMMAND]  show help for a command
 
