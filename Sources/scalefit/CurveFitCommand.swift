@@ -5,7 +5,7 @@ import ScaleFit
 /// `predict --steps` from a curve fit.
 enum CurveFitCommand {
     /// The curve flags `fit` and `backtest` take.
-    static let valueFlags = ["group", "schedule", "warmup", "momentum", "convention", "plot"]
+    static let valueFlags = ["group", "schedule", "warmup", "momentum", "convention", "plot", "report"]
 
     /// The law chosen by `--law` with its options (`--momentum`, `--convention`).
     static func law(_ name: String, args: Arguments) throws -> CurveLaw {
@@ -100,8 +100,13 @@ enum CurveFitCommand {
             try file.write(to: out)
             eprint("wrote \(out)")
         }
-        if let svg = args.options["plot"] {
-            try writePlot(try plot(report, curves: set.curves, title: "\(law.identifier) law fitted to \(URL(fileURLWithPath: path).lastPathComponent)"), to: svg)
+        let title = "\(law.identifier) law fitted to \(URL(fileURLWithPath: path).lastPathComponent)"
+        if let svg = args.options["plot"] { try writePlot(try plot(report, curves: set.curves, title: title), to: svg) }
+        if let dir = args.options["report"] {
+            let file = try FitFile(curveFit: fit, law: law, curves: set.curves, schedules: set.schedules, loss: options.loss,
+                                   data: .init(file: path, rows: set.curves.reduce(0) { $0 + $1.steps.count },
+                                               droppedRows: set.dropped.count))
+            try writeReport(report, title: title, curves: set.curves, fitFile: file, to: dir)
         }
         print(render(report, format: format, residuals: args.options["residuals"] != nil), terminator: "")
         if !report.summary.converged {
@@ -114,9 +119,7 @@ enum CurveFitCommand {
     static func render(_ r: CurveFitReport, format: String, residuals: Bool) -> String {
         if format == "json" { return jsonText(r) }
         let style = TextTable.Style(rawValue: format) ?? .table
-        let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
-            [$0.name, formatSignificant($0.estimate, digits: 8), formatSignificant($0.standardError, digits: 3)]
-        })
+        let params = parameterTable(r)
         func metricRow(_ name: String, _ role: String, _ points: String, _ m: LossCurveMetrics) -> [String] {
             [name, role, points, formatSignificant(m.r2, digits: 5), formatSignificant(m.mae, digits: 3),
              formatSignificant(m.rmse, digits: 3), formatSignificant(m.meanRelativeError, digits: 3),
@@ -127,12 +130,7 @@ enum CurveFitCommand {
         rows.append(metricRow("mean", "fitted", "", r.fittedMean))
         if let s = r.scoredMean { rows.append(metricRow("mean", "scored", "", s)) }
         let curves = TextTable(header: ["curve", "role", "points", "r2", "mae", "rmse", "mean_rel", "worst_rel", "max_error", "final_error"], rows: rows)
-        let points = TextTable(header: ["curve", "line", "step", "lr", "observed", "predicted", "residual", "rel_residual"],
-                               rows: r.curves.flatMap { c in c.points.map {
-                                   [c.name, "\($0.line)", "\($0.step)", formatSignificant($0.lr, digits: 4),
-                                    formatSignificant($0.observed, digits: 6), formatSignificant($0.predicted, digits: 6),
-                                    formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
-                               } })
+        let points = pointTable(r)
         if style == .csv { return residuals ? points.render(.csv) : params.render(.csv) }
         let head = style == .markdown ? "## " : ""
         let schedules = r.curves.map { "  \($0.name) (\($0.role.rawValue)): lr \($0.schedule)" }.joined(separator: "\n")
@@ -147,19 +145,58 @@ enum CurveFitCommand {
         """ + (residuals ? "\n" + points.render(style) : "")
     }
 
+    static func parameterTable(_ r: CurveFitReport) -> TextTable {
+        TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
+            [$0.name, formatSignificant($0.estimate, digits: 8), formatSignificant($0.standardError, digits: 3)]
+        })
+    }
+
+    /// Every logged point's residual, with its curve's role (fitted or scored).
+    static func pointTable(_ r: CurveFitReport) -> TextTable {
+        TextTable(header: ["curve", "line", "step", "lr", "observed", "predicted", "residual", "rel_residual", "role"],
+                  rows: r.curves.flatMap { c in c.points.map {
+                      [c.name, "\($0.line)", "\($0.step)", formatSignificant($0.lr, digits: 4),
+                       formatSignificant($0.observed, digits: 6), formatSignificant($0.predicted, digits: 6),
+                       formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3), c.role.rawValue]
+                  } })
+    }
+
+    /// `--report DIR` for a curve fit or backtest.
+    static func writeReport(_ r: CurveFitReport, title: String, curves: [LossCurve], fitFile: FitFile, to dir: String) throws {
+        try ReportDirectory(title: title, markdown: render(r, format: "markdown", residuals: false), fitFile: fitFile,
+                            parameters: parameterTable(r), residuals: pointTable(r), svg: try plot(r, curves: curves, title: title)).write(to: dir)
+    }
+
     // MARK: backtest
 
     static let backtestUsage = """
-    USAGE: scalefit backtest CURVES --law annealing|multipower --fit-runs A,B[,…] [--score-runs C,…]
+    USAGE: scalefit backtest RUNS [--law chinchilla] --holdout largest[:K]|compute>FLOPS|random:F [--seed S]
+                             [--x PARAMS,TOKENS] [--y LOSS] [--loss huber:DELTA] [--residuals] [--plot FILE.svg]
+                             [--report DIR] [--format table|json|csv|markdown]
+           scalefit backtest RUNS [--law chinchilla] --sweep [--format …]
+           scalefit backtest CURVES --law annealing|multipower --fit-runs A,B[,…] [--score-runs C,…]
                              [--group COL] [--schedule SPEC | --schedule RUN=SPEC …] [--warmup linear|none]
                              [--momentum L|fit] [--convention repository|paper] [--loss SPEC]
                              [--residuals] [--format table|json|csv|markdown]
 
-    Fits a loss-curve law on some runs of CURVES and scores its prediction of the others:
+    RUNS (a table with params and tokens or compute; the default law for one): fits Chinchilla's
+    law (Hoffmann's grid and objective) on the runs --holdout keeps and prints each held-out
+    run's observed and predicted loss, error and relative error (predicted − observed), and
+    MAE, RMSE, mean and max absolute relative error in total. --sweep fits on the smallest
+    k = k0…n model sizes in turn (k0: the first with 6 runs) and shows the prediction of the
+    largest size's runs converging.
+
+    CURVES: fits a loss-curve law on some runs and scores its prediction of the others:
     per run and on average, R², MAE, RMSE, mean and worst relative error, max error and the
     error at the last logged step (predicted − observed).
 
     OPTIONS:
+      --holdout H          RUNS: largest[:K] the runs of the K largest model sizes (K = 1),
+                           compute>X those with C = 6ND above X FLOPs, random:F a fraction F
+      --seed S             RUNS: the seed of random:F (default 0)
+      --sweep              RUNS: fit on the smallest 1…n model sizes in turn
+      --report DIR         write fit.json, report.md, parameters.csv, residuals.csv (every run
+                           or point, fitted or held out), fit.svg and index.html into DIR
       --fit-runs A,B       the runs to fit (names in the run column)
       --plot FILE.svg      write the figure: fitted runs solid, scored runs' predictions dashed
       --score-runs C,…     the runs to score (default: every other run)
@@ -168,6 +205,7 @@ enum CurveFitCommand {
     """
 
     static func backtest(_ argv: [String]) throws -> Int32 {
+        if let status = try PowerBacktestCommand.runIfPowerLaw(argv) { return status }
         let args = try Arguments(argv, valueFlags: ["law", "fit-runs", "score-runs", "x", "y", "loss", "format"] + valueFlags,
                                  boolFlags: ["strict", "residuals"])
         if args.help { print(backtestUsage); return 0 }
@@ -202,8 +240,14 @@ enum CurveFitCommand {
         func item(_ i: Int) -> (curve: LossCurve, lines: [Int], schedule: String) { (set.curves[i], set.lineNumbers[i], set.sources[i]) }
         let report = try CurveFitReport(law: law, fit: fit, loss: options.loss, fitted: fitIndices.map(item),
                                         scored: scoreIndices.map(item))
-        if let svg = args.options["plot"] {
-            try writePlot(try plot(report, curves: set.curves, title: "\(law.identifier): fit on \(fitIndices.map { names[$0] }.joined(separator: ", ")), rest predicted"), to: svg)
+        let title = "\(law.identifier): fit on \(fitIndices.map { names[$0] }.joined(separator: ", ")), rest predicted"
+        if let svg = args.options["plot"] { try writePlot(try plot(report, curves: set.curves, title: title), to: svg) }
+        if let dir = args.options["report"] {
+            let fitted = fitIndices.map { set.curves[$0] }
+            let file = try FitFile(curveFit: fit, law: law, curves: fitted, schedules: fitIndices.map { set.schedules[$0] },
+                                   loss: options.loss, data: .init(file: path, rows: fitted.reduce(0) { $0 + $1.steps.count },
+                                                                   droppedRows: set.dropped.count))
+            try writeReport(report, title: title, curves: set.curves, fitFile: file, to: dir)
         }
         print(render(report, format: format, residuals: args.options["residuals"] != nil), terminator: "")
         if !report.summary.converged {

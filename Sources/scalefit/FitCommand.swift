@@ -80,6 +80,8 @@ enum FitCommand {
                            with the law per D/N and the compute-optimal frontier (and the
                            bootstrap band with --bootstrap), or the loss curves with the law,
                            the residuals and the learning rates
+      --report DIR         tables and curves: write fit.json, report.md, parameters.csv,
+                           residuals.csv, fit.svg and an index.html showing them together
       -o, --output FILE    tables: save the fit (versioned JSON) for 'predict' and 'optimal'
       -h, --help           show this help
     """

@@ -35,51 +35,19 @@ enum FitTableCommand {
             }
             delta = scale
         }
-        let table = try RunTableReader.read(path: path)
-        var overrides: [ColumnRole: String] = [:]
-        if let x = args.options["x"] {
-            let names = x.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard names.count == 2 else {
-                throw UsageError(message: "--x: expected two columns PARAMS,TOKENS for chinchilla, found \"\(x)\"")
-            }
-            overrides[.params] = names[0]
-            overrides[.tokens] = names[1]
-        }
-        if let y = args.options["y"] { overrides[.loss] = y }
-        let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
-        let nName = try mapping.require(.params, in: table)
-        let lName = try mapping.require(.loss, in: table)
-        let dName = mapping[.tokens]
-        let cName = dName == nil ? mapping[.compute] : nil
-        guard dName != nil || cName != nil else {
-            _ = try mapping.require(.tokens, in: table)
-            return 65
-        }
-        var numeric = [nName, lName]
-        numeric.append(dName ?? cName!)
-        let labelColumn = mapping[.run]
-        eprint("columns: params=\"\(nName)\", \(dName != nil ? "tokens=\"\(dName!)\"" : "compute=\"\(cName!)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
-        let (usable, dropped) = try table.usableRows(numericColumns: numeric, strict: args.options["strict"] != nil)
-        if !dropped.isEmpty { eprint("\(path): \(dropped)") }
-        let n = try usable.values(of: nName)
-        let l = try usable.values(of: lName)
-        let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: cName!), n).map { $0 / (6 * $1) }
-        for (i, v) in zip(n.indices, zip(n, zip(d, l))) where !(v.0 > 0 && v.1.0 > 0 && v.1.1 > 0) {
-            throw ScaleFitError.invalidData(file: path, reason: "line \(usable.lineNumbers[i]): params, tokens and loss must be positive for a power law")
-        }
+        let runs = try ChinchillaRuns.read(path: path, args: args)
+        let (n, d, l, labels) = (runs.parameters, runs.tokens, runs.loss, runs.labels)
         guard n.count >= 6 else {
             throw ScaleFitError.invalidData(file: path, reason: "Chinchilla's law has 5 parameters; \(n.count) usable runs cannot determine them with any residual left")
         }
-        let labels = labelColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
-            ?? usable.lineNumbers.map { "line \($0)" }
         eprint("fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on \(n.count) runs…")
         let budget = try args.double("compute-budget") ?? 5.76e23
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, delta: delta)
         let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
-                                          lines: usable.lineNumbers, labels: labels, delta: delta)
+                                          lines: runs.lines, labels: labels, delta: delta)
         if let out = args.options["output"] {
             let file = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
-                                   data: .init(file: path, rows: n.count, droppedRows: dropped.count))
+                                   data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
             try file.write(to: out)
             eprint("wrote \(out)")
         }
@@ -93,13 +61,20 @@ enum FitTableCommand {
             bootstrap = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: count,
                                             seed: UInt64(seed), compute: budget)
         }
-        if let svg = args.options["plot"] {
+        let figure = {
             let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter,
                                                    bootstrapLaws: bootstrap?.laws ?? [])
-            let values = PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"],
-                                          values: [fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta])
-            try writePlot(plot.figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
-                                      subtitle: values).svg(), to: svg)
+            return plot.figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
+                               subtitle: PowerBacktestCommand.subtitle(fit.law)).svg()
+        }
+        if let svg = args.options["plot"] { try writePlot(try figure(), to: svg) }
+        if let dir = args.options["report"] {
+            try ReportDirectory(title: "chinchilla fitted to \(URL(fileURLWithPath: path).lastPathComponent)",
+                                markdown: render(report, optimal: optimal, bootstrap: bootstrap, format: "markdown"),
+                                fitFile: try FitFile(chinchilla: fit, loss: .huber(scale: delta),
+                                                     data: .init(file: path, rows: n.count, droppedRows: runs.dropped)),
+                                parameters: parameterTable(report), residuals: runTable(report).appending(column: "role", value: "fitted"),
+                                svg: try figure()).write(to: dir)
         }
         print(render(report, optimal: optimal, bootstrap: bootstrap, format: format), terminator: "")
         if !report.summary.converged {
@@ -107,6 +82,21 @@ enum FitTableCommand {
             return 1
         }
         return 0
+    }
+
+    static func parameterTable(_ r: ChinchillaReport) -> TextTable {
+        TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
+            [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
+        })
+    }
+
+    /// The residual table: one row per run.
+    static func runTable(_ r: ChinchillaReport) -> TextTable {
+        TextTable(header: ["run", "params", "tokens", "observed", "fitted", "residual", "rel_residual"], rows: r.runs.map {
+            [$0.label, formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
+             formatSignificant($0.observed, digits: 6), formatSignificant($0.fitted, digits: 6),
+             formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
+        })
     }
 
     struct Output: Codable { let fit: ChinchillaReport; let computeOptimal: ComputeOptimalAllocation; let bootstrap: ChinchillaBootstrap? }
@@ -117,9 +107,7 @@ enum FitTableCommand {
             return jsonText(Output(fit: r, computeOptimal: o, bootstrap: bootstrap))
         }
         let style = TextTable.Style(rawValue: format) ?? .table
-        let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
-            [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
-        })
+        let params = parameterTable(r)
         if style == .csv { return params.render(.csv) }
         let stats = TextTable(header: ["statistic", "value"], rows: [
             ["runs", "\(r.runs.count)"],
@@ -136,12 +124,7 @@ enum FitTableCommand {
             formatSignificant(o.tokens, digits: 4), formatSignificant(o.tokensPerParameter, digits: 4),
             formatSignificant(o.loss, digits: 5),
         ]])
-        let runs = TextTable(header: ["run", "params", "tokens", "observed", "fitted", "residual", "rel_residual"],
-                             rows: r.runs.map {
-                                 [$0.label, formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
-                                  formatSignificant($0.observed, digits: 6), formatSignificant($0.fitted, digits: 6),
-                                  formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
-                             })
+        let runs = runTable(r)
         let head = style == .markdown ? "## " : ""
         var boot = ""
         if let b = bootstrap {

@@ -15,7 +15,7 @@ COMMANDS:
   predict FIT     predict from a saved fit: at model sizes and tokens, or at steps under a schedule
   optimal FIT     compute-optimal model size and tokens for a FLOP budget, or (--mix) language sampling ratios
   check-independence FILE  does each language family's loss depend on its own sampling ratio only?
-  backtest FILE   fit a loss-curve law on some runs and score its prediction of the others
+  backtest FILE   fit a law on some runs (or model sizes) and score its prediction of the others
   laws            list the laws with their formulas
   help [COMMAND]  show help for a command
 

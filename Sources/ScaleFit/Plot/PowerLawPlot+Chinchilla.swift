@@ -19,8 +19,18 @@ extension PowerLawPlot {
     /// (N*, D*).
     public static func chinchilla(report: ChinchillaReport, law: ChinchillaLaw, grouping: PowerLawGrouping = .tokens,
                                   bootstrapLaws: [ChinchillaLaw] = []) throws -> PowerLawPlot {
-        let runs = report.runs
-        let key: (ChinchillaReport.Run) -> Double = {
+        try chinchilla(runs: report.runs.map { RunPoint(parameters: $0.parameters, tokens: $0.tokens, observed: $0.observed, fitted: $0.fitted) },
+                       law: law, grouping: grouping, bootstrapLaws: bootstrapLaws)
+    }
+
+    /// A run as the figure needs it: N, D, observed loss and the law's value.
+    struct RunPoint {
+        var parameters: Double, tokens: Double, observed: Double, fitted: Double
+    }
+
+    static func chinchilla(runs: [RunPoint], law: ChinchillaLaw, grouping: PowerLawGrouping,
+                           bootstrapLaws: [ChinchillaLaw]) throws -> PowerLawPlot {
+        let key: (RunPoint) -> Double = {
             switch grouping {
             case .tokens: return $0.tokens
             case .compute: return 6 * $0.parameters * $0.tokens

@@ -1,0 +1,58 @@
+import Foundation
+import ScaleFit
+
+/// The runs of a table as Chinchilla's law needs them: model size N, tokens D (or
+/// D = C / (6N) from a compute column) and final loss, with each run's line and label.
+/// Shared by `fit` and `backtest`; the detected columns and dropped rows go to stderr.
+struct ChinchillaRuns {
+    var parameters: [Double]
+    var tokens: [Double]
+    var loss: [Double]
+    var lines: [Int]
+    var labels: [String]
+    var dropped: Int
+
+    /// Reads `path` with `--x PARAMS,TOKENS`, `--y LOSS` and `--strict` from `args`.
+    static func read(path: String, args: Arguments) throws -> ChinchillaRuns {
+        let table = try RunTableReader.read(path: path)
+        var overrides: [ColumnRole: String] = [:]
+        if let x = args.options["x"] {
+            let names = x.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            guard names.count == 2 else {
+                throw UsageError(message: "--x: expected two columns PARAMS,TOKENS for chinchilla, found \"\(x)\"")
+            }
+            overrides[.params] = names[0]
+            overrides[.tokens] = names[1]
+        }
+        if let y = args.options["y"] { overrides[.loss] = y }
+        let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
+        let nName = try mapping.require(.params, in: table)
+        let lName = try mapping.require(.loss, in: table)
+        let dName = mapping[.tokens]
+        let cName = dName == nil ? mapping[.compute] : nil
+        guard dName != nil || cName != nil else {
+            _ = try mapping.require(.tokens, in: table)
+            throw ScaleFitError.invalidData(file: path, reason: "no tokens or compute column")
+        }
+        let xName = dName ?? cName!
+        let labelColumn = mapping[.run]
+        eprint("columns: params=\"\(nName)\", \(dName != nil ? "tokens=\"\(xName)\"" : "compute=\"\(xName)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+        let (usable, dropped) = try table.usableRows(numericColumns: [nName, lName, xName], strict: args.options["strict"] != nil)
+        if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+        let n = try usable.values(of: nName)
+        let l = try usable.values(of: lName)
+        let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: xName), n).map { $0 / (6 * $1) }
+        for (i, v) in zip(n.indices, zip(n, zip(d, l))) where !(v.0 > 0 && v.1.0 > 0 && v.1.1 > 0) {
+            throw ScaleFitError.invalidData(file: path, reason: "line \(usable.lineNumbers[i]): params, tokens and loss must be positive for a power law")
+        }
+        let labels = labelColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
+            ?? usable.lineNumbers.map { "line \($0)" }
+        return ChinchillaRuns(parameters: n, tokens: d, loss: l, lines: usable.lineNumbers, labels: labels, dropped: dropped.count)
+    }
+
+    /// Whether the table has the columns of a power-law table: params and tokens or compute.
+    static func looksLikeRuns(path: String) -> Bool {
+        guard let table = try? RunTableReader.read(path: path), let m = try? ColumnMapping.detect(in: table) else { return false }
+        return m[.params] != nil && (m[.tokens] != nil || m[.compute] != nil)
+    }
+}

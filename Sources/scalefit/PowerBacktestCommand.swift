@@ -1,0 +1,152 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit backtest RUNS --law chinchilla --holdout …|--sweep`: fit Chinchilla's law on
+/// some runs of a table and score its prediction of the others.
+enum PowerBacktestCommand {
+    static let valueFlags = ["law", "holdout", "seed", "x", "y", "loss", "format", "plot", "report"]
+    static let boolFlags = ["sweep", "strict", "residuals"]
+
+    /// The power-law backtest when `--law chinchilla` is given, or no `--law`/`--law auto` and
+    /// the table has params and tokens (or compute) columns; nil to leave `argv` to the
+    /// loss-curve backtest.
+    static func runIfPowerLaw(_ argv: [String]) throws -> Int32? {
+        guard let args = try? Arguments(argv, valueFlags: valueFlags + CurveFitCommand.valueFlags + ["fit-runs", "score-runs"],
+                                        boolFlags: boolFlags), !args.help else { return nil }
+        switch args.options["law"] ?? "auto" {
+        case "chinchilla": break
+        case "auto":
+            guard args.positionals.count == 1, ChinchillaRuns.looksLikeRuns(path: args.positionals[0]) else { return nil }
+            eprint("law: chinchilla (chosen from the columns; --law to choose)")
+        default: return nil
+        }
+        return try run(argv)
+    }
+
+    static func run(_ argv: [String]) throws -> Int32 {
+        let args = try Arguments(argv, valueFlags: valueFlags, boolFlags: boolFlags)
+        guard args.positionals.count == 1 else { throw UsageError(message: "expected one data file\n\n\(CurveFitCommand.backtestUsage)") }
+        let path = args.positionals[0]
+        let format = try outputFormat(args)
+        let sweep = args.options["sweep"] != nil
+        guard sweep != (args.options["holdout"] != nil) else {
+            throw UsageError(message: "backtest --law chinchilla needs one of --holdout largest[:K]|compute>FLOPS|random:F and --sweep")
+        }
+        let seed = try args.int("seed") ?? 0
+        guard seed >= 0 else { throw UsageError(message: "--seed: expected a non-negative integer, found \(seed)") }
+        let holdout = try args.options["holdout"].map { try PowerLawHoldout(spec: $0, seed: UInt64(seed)) }
+        var delta = 1e-3
+        if let spec = args.options["loss"] {
+            guard case let .huber(scale) = try RobustLoss(spec: spec) else {
+                throw UsageError(message: "--loss: the Chinchilla fit takes huber:DELTA, found \"\(spec)\"")
+            }
+            delta = scale
+        }
+        guard FileManager.default.fileExists(atPath: path) else { throw ScaleFitError.invalidData(file: path, reason: "no such file") }
+        let runs = try ChinchillaRuns.read(path: path, args: args)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        if let holdout {
+            eprint("backtest: holding out \(holdout.description); fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on the rest…")
+            let b = try PowerLawBacktest(parameters: runs.parameters, tokens: runs.tokens, loss: runs.loss, lines: runs.lines,
+                                         labels: runs.labels, holdout: holdout, delta: delta, file: path)
+            let title = "\(name): chinchilla fitted without \(holdout.description)"
+            let figure = { try PowerLawPlot.chinchilla(backtest: b).figure(title: title, subtitle: subtitle(b.law)).svg() }
+            if let svg = args.options["plot"] { try writePlot(try figure(), to: svg) }
+            if let dir = args.options["report"] {
+                let file = try FitFile(chinchilla: b.fit, loss: .huber(scale: delta),
+                                       data: .init(file: path, rows: runs.parameters.count - b.heldOutErrors.runs, droppedRows: runs.dropped))
+                try ReportDirectory(title: title, markdown: render(b, format: "markdown", residuals: true), fitFile: file,
+                                    parameters: parameterTable(b.law), residuals: residualTable(b.runs), svg: try figure()).write(to: dir)
+            }
+            print(render(b, format: format, residuals: args.options["residuals"] != nil), terminator: "")
+            return b.summary.converged ? 0 : 1
+        }
+        guard args.options["report"] == nil, args.options["plot"] == nil else {
+            throw UsageError(message: "--sweep writes no figure; --plot and --report go with --holdout")
+        }
+        eprint("sweep: fitting chinchilla on the smallest 1…n model sizes in turn…")
+        let s = try PowerLawSweep(parameters: runs.parameters, tokens: runs.tokens, loss: runs.loss, lines: runs.lines,
+                                  labels: runs.labels, delta: delta, file: path)
+        print(render(s, format: format), terminator: "")
+        return 0
+    }
+
+    static func subtitle(_ law: ChinchillaLaw) -> String {
+        PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"], values: [law.E, law.A, law.B, law.alpha, law.beta])
+    }
+
+    static func parameterTable(_ law: ChinchillaLaw) -> TextTable {
+        TextTable(header: ["parameter", "estimate"], rows: zip(["E", "A", "B", "alpha", "beta"], [law.E, law.A, law.B, law.alpha, law.beta]).map {
+            [$0.0, formatSignificant($0.1, digits: 6)]
+        })
+    }
+
+    /// Every run: inputs, observed, predicted, error and whether it was fitted or held out.
+    static func residualTable(_ runs: [PowerLawBacktest.Run]) -> TextTable {
+        TextTable(header: ["run", "line", "params", "tokens", "compute", "observed", "predicted", "error", "rel_error", "role"], rows: runs.map {
+            [$0.label, "\($0.line)", formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
+             formatSignificant($0.compute, digits: 3), formatSignificant($0.observed, digits: 6), formatSignificant($0.predicted, digits: 6),
+             formatSignificant($0.error, digits: 3), formatSignificant($0.relativeError, digits: 3), $0.heldOut ? "held_out" : "fitted"]
+        })
+    }
+
+    static func errorRow(_ name: String, _ e: PredictionErrors) -> [String] {
+        [name, "\(e.runs)", formatSignificant(e.meanAbsoluteError, digits: 3), formatSignificant(e.rootMeanSquaredError, digits: 3),
+         formatSignificant(e.meanAbsoluteRelativeError, digits: 3), formatSignificant(e.maxAbsoluteError, digits: 3),
+         formatSignificant(e.maxAbsoluteRelativeError, digits: 3)]
+    }
+
+    static let errorHeader = ["runs", "count", "mae", "rmse", "mean_abs_rel_error", "max_abs_error", "max_abs_rel_error"]
+
+    static func render(_ b: PowerLawBacktest, format: String, residuals: Bool) -> String {
+        if format == "json" { return jsonText(b) }
+        let style = TextTable.Style(rawValue: format) ?? .table
+        let shown = residuals ? b.runs : b.runs.filter(\.heldOut)
+        let runs = residualTable(shown)
+        if style == .csv { return runs.render(.csv) }
+        let totals = TextTable(header: errorHeader, rows: [errorRow("held_out", b.heldOutErrors), errorRow("fitted", b.fittedErrors)])
+        let head = style == .markdown ? "## " : ""
+        let fitted = b.runs.count - b.heldOutErrors.runs
+        return """
+        \(head)chinchilla backtest: \(ChinchillaLaw.formula)
+        fitted on \(fitted) runs, holding out \(b.heldOutErrors.runs): \(b.holdout)
+        objective: sum of Huber of log residuals = \(formatSignificant(b.objectiveValue, digits: 10)); \(b.summary.message)
+
+        \(parameterTable(b.law).render(style))
+        \(residuals ? "all runs (error = predicted - observed):" : "held-out runs (error = predicted - observed):")
+        \(runs.render(style))
+        held-out error in total (fitted runs in-sample for comparison):
+        \(totals.render(style))
+        """
+    }
+
+    static func render(_ s: PowerLawSweep, format: String) -> String {
+        if format == "json" { return jsonText(s) }
+        let style = TextTable.Style(rawValue: format) ?? .table
+        let each = s.targets.count <= 5
+        var header = ["sizes", "runs", "largest_N", "E", "A", "B", "alpha", "beta"]
+        if each { header += s.targets.map { "pred_\($0.label)" } }
+        header += ["mean_abs_rel_error", "max_abs_rel_error", "target_in_fit"]
+        let rows = s.steps.map { step -> [String] in
+            var r = ["\(step.sizes)", "\(step.runs)", formatSignificant(step.largestSizeUsed, digits: 3)]
+            r += [step.law.E, step.law.A, step.law.B, step.law.alpha, step.law.beta].map { formatSignificant($0, digits: 4) }
+            if each { r += step.predicted.map { formatSignificant($0, digits: 5) } }
+            r += [formatSignificant(step.errors.meanAbsoluteRelativeError, digits: 3),
+                  formatSignificant(step.errors.maxAbsoluteRelativeError, digits: 3), step.targetsInFit ? "yes" : "no"]
+            return r
+        }
+        let table = TextTable(header: header, rows: rows)
+        if style == .csv { return table.render(.csv) }
+        let targets = TextTable(header: ["run", "line", "params", "tokens", "observed"], rows: s.targets.map {
+            [$0.label, "\($0.line)", formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
+             formatSignificant($0.observed, digits: 6)]
+        })
+        let head = style == .markdown ? "## " : ""
+        return """
+        \(head)chinchilla sweep: fit on the smallest k model sizes, predict the largest's \(s.targets.count) runs
+        the largest size's runs:
+        \(targets.render(style))
+        \(table.render(style))
+        """
+    }
+}
