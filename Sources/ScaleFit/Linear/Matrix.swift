@@ -98,7 +98,11 @@ public struct Matrix: Equatable, Sendable, Codable {
 
     /// The first non-finite entry, as (row, column), if any.
     public var firstNonFinite: (row: Int, column: Int)? {
-        guard let k = storage.firstIndex(where: { !$0.isFinite }) else { return nil }
+        let k: Int? = storage.withUnsafeBufferPointer { buffer in
+            for i in 0..<buffer.count where !buffer[i].isFinite { return i }
+            return nil
+        }
+        guard let k else { return nil }
         return (k % max(rows, 1), k / max(rows, 1))
     }
 }

@@ -334,18 +334,29 @@ private struct LMRun<P: LeastSquaresProblem> {
     /// Copies the free, loss-weighted columns of J into `jTilde` (mq×nf, zero-padded) and
     /// zeroes the columns of parameters held at a bound by their gradient.
     mutating func buildReducedJacobian(active: inout [Bool]) {
+        let m = self.m, mq = self.mq, rows = jFull.rows
         for j in 0..<nf {
             let k = free[j]
             let base = j * mq
             var norm2 = 0.0
             var g = 0.0
-            for i in 0..<m {
-                let v = rowWeight[i] * jFull[i, k]
-                jTilde[base + i] = v
-                norm2 += v * v
-                g += v * rTilde[i]
+            // Raw buffers: this copy runs once per iteration over the whole Jacobian.
+            jFull.storage.withUnsafeBufferPointer { full in
+                rowWeight.withUnsafeBufferPointer { w in
+                    rTilde.withUnsafeBufferPointer { rt in
+                        jTilde.withUnsafeMutableBufferPointer { jt in
+                            let column = k * rows
+                            for i in 0..<m {
+                                let v = w[i] * full[column + i]
+                                jt[base + i] = v
+                                norm2 += v * v
+                                g += v * rt[i]
+                            }
+                            for i in m..<mq { jt[base + i] = 0 }
+                        }
+                    }
+                }
             }
-            for i in m..<mq { jTilde[base + i] = 0 }
             active[j] = false
             if let b = bounds {
                 // g is the gradient of ½‖r̃‖²: descent decreases xₖ when g > 0.
