@@ -45,12 +45,6 @@ enum FitTableCommand {
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, delta: delta)
         let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
                                           lines: runs.lines, labels: labels, delta: delta)
-        if let out = args.options["output"] {
-            let file = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
-                                   data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
-            try file.write(to: out)
-            eprint("wrote \(out)")
-        }
         let optimal = ComputeOptimalAllocation(law: fit.law, compute: budget)
         var bootstrap: ChinchillaBootstrap?
         if let count = try args.int("bootstrap") {
@@ -60,6 +54,13 @@ enum FitTableCommand {
             eprint("bootstrap: \(count) resamples of the runs, seed \(seed)…")
             bootstrap = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: count,
                                             seed: UInt64(seed), compute: budget)
+        }
+        if let out = args.options["output"] {
+            var file = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
+                                   data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
+            file.bootstrap = bootstrap.map(FitFile.BootstrapSummary.init)
+            try file.write(to: out)
+            eprint("wrote \(out)")
         }
         let figure = {
             let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter,

@@ -200,6 +200,15 @@ final class BootstrapCLITests: XCTestCase {
         XCTAssertEqual((boot?["intervals"] as? [Any])?.count, 9)
         let bad = try CLITests.scalefit(["fit", "Data/runs.csv", "--bootstrap", "3"])
         XCTAssertEqual(bad.status, 64)
+        // The fit file keeps the bootstrap's summary.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("boot-\(ProcessInfo.processInfo.processIdentifier).fit.json").path
+        let saved = try CLITests.scalefit(["fit", "Data/runs.csv", "--bootstrap", "40", "--seed", "3", "-o", out])
+        XCTAssertEqual(saved.status, 0, saved.stderr)
+        let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any]
+        let kept = file?["bootstrap"] as? [String: Any]
+        XCTAssertEqual(kept?["samples"] as? Int, 40)
+        XCTAssertEqual(kept?["seed"] as? Int, 3)
+        XCTAssertEqual((kept?["intervals"] as? [Any])?.count, 9)
     }
 }
 

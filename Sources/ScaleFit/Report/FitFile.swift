@@ -41,6 +41,23 @@ public struct FitFile: Sendable, Codable, Equatable {
     public var variables: [String]?
     /// Law options needed to predict (text values; each law documents its keys).
     public var settings: [String: String]?
+    /// The bootstrap over runs, when one was made: resamples, failures, seed and the
+    /// percentile intervals (Chinchilla: parameters and the compute-optimal allocation).
+    public var bootstrap: BootstrapSummary?
+
+    /// What a fit file keeps of a bootstrap: enough to report its intervals again.
+    public struct BootstrapSummary: Sendable, Codable, Equatable {
+        public var samples: Int
+        public var failed: Int
+        public var seed: UInt64
+        /// The budget the allocation intervals are for (FLOPs), when there is one.
+        public var compute: Double?
+        public var intervals: [ChinchillaBootstrap.Interval]
+
+        public init(_ b: ChinchillaBootstrap) {
+            samples = b.samples; failed = b.failed; seed = b.seed; compute = b.compute; intervals = b.intervals
+        }
+    }
 
     /// A fit file for any law. `covariance` must be n×n for n parameters.
     public init(law: String, formula: String, parameterNames: [String], parameters: [Double],
