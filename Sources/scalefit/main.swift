@@ -16,6 +16,7 @@ COMMANDS:
   optimal FIT     compute-optimal model size and tokens for a FLOP budget, or (--mix) language sampling ratios
   check-independence FILE  does each language family's loss depend on its own sampling ratio only?
   backtest FILE   fit a law on some runs (or model sizes) and score its prediction of the others
+  plot FIT DATA   draw a saved fit over data as SVG (-o FIG.svg)
   laws            list the laws with their formulas
   help [COMMAND]  show help for a command
 
@@ -32,6 +33,7 @@ let commands: [String: (usage: String, run: ([String]) throws -> Int32)] = [
     "optimal": (OptimalCommand.usage, OptimalCommand.run),
     "laws": (LawsCommand.usage, LawsCommand.run),
     "backtest": (CurveFitCommand.backtestUsage, CurveFitCommand.backtest),
+    "plot": (PlotCommand.usage, PlotCommand.run),
     "check-independence": (MultilingualCommand.checkUsage, MultilingualCommand.checkIndependence),
 ]
 

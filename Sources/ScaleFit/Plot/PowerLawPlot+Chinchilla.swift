@@ -125,3 +125,17 @@ extension PowerLawPlot {
         return (0..<count).map { pow(10, a + (b - a) * Double($0) / Double(count - 1)) }
     }
 }
+
+extension PowerLawPlot {
+    /// The Chinchilla figure for runs (N, D, observed loss) under a given law, e.g. a saved
+    /// fit drawn over a data file: the law's value at each run is the fitted one.
+    public static func chinchilla(parameters n: [Double], tokens d: [Double], observed: [Double], law: ChinchillaLaw,
+                                  grouping: PowerLawGrouping = .tokensPerParameter) throws -> PowerLawPlot {
+        guard n.count == d.count, n.count == observed.count else {
+            throw ScaleFitError.dimensionMismatch(expected: "\(n.count) tokens and losses", found: "\(d.count) and \(observed.count)")
+        }
+        let points = n.indices.map { RunPoint(parameters: n[$0], tokens: d[$0], observed: observed[$0],
+                                              fitted: law.loss(parameters: n[$0], tokens: d[$0])) }
+        return try chinchilla(runs: points, law: law, grouping: grouping, bootstrapLaws: [])
+    }
+}
