@@ -83,4 +83,6 @@ public struct SolverResult: Sendable {
     /// Which parameters were held fixed.
     public var fixed: [Bool]
     public var summary: FitSummary
+    /// The loss the run minimised (`ParameterCovariance(result:)` calibrates for it).
+    public var loss: RobustLoss = .l2
 }

@@ -121,7 +121,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                      summary: FitSummary(termination: termination, iterations: iterations,
                                          residualEvaluations: nfev, jacobianEvaluations: njev,
                                          initialCost: 0.5 * initialCost, finalCost: 0.5 * cost,
-                                         detail: detail))
+                                         detail: detail), loss: options.loss)
     }
 
     /// Residual weights and corrected residuals of the Triggs correction at the current r.

@@ -67,12 +67,12 @@ final class ChinchillaCoverageTests: XCTestCase {
 
     /// Hoffmann's Huber(δ = 1e-3) objective. With 1% noise nearly every residual is beyond δ,
     /// so the estimate behaves like least absolute deviations, whose variance for Gaussian
-    /// noise is π/2 times that of least squares; the reported covariance (σ̂²·(JᵀJ)⁻¹, the
-    /// least-squares formula) is then too small by √(π/2) ≈ 1.25 in standard error, and
-    /// ±1.96·SE covers only about P(|Z| ≤ 1.96/1.25) ≈ 88%. This test pins that measured
-    /// under-coverage (between 80% and 95%) so a change to it is noticed; the bootstrap
-    /// (`--bootstrap`) is the calibrated interval for this objective.
-    func testHuberIntervalsUnderCoverAsLeastAbsoluteDeviationsPredict() {
+    /// noise is π/2 times that of least squares: the least-squares formula σ̂²·(JᵀJ)⁻¹ covered
+    /// only 87–90% here. `ParameterCovariance` uses the Huber M-estimator's asymptotic
+    /// variance with a MAD scale for Huber fits, and the intervals cover the truth in at
+    /// least 90% of the trials (and not absurdly more than 95%, which would mean intervals
+    /// much wider than they need be).
+    func testHuberIntervalsCoverTheTruth() {
         let (covered, failed) = Self.coverage { k in
             let (n, d, l) = Self.trial(k)
             return (try? ChinchillaFit(parameters: n, tokens: d, loss: l, starts: Self.starts, polishCount: 2))?.best
@@ -80,8 +80,8 @@ final class ChinchillaCoverageTests: XCTestCase {
         print("coverage, Huber 1e-3 on log L (e, a, b, alpha, beta): \(covered), failed fits \(failed)")
         XCTAssertEqual(failed, 0)
         for (name, c) in zip(ChinchillaLaw.parameterNames, covered) {
-            XCTAssertGreaterThanOrEqual(c, 0.80, "Huber coverage of \(name)")
-            XCTAssertLessThanOrEqual(c, 0.95, "Huber coverage of \(name)")
+            XCTAssertGreaterThanOrEqual(c, 0.90, "Huber coverage of \(name)")
+            XCTAssertLessThanOrEqual(c, 0.99, "Huber coverage of \(name)")
         }
     }
 }

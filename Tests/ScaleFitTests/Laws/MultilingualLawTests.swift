@@ -179,9 +179,10 @@ final class MultilingualLawTests: XCTestCase {
 /// The recovery criterion: over seeded trials with 1% noise, how often each
 /// parameter's true value lies in its 95% interval (estimate ± 1.96·SE, log space for E, A, B).
 final class MultilingualCoverageTests: XCTestCase {
-    /// 8 trials by default (a smoke check, ~3 s in debug); SCALEFIT_COVERAGE_TRIALS=200 measures.
+    /// 40 trials by default (~10 s in debug); SCALEFIT_COVERAGE_TRIALS=200 measures (94–96%
+    /// for every parameter with the Huber-calibrated covariance).
     func testIntervalsCoverTheTruthInSeededTrials() throws {
-        let trials = Int(ProcessInfo.processInfo.environment["SCALEFIT_COVERAGE_TRIALS"] ?? "") ?? 8
+        let trials = Int(ProcessInfo.processInfo.environment["SCALEFIT_COVERAGE_TRIALS"] ?? "") ?? 40
         var covered = [Int](repeating: 0, count: 6), total = 0
         for t in 0..<trials {
             let data = try MultilingualTestData.make(noise: 0.01, seed: 100 + UInt64(t))
@@ -194,7 +195,7 @@ final class MultilingualCoverageTests: XCTestCase {
         }
         let rates = covered.map { Double($0) / Double(total) }
         print("multilingual coverage over \(trials) trials × 3 families (e, a, b, alpha, beta, gamma): \(rates)")
-        for k in 0..<6 { XCTAssertGreaterThanOrEqual(rates[k], 0.75, MultilingualLaw.familyParameterNames[k]) }
+        for k in 0..<6 { XCTAssertGreaterThanOrEqual(rates[k], 0.90, MultilingualLaw.familyParameterNames[k]) }
     }
 
     /// The F test's upper tail against tabulated critical values.
