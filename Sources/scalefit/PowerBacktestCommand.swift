@@ -137,6 +137,12 @@ enum PowerBacktestCommand {
         }
         let table = TextTable(header: header, rows: rows)
         if style == .csv { return table.render(.csv) }
+        // For people: the fits and the predictions as two tables, each within 100 columns.
+        let fits = TextTable(header: ["sizes", "runs", "largest_N", "E", "A", "B", "alpha", "beta", "mean_rel_err", "max_rel_err", "in_fit"],
+                             rows: rows.map { Array($0.prefix(8)) + Array($0.suffix(3)) })
+        let predictions = TextTable(header: ["sizes"] + s.targets.map(\.label), rows: s.steps.map { step in
+            ["\(step.sizes)"] + step.predicted.map { formatSignificant($0, digits: 5) }
+        })
         let targets = TextTable(header: ["run", "line", "params", "tokens", "observed"], rows: s.targets.map {
             [$0.label, "\($0.line)", formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
              formatSignificant($0.observed, digits: 6)]
@@ -146,7 +152,8 @@ enum PowerBacktestCommand {
         \(head)chinchilla sweep: fit on the smallest k model sizes, predict the largest's \(s.targets.count) runs
         the largest size's runs:
         \(targets.render(style))
-        \(table.render(style))
-        """
+        fits (errors: the largest size's runs, |predicted - observed| / observed):
+        \(fits.render(style))
+        """ + (each ? "predicted loss of the largest size's runs:\n" + predictions.render(style) : "")
     }
 }

@@ -53,6 +53,11 @@ final class PowerBacktestCLITests: XCTestCase {
         // The prediction improves as sizes are added: the 5-size error is below the 2-size one.
         let rel = lines.dropFirst().map { Double($0[$0.count - 3]) ?? .nan }
         XCTAssertLessThan(rel[3], rel[0], r.stdout)
+        // For a terminal: two tables, every line within 100 columns.
+        let text = try CLITests.scalefit(["backtest", "Data/runs.csv", "--sweep"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("predicted loss of the largest size's runs:"), text.stdout)
+        for line in text.stdout.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 100, String(line)) }
     }
 
     /// The README's number: Epoch's Chinchilla extraction (all 245 rows; the CLI has no option
