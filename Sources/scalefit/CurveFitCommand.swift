@@ -93,21 +93,26 @@ enum CurveFitCommand {
         let fit = try law.fit(set.curves, options: options)
         let items = set.curves.indices.map { (curve: set.curves[$0], lines: set.lineNumbers[$0], schedule: set.sources[$0]) }
         let report = try CurveFitReport(law: law, fit: fit, loss: options.loss, fitted: items)
+        let title = "\(law.identifier) law fitted to \(URL(fileURLWithPath: path).lastPathComponent)"
+        return try finish(report, fit: fit, law: law, set: set, fitted: Array(set.curves.indices), title: title,
+                          path: path, args: args, loss: options.loss, format: format)
+    }
+
+    /// What `fit` and `backtest` do with a finished fit: the fit file (`-o`), the figure
+    /// (`--plot`), the report folder (`--report`), the printed report, and the exit status
+    /// (1 when the fit did not converge).
+    static func finish(_ report: CurveFitReport, fit: CurveFit.Result, law: CurveLaw, set: LossCurveSet, fitted indices: [Int],
+                       title: String, path: String, args: Arguments, loss: RobustLoss, format: String) throws -> Int32 {
+        let fitted = indices.map { set.curves[$0] }
+        let file = try FitFile(curveFit: fit, law: law, curves: fitted, schedules: indices.map { set.schedules[$0] },
+                               loss: loss, data: .init(file: path, rows: fitted.reduce(0) { $0 + $1.steps.count },
+                                                       droppedRows: set.dropped.count))
         if let out = args.options["output"] {
-            let file = try FitFile(curveFit: fit, law: law, curves: set.curves, schedules: set.schedules, loss: options.loss,
-                                   data: .init(file: path, rows: set.curves.reduce(0) { $0 + $1.steps.count },
-                                               droppedRows: set.dropped.count))
             try file.write(to: out)
             eprint("wrote \(out)")
         }
-        let title = "\(law.identifier) law fitted to \(URL(fileURLWithPath: path).lastPathComponent)"
         if let svg = args.options["plot"] { try writePlot(try plot(report, curves: set.curves, title: title), to: svg) }
-        if let dir = args.options["report"] {
-            let file = try FitFile(curveFit: fit, law: law, curves: set.curves, schedules: set.schedules, loss: options.loss,
-                                   data: .init(file: path, rows: set.curves.reduce(0) { $0 + $1.steps.count },
-                                               droppedRows: set.dropped.count))
-            try writeReport(report, title: title, curves: set.curves, fitFile: file, to: dir)
-        }
+        if let dir = args.options["report"] { try writeReport(report, title: title, curves: set.curves, fitFile: file, to: dir) }
         print(render(report, format: format, residuals: args.options["residuals"] != nil), terminator: "")
         if !report.summary.converged {
             eprint("scalefit: \(report.summary.message)")
@@ -241,20 +246,8 @@ enum CurveFitCommand {
         let report = try CurveFitReport(law: law, fit: fit, loss: options.loss, fitted: fitIndices.map(item),
                                         scored: scoreIndices.map(item))
         let title = "\(law.identifier): fit on \(fitIndices.map { names[$0] }.joined(separator: ", ")), rest predicted"
-        if let svg = args.options["plot"] { try writePlot(try plot(report, curves: set.curves, title: title), to: svg) }
-        if let dir = args.options["report"] {
-            let fitted = fitIndices.map { set.curves[$0] }
-            let file = try FitFile(curveFit: fit, law: law, curves: fitted, schedules: fitIndices.map { set.schedules[$0] },
-                                   loss: options.loss, data: .init(file: path, rows: fitted.reduce(0) { $0 + $1.steps.count },
-                                                                   droppedRows: set.dropped.count))
-            try writeReport(report, title: title, curves: set.curves, fitFile: file, to: dir)
-        }
-        print(render(report, format: format, residuals: args.options["residuals"] != nil), terminator: "")
-        if !report.summary.converged {
-            eprint("scalefit: \(report.summary.message)")
-            return 1
-        }
-        return 0
+        return try finish(report, fit: fit, law: law, set: set, fitted: fitIndices, title: title,
+                          path: path, args: args, loss: options.loss, format: format)
     }
 
     // MARK: predict

@@ -83,23 +83,11 @@ public struct LawFitReport: Sendable, Codable, Equatable {
         starts = multiStart.finalCosts.count
         startsAtBest = multiStart.startsAtBest
         summary = multiStart.best.summary
-        let m = Double(loss.count)
-        var sse = 0.0, sseLog = 0.0, are = 0.0
-        for i in loss.indices {
-            let e = fitted[i] - loss[i]
-            sse += e * e
-            let el = log(fitted[i]) - log(loss[i])
-            sseLog += el * el
-            are += abs(e) / loss[i]
-        }
-        let mean = loss.reduce(0, +) / m
-        let meanLog = loss.map { log($0) }.reduce(0, +) / m
-        let tss = loss.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        let tssLog = loss.reduce(0) { $0 + (log($1) - meanLog) * (log($1) - meanLog) }
-        rmse = (sse / m).squareRoot()
-        meanAbsoluteRelativeError = are / m
-        rSquared = 1 - sse / tss
-        rSquaredLog = 1 - sseLog / tssLog
+        let goodness = GoodnessOfFit(observed: loss, fitted: fitted)
+        rmse = goodness.rmse
+        meanAbsoluteRelativeError = goodness.meanAbsoluteRelativeError
+        rSquared = goodness.rSquared
+        rSquaredLog = goodness.rSquaredLog
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], inputs: inputs[i], observed: loss[i], fitted: fitted[i],
                 residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])
