@@ -248,11 +248,12 @@ extension NISTModels {
         public func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let q = b[1] + x[i]
-                let p = pow(q, -1 / b[2])
+                let lq = log(q)
+                let p = exp(-lq / b[2])   // (b₂ + x)^(−1/b₃) from the log the b₃ column needs anyway
                 let f = b[0] * p
                 jac[i, 0] = p
                 jac[i, 1] = -f / (b[2] * q)
-                jac[i, 2] = f * log(q) / (b[2] * b[2])
+                jac[i, 2] = f * lq / (b[2] * b[2])
             }
         }
     }
