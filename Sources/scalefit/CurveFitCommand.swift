@@ -308,7 +308,14 @@ enum CurveFitCommand {
         } else {
             throw UsageError(message: "give the schedule to predict under: --schedule SPEC, --schedule-file FILE, or --run NAME (one of \(fitted.map(\.curve).joined(separator: ", ")))")
         }
-        let rows = try fit.predictCurve(schedule: schedule, steps: steps, file: path)
+        let all = try fit.predictCurve(schedule: schedule, steps: steps, file: path)
+        // Where the law is undefined (S1 = 0 before any learning: step 0 of a warmup from 0),
+        // say so rather than print inf.
+        let rows = all.filter { $0.loss.isFinite }
+        if rows.count < all.count {
+            let skipped = all.filter { !$0.loss.isFinite }.map { "\($0.step)" }
+            eprint("skipped \(skipped.count) step\(skipped.count == 1 ? "" : "s") where the law is undefined (no learning-rate area yet, S1 = 0): \(skipped.prefix(5).joined(separator: ", "))\(skipped.count > 5 ? ", …" : "")")
+        }
         if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
         if format == "csv" {
             let t = TextTable(header: ["step", "loss", "lower95", "upper95"], rows: rows.map {

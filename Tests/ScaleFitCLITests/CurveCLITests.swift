@@ -107,8 +107,14 @@ final class CurveCLITests: XCTestCase {
         }
         let data = temporary("mpl.csv")
         try text.write(toFile: data, atomically: true, encoding: .utf8)
-        let fit = try CLITests.scalefit(["fit", data, "--warmup", "linear"])
+        let saved = temporary("mpl.fit.json")
+        let fit = try CLITests.scalefit(["fit", data, "--warmup", "linear", "-o", saved])
         XCTAssertEqual(fit.status, 0, fit.stderr)
+        // Step 0 of a warmup from 0 has no learning-rate area (S1 = 0): skipped, and said so.
+        let early = try CLITests.scalefit(["predict", saved, "--run", "constant", "--steps", "0,500", "--format", "csv"])
+        XCTAssertEqual(early.status, 0, early.stderr)
+        XCTAssertEqual(early.stdout.split(separator: "\n").map { $0.split(separator: ",")[0] }, ["step", "500"])
+        XCTAssertTrue(early.stderr.contains("skipped 1 step where the law is undefined (no learning-rate area yet, S1 = 0): 0"), early.stderr)
         XCTAssertTrue(fit.stderr.contains("law: multipower (chosen from the columns"), fit.stderr)
         XCTAssertTrue(fit.stderr.contains("lr as logged: 56 points at steps 100–1475, piecewise linear between them; linear warmup from 0 before step 100"), fit.stderr)
         XCTAssertTrue(fit.stdout.contains("mean      fitted"), fit.stdout)
