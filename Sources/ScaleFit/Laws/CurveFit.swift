@@ -34,7 +34,7 @@ public enum CurveFit {
 
     /// Options for the screening pass over the grid: a short run per start (at most
     /// `evaluations` residual evaluations, tolerances 1e-8), enough to rank the basins.
-    public static func screeningOptions(from options: SolverOptions, evaluations: Int = 60) -> SolverOptions {
+    public static func screeningOptions(from options: SolverOptions, evaluations: Int = 30) -> SolverOptions {
         var screening = options
         screening.maxEvaluations = min(evaluations, options.maxEvaluations)
         screening.functionTolerance = max(options.functionTolerance, 1e-8)
