@@ -123,15 +123,7 @@ enum MultilingualMixCommand {
     static func predict(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
         let law = try fit.multilingual(file: path)
         let families = law.families.map(\.name)
-        guard let ptext = args.options["params"], let dtext = args.options["tokens"] else {
-            throw UsageError(message: "predicting from a multilingual fit needs --params, --tokens and --at FAMILY=p[,p…]")
-        }
-        var n = try numberList(ptext, flag: "--params"), d = try numberList(dtext, flag: "--tokens")
-        if n.count == 1 && d.count > 1 { n = Array(repeating: n[0], count: d.count) }
-        if d.count == 1 && n.count > 1 { d = Array(repeating: d[0], count: n.count) }
-        guard n.count == d.count else {
-            throw UsageError(message: "--params has \(n.count) values and --tokens \(d.count); give equal counts or one of either")
-        }
+        let (n, d) = try pairedSizes(args, missing: "predicting from a multilingual fit needs --params, --tokens and --at FAMILY=p[,p…]")
         let specs = args.repeated["at"] ?? []
         guard !specs.isEmpty else {
             throw UsageError(message: "a multilingual fit predicts per family: give --at FAMILY=p[,p…] (families: \(families.joined(separator: ", ")))")

@@ -151,7 +151,6 @@ enum PowerFitCommand {
     // MARK: predict
 
     struct PowerRow: Codable { let x: Double; let loss: Double; let lower95: Double; let upper95: Double }
-    struct KaplanRow: Codable { let params: Double; let tokens: Double; let loss: Double; let lower95: Double; let upper95: Double }
 
     /// `scalefit predict FIT.json --at COL=v1,v2…` for a power-law fit: L and its 95% interval
     /// (delta method on log L with the analytic gradient of the fit's log residual).
@@ -186,27 +185,14 @@ enum PowerFitCommand {
     /// `scalefit predict FIT.json --params N,… --tokens D,…` for a Kaplan fit.
     static func predictKaplan(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
         try fit.require(law: KaplanLaw.identifier, parameters: 4, file: path, for: "this needs")
-        guard let ptext = args.options["params"], let dtext = args.options["tokens"] else {
-            throw UsageError(message: "predicting from a kaplan fit needs --params and --tokens")
-        }
-        var n = try numberList(ptext, flag: "--params"), d = try numberList(dtext, flag: "--tokens")
-        if n.count == 1 && d.count > 1 { n = Array(repeating: n[0], count: d.count) }
-        if d.count == 1 && n.count > 1 { d = Array(repeating: d[0], count: n.count) }
-        guard n.count == d.count else {
-            throw UsageError(message: "--params has \(n.count) values and --tokens \(d.count); give equal counts or one of either")
-        }
-        let rows = zip(n, d).map { ni, di -> KaplanRow in
+        let (n, d) = try pairedSizes(args, missing: "predicting from a kaplan fit needs --params and --tokens")
+        let rows = zip(n, d).map { ni, di -> PredictCommand.Row in
             let (logL, g) = logPrediction(KaplanLogProblem(parameters: [ni], tokens: [di], loss: [1]), fit.parameters)
             let loss = exp(logL)
             let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
-            return KaplanRow(params: ni, tokens: di, loss: loss, lower95: lo, upper95: hi)
+            return PredictCommand.Row(params: ni, tokens: di, loss: loss, lower95: lo, upper95: hi)
         }
-        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
-        let t = TextTable(header: ["params", "tokens", "loss", "lower95", "upper95"], rows: rows.map {
-            [formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4),
-             formatSignificant($0.loss, digits: 6), formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
-        })
-        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
+        print(PredictCommand.render(rows, format: format), terminator: "")
         return 0
     }
 

@@ -21,6 +21,22 @@ func numberList(_ text: String, flag: String) throws -> [Double] {
     return out
 }
 
+/// The `--params` and `--tokens` lists of a prediction, a single value on one side paired
+/// with each value on the other; `missing` is the usage message when either is absent.
+func pairedSizes(_ args: Arguments, missing: String) throws -> (params: [Double], tokens: [Double]) {
+    guard let ptext = args.options["params"], let dtext = args.options["tokens"] else {
+        throw UsageError(message: missing)
+    }
+    var n = try numberList(ptext, flag: "--params")
+    var d = try numberList(dtext, flag: "--tokens")
+    if n.count == 1 && d.count > 1 { n = Array(repeating: n[0], count: d.count) }
+    if d.count == 1 && n.count > 1 { d = Array(repeating: d[0], count: n.count) }
+    guard n.count == d.count else {
+        throw UsageError(message: "--params has \(n.count) values and --tokens \(d.count); give equal counts or one of either")
+    }
+    return (n, d)
+}
+
 /// `scalefit predict FIT.json --params N[,N…] --tokens D[,D…]`.
 enum PredictCommand {
     static let usage = """
@@ -67,10 +83,8 @@ enum PredictCommand {
         let path = args.positionals[0]
         let format = try outputFormat(args)
         // Usage errors first, whatever the file holds.
-        if let p = args.options["params"] { _ = try numberList(p, flag: "--params") }
-        if let d = args.options["tokens"] { _ = try numberList(d, flag: "--tokens") }
-        if (args.options["params"] == nil) != (args.options["tokens"] == nil) {
-            throw UsageError(message: "--params and --tokens go together\n\n\(usage)")
+        if args.options["params"] != nil || args.options["tokens"] != nil {
+            _ = try pairedSizes(args, missing: "--params and --tokens go together\n\n\(usage)")
         }
         if let s = args.options["steps"] { _ = try CurveFitCommand.steps(s) }
         let fit = try FitFile.read(path: path)
@@ -93,27 +107,23 @@ enum PredictCommand {
     }
 
     static func chinchilla(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
-        guard let ptext = args.options["params"], let dtext = args.options["tokens"] else {
-            throw UsageError(message: "predicting from a chinchilla fit needs --params and --tokens\n\n\(usage)")
-        }
-        var n = try numberList(ptext, flag: "--params")
-        var d = try numberList(dtext, flag: "--tokens")
-        if n.count == 1 && d.count > 1 { n = Array(repeating: n[0], count: d.count) }
-        if d.count == 1 && n.count > 1 { d = Array(repeating: d[0], count: n.count) }
-        guard n.count == d.count else {
-            throw UsageError(message: "--params has \(n.count) values and --tokens \(d.count); give equal counts or one of either")
-        }
+        let (n, d) = try pairedSizes(args, missing: "predicting from a chinchilla fit needs --params and --tokens\n\n\(usage)")
         let rows = try zip(n, d).map { ni, di -> Row in
             let p = try fit.predict(parameters: ni, tokens: di, file: path)
             return Row(params: ni, tokens: di, loss: p.loss, lower95: p.lower, upper95: p.upper)
         }
-        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
+        print(render(rows, format: format), terminator: "")
+        return 0
+    }
+
+    /// Predictions at (N, D) as the chosen format prints them.
+    static func render(_ rows: [Row], format: String) -> String {
+        if format == "json" { return jsonText(rows) }
         let t = TextTable(header: ["params", "tokens", "loss", "lower95", "upper95"], rows: rows.map {
             [formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4),
              formatSignificant($0.loss, digits: 6), formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
         })
-        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
-        return 0
+        return t.render(TextTable.Style(rawValue: format) ?? .table)
     }
 }
 

@@ -34,21 +34,7 @@ struct SVGDocument {
     }
 
     /// XML escaping of text and attribute values: & < > " '.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { text.xmlEscaped() }
 
     static func number(_ x: Double) -> String { PlotNumber.coordinate(x) }
 }

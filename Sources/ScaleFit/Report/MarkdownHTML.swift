@@ -74,21 +74,7 @@ public enum MarkdownHTML {
     }
 
     /// Escapes the five XML special characters.
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    public static func escape(_ s: String) -> String { s.xmlEscaped(apostrophe: "&#39;") }
 }
 
 extension String {
