@@ -23,6 +23,10 @@
 ///   LM), so the gradient test sees the projected gradient.
 /// - Non-finite residuals at a trial point count as no reduction: the step is rejected and
 ///   the trust region shrinks.
+/// - Geodesic acceleration (least squares only, `SolverOptions.geodesicAcceleration`): a
+///   step the trust region limits gets the second-order correction of Transtrum & Sethna,
+///   which follows a curved valley instead of crawling along it (Bennett5's far start:
+///   745 iterations without, 32 with). See `accelerate`.
 public struct LevenbergMarquardt: Sendable {
     public var options: SolverOptions
 
@@ -76,6 +80,13 @@ private struct LMRun<P: LeastSquaresProblem> {
     var colNorm: [Double]
     var qtf: [Double]
     var scratch: [Double]
+    /// Geodesic acceleration workspace: r(x + h·v), the directional second derivative (then
+    /// Qᵀ of it), and the acceleration.
+    var probe: [Double] = []
+    var rProbe: [Double]
+    var scaleProbe: [Double]
+    var rvv: [Double]
+    var acceleration: [Double]
     var nfev = 0, njev = 0, iterations = 0
 
     init(problem: P, options: SolverOptions, bounds: ParameterBounds?, fixed: [Bool]) {
@@ -101,6 +112,10 @@ private struct LMRun<P: LeastSquaresProblem> {
         colNorm = Array(repeating: 0, count: nf)
         qtf = Array(repeating: 0, count: mq)
         scratch = Array(repeating: 0, count: max(nf, 1))
+        rProbe = Array(repeating: 0, count: m)
+        scaleProbe = Array(repeating: 0, count: m)
+        rvv = Array(repeating: 0, count: mq)
+        acceleration = Array(repeating: 0, count: max(nf, 1))
     }
 
     /// Σρ(rᵢ²) (twice the reported cost), +∞ when any residual is not finite.
@@ -168,7 +183,10 @@ private struct LMRun<P: LeastSquaresProblem> {
         var wa = [Double](repeating: 0, count: nf)
         var trial = x
         var active = [Bool](repeating: false, count: nf)
+        var velocity = [Double](repeating: 0, count: nf)
         var roundoffSteps = 0
+        let canAccelerate: Bool
+        if case .l2 = options.loss { canAccelerate = options.geodesicAcceleration } else { canAccelerate = false }
 
         while true {
             evaluateJacobian()
@@ -221,7 +239,12 @@ private struct LMRun<P: LeastSquaresProblem> {
             // Inner loop: shrink the trust region until a step is accepted.
             while true {
                 step.solve(diag: diag, qtb: qtf, delta: delta, par: &par, x: &wa)
-                for j in 0..<nf { pF[j] = -wa[j] }
+                for j in 0..<nf { pF[j] = -wa[j]; velocity[j] = pF[j] }
+                for j in 0..<nf { scratch[j] = diag[j] * pF[j] }
+                let pnorm = euclideanNorm(scratch)
+                if canAccelerate && par > 0 && fnorm > 0 && nfev + 2 <= options.maxEvaluations {
+                    accelerate(velocity: velocity, velocityNorm: pnorm, par: par, into: &pF)
+                }
                 trial = x
                 var clipped = false
                 for j in 0..<nf {
@@ -234,8 +257,6 @@ private struct LMRun<P: LeastSquaresProblem> {
                     trial[k] = v
                     pF[j] = v - x[k]
                 }
-                for j in 0..<nf { scratch[j] = diag[j] * pF[j] }
-                let pnorm = euclideanNorm(scratch)
                 if first { delta = min(delta, pnorm) }
                 problem.residuals(at: trial, into: &rTrial)
                 nfev += 1
@@ -247,7 +268,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                     // ‖R·Pᵀ·p‖ and √λ‖D·p‖ relative to ‖r̃‖, as in lmder.
                     for j in 0..<nf { scratch[j] = 0 }
                     for j in 0..<nf {
-                        let t = pF[q.pivot[j]]
+                        let t = velocity[q.pivot[j]]
                         for i in 0...j { scratch[i] += q.r(i, j) * t }
                     }
                     let t1 = euclideanNorm(scratch) / fnorm
@@ -319,6 +340,73 @@ private struct LMRun<P: LeastSquaresProblem> {
                 if ratio >= 1e-4 { break }
             }
         }
+    }
+
+    /// Geodesic acceleration (Transtrum & Sethna 2012; GSL's `lmaccel`): the second
+    /// directional derivative r_vv ≈ (2/h)·((r(x + h·v) − r(x))/h − J·v), h = 0.1, gives the
+    /// acceleration a, the solution of the velocity's damped system with −r_vv on the right;
+    /// the step becomes v + a/2 when ‖D·a‖ ≤ ½‖D·v‖ and it stays inside the box. Otherwise,
+    /// when the probe is not finite, or when the second-order part of r(x + h·v) is below the
+    /// rounding level of r (a linear model's r_vv is nothing else) or below √ε of its
+    /// first-order part, the step stays v. The predicted reduction (and so the
+    /// trust-region update) is the velocity's, as in GSL. One extra residual evaluation.
+    ///
+    /// The ½ is measured: GSL's 0.75 lets MGH10's far start jump into the b₁ → 0 region and
+    /// crawl out over 1,674 iterations (251 without acceleration); ½ takes 84.
+    mutating func accelerate(velocity v: [Double], velocityNorm: Double, par: Double, into p: inout [Double]) {
+        let h = 0.1
+        probe = x
+        for j in 0..<nf { probe[free[j]] += h * v[j] }
+        problem.residuals(at: probe, into: &rProbe)
+        nfev += 1
+        let m = self.m, mq = self.mq
+        // rvv ← J·v, then r(x + h·v) − r(x) − h·J·v (the second-order part), then r_vv.
+        for i in 0..<mq { rvv[i] = 0 }
+        for j in 0..<nf {
+            let t = v[j]
+            if t == 0 { continue }
+            let base = j * mq
+            for i in 0..<m { rvv[i] += jTilde[base + i] * t }
+        }
+        // The rounding level of r: ε times the size of its terms, |rᵢ| + Σⱼ|Jᵢⱼ·xⱼ| (for a
+        // model linear or homogeneous in x, Σⱼ Jᵢⱼ·xⱼ is the model value itself).
+        for i in 0..<m { scaleProbe[i] = abs(r[i]) }
+        for j in 0..<nf {
+            let xj = x[free[j]]
+            if xj == 0 { continue }
+            let base = j * mq
+            for i in 0..<m { scaleProbe[i] += abs(jTilde[base + i] * xj) }
+        }
+        var firstOrder = 0.0, secondOrder = 0.0, size = 0.0
+        for i in 0..<m {
+            let linear = h * rvv[i]
+            let d = (rProbe[i] - r[i]) - linear
+            firstOrder += linear * linear
+            secondOrder += d * d
+            size += scaleProbe[i] * scaleProbe[i]
+            rvv[i] = d
+        }
+        // The correction is worth a step only when the second-order part stands above the
+        // rounding of r (1000ε of its size: a linear model's r_vv is nothing but rounding)
+        // and above √ε of the first-order part.
+        let eps = Double.ulpOfOne
+        guard secondOrder.isFinite && firstOrder.isFinite
+            && secondOrder > 1e6 * eps * eps * size && secondOrder > eps * firstOrder else { return }
+        let scale = 2 / (h * h)
+        for i in 0..<m { rvv[i] *= scale }
+        try? qr!.applyQTranspose(&rvv)
+        step.solveSameDamping(diag: diag, par: par, qtb: rvv, x: &acceleration)
+        // acceleration solves J·w ≈ r_vv; a = −w.
+        for j in 0..<nf { scratch[j] = diag[j] * acceleration[j] }
+        guard euclideanNorm(scratch) <= 0.5 * velocityNorm else { return }
+        if let b = bounds {
+            for j in 0..<nf {
+                let k = free[j]
+                let t = x[k] + v[j] - 0.5 * acceleration[j]
+                if t < b.lower[k] || t > b.upper[k] { return }
+            }
+        }
+        for j in 0..<nf { p[j] = v[j] - 0.5 * acceleration[j] }
     }
 
     mutating func evaluateJacobian() {

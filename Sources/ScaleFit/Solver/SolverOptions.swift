@@ -20,6 +20,10 @@ public struct SolverOptions: Sendable, Equatable, Codable {
     public var maxEvaluations: Int = 20_000
     /// The initial trust-region radius is `initialStepFactor`·‖D·x₀‖ (MINPACK `factor`).
     public var initialStepFactor: Double = 100
+    /// Add geodesic acceleration (Transtrum & Sethna 2012) to steps the trust region limits
+    /// (λ > 0), for least-squares fits: one extra residual evaluation on such steps buys
+    /// steps that follow a curved valley instead of crawling along it.
+    public var geodesicAcceleration: Bool = true
     /// The robust loss applied to every residual.
     public var loss: RobustLoss = .l2
     /// Singular values below this times the largest count as zero when the covariance

@@ -115,6 +115,15 @@ struct TrustRegionStep {
         }
     }
 
+    /// The solution of the damped system of the last `solve` for another right-hand side:
+    /// `x` minimises ‖R·Pᵀ·x − qtb‖² + λ‖D·x‖² with the λ (`par`) that `solve` chose. Used for
+    /// geodesic acceleration, whose system is the velocity's with another right-hand side.
+    mutating func solveSameDamping(diag: [Double], par: Double, qtb: [Double], x: inout [Double]) {
+        let s = par.squareRoot()
+        for j in 0..<n { wa1[j] = s * diag[j] }
+        solveDamped(diag: wa1, qtb: qtb, x: &x)
+    }
+
     /// MINPACK `qrsolv`: solves min ‖R·z − qtb‖² + ‖diag·P·z‖² by Givens rotations, writing
     /// the triangular factor S of the augmented system to `sdiag` (diagonal) and the strict
     /// lower triangle of `r` (transposed); R's upper triangle is kept.

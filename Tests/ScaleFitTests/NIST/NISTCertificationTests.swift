@@ -64,6 +64,18 @@ final class NISTCertificationTests: XCTestCase {
     /// |RSS − RSS*| ≤ 1e-6·RSS* + 4·ε·max|y|·√(m·RSS*): the second term is the first-order
     /// rounding of m residuals of size ‖r‖/√m computed from data of size max|y|, which
     /// decides only for Lanczos1, whose certified RSS (1.4e-25) is rounding noise itself.
+    /// The far starts whose valleys are long and curved: plain LM crawls (Bennett5 745,
+    /// MGH17 454, MGH09 405 iterations, like MINPACK's 762/604/530 evaluations); geodesic
+    /// acceleration follows the valley (about 30, 120 and 170).
+    func testCurvedValleysAreFollowedNotCrawled() throws {
+        let fits = try fits()
+        let limits = ["Bennett5": 100, "MGH17": 250, "MGH09": 300]
+        for fit in fits where fit.start == 1 {
+            guard let limit = limits[fit.dataset.name] else { continue }
+            XCTAssertLessThan(fit.result.summary.iterations, limit, fit.label)
+        }
+    }
+
     func testCertifiedResidualSumOfSquaresIsMatched() throws {
         for fit in try fits() {
             let rss = fit.result.residuals.reduce(0) { $0 + $1 * $1 }
