@@ -142,7 +142,7 @@ enum CurveFitCommand {
         return """
         \(head)\(r.law): \(r.formula)
         objective: \(r.objective) = \(formatSignificant(r.objectiveValue, digits: 10))
-        \(r.summary.message); best of \(r.startsTried) starts (\(r.startsConverged) polished runs converged)
+        \(r.summary.message); best of \(r.startsTried) starts (\(r.startsConverged) of \(r.startsPolished) distinct polished runs converged)
         \(schedules)
 
         \(params.render(style))

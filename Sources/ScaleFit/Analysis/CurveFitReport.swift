@@ -45,6 +45,7 @@ public struct CurveFitReport: Sendable, Codable {
     public var summary: FitSummary
     public var startsTried: Int
     public var startsConverged: Int
+    public var startsPolished: Int
     public var parameters: [ParameterEstimate]
     public var curves: [Curve]
     /// The mean of the metrics over the fitted curves, and over the scored ones (nil if none).
@@ -67,6 +68,7 @@ public struct CurveFitReport: Sendable, Codable {
         summary = fit.summary
         startsTried = fit.startsTried
         startsConverged = fit.startsConverged
+        startsPolished = fit.startsPolished
         let covariance = try ParameterCovariance(result: fit.best)
         parameters = zip(zip(fit.parameterNames, fit.parameters), covariance.standardErrors).map {
             ParameterEstimate(name: $0.0, estimate: $0.1, standardError: $1)

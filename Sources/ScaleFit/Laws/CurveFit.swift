@@ -26,10 +26,12 @@ public enum CurveFit {
         /// The winning run (its summary says whether and why it converged).
         public var best: SolverResult
         public var summary: FitSummary { best.summary }
-        /// Which start won, how many were screened, and how many polished runs converged.
+        /// Which start won, how many were screened, how many distinct screened ends were
+        /// polished, and how many of those converged.
         public var startIndex: Int
         public var startsTried: Int
         public var startsConverged: Int
+        public var startsPolished: Int = 0
     }
 
     /// Options for the screening pass over the grid: a short run per start (at most
@@ -67,7 +69,17 @@ public enum CurveFit {
         }
         screened.sort { ($0.cost, $0.index) < ($1.cost, $1.index) }
         let solver = LevenbergMarquardt(options: options)
-        let candidates = Array(screened.prefix(max(polish, 1)))
+        // The best `polish` screened ends, less those that ended in the same place as a
+        // better one (relative difference ≤ 1e-3 in every parameter): polishing a duplicate
+        // costs a whole run and finds the same minimum.
+        var distinct: [(cost: Double, index: Int, end: [Double])] = []
+        for entry in screened.prefix(max(polish, 1)) {
+            let duplicate = distinct.contains { kept in
+                zip(kept.end, entry.end).allSatisfy { abs($0 - $1) <= 1e-3 * max(abs($0), abs($1)) }
+            }
+            if !duplicate { distinct.append(entry) }
+        }
+        let candidates = distinct
         let polished = runInParallel(candidates.count) { i in
             try? solver.minimize(problem, from: candidates[i].end, bounds: box, fixed: fixed)
         }
@@ -88,7 +100,7 @@ public enum CurveFit {
         }
         return Result(parameterNames: problem.law.parameterNames, parameters: winner.result.parameters,
                       cost: winner.result.cost, best: winner.result, startIndex: winner.index,
-                      startsTried: grid.count, startsConverged: converged)
+                      startsTried: grid.count, startsConverged: converged, startsPolished: candidates.count)
     }
 }
 

@@ -119,7 +119,10 @@ enum MultiPowerLossDrop {
         var sigma = shift
         var weights = [Double](repeating: 0, count: count * sets)
         var center = [Double](repeating: 0, count: nodeCount), radius = center
-        var moments = [Double](repeating: 0, count: nodeCount * sets * p1)
+        // Every node writes all of its moments before it is read (children before parents).
+        var moments = [Double](unsafeUninitializedCapacity: nodeCount * sets * p1) { _, initialized in
+            initialized = nodeCount * sets * p1
+        }
 
         prepared.changeGap.withUnsafeBufferPointer { gap in
         prepared.changeLogRate.withUnsafeBufferPointer { logRate in
@@ -166,6 +169,7 @@ enum MultiPowerLossDrop {
                     let mid = 0.5 * (lowest + highest)
                     center[node] = mid
                     radius[node] = max(highest - mid, mid - lowest)
+                    for i in 0..<(sets &* p1) { target[i] = 0 }
                     for k in tree.lo[node]..<tree.hi[node] {
                         let delta = sigma[k] - mid
                         let source = weightBase + k &* sets
@@ -186,6 +190,7 @@ enum MultiPowerLossDrop {
                     }
                     continue
                 }
+                for i in 0..<(sets &* p1) { target[i] = 0 }
                 let rightChild = tree.right[node]
                 let lowest = min(center[leftChild] - radius[leftChild], center[rightChild] - radius[rightChild])
                 let highest = max(center[leftChild] + radius[leftChild], center[rightChild] + radius[rightChild])
@@ -198,13 +203,34 @@ enum MultiPowerLossDrop {
                     hPower[0] = 1
                     for m in 1..<p1 { hPower[m] = hPower[m - 1] * h * inverse[m - 1] }
                     let source = momentBase + child &* sets &* p1
-                    for s in 0..<sets {
-                        let from = source + s &* p1, to = target + s &* p1
+                    if sets == 1 {
                         for m in 0..<p1 {
-                            var total = 0.0
+                            // Two accumulators: the sum is bound by the adds' latency otherwise.
+                            var even = 0.0, odd = 0.0
                             var i = 0
-                            while i <= m { total += from[i] * hPower[m &- i]; i &+= 1 }
-                            to[m] += total
+                            while i + 1 <= m {
+                                even += source[i] * hPower[m &- i]
+                                odd += source[i &+ 1] * hPower[m &- i &- 1]
+                                i &+= 2
+                            }
+                            if i == m { even += source[i] * hPower[0] }
+                            target[m] += even + odd
+                        }
+                    } else {
+                        // The four sets side by side: four independent sums per order.
+                        let f1 = source + p1, f2 = source + 2 &* p1, f3 = source + 3 &* p1
+                        for m in 0..<p1 {
+                            var t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0
+                            var i = 0
+                            while i <= m {
+                                let hp = hPower[m &- i]
+                                t0 += source[i] * hp; t1 += f1[i] * hp; t2 += f2[i] * hp; t3 += f3[i] * hp
+                                i &+= 1
+                            }
+                            target[m] += t0
+                            target[p1 &+ m] += t1
+                            target[2 &* p1 &+ m] += t2
+                            target[3 &* p1 &+ m] += t3
                         }
                     }
                 }
