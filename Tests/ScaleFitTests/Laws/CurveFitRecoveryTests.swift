@@ -49,6 +49,20 @@ final class CurveFitRecoveryTests: XCTestCase {
         try assertRecovered(AnnealingLaw(momentum: .fitted), truth: [3.0, 0.5, 0.5, 0.3, 0.995], tolerance: 0.02)
     }
 
+    func testDuplicateScreenedEndsArePolishedOnce() throws {
+        // The annealing law's 54 starts all reach one minimum of these curves: the three best
+        // screened ends coincide, and one polish run stands for them.
+        let law = AnnealingLaw()
+        let problem = try CurveFitProblem(law: law, curves: synthetic(law, [3.0, 0.5, 0.5, 0.3], noise: 1e-5, seed: 11))
+        let fit = try CurveFit.fit(problem)
+        XCTAssertEqual(fit.startsPolished, 1)
+        XCTAssertEqual(fit.startsConverged, 1)
+        // Explicit distinct starts far apart: each is its own candidate.
+        let starts = [[3.0, 0.5, 0.5, 0.3], [1.0, 3.0, 0.1, 3.0]]
+        let two = try CurveFit.fit(problem, starts: starts, polish: 2)
+        XCTAssertLessThanOrEqual(two.cost, fit.cost * (1 + 1e-9))
+    }
+
     func testBadCurvesAreRejectedWithTheirName() {
         XCTAssertThrowsError(try LossCurve(name: "run-a", rates: [1, 1, 1], steps: [2, 1], losses: [3, 3])) {
             XCTAssertEqual($0 as? ScaleFitError, .invalidData(file: "run-a", reason: "steps are not strictly increasing: 1 after 2"))
