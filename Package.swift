@@ -21,7 +21,8 @@ let package = Package(
         ),
         .executableTarget(name: "scalefit", dependencies: ["ScaleFit"]),
         .executableTarget(name: "scalefit-bench", dependencies: ["ScaleFit"]),
-        .testTarget(name: "ScaleFitTests", dependencies: ["ScaleFit"]),
+        // The golden SVGs are read by path (#filePath), not bundled.
+        .testTarget(name: "ScaleFitTests", dependencies: ["ScaleFit"], exclude: ["Plot/Golden"]),
         .testTarget(name: "ScaleFitCLITests", dependencies: ["ScaleFit"]),
     ]
 )

@@ -11,7 +11,7 @@ final class CellValueTests: XCTestCase {
         XCTAssertEqual(CellValue.classify("1e400"), .nonFinite(.infinity))
         XCTAssertEqual(CellValue.classify("-inf"), .nonFinite(-.infinity))
         XCTAssertEqual(CellValue.classify("+Infinity"), .nonFinite(.infinity))
-        XCTAssertEqual(CellValue.classify("4.9e-324"), .number(4.9e-324))
+        XCTAssertEqual(CellValue.classify("4.9e-324"), .number(.leastNonzeroMagnitude))
         XCTAssertEqual(CellValue.classify("1.7976931348623157e308"), .number(.greatestFiniteMagnitude))
         for text in ["abc", "1e", "e5", ".", "-", "+.e1", "1.2.3", "0x10", "1,5", "1 5", "70MB", "1e5M5", "-nan5", "--1"] {
             XCTAssertEqual(CellValue.classify(text), .text, text)
