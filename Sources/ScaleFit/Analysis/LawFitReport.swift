@@ -8,16 +8,8 @@ import Foundation
 /// σ̂²·(JᵀJ)⁺ at the optimum); a parameter fitted as a logarithm (a = log A, n_c = log N_c)
 /// is reported as its exponential with the delta-method error se(A) = A·se(a).
 public struct LawFitReport: Sendable, Codable, Equatable {
-    public struct Run: Sendable, Codable, Equatable {
-        public var line: Int
-        public var label: String
-        /// The law's inputs for this run, in the order of `inputNames`.
-        public var inputs: [Double]
-        public var observed: Double
-        public var fitted: Double
-        public var residual: Double
-        public var relativeResidual: Double
-    }
+    /// A run of the residual table; its inputs are in the order of `inputNames`.
+    public typealias Run = ResidualRow
 
     public var law: String
     public var formula: String

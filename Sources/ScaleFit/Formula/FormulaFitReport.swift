@@ -11,19 +11,8 @@ import Foundation
 /// rel. error   mean |rᵢ| / |yᵢ|              (over rows with yᵢ ≠ 0)
 /// ```
 public struct FormulaFitReport: Sendable, Codable, Equatable {
-    public struct Row: Sendable, Codable, Equatable {
-        /// The row's line in the data file.
-        public var line: Int
-        /// The run's name, or `line N`.
-        public var label: String
-        /// The variables' values, in `variables` order.
-        public var inputs: [Double]
-        public var observed: Double
-        public var fitted: Double
-        public var residual: Double
-        /// rᵢ / |yᵢ| (NaN where yᵢ = 0).
-        public var relativeResidual: Double
-    }
+    /// A row of the residual table; its inputs are the variables' values, in `variables` order.
+    public typealias Row = ResidualRow
 
     /// The formula in canonical form.
     public var formula: String

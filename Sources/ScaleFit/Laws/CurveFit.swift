@@ -31,7 +31,7 @@ public enum CurveFit {
         public var startIndex: Int
         public var startsTried: Int
         public var startsConverged: Int
-        public var startsPolished: Int = 0
+        public var startsPolished: Int
     }
 
     /// Options for the screening pass over the grid: a short run per start (at most

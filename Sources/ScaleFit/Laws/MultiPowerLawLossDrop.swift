@@ -119,7 +119,7 @@ enum MultiPowerLossDrop {
         var sigma = shift
         var weights = [Double](repeating: 0, count: count * sets)
         var center = [Double](repeating: 0, count: nodeCount), radius = center
-        // Every node writes all of its moments before it is read (children before parents).
+        // Each node zeroes its own moments before summing into them (children before parents).
         var moments = [Double](unsafeUninitializedCapacity: nodeCount * sets * p1) { _, initialized in
             initialized = nodeCount * sets * p1
         }
@@ -160,6 +160,7 @@ enum MultiPowerLossDrop {
             let momentBase = mom.baseAddress!, weightBase = w.baseAddress!
             for node in 0..<nodeCount {
                 let target = momentBase + node * sets * p1
+                for i in 0..<(sets &* p1) { target[i] = 0 }
                 let leftChild = tree.left[node]
                 if leftChild < 0 {
                     var lowest = Double.infinity, highest = -Double.infinity
@@ -169,7 +170,6 @@ enum MultiPowerLossDrop {
                     let mid = 0.5 * (lowest + highest)
                     center[node] = mid
                     radius[node] = max(highest - mid, mid - lowest)
-                    for i in 0..<(sets &* p1) { target[i] = 0 }
                     for k in tree.lo[node]..<tree.hi[node] {
                         let delta = sigma[k] - mid
                         let source = weightBase + k &* sets
@@ -190,7 +190,6 @@ enum MultiPowerLossDrop {
                     }
                     continue
                 }
-                for i in 0..<(sets &* p1) { target[i] = 0 }
                 let rightChild = tree.right[node]
                 let lowest = min(center[leftChild] - radius[leftChild], center[rightChild] - radius[rightChild])
                 let highest = max(center[leftChild] + radius[leftChild], center[rightChild] + radius[rightChild])

@@ -26,7 +26,7 @@
 /// - Geodesic acceleration (least squares only, `SolverOptions.geodesicAcceleration`): a
 ///   step the trust region limits gets the second-order correction of Transtrum & Sethna,
 ///   which follows a curved valley instead of crawling along it (Bennett5's far start:
-///   745 iterations without, 32 with). See `accelerate`.
+///   745 iterations without, 34 with). See `accelerate`.
 public struct LevenbergMarquardt: Sendable {
     public var options: SolverOptions
 
@@ -87,6 +87,8 @@ private struct LMRun<P: LeastSquaresProblem> {
     var scaleProbe: [Double]
     var rvv: [Double]
     var acceleration: [Double]
+    /// J̃·p for the predicted reduction of a step the box clipped.
+    var jp: [Double]
     var nfev = 0, njev = 0, iterations = 0
 
     init(problem: P, options: SolverOptions, bounds: ParameterBounds?, fixed: [Bool]) {
@@ -115,6 +117,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         rProbe = Array(repeating: 0, count: m)
         scaleProbe = Array(repeating: 0, count: m)
         rvv = Array(repeating: 0, count: mq)
+        jp = Array(repeating: 0, count: mq)
         acceleration = Array(repeating: 0, count: max(nf, 1))
     }
 
@@ -182,7 +185,6 @@ private struct LMRun<P: LeastSquaresProblem> {
         var pF = [Double](repeating: 0, count: nf)
         var wa = [Double](repeating: 0, count: nf)
         var trial = x
-        var active = [Bool](repeating: false, count: nf)
         var velocity = [Double](repeating: 0, count: nf)
         var roundoffSteps = 0
         let canAccelerate: Bool
@@ -196,7 +198,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                               jacobian: jFull)
             }
             correctResiduals()
-            buildReducedJacobian(active: &active)
+            buildReducedJacobian()
             let fnorm = euclideanNorm(rTilde)
             do {
                 try qr!.factor(jTilde)
@@ -276,13 +278,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                     prered = (t1 * t1 + t2 * t2 / 0.5) * modelScale
                     dirder = -(t1 * t1 + t2 * t2) * modelScale
                 } else if fnorm > 0 {
-                    var jp = [Double](repeating: 0, count: mq)
-                    for j in 0..<nf where !active[j] {
-                        let t = pF[j]
-                        if t == 0 { continue }
-                        let base = j * mq
-                        for i in 0..<mq { jp[i] += jTilde[base + i] * t }
-                    }
+                    Self.multiply(jTilde, rows: mq, columns: nf, by: pF, into: &jp)
                     var rjp = 0.0, jpjp = 0.0
                     for i in 0..<mq { rjp += rTilde[i] * jp[i]; jpjp += jp[i] * jp[i] }
                     prered = -(2 * rjp + jpjp) / cost
@@ -352,7 +348,7 @@ private struct LMRun<P: LeastSquaresProblem> {
     /// trust-region update) is the velocity's, as in GSL. One extra residual evaluation.
     ///
     /// The ½ is measured: GSL's 0.75 lets MGH10's far start jump into the b₁ → 0 region and
-    /// crawl out over 1,674 iterations (251 without acceleration); ½ takes 84.
+    /// crawl out over 1,636 iterations (251 without acceleration); ½ takes 87.
     mutating func accelerate(velocity v: [Double], velocityNorm: Double, par: Double, into p: inout [Double]) {
         let h = 0.1
         probe = x
@@ -361,13 +357,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         nfev += 1
         let m = self.m, mq = self.mq
         // rvv ← J·v, then r(x + h·v) − r(x) − h·J·v (the second-order part), then r_vv.
-        for i in 0..<mq { rvv[i] = 0 }
-        for j in 0..<nf {
-            let t = v[j]
-            if t == 0 { continue }
-            let base = j * mq
-            for i in 0..<m { rvv[i] += jTilde[base + i] * t }
-        }
+        Self.multiply(jTilde, rows: mq, columns: nf, by: v, into: &rvv)
         // The rounding level of r: ε times the size of its terms, |rᵢ| + Σⱼ|Jᵢⱼ·xⱼ| (for a
         // model linear or homogeneous in x, Σⱼ Jᵢⱼ·xⱼ is the model value itself).
         for i in 0..<m { scaleProbe[i] = abs(r[i]) }
@@ -395,7 +385,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         let scale = 2 / (h * h)
         for i in 0..<m { rvv[i] *= scale }
         try? qr!.applyQTranspose(&rvv)
-        step.solveSameDamping(diag: diag, par: par, qtb: rvv, x: &acceleration)
+        step.solveWithDamping(diag: diag, par: par, qtb: rvv, x: &acceleration)
         // acceleration solves J·w ≈ r_vv; a = −w.
         for j in 0..<nf { scratch[j] = diag[j] * acceleration[j] }
         guard euclideanNorm(scratch) <= 0.5 * velocityNorm else { return }
@@ -407,6 +397,19 @@ private struct LMRun<P: LeastSquaresProblem> {
             }
         }
         for j in 0..<nf { p[j] = v[j] - 0.5 * acceleration[j] }
+    }
+
+    /// `out` ← A·p for the column-major rows×columns `a` (the reduced Jacobian J̃ times a
+    /// step over the free parameters). Zero entries of p are skipped: a column held at a
+    /// bound is zero and its step is zero.
+    static func multiply(_ a: [Double], rows: Int, columns: Int, by p: [Double], into out: inout [Double]) {
+        for i in 0..<rows { out[i] = 0 }
+        for j in 0..<columns {
+            let t = p[j]
+            if t == 0 { continue }
+            let base = j * rows
+            for i in 0..<rows { out[i] += a[base + i] * t }
+        }
     }
 
     mutating func evaluateJacobian() {
@@ -421,7 +424,7 @@ private struct LMRun<P: LeastSquaresProblem> {
 
     /// Copies the free, loss-weighted columns of J into `jTilde` (mq×nf, zero-padded) and
     /// zeroes the columns of parameters held at a bound by their gradient.
-    mutating func buildReducedJacobian(active: inout [Bool]) {
+    mutating func buildReducedJacobian() {
         let m = self.m, mq = self.mq, rows = jFull.rows
         for j in 0..<nf {
             let k = free[j]
@@ -445,11 +448,9 @@ private struct LMRun<P: LeastSquaresProblem> {
                     }
                 }
             }
-            active[j] = false
             if let b = bounds {
                 // g is the gradient of ½‖r̃‖²: descent decreases xₖ when g > 0.
                 if (x[k] <= b.lower[k] && g > 0) || (x[k] >= b.upper[k] && g < 0) {
-                    active[j] = true
                     for i in 0..<mq { jTilde[base + i] = 0 }
                     norm2 = 0
                 }

@@ -90,9 +90,7 @@ struct TrustRegionStep {
         while true {
             iter += 1
             if par == 0 { par = max(dwarf, 0.001 * paru) }
-            let s = par.squareRoot()
-            for j in 0..<n { wa1[j] = s * diag[j] }
-            solveDamped(diag: wa1, qtb: qtb, x: &x)
+            solveWithDamping(diag: diag, par: par, qtb: qtb, x: &x)
             for j in 0..<n { wa2[j] = diag[j] * x[j] }
             dxnorm = euclideanNorm(wa2)
             let previous = fp
@@ -115,10 +113,10 @@ struct TrustRegionStep {
         }
     }
 
-    /// The solution of the damped system of the last `solve` for another right-hand side:
-    /// `x` minimises ‖R·Pᵀ·x − qtb‖² + λ‖D·x‖² with the λ (`par`) that `solve` chose. Used for
-    /// geodesic acceleration, whose system is the velocity's with another right-hand side.
-    mutating func solveSameDamping(diag: [Double], par: Double, qtb: [Double], x: inout [Double]) {
+    /// `x` minimising ‖R·Pᵀ·x − qtb‖² + λ‖D·x‖² for λ = `par`: each trial λ of `solve`, and
+    /// geodesic acceleration, whose system is the velocity's (the λ `solve` chose) with
+    /// another right-hand side.
+    mutating func solveWithDamping(diag: [Double], par: Double, qtb: [Double], x: inout [Double]) {
         let s = par.squareRoot()
         for j in 0..<n { wa1[j] = s * diag[j] }
         solveDamped(diag: wa1, qtb: qtb, x: &x)
