@@ -66,7 +66,7 @@ final class NISTCertificationTests: XCTestCase {
     /// decides only for Lanczos1, whose certified RSS (1.4e-25) is rounding noise itself.
     /// The far starts whose valleys are long and curved: plain LM crawls (Bennett5 745,
     /// MGH17 454, MGH09 405 iterations, like MINPACK's 762/604/530 evaluations); geodesic
-    /// acceleration follows the valley (about 30, 120 and 170).
+    /// acceleration follows the valley (34, 118 and 175).
     func testCurvedValleysAreFollowedNotCrawled() throws {
         let fits = try fits()
         let limits = ["Bennett5": 100, "MGH17": 250, "MGH09": 300]
