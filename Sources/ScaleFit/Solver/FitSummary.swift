@@ -42,6 +42,8 @@ public struct FitSummary: Sendable, Equatable, Codable {
     public var residualEvaluations: Int
     /// Jacobian evaluations.
     public var jacobianEvaluations: Int
+    /// Gauss–Newton refinement steps taken after convergence (included in `iterations`).
+    public var refinementSteps: Int = 0
     /// ½·Σρ(rᵢ²) at the start.
     public var initialCost: Double
     /// ½·Σρ(rᵢ²) at the end.

@@ -27,6 +27,16 @@
 ///   step the trust region limits gets the second-order correction of Transtrum & Sethna,
 ///   which follows a curved valley instead of crawling along it (Bennett5's far start:
 ///   745 iterations without, 34 with). See `accelerate`.
+/// - Stationary-point refinement (least squares only, `SolverOptions.refinesStationaryPoint`):
+///   once the trust-region iteration has converged, undamped Gauss–Newton steps are taken
+///   while they keep shrinking. The trust region accepts or rejects on the measured cost,
+///   and near a minimum cost differences sink into the rounding of r (relative to the
+///   size of the data, not of the residuals) while the step is still about √ε·‖x‖ along
+///   the flattest direction; where it stops inside that region depends on the path (an
+///   ulp of Jacobian rounding moves it by up to 3 digits on Roszman1). Gauss–Newton is a
+///   fixed-point iteration on Jᵀr = 0 and needs no cost comparison. Measured on the 54 NIST
+///   fits: mean LRE of the worst parameter 9.93 → 10.74, every fit ≥ 10.3 digits. See
+///   `refineStationaryPoint`.
 public struct LevenbergMarquardt: Sendable {
     public var options: SolverOptions
 
@@ -89,7 +99,7 @@ private struct LMRun<P: LeastSquaresProblem> {
     var acceleration: [Double]
     /// J̃·p for the predicted reduction of a step the box clipped.
     var jp: [Double]
-    var nfev = 0, njev = 0, iterations = 0
+    var nfev = 0, njev = 0, iterations = 0, refinementSteps = 0
 
     init(problem: P, options: SolverOptions, bounds: ParameterBounds?, fixed: [Bool]) {
         self.problem = problem
@@ -138,6 +148,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         SolverResult(parameters: x, residuals: r, cost: 0.5 * cost, jacobian: jacobian, fixed: fixed,
                      summary: FitSummary(termination: termination, iterations: iterations,
                                          residualEvaluations: nfev, jacobianEvaluations: njev,
+                                         refinementSteps: refinementSteps,
                                          initialCost: 0.5 * initialCost, finalCost: 0.5 * cost,
                                          detail: detail), loss: options.loss)
     }
@@ -187,8 +198,10 @@ private struct LMRun<P: LeastSquaresProblem> {
         var trial = x
         var velocity = [Double](repeating: 0, count: nf)
         var roundoffSteps = 0
-        let canAccelerate: Bool
-        if case .l2 = options.loss { canAccelerate = options.geodesicAcceleration } else { canAccelerate = false }
+        let isLeastSquares: Bool
+        if case .l2 = options.loss { isLeastSquares = true } else { isLeastSquares = false }
+        let canAccelerate = isLeastSquares && options.geodesicAcceleration
+        let canRefine = isLeastSquares && options.refinesStationaryPoint
 
         while true {
             evaluateJacobian()
@@ -232,6 +245,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                 }
             }
             if gnorm <= options.gradientTolerance {
+                if canRefine && !refineStationaryPoint(cost: &cost, jacobianIsCurrent: true) { evaluateJacobian() }
                 return result(.gradientTolerance, initialCost: initialCost, cost: cost, jacobian: jFull)
             }
             for j in 0..<nf { diag[j] = max(diag[j], colNorm[j]) }
@@ -330,12 +344,97 @@ private struct LMRun<P: LeastSquaresProblem> {
                     || delta <= eps * xnorm || gnorm <= eps { done = .machinePrecision }
                 if let t = done {
                     // The result carries the Jacobian at the final point, for the covariance.
-                    evaluateJacobian()
+                    if !(canRefine && t.isConverged && refineStationaryPoint(cost: &cost, jacobianIsCurrent: false)) {
+                        evaluateJacobian()
+                    }
                     return result(t, initialCost: initialCost, cost: cost, jacobian: jFull)
                 }
                 if ratio >= 1e-4 { break }
             }
         }
+    }
+
+    /// The most Gauss–Newton steps one refinement takes. Large-residual problems contract
+    /// linearly (Thurber: by about 0.65 a step), so reaching rounding level from √ε can
+    /// take a few dozen.
+    static var maxRefinementSteps: Int { 60 }
+
+    /// Stationary-point refinement: from the converged x, undamped Gauss–Newton steps
+    /// p = −J⁺r (pivoted QR), each taken only when
+    ///
+    /// - it is finite and shorter than the previous one (‖D·p‖; the iteration contracts),
+    /// - it is small, ‖D·p‖ ≤ 1e-4·‖D·x‖ (the linear model holds; a rank-deficient J gives a
+    ///   long or infinite step and stops the refinement),
+    /// - it stays inside the bounds, and
+    /// - the cost it reaches is no higher than the current one plus the rounding level of
+    ///   the cost, 2·Σ|rᵢ|·16ε·(|rᵢ| + Σⱼ|Jᵢⱼ·xⱼ|) (what the arithmetic can tell apart).
+    ///
+    /// Stops after a step below ε·‖D·x‖, at the first step that fails a test (x stays where
+    /// it was), or after `maxRefinementSteps`. Each step costs one Jacobian and one residual
+    /// evaluation, counted against `maxEvaluations`. `jacobianIsCurrent` says whether `jFull`
+    /// is the Jacobian at x; returns whether it is at the end.
+    mutating func refineStationaryPoint(cost: inout Double, jacobianIsCurrent: Bool) -> Bool {
+        guard nf > 0 && m >= nf else { return jacobianIsCurrent }
+        let eps = Double.ulpOfOne
+        var previous = Double.infinity
+        var current = jacobianIsCurrent
+        var gaussNewton = [Double](repeating: 0, count: nf)
+        var trial = x
+        for _ in 0..<Self.maxRefinementSteps {
+            guard nfev < options.maxEvaluations else { break }
+            if !current { evaluateJacobian(); current = true }
+            guard jFull.firstNonFinite == nil else { break }
+            correctResiduals()
+            buildReducedJacobian()
+            do {
+                try qr!.factor(jTilde)
+                for i in 0..<mq { qtf[i] = rTilde[i] }
+                try qr!.applyQTranspose(&qtf)
+            } catch { break }
+            let q = qr!
+            // R·w = (Qᵀr)₁…ₙ, then p = −P·w.
+            for j in stride(from: nf - 1, through: 0, by: -1) {
+                var sum = qtf[j]
+                for i in (j + 1)..<nf { sum -= q.r(j, i) * scratch[i] }
+                scratch[j] = sum / q.r(j, j)
+            }
+            for j in 0..<nf { gaussNewton[q.pivot[j]] = -scratch[j] }
+            for j in 0..<nf { scratch[j] = diag[j] * gaussNewton[j] }
+            let size = euclideanNorm(scratch)
+            let xnorm = scaledNorm(x)
+            guard size.isFinite && size < previous && size <= 1e-4 * xnorm else { break }
+            trial = x
+            for j in 0..<nf { trial[free[j]] += gaussNewton[j] }
+            if let b = bounds, !b.contains(trial) { break }
+            problem.residuals(at: trial, into: &rTrial)
+            nfev += 1
+            let costTrial = robustSum(rTrial)
+            guard costTrial <= cost + costRoundingLevel() else { break }
+            x = trial
+            swap(&r, &rTrial)
+            cost = costTrial
+            iterations += 1
+            refinementSteps += 1
+            current = false
+            previous = size
+            if size <= eps * xnorm { break }
+        }
+        return current
+    }
+
+    /// The rounding level of Σrᵢ² at x: 2·Σ|rᵢ|·δrᵢ with δrᵢ = 16ε·(|rᵢ| + Σⱼ|Jᵢⱼ·xⱼ|), from
+    /// the Jacobian in `jTilde`.
+    mutating func costRoundingLevel() -> Double {
+        for i in 0..<m { scaleProbe[i] = abs(r[i]) }
+        for j in 0..<nf {
+            let xj = x[free[j]]
+            if xj == 0 { continue }
+            let base = j * mq
+            for i in 0..<m { scaleProbe[i] += abs(jTilde[base + i] * xj) }
+        }
+        var level = 0.0
+        for i in 0..<m { level += abs(r[i]) * scaleProbe[i] }
+        return 32 * Double.ulpOfOne * level
     }
 
     /// Geodesic acceleration (Transtrum & Sethna 2012; GSL's `lmaccel`): the second

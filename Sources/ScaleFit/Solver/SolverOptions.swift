@@ -24,6 +24,12 @@ public struct SolverOptions: Sendable, Equatable, Codable {
     /// (λ > 0), for least-squares fits: one extra residual evaluation on such steps buys
     /// steps that follow a curved valley instead of crawling along it.
     public var geodesicAcceleration: Bool = true
+    /// After convergence, take undamped Gauss–Newton steps while they shrink, for
+    /// least-squares fits (see `LevenbergMarquardt`, "Stationary-point refinement"): the
+    /// trust-region iteration decides on cost differences, which drown in rounding at
+    /// about √ε of the parameters' spread; Gauss–Newton steps use the gradient and reach the
+    /// point where Jᵀr = 0 to rounding level.
+    public var refinesStationaryPoint: Bool = true
     /// The robust loss applied to every residual.
     public var loss: RobustLoss = .l2
     /// Singular values below this times the largest count as zero when the covariance

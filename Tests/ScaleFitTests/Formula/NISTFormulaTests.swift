@@ -9,26 +9,18 @@ import ScaleFit
 /// The formulas are written as the Swift models are (expm1, log1p, atan2 and the same
 /// cancellation-free rearrangements), so their residuals are the same bit for bit and their
 /// Jacobians agree to about an ulp; what differs is the compiled evaluator and its
-/// forward-mode Jacobian. Every fit must
+/// forward-mode Jacobian. Every fit must converge and get the built-in model's digits less
+/// at most half a digit (worst parameter's LRE).
 ///
-/// - converge with at least 4 certified digits in every parameter (the certification floor),
-/// - get the built-in model's digits less at most half a digit (worst parameter's LRE), or,
-///   where it does not, end at a cost no higher than the built-in's (to 1e-12 relative):
-///   a point of the same flat valley, where rounding decides the last digits. Measured: with
-///   its Jacobian perturbed by ±1 ulp, the built-in model itself moves by up to 3.8 digits
-///   (Roszman1 start 2: LRE 7.05 to 10.87; Misra1d start 2: 8.94 to 11), so a per-fit
-///   comparison is noise there;
-///
-/// and the mean of the worst-parameter LREs over the 54 fits, where that noise averages
-/// out, must be the built-in's less at most 0.1 digit.
+/// An ulp of Jacobian rounding used to move the trust-region iteration's end point by up to
+/// 3.8 digits (Roszman1, Misra1d, Thurber) inside the flat valley where cost differences
+/// drown in rounding; the solver's stationary-point refinement (Gauss–Newton steps after
+/// convergence, `SolverOptions.refinesStationaryPoint`) ends both at the point where
+/// Jᵀr = 0, and the measured difference is now below 0.01 digit on every fit.
 
 final class NISTFormulaTests: XCTestCase {
     /// The most certified digits a formula fit may lose against the built-in model.
     private static let allowedLoss = 0.5
-    /// The most the mean LRE over the 54 fits may lose against the built-in models' mean.
-    private static let allowedMeanLoss = 0.1
-    /// Relative cost difference counted as the same minimum.
-    private static let sameCost = 1e-12
 
     /// Each problem's model in the formula language: variable x (x1, x2 for Nelson),
     /// parameters b1, b2, …
@@ -71,7 +63,7 @@ final class NISTFormulaTests: XCTestCase {
         XCTAssertEqual(files.count, 27)
         XCTAssertEqual(Set(Self.formulas.keys), Set(NISTModels.problemNames))
         let solver = LevenbergMarquardt()
-        var fits = 0, formulaSum = 0.0, builtInSum = 0.0
+        var fits = 0
         for url in files {
             let dataset = try NISTDataset(contentsOf: url)
             let formula = try XCTUnwrap(Self.formulas[dataset.name], dataset.name)
@@ -94,18 +86,10 @@ final class NISTFormulaTests: XCTestCase {
                 let label = "\(dataset.name) start \(s + 1): formula \(formula) got LRE \(formulaLRE), cost "
                     + "\(result.cost) (\(result.summary.message)); the Swift model LRE \(builtInLRE), cost \(reference.cost)"
                 XCTAssertTrue(result.summary.converged, label)
-                XCTAssertGreaterThanOrEqual(formulaLRE, 4, label)
-                let asManyDigits = formulaLRE >= builtInLRE - Self.allowedLoss
-                let sameValley = result.cost <= reference.cost * (1 + Self.sameCost)
-                XCTAssertTrue(asManyDigits || sameValley, label)
-                formulaSum += formulaLRE
-                builtInSum += builtInLRE
+                XCTAssertGreaterThanOrEqual(formulaLRE, builtInLRE - Self.allowedLoss, label)
                 fits += 1
             }
         }
         XCTAssertEqual(fits, 54)
-        let formulaMean = formulaSum / Double(fits), builtInMean = builtInSum / Double(fits)
-        XCTAssertGreaterThanOrEqual(formulaMean, builtInMean - Self.allowedMeanLoss,
-                                    "mean worst-parameter LRE: formulas \(formulaMean), Swift models \(builtInMean)")
     }
 }

@@ -47,7 +47,8 @@ final class GeodesicAccelerationTests: XCTestCase {
         for k in 0..<3 {
             XCTAssertEqual(fast.parameters[k], plain.parameters[k], accuracy: 1e-7 * abs(plain.parameters[k]))
         }
-        XCTAssertEqual(fast.cost, plain.cost, accuracy: 1e-12 * plain.cost)
+        // The data are ~30 and the residuals ~7e-4: the cost is known to about 1e-11 relative.
+        XCTAssertEqual(fast.cost, plain.cost, accuracy: 1e-10 * plain.cost)
     }
 
     func testLinearModelIsUnchangedBitForBit() throws {
