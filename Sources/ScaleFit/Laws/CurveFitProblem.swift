@@ -49,25 +49,51 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         for (c, curve) in curves.enumerated() {
             var values = [Double](repeating: 0, count: curve.steps.count)
             law.predict(prepared[c], parameters: x, into: &values)
-            for j in 0..<values.count {
-                let i = offsets[c] + j
-                r[i] = (residual == .logRatio ? (values[j] > 0 ? log(values[j]) : .nan) : values[j]) - observed[i]
-            }
+            writeResiduals(curve: c, values: values, into: &r)
         }
     }
 
     public func jacobian(at x: [Double], into jac: inout Matrix) {
-        let p = parameterCount, m = residualCount
+        forEachPredictionWithGradient(at: x) { c, values, gradient in
+            writeJacobian(curve: c, values: values, gradient: gradient, into: &jac)
+        }
+    }
+
+    /// The laws compute L and ∂L/∂θ in one pass (the loss-drop tree's moments serve both),
+    /// so a trial point's Jacobian costs little more than its residuals.
+    public var prefersJointEvaluation: Bool { true }
+
+    public func residualsAndJacobian(at x: [Double], residuals r: inout [Double], jacobian jac: inout Matrix) {
+        forEachPredictionWithGradient(at: x) { c, values, gradient in
+            writeResiduals(curve: c, values: values, into: &r)
+            writeJacobian(curve: c, values: values, gradient: gradient, into: &jac)
+        }
+    }
+
+    /// L and ∂L/∂θ (column-major, steps × parameters) of each curve c at its logged steps.
+    private func forEachPredictionWithGradient(at x: [Double], _ body: (Int, [Double], [Double]) -> Void) {
         for (c, curve) in curves.enumerated() {
             let n = curve.steps.count
             var values = [Double](repeating: 0, count: n)
-            var gradient = [Double](repeating: 0, count: n * p)
+            var gradient = [Double](repeating: 0, count: n * parameterCount)
             law.predictWithGradient(prepared[c], parameters: x, values: &values, gradient: &gradient)
-            for j in 0..<n {
-                let factor = residual == .logRatio ? 1 / values[j] : 1
-                for q in 0..<p {
-                    jac.storage[offsets[c] + j + q * m] = factor * gradient[j + q * n]
-                }
+            body(c, values, gradient)
+        }
+    }
+
+    private func writeResiduals(curve c: Int, values: [Double], into r: inout [Double]) {
+        for j in 0..<values.count {
+            let i = offsets[c] + j
+            r[i] = (residual == .logRatio ? (values[j] > 0 ? log(values[j]) : .nan) : values[j]) - observed[i]
+        }
+    }
+
+    private func writeJacobian(curve c: Int, values: [Double], gradient: [Double], into jac: inout Matrix) {
+        let p = parameterCount, m = residualCount, n = values.count
+        for j in 0..<n {
+            let factor = residual == .logRatio ? 1 / values[j] : 1
+            for q in 0..<p {
+                jac.storage[offsets[c] + j + q * m] = factor * gradient[j + q * n]
             }
         }
     }

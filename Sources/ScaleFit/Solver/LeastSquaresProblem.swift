@@ -16,6 +16,22 @@ public protocol LeastSquaresProblem: Sendable {
     func residuals(at x: [Double], into residuals: inout [Double])
     /// Writes J(x) into `jacobian` (`residualCount` × `parameterCount`, column-major).
     func jacobian(at x: [Double], into jacobian: inout Matrix)
+    /// True when r and J together cost little more than J alone (both come out of one
+    /// pass over the data, as for the loss-curve laws): the solver then evaluates both at
+    /// every trial point with `residualsAndJacobian` and, when the step is accepted, needs
+    /// no separate Jacobian evaluation. False by default.
+    var prefersJointEvaluation: Bool { get }
+    /// Writes r(x) and J(x); by default `residuals` then `jacobian`.
+    func residualsAndJacobian(at x: [Double], residuals: inout [Double], jacobian: inout Matrix)
+}
+
+extension LeastSquaresProblem {
+    public var prefersJointEvaluation: Bool { false }
+
+    public func residualsAndJacobian(at x: [Double], residuals r: inout [Double], jacobian j: inout Matrix) {
+        residuals(at: x, into: &r)
+        jacobian(at: x, into: &j)
+    }
 }
 
 /// How a Jacobian is approximated from residuals alone.

@@ -83,6 +83,9 @@ private struct LMRun<P: LeastSquaresProblem> {
     var rTilde: [Double]
     var rowWeight: [Double]
     var jFull: Matrix
+    /// J at the trial point, when the problem evaluates r and J together.
+    var jTrial: Matrix
+    let joint: Bool
     var jTilde: [Double]
     var qr: PivotedQR?
     var step: TrustRegionStep
@@ -117,6 +120,8 @@ private struct LMRun<P: LeastSquaresProblem> {
         rTilde = Array(repeating: 0, count: mq)
         rowWeight = Array(repeating: 1, count: m)
         jFull = Matrix(rows: m, columns: n)
+        joint = problem.prefersJointEvaluation
+        jTrial = Matrix(rows: joint ? m : 0, columns: joint ? n : 0)
         jTilde = Array(repeating: 0, count: mq * nf)
         qr = nf > 0 ? PivotedQR(rows: mq, columns: nf) : nil
         step = TrustRegionStep(n: max(nf, 1))
@@ -175,7 +180,16 @@ private struct LMRun<P: LeastSquaresProblem> {
 
     mutating func solve(from start: [Double]) -> SolverResult {
         x = start
-        problem.residuals(at: x, into: &r)
+        // Whether jFull is the Jacobian at x. With joint evaluation every trial point gets
+        // its Jacobian with its residuals, so it always is.
+        var jacobianAtX = false
+        if joint {
+            problem.residualsAndJacobian(at: x, residuals: &r, jacobian: &jFull)
+            njev = 1
+            jacobianAtX = true
+        } else {
+            problem.residuals(at: x, into: &r)
+        }
         nfev = 1
         var cost = robustSum(r)
         let initialCost = cost
@@ -185,7 +199,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                           detail: "residual \(bad + 1) is \(r[bad])", jacobian: jFull)
         }
         if nf == 0 {
-            evaluateJacobian()
+            if !jacobianAtX { evaluateJacobian() }
             return result(.parameterTolerance, initialCost: cost, cost: cost, jacobian: jFull)
         }
         let eps = Double.ulpOfOne
@@ -204,7 +218,7 @@ private struct LMRun<P: LeastSquaresProblem> {
         let canRefine = isLeastSquares && options.refinesStationaryPoint
 
         while true {
-            evaluateJacobian()
+            if !jacobianAtX { evaluateJacobian(); jacobianAtX = true }
             if let bad = jFull.firstNonFinite {
                 return result(.nonFiniteJacobian, initialCost: initialCost, cost: cost,
                               detail: "∂r\(bad.row + 1)/∂x\(bad.column + 1) = \(jFull[bad.row, bad.column])",
@@ -274,7 +288,12 @@ private struct LMRun<P: LeastSquaresProblem> {
                     pF[j] = v - x[k]
                 }
                 if first { delta = min(delta, pnorm) }
-                problem.residuals(at: trial, into: &rTrial)
+                if joint {
+                    problem.residualsAndJacobian(at: trial, residuals: &rTrial, jacobian: &jTrial)
+                    njev += 1
+                } else {
+                    problem.residuals(at: trial, into: &rTrial)
+                }
                 nfev += 1
                 let costTrial = robustSum(rTrial)
                 let actred = costTrial < 100 * cost ? 1 - costTrial / cost : -1
@@ -325,6 +344,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                 if ratio >= 1e-4 {
                     x = trial
                     swap(&r, &rTrial)
+                    if joint { swap(&jFull, &jTrial) } else { jacobianAtX = false }
                     cost = costTrial
                     xnorm = scaledNorm(x)
                     iterations += 1
@@ -344,9 +364,10 @@ private struct LMRun<P: LeastSquaresProblem> {
                     || delta <= eps * xnorm || gnorm <= eps { done = .machinePrecision }
                 if let t = done {
                     // The result carries the Jacobian at the final point, for the covariance.
-                    if !(canRefine && t.isConverged && refineStationaryPoint(cost: &cost, jacobianIsCurrent: false)) {
-                        evaluateJacobian()
+                    if canRefine && t.isConverged {
+                        jacobianAtX = refineStationaryPoint(cost: &cost, jacobianIsCurrent: jacobianAtX)
                     }
+                    if !jacobianAtX { evaluateJacobian() }
                     return result(t, initialCost: initialCost, cost: cost, jacobian: jFull)
                 }
                 if ratio >= 1e-4 { break }
