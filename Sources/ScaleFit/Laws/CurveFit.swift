@@ -48,7 +48,7 @@ public enum CurveFit {
     }
 
     /// The multi-start fit, in two passes: every start gets a short screening run
-    /// (`screeningOptions`), then the `polish` best of those are run on with `options`
+    /// (`screeningOptions`, on the law's `screeningLaw`), then the `polish` best of those are run on with `options`
     /// to convergence, and the lowest final cost wins (converged runs preferred; runs that
     /// throw or end non-finite are skipped). The runs of each pass are spread over the
     /// cores (`DispatchQueue.concurrentPerform`); each writes only its own slot and the
@@ -61,8 +61,9 @@ public enum CurveFit {
         let grid = starts ?? problem.law.startingGrid(for: problem.curves)
         let box = bounds ?? problem.law.defaultBounds
         let screen = LevenbergMarquardt(options: screeningOptions(from: options))
+        let screening = problem.replacingLaw(problem.law.screeningLaw)
         let screenRuns = runInParallel(grid.count) { index in
-            try? screen.minimize(problem, from: box.clamp(grid[index]), bounds: box, fixed: fixed)
+            try? screen.minimize(screening, from: box.clamp(grid[index]), bounds: box, fixed: fixed)
         }
         var screened: [(cost: Double, index: Int, end: [Double])] = []
         for (index, run) in screenRuns.enumerated() {

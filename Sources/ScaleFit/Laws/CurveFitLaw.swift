@@ -27,9 +27,16 @@ public protocol LossCurveLaw: Sendable {
     /// (column-major, `count` = number of logged steps).
     func predictWithGradient(_ prepared: Prepared, parameters: [Double],
                              values: inout [Double], gradient: inout [Double])
+
+    /// The law a multi-start fit's short screening runs use: the same law, or a cheaper
+    /// approximation of it close enough to rank the starts (the polish uses `self`). The
+    /// `Prepared` form must be the same. By default `self`.
+    var screeningLaw: Self { get }
 }
 
 extension LossCurveLaw {
+    public var screeningLaw: Self { self }
+
     /// n, the number of parameters.
     public var parameterCount: Int { parameterNames.count }
 

@@ -42,6 +42,21 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         self.observed = curves.flatMap { residual == .logRatio ? $0.losses.map { log($0) } : $0.losses }
     }
 
+    /// The same curves and prepared data with another configuration of the law (its
+    /// `screeningLaw`, say).
+    func replacingLaw(_ other: Law) -> CurveFitProblem {
+        CurveFitProblem(law: other, curves: curves, residual: residual, prepared: prepared, offsets: offsets, observed: observed)
+    }
+
+    private init(law: Law, curves: [LossCurve], residual: Residual, prepared: [Law.Prepared], offsets: [Int], observed: [Double]) {
+        self.law = law
+        self.curves = curves
+        self.residual = residual
+        self.prepared = prepared
+        self.offsets = offsets
+        self.observed = observed
+    }
+
     public var parameterCount: Int { law.parameterCount }
     public var residualCount: Int { observed.count }
 

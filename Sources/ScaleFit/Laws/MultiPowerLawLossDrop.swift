@@ -36,15 +36,21 @@ import Foundation
 /// ```
 ///
 /// Cost per evaluation: O(K·p) for the weights and the moments of the tree (two exp per
-/// change point, p = 12), plus O(n·p·h) for the n logged steps, h the number of nodes a
-/// step visits, O(log(K)/q) (q ≈ 0.1–0.2 for β ≤ 1): O((K + n·log K)·p) in all, against
-/// O(K·n) for the direct sum.
+/// change point, p = 16), plus O(n·p·h) for the n logged steps, h the number of nodes a
+/// step visits, O(log(K)/q): O((K + n·log K)·p) in all, against O(K·n) for the direct sum.
+/// q is 0.16–0.18 for β ≤ 1 at the default tolerance 1e-12 (p = 12 gave 0.10: more nodes per
+/// step for cheaper expansions, slower in all on the perf families) and 0.27–0.31 at the
+/// screening tolerance 1e-8. The sums run in SIMD lanes (`LossDropLanes`): the four
+/// weights the gradient needs share each moment update, translation and Horner step.
 enum MultiPowerLossDrop {
     /// The expansion order p.
-    static let order = 12
+    static let order = 16
+    /// The Horner of an expansion runs in two halves, orders 0..<split and split…order.
+    static let split = (order + 1) / 2
     /// Change points per leaf.
     static let leafSize = 16
-    /// The bound on each node's truncation error relative to its Σ|d_k|·y_k^(−α).
+    /// The default bound on each node's truncation error relative to its Σ|d_k|·y_k^(−α)
+    /// (`MultiPowerLaw.lossDropTolerance`).
     static let tolerance = 1e-12
 
     /// A binary tree over the change points 0..<K, nodes in post-order (children before
@@ -69,8 +75,19 @@ enum MultiPowerLossDrop {
         }
     }
 
+    /// x^k by squaring.
+    @inline(__always) static func power(_ x: Double, _ k: Int) -> Double {
+        var result = 1.0, base = x, e = k
+        while e > 0 {
+            if e & 1 == 1 { result *= base }
+            base *= base
+            e >>= 1
+        }
+        return result
+    }
+
     /// The largest q ≤ ½ for which the truncation bound (see the type) is below `tolerance`.
-    static func admissibleRatio(alpha: Double) -> Double {
+    static func admissibleRatio(alpha: Double, tolerance: Double = tolerance) -> Double {
         let p = order
         var coefficient = 1.0  // (α)_(p+1)/(p+1)!
         for n in 0...p { coefficient *= (alpha + Double(n)) / Double(n + 1) }
@@ -87,41 +104,57 @@ enum MultiPowerLossDrop {
         return low
     }
 
-    /// L at the logged steps `rows` and, if `gradient` is given, ∂L/∂θ (column-major).
+    /// L at the logged steps and, if `gradient` is given, ∂L/∂θ (column-major).
     static func evaluate(_ prepared: MultiPowerLaw.Prepared, _ p: [Double],
                          _ values: UnsafeMutableBufferPointer<Double>,
-                         _ gradient: UnsafeMutableBufferPointer<Double>?) {
+                         _ gradient: UnsafeMutableBufferPointer<Double>?, tolerance: Double = tolerance) {
+        if let gradient {
+            evaluate(prepared, p, values, gradient, tolerance: tolerance, lanes: SIMD4<Double>.self)
+        } else {
+            evaluate(prepared, p, values, nil, tolerance: tolerance, lanes: SIMD2<Double>.self)
+        }
+    }
+
+    /// The sums in SIMD lanes: the moments of all the weights a step needs (w0, wℓ, w1, w1ℓ
+    /// with the gradient, w0 alone without) are one vector per order, so the moment sums,
+    /// their translations and the expansions' Horner run on whole vectors.
+    static func evaluate<W: LossDropLanes>(_ prepared: MultiPowerLaw.Prepared, _ p: [Double],
+                                           _ values: UnsafeMutableBufferPointer<Double>,
+                                           _ gradient: UnsafeMutableBufferPointer<Double>?,
+                                           tolerance: Double, lanes: W.Type) {
         let (l0, a, alpha, b, c, beta, gamma) = (p[0], p[1], p[2], p[3], p[4], p[5], p[6])
         let n = prepared.steps.count
         let count = prepared.changeCount
         let tree = prepared.tree
         let nodeCount = tree.lo.count
-        let sets = gradient == nil ? 1 : 4  // moments of w0, wℓ, w1, w1ℓ
         let p1 = order + 1
         let logC = log(c)
-        let q = admissibleRatio(alpha: beta + 1)
+        let q = admissibleRatio(alpha: beta + 1, tolerance: tolerance)
 
-        // The expansion's coefficients for moments μ_n = M_n/n!: rising factorials (β)_n,
-        // their β-derivatives, and (β+1)_n.
-        var cb = [Double](repeating: 0, count: p1), cbd = cb, c1 = cb
-        cb[0] = 1; c1[0] = 1
-        var derivative = 0.0
+        // The expansion's coefficients for moments μ_n = M_n/n!: rising factorials (β)_n
+        // for the w0 and wℓ lanes, (β+1)_n for the w1 and w1ℓ lanes, and d/dβ (β)_n.
+        var coefficient = [W](repeating: .zero, count: p1)
+        var cbd = [Double](repeating: 0, count: p1)
+        var cb = 1.0, c1 = 1.0, derivative = 0.0
+        coefficient[0] = W.expansionCoefficients(cb, c1)
         for m in 1..<p1 {
-            cb[m] = cb[m - 1] * (beta + Double(m - 1))
-            c1[m] = c1[m - 1] * (beta + Double(m))
             // d/dβ (β)_m = (d/dβ (β)_(m−1))·(β+m−1) + (β)_(m−1), without dividing by β + i.
-            derivative = derivative * (beta + Double(m - 1)) + cb[m - 1]
+            derivative = derivative * (beta + Double(m - 1)) + cb
             cbd[m] = derivative
+            cb *= beta + Double(m - 1)
+            c1 *= beta + Double(m)
+            coefficient[m] = W.expansionCoefficients(cb, c1)
         }
 
-        // Per change point: σ, and the weights d·a, d·a·log η, d·a·η^γ/C, d·a·η^γ/C·log η.
-        var shift = [Double](repeating: 0, count: count)   // η^γ/C
-        var sigma = shift
-        var weights = [Double](repeating: 0, count: count * sets)
+        // Per change point: σ, η^γ/C and the weights.
+        // Every entry is written in the first loop below (no zero-filling of 3 MB per call).
+        var shift = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        var sigma = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        var weights = [W](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         var center = [Double](repeating: 0, count: nodeCount), radius = center
         // Each node zeroes its own moments before summing into them (children before parents).
-        var moments = [Double](unsafeUninitializedCapacity: nodeCount * sets * p1) { _, initialized in
-            initialized = nodeCount * sets * p1
+        var moments = [W](unsafeUninitializedCapacity: nodeCount * p1) { _, initialized in
+            initialized = nodeCount * p1
         }
 
         prepared.changeGap.withUnsafeBufferPointer { gap in
@@ -132,23 +165,22 @@ enum MultiPowerLossDrop {
         weights.withUnsafeMutableBufferPointer { w in
         center.withUnsafeMutableBufferPointer { center in
         radius.withUnsafeMutableBufferPointer { radius in
+        coefficient.withUnsafeBufferPointer { coefficient in
+        cbd.withUnsafeBufferPointer { cbd in
         moments.withUnsafeMutableBufferPointer { mom in
             for k in 0..<count {
                 let l = logRate[k]
                 guard l > -.infinity else {  // η_k = 0: G = 1, no kernel term
                     sigma[k] = before[k]
+                    shift[k] = 0
+                    w[k] = .zero
                     continue
                 }
                 let e = exp(gamma * l) / c
                 let w0 = gap[k] * exp(beta * (gamma * l - logC))
                 shift[k] = e
                 sigma[k] = before[k] - e
-                w[k * sets] = w0
-                if sets == 4 {
-                    w[k * sets + 1] = w0 * l
-                    w[k * sets + 2] = w0 * e
-                    w[k * sets + 3] = w0 * e * l
-                }
+                w[k] = W.weights(w0, logRate: l, shift: e)
             }
 
             // Node centres, radii and moments μ_n = Σ w·δ^n/n!, children before parents.
@@ -157,10 +189,10 @@ enum MultiPowerLossDrop {
             let hPower = UnsafeMutablePointer<Double>.allocate(capacity: p1)
             defer { inverse.deallocate(); hPower.deallocate() }
             for m in 0..<p1 { inverse[m] = 1 / Double(m + 1) }
-            let momentBase = mom.baseAddress!, weightBase = w.baseAddress!
+            let momentBase = mom.baseAddress!
             for node in 0..<nodeCount {
-                let target = momentBase + node * sets * p1
-                for i in 0..<(sets &* p1) { target[i] = 0 }
+                let target = momentBase + node &* p1
+                for m in 0..<p1 { target[m] = .zero }
                 let leftChild = tree.left[node]
                 if leftChild < 0 {
                     var lowest = Double.infinity, highest = -Double.infinity
@@ -172,21 +204,9 @@ enum MultiPowerLossDrop {
                     radius[node] = max(highest - mid, mid - lowest)
                     for k in tree.lo[node]..<tree.hi[node] {
                         let delta = sigma[k] - mid
-                        let source = weightBase + k &* sets
+                        let wk = w[k]
                         var power = 1.0
-                        if sets == 1 {
-                            let w0 = source[0]
-                            for m in 0..<p1 { target[m] += w0 * power; power *= delta * inverse[m] }
-                        } else {
-                            let (w0, w1, w2, w3) = (source[0], source[1], source[2], source[3])
-                            for m in 0..<p1 {
-                                target[m] += w0 * power
-                                target[p1 &+ m] += w1 * power
-                                target[2 &* p1 &+ m] += w2 * power
-                                target[3 &* p1 &+ m] += w3 * power
-                                power *= delta * inverse[m]
-                            }
-                        }
+                        for m in 0..<p1 { target[m] += wk * power; power *= delta * inverse[m] }
                     }
                     continue
                 }
@@ -201,36 +221,18 @@ enum MultiPowerLossDrop {
                     let h = center[child] - mid
                     hPower[0] = 1
                     for m in 1..<p1 { hPower[m] = hPower[m - 1] * h * inverse[m - 1] }
-                    let source = momentBase + child &* sets &* p1
-                    if sets == 1 {
-                        for m in 0..<p1 {
-                            // Two accumulators: the sum is bound by the adds' latency otherwise.
-                            var even = 0.0, odd = 0.0
-                            var i = 0
-                            while i + 1 <= m {
-                                even += source[i] * hPower[m &- i]
-                                odd += source[i &+ 1] * hPower[m &- i &- 1]
-                                i &+= 2
-                            }
-                            if i == m { even += source[i] * hPower[0] }
-                            target[m] += even + odd
+                    let source = momentBase + child &* p1
+                    for m in 0..<p1 {
+                        // Two accumulators: the sum is bound by the adds' latency otherwise.
+                        var even = W.zero, odd = W.zero
+                        var i = 0
+                        while i + 1 <= m {
+                            even += source[i] * hPower[m &- i]
+                            odd += source[i &+ 1] * hPower[m &- i &- 1]
+                            i &+= 2
                         }
-                    } else {
-                        // The four sets side by side: four independent sums per order.
-                        let f1 = source + p1, f2 = source + 2 &* p1, f3 = source + 3 &* p1
-                        for m in 0..<p1 {
-                            var t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0
-                            var i = 0
-                            while i <= m {
-                                let hp = hPower[m &- i]
-                                t0 += source[i] * hp; t1 += f1[i] * hp; t2 += f2[i] * hp; t3 += f3[i] * hp
-                                i &+= 1
-                            }
-                            target[m] += t0
-                            target[p1 &+ m] += t1
-                            target[2 &* p1 &+ m] += t2
-                            target[3 &* p1 &+ m] += t3
-                        }
+                        if i == m { even += source[i] }
+                        target[m] += even + odd
                     }
                 }
             }
@@ -243,7 +245,8 @@ enum MultiPowerLossDrop {
                 let target = prepared.area[j]
                 let upTo = prepared.changesUpTo[j]
                 while done < upTo { gapSum += gap[done]; done += 1 }
-                var phi0 = 0.0, phiL = 0.0, psi = 0.0, phi1 = 0.0, phi1L = 0.0
+                // Lanes: Φ0, Φℓ, Φ1, Φ1ℓ (see the type); Ψ apart.
+                var phi = W.zero, psi = 0.0
                 if nodeCount > 0 { stack.append(tree.root) }
                 while let node = stack.popLast() {
                     let from = tree.lo[node]
@@ -255,26 +258,19 @@ enum MultiPowerLossDrop {
                             let z = 1 / distance
                             let logR = log(distance)
                             let scale = exp(-beta * logR)  // R^(−β)
-                            let base = node * sets * p1
-                            if sets == 1 {
-                                var s0 = 0.0
-                                for m in stride(from: order, through: 0, by: -1) { s0 = s0 * z + cb[m] * mom[base + m] }
-                                phi0 += scale * s0
-                            } else {
-                                var s0 = 0.0, sd = 0.0, sl = 0.0, s1 = 0.0, s1l = 0.0
-                                for m in stride(from: order, through: 0, by: -1) {
-                                    let m0 = mom[base + m]
-                                    s0 = s0 * z + cb[m] * m0
-                                    sd = sd * z + cbd[m] * m0
-                                    sl = sl * z + cb[m] * mom[base + p1 + m]
-                                    s1 = s1 * z + c1[m] * mom[base + 2 * p1 + m]
-                                    s1l = s1l * z + c1[m] * mom[base + 3 * p1 + m]
-                                }
-                                phi0 += scale * s0
-                                phiL += scale * sl
-                                psi += scale * (logR * s0 - sd)
-                                phi1 += scale * z * s1
-                                phi1L += scale * z * s1l
+                            let base = mom.baseAddress! + node &* p1
+                            // Horner in two halves (orders 0..<split and split…order), side by side.
+                            var low = W.zero, high = W.zero
+                            for m in stride(from: order, through: split, by: -1) { high = high * z + coefficient[m] * base[m] }
+                            for m in stride(from: split - 1, through: 0, by: -1) { low = low * z + coefficient[m] * base[m] }
+                            let z7 = power(z, split)
+                            let s = low + high * z7
+                            phi += W.expansionScale(scale, z) * s
+                            if W.hasGradient {
+                                var sdLow = 0.0, sdHigh = 0.0
+                                for m in stride(from: order, through: split, by: -1) { sdHigh = sdHigh * z + cbd[m] * base[m][0] }
+                                for m in stride(from: split - 1, through: 1, by: -1) { sdLow = sdLow * z + cbd[m] * base[m][0] }
+                                psi += scale * (logR * s[0] - (sdLow * z + sdHigh * z7))
                             }
                             continue
                         }
@@ -284,26 +280,22 @@ enum MultiPowerLossDrop {
                         continue
                     }
                     for k in from..<min(to, upTo) {
-                        let w0 = w[k * sets]
-                        if w0 == 0 { continue }
+                        let wk = w[k]
+                        if wk[0] == 0 { continue }
                         let rho = (target - before[k]) + shift[k]
                         let logRho = log(rho)
                         let kernel = exp(-beta * logRho)
-                        phi0 += w0 * kernel
-                        if sets == 4 {
-                            let inverse = kernel / rho
-                            phiL += w[k * sets + 1] * kernel
-                            psi += w0 * kernel * logRho
-                            phi1 += w[k * sets + 2] * inverse
-                            phi1L += w[k * sets + 3] * inverse
-                        }
+                        phi += W.kernels(kernel, kernel / rho) * wk
+                        if W.hasGradient { psi += wk[0] * kernel * logRho }
                     }
                 }
                 let s1 = prepared.area[j]
                 let power = pow(s1, -alpha)
+                let phi0 = phi[0]
                 let sumG = gapSum - phi0
                 values[j] = l0 + a * power - b * sumG
                 guard let gradient else { continue }
+                let (phiL, phi1, phi1L) = (phi[1], phi[2], phi[3])
                 let sumLog = logC * phi0 - gamma * phiL + psi   // Σ d·y^(−β)·log y
                 let sumX = (phi0 - phi1) / c                    // Σ d·x·y^(−β−1)
                 let sumXLog = (phiL - phi1L) / c                // Σ d·x·y^(−β−1)·log η
@@ -315,6 +307,45 @@ enum MultiPowerLossDrop {
                 gradient[j + 5 * n] = -b * sumLog                 // ∂G/∂β = y^(−β)·log y
                 gradient[j + 6 * n] = b * beta * c * sumXLog      // ∂G/∂γ = −β·C·x·log η·y^(−β−1)
             }
-        }}}}}}}}}
+        }}}}}}}}}}}
     }
+}
+
+/// The SIMD lanes of `MultiPowerLossDrop.evaluate`: SIMD4 (w0, wℓ, w1, w1ℓ) with the
+/// gradient, SIMD2 (w0, unused) without (one SSE register, the cost of a scalar).
+protocol LossDropLanes: SIMD where Scalar == Double {
+    static var hasGradient: Bool { get }
+    /// The weights of a change point with weight w0 = d·a, log η and η^γ/C.
+    static func weights(_ w0: Double, logRate: Double, shift: Double) -> Self
+    /// The expansion coefficient of order n per lane: (β)_n or (β+1)_n.
+    static func expansionCoefficients(_ beta: Double, _ betaPlusOne: Double) -> Self
+    /// The factor in front of a node's expansion: R^(−β), times 1/R for the w1 lanes.
+    static func expansionScale(_ scale: Double, _ z: Double) -> Self
+    /// The direct kernel per lane: ρ^(−β), or ρ^(−β−1) for the w1 lanes.
+    static func kernels(_ kernel: Double, _ kernelOverRho: Double) -> Self
+}
+
+extension SIMD4: LossDropLanes where Scalar == Double {
+    static var hasGradient: Bool { true }
+    static func weights(_ w0: Double, logRate l: Double, shift e: Double) -> Self {
+        SIMD4(w0, w0 * l, w0 * e, w0 * e * l)
+    }
+    static func expansionCoefficients(_ beta: Double, _ betaPlusOne: Double) -> Self {
+        SIMD4(beta, beta, betaPlusOne, betaPlusOne)
+    }
+    static func expansionScale(_ scale: Double, _ z: Double) -> Self {
+        let t = scale * z
+        return SIMD4(scale, scale, t, t)
+    }
+    static func kernels(_ kernel: Double, _ kernelOverRho: Double) -> Self {
+        SIMD4(kernel, kernel, kernelOverRho, kernelOverRho)
+    }
+}
+
+extension SIMD2: LossDropLanes where Scalar == Double {
+    static var hasGradient: Bool { false }
+    static func weights(_ w0: Double, logRate: Double, shift: Double) -> Self { SIMD2(w0, 0) }
+    static func expansionCoefficients(_ beta: Double, _ betaPlusOne: Double) -> Self { SIMD2(beta, 0) }
+    static func expansionScale(_ scale: Double, _ z: Double) -> Self { SIMD2(scale, 0) }
+    static func kernels(_ kernel: Double, _ kernelOverRho: Double) -> Self { SIMD2(kernel, 0) }
 }

@@ -123,6 +123,30 @@ final class MultiPowerLawTests: XCTestCase {
         }
     }
 
+    /// The screening law (tolerance 1e-8) stays within its bound of the direct sum:
+    /// |LD − LD_exact| ≤ 1e-8·B·Σ_{k≤t}|Δη|, values and gradient.
+    func testScreeningLawStaysWithinItsLooserBound() {
+        var rng = SeededGenerator(seed: 5)
+        let peak = 3e-4
+        let law = MultiPowerLaw().screeningLaw
+        XCTAssertEqual(law.lossDropTolerance, 1e-8)
+        XCTAssertEqual(MultiPowerLaw().lossDropTolerance, 1e-12)
+        for eta in [LRSchedule.cosine(peak: peak, warmup: 200, total: 4000, final: 0.1).rates(),
+                    LRSchedule.wsd(peak: peak, warmup: 200, stable: 2800, decay: 1000, shape: .linear, final: 0.1).rates()] {
+            let steps = Array(stride(from: 5, to: 4000, by: 37))
+            for _ in 0..<3 {
+                let p = randomParameters(&rng)
+                let exact = direct(eta, steps, p)
+                let fast = law.predict(rates: eta, steps: steps, parameters: p)
+                for (j, t) in steps.enumerated() {
+                    var total = 0.0
+                    for k in stride(from: 1, through: t, by: 1) { total += abs(eta[k - 1] - eta[k]) }
+                    XCTAssertEqual(fast[j], exact.values[j], accuracy: 1e-8 * p[3] * total + 1e-14 * abs(exact.values[j]), "step \(t)")
+                }
+            }
+        }
+    }
+
     func testPaperConventionSkipsTheWarmupChanges() {
         let eta = LRSchedule.cosine(peak: 3e-4, warmup: 10, total: 80, final: 0.1).rates()
         let steps = [20, 40, 79]
