@@ -443,9 +443,10 @@ private struct LMRun<P: LeastSquaresProblem> {
         return current
     }
 
-    /// The rounding level of Σrᵢ² at x: 2·Σ|rᵢ|·δrᵢ with δrᵢ = 16ε·(|rᵢ| + Σⱼ|Jᵢⱼ·xⱼ|), from
-    /// the Jacobian in `jTilde`.
-    mutating func costRoundingLevel() -> Double {
+    /// `scaleProbe` ← the size of the terms of each residual, |rᵢ| + Σⱼ|Jᵢⱼ·xⱼ| from the
+    /// Jacobian in `jTilde` (for a model linear or homogeneous in x, Σⱼ Jᵢⱼ·xⱼ is the model
+    /// value itself): rᵢ is known to about ε times this.
+    mutating func computeResidualScale() {
         for i in 0..<m { scaleProbe[i] = abs(r[i]) }
         for j in 0..<nf {
             let xj = x[free[j]]
@@ -453,6 +454,12 @@ private struct LMRun<P: LeastSquaresProblem> {
             let base = j * mq
             for i in 0..<m { scaleProbe[i] += abs(jTilde[base + i] * xj) }
         }
+    }
+
+    /// The rounding level of Σrᵢ² at x: 2·Σ|rᵢ|·δrᵢ with δrᵢ = 16ε·(|rᵢ| + Σⱼ|Jᵢⱼ·xⱼ|), from
+    /// the Jacobian in `jTilde`.
+    mutating func costRoundingLevel() -> Double {
+        computeResidualScale()
         var level = 0.0
         for i in 0..<m { level += abs(r[i]) * scaleProbe[i] }
         return 32 * Double.ulpOfOne * level
@@ -478,15 +485,8 @@ private struct LMRun<P: LeastSquaresProblem> {
         let m = self.m, mq = self.mq
         // rvv ← J·v, then r(x + h·v) − r(x) − h·J·v (the second-order part), then r_vv.
         Self.multiply(jTilde, rows: mq, columns: nf, by: v, into: &rvv)
-        // The rounding level of r: ε times the size of its terms, |rᵢ| + Σⱼ|Jᵢⱼ·xⱼ| (for a
-        // model linear or homogeneous in x, Σⱼ Jᵢⱼ·xⱼ is the model value itself).
-        for i in 0..<m { scaleProbe[i] = abs(r[i]) }
-        for j in 0..<nf {
-            let xj = x[free[j]]
-            if xj == 0 { continue }
-            let base = j * mq
-            for i in 0..<m { scaleProbe[i] += abs(jTilde[base + i] * xj) }
-        }
+        // The rounding level of r: ε times the size of its terms.
+        computeResidualScale()
         var firstOrder = 0.0, secondOrder = 0.0, size = 0.0
         for i in 0..<m {
             let linear = h * rvv[i]

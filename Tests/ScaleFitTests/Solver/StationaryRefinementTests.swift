@@ -106,18 +106,6 @@ final class StationaryRefinementTests: XCTestCase {
         XCTAssertTrue(bounds.contains(r.parameters))
     }
 
-    struct Line: LeastSquaresProblem {
-        let t: [Double], y: [Double]
-        var parameterCount: Int { 2 }
-        var residualCount: Int { t.count }
-        func residuals(at p: [Double], into r: inout [Double]) {
-            for i in 0..<t.count { r[i] = p[0] + p[1] * t[i] - y[i] }
-        }
-        func jacobian(at p: [Double], into j: inout Matrix) {
-            for i in 0..<t.count { j[i, 0] = 1; j[i, 1] = t[i] }
-        }
-    }
-
     func testLinearModelEndsAtTheLeastSquaresSolution() throws {
         // The normal equations' solution: a = 0.15, b = 2.94.
         let r = try solver(refining: true).minimize(Line(t: [1, 2, 3, 4], y: [3.1, 5.9, 9.2, 11.8]), from: [1, 1])
