@@ -184,7 +184,7 @@ enum FitCommand {
         return """
         \(head)\(report.problem): \(modelLine(report.modelText))
         fitted from start \(report.start); \(report.summary.message)
-        iterations \(report.summary.iterations), evaluations \(report.summary.residualEvaluations) residual + \(report.summary.jacobianEvaluations) Jacobian, cost \(formatSignificant(report.summary.initialCost)) -> \(formatSignificant(report.summary.finalCost, digits: 10))
+        \(report.summary.effort), cost \(formatSignificant(report.summary.initialCost)) -> \(formatSignificant(report.summary.finalCost, digits: 10))
 
         \(params.render(style))
         \(fit.render(style))

@@ -132,7 +132,7 @@ enum FormulaFitCommand {
         return """
         \(head)formula: \(observedName) ~ \(r.formula)
         loss: \(r.loss); \(s.message); best of \(r.starts) start\(r.starts == 1 ? "" : "s")
-        iterations \(s.iterations), evaluations \(s.residualEvaluations) residual + \(s.jacobianEvaluations) Jacobian, cost \(formatSignificant(s.initialCost)) -> \(formatSignificant(s.finalCost, digits: 10))
+        \(s.effort), cost \(formatSignificant(s.initialCost)) -> \(formatSignificant(s.finalCost, digits: 10))
 
         \(params.render(style))
         \(stats.render(style))

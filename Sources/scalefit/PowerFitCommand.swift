@@ -140,7 +140,7 @@ enum PowerFitCommand {
         return """
         \(head)\(r.law): \(r.formula)
         objective: \(r.objective)
-        \(s.message); best of \(r.starts) starts; iterations \(s.iterations), evaluations \(s.residualEvaluations) residual + \(s.jacobianEvaluations) Jacobian
+        \(s.message); best of \(r.starts) starts; \(s.effort)
 
         \(params.render(style))
         \(stats.render(style))

@@ -54,6 +54,13 @@ public struct FitSummary: Sendable, Equatable, Codable {
     /// True when the run converged.
     public var converged: Bool { termination.isConverged }
 
+    /// What the run took, in words: "iterations 37 (3 of them Gauss–Newton refinement),
+    /// evaluations 92 residual + 39 Jacobian".
+    public var effort: String {
+        let refinement = refinementSteps > 0 ? " (\(refinementSteps) of them Gauss–Newton refinement)" : ""
+        return "iterations \(iterations)\(refinement), evaluations \(residualEvaluations) residual + \(jacobianEvaluations) Jacobian"
+    }
+
     /// Why it stopped, in words.
     public var message: String {
         let base: String

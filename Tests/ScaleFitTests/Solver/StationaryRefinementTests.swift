@@ -62,6 +62,11 @@ final class StationaryRefinementTests: XCTestCase {
         for r in [refined, refinedPerturbed, plain, plainPerturbed] { XCTAssertTrue(r.summary.converged, r.summary.message) }
         XCTAssertGreaterThan(refined.summary.refinementSteps, 0)
         XCTAssertEqual(plain.summary.refinementSteps, 0)
+        XCTAssertTrue(refined.summary.effort.hasPrefix(
+            "iterations \(refined.summary.iterations) (\(refined.summary.refinementSteps) of them Gauss–Newton refinement), "),
+                      refined.summary.effort)
+        XCTAssertEqual(plain.summary.effort, "iterations \(plain.summary.iterations), evaluations "
+                       + "\(plain.summary.residualEvaluations) residual + \(plain.summary.jacobianEvaluations) Jacobian")
         let refinedSpread = largestRelativeDifference(refinedPerturbed.parameters, refined.parameters)
         let plainSpread = largestRelativeDifference(plainPerturbed.parameters, plain.parameters)
         XCTAssertLessThan(refinedSpread, 1e-12, "refined: \(refined.parameters) vs \(refinedPerturbed.parameters)")
