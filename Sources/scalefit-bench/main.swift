@@ -8,6 +8,7 @@ let subcommands: [BenchSubcommand] = [
     chinchillaBenchmark,
     formulaBenchmark,
     readBenchmark,
+    curvesBenchmark,
 ]
 
 func usage() -> String {

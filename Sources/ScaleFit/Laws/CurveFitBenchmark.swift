@@ -1,0 +1,73 @@
+import Foundation
+
+/// The fit the loss-curve performance target is stated on: the multi-power law fitted with
+/// `CurveFit.fit` (12-start grid, Huber δ = 1e-3) to four curves of 72,000 steps, each
+/// logged every 128 steps from step 2176 (545 logged steps), generated from the published
+/// 25M parameters with multiplicative noise of ±0.1% (seeded, so every run fits the same
+/// data). Two families: one whose schedules change η at few steps (constant, WSD linear,
+/// WSD 1−sqrt, two-stage) and one with a cosine, which changes η at every step
+/// (K = 71,936 change points). `scalefit-bench curves` times it.
+public enum CurveFitBenchmark {
+    /// The published 25M fit [L0, A, α, B, C, β, γ] (`../shared/data/lrcurves/PROVENANCE.md`).
+    public static let truth = [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257]
+
+    public struct Family: Sendable {
+        public let name: String
+        public let curves: [LossCurve]
+    }
+
+    public struct Timing: Sendable {
+        public let family: String
+        /// K, the change points of each curve.
+        public let changePoints: [Int]
+        /// Wall time of `CurveFit.fit`.
+        public let seconds: Double
+        public let fit: CurveFit.Result
+    }
+
+    /// The two families, η peak 3e-4 after a linear warmup of 2160 steps.
+    public static func families() throws -> [Family] {
+        let peak = 3e-4, w = 2160, total = 72_000
+        let wsdFamily: [(String, LRSchedule)] = [
+            ("constant", .constant(peak: peak, warmup: w, total: total)),
+            ("wsd-linear", .wsd(peak: peak, warmup: w, stable: total - w - 7200, decay: 7200, shape: .linear, final: 0.1)),
+            ("wsd-sqrt", .wsd(peak: peak, warmup: w, stable: total - w - 14400, decay: 14400, shape: .oneMinusSqrt, final: 0.1)),
+            ("two-stage", .multistage(warmup: w, stages: [.init(rate: peak, until: 36000), .init(rate: 9e-5, until: total)])),
+        ]
+        let cosineFamily: [(String, LRSchedule)] = [
+            ("constant", .constant(peak: peak, warmup: w, total: total)),
+            ("cosine", .cosine(peak: peak, warmup: w, total: total, final: 0.1)),
+            ("wsd-geometric", .wsd(peak: peak, warmup: w, stable: total - w - 7200, decay: 7200, shape: .geometric, final: 0.1)),
+            ("two-stage", .multistage(warmup: w, stages: [.init(rate: peak, until: 36000), .init(rate: 9e-5, until: total)])),
+        ]
+        return [
+            Family(name: "WSD family (constant, WSD linear, WSD 1-sqrt, two-stage)", curves: try curves(wsdFamily)),
+            Family(name: "cosine family (constant, cosine, WSD geometric, two-stage)", curves: try curves(cosineFamily)),
+        ]
+    }
+
+    static func curves(_ schedules: [(String, LRSchedule)]) throws -> [LossCurve] {
+        let law = MultiPowerLaw()
+        var rng = SeededGenerator(seed: 7)
+        return try schedules.map { name, schedule in
+            let steps = Array(stride(from: 2176, to: 72_000, by: 128))
+            let clean = law.predict(schedule: schedule, steps: steps, parameters: truth)
+            let noisy = clean.map { $0 * exp(Double.random(in: -1e-3...1e-3, using: &rng)) }
+            return try LossCurve(name: name, schedule: schedule, steps: steps, losses: noisy)
+        }
+    }
+
+    /// Fits `family` once with the default grid and options and times it.
+    public static func run(_ family: Family) throws -> Timing {
+        let problem = try CurveFitProblem(law: MultiPowerLaw(), curves: family.curves)
+        let clock = ContinuousClock()
+        var fit: CurveFit.Result?
+        var failure: Error?
+        let elapsed = clock.measure {
+            do { fit = try CurveFit.fit(problem) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return Timing(family: family.name, changePoints: problem.prepared.map(\.changeCount), seconds: seconds, fit: fit!)
+    }
+}
