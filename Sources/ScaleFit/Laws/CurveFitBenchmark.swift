@@ -13,7 +13,25 @@ public enum CurveFitBenchmark {
 
     public struct Family: Sendable {
         public let name: String
+        /// A short name for files: "wsd-family", "cosine-family".
+        public let slug: String
         public let curves: [LossCurve]
+
+        /// The family as one CSV in the full-resolution form `run,step,lr,loss`: a row for
+        /// every step with its η, the loss only on the logged steps (empty elsewhere), every
+        /// number with 17 significant digits so that a reader gets the same doubles back.
+        public var csv: String {
+            var text = "run,step,lr,loss\n"
+            for curve in curves {
+                var logged = [Int: Double]()
+                for (s, l) in zip(curve.steps, curve.losses) { logged[s] = l }
+                for (step, rate) in curve.rates.enumerated() {
+                    let loss = logged[step].map { String(format: "%.17g", $0) } ?? ""
+                    text += "\(curve.name),\(step),\(String(format: "%.17g", rate)),\(loss)\n"
+                }
+            }
+            return text
+        }
     }
 
     public struct Timing: Sendable {
@@ -41,8 +59,10 @@ public enum CurveFitBenchmark {
             ("two-stage", .multistage(warmup: w, stages: [.init(rate: peak, until: 36000), .init(rate: 9e-5, until: total)])),
         ]
         return [
-            Family(name: "WSD family (constant, WSD linear, WSD 1-sqrt, two-stage)", curves: try curves(wsdFamily)),
-            Family(name: "cosine family (constant, cosine, WSD geometric, two-stage)", curves: try curves(cosineFamily)),
+            Family(name: "WSD family (constant, WSD linear, WSD 1-sqrt, two-stage)", slug: "wsd-family",
+                   curves: try curves(wsdFamily)),
+            Family(name: "cosine family (constant, cosine, WSD geometric, two-stage)", slug: "cosine-family",
+                   curves: try curves(cosineFamily)),
         ]
     }
 
@@ -57,6 +77,32 @@ public enum CurveFitBenchmark {
         }
     }
 
+    /// One Levenberg–Marquardt run with `CurveFit.defaultOptions` from the first point of
+    /// the default grid, timed: what a peer fitting from one start is compared with.
+    public struct SingleStart: Sendable {
+        public let start: [Double]
+        public let seconds: Double
+        public let result: SolverResult
+    }
+
+    public static func runSingleStart(_ family: Family) throws -> SingleStart {
+        let law = MultiPowerLaw()
+        let problem = try CurveFitProblem(law: law, curves: family.curves)
+        let start = law.defaultBounds.clamp(law.startingGrid(for: family.curves)[0])
+        let solver = LevenbergMarquardt(options: CurveFit.defaultOptions)
+        var result: SolverResult?
+        var failure: Error?
+        let elapsed = ContinuousClock().measure {
+            do { result = try solver.minimize(problem, from: start, bounds: law.defaultBounds) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return SingleStart(start: start, seconds: seconds(elapsed), result: result!)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
     /// Fits `family` once with the default grid and options and times it.
     public static func run(_ family: Family) throws -> Timing {
         let problem = try CurveFitProblem(law: MultiPowerLaw(), curves: family.curves)
@@ -67,7 +113,7 @@ public enum CurveFitBenchmark {
             do { fit = try CurveFit.fit(problem) } catch { failure = error }
         }
         if let failure { throw failure }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return Timing(family: family.name, changePoints: problem.prepared.map(\.changeCount), seconds: seconds, fit: fit!)
+        return Timing(family: family.name, changePoints: problem.prepared.map(\.changeCount),
+                      seconds: seconds(elapsed), fit: fit!)
     }
 }
