@@ -2,7 +2,7 @@ import Foundation
 
 /// The fit the loss-curve performance target is stated on: the multi-power law fitted with
 /// `CurveFit.fit` (12-start grid, Huber δ = 1e-3) to four curves of 72,000 steps, each
-/// logged every 128 steps from step 2176 (545 logged steps), generated from the published
+/// logged every 128 steps from step 2176 to 71,936 (546 logged steps), generated from the published
 /// 25M parameters with multiplicative noise of ±0.1% (seeded, so every run fits the same
 /// data). Two families: one whose schedules change η at few steps (constant, WSD linear,
 /// WSD 1−sqrt, two-stage) and one with a cosine, which changes η at every step
