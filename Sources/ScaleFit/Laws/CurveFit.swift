@@ -48,12 +48,12 @@ public enum CurveFit {
     }
 
     /// The multi-start fit, in two passes: every start gets a short screening run
-    /// (`screeningOptions`, on the law's `screeningLaw`), then the `polish` best of those are run on with `options`
-    /// to convergence, and the lowest final cost wins (converged runs preferred; runs that
-    /// throw or end non-finite are skipped). The runs of each pass are spread over the
-    /// cores (`DispatchQueue.concurrentPerform`); each writes only its own slot and the
-    /// ranking is by (cost, start index), so the result does not depend on the number of
-    /// threads.
+    /// (`screeningOptions`, on the law's `screeningLaw`), then the distinct ends among the
+    /// `polish` best of those are run on with `options` to convergence, and the lowest final
+    /// cost wins (converged runs preferred; runs that throw or end non-finite are skipped).
+    /// The runs of each pass are spread over the cores (`DispatchQueue.concurrentPerform`);
+    /// each writes only its own slot and the ranking is by (cost, start index), so the result
+    /// does not depend on the number of threads.
     public static func fit<Law: LossCurveLaw>(
         _ problem: CurveFitProblem<Law>, starts: [[Double]]? = nil, bounds: ParameterBounds? = nil,
         fixed: [Bool]? = nil, options: SolverOptions = CurveFit.defaultOptions, polish: Int = 3
@@ -75,14 +75,13 @@ public enum CurveFit {
         // The best `polish` screened ends, less those that ended in the same place as a
         // better one (relative difference ≤ 1e-3 in every parameter): polishing a duplicate
         // costs a whole run and finds the same minimum.
-        var distinct: [(cost: Double, index: Int, end: [Double])] = []
-        for entry in screened.prefix(max(polish, 1)) {
-            let duplicate = distinct.contains { kept in
-                zip(kept.end, entry.end).allSatisfy { abs($0 - $1) <= 1e-3 * max(abs($0), abs($1)) }
+        let candidates = screened.prefix(max(polish, 1)).reduce(into: [(cost: Double, index: Int, end: [Double])]()) {
+            kept, entry in
+            let duplicate = kept.contains { better in
+                zip(better.end, entry.end).allSatisfy { abs($0 - $1) <= 1e-3 * max(abs($0), abs($1)) }
             }
-            if !duplicate { distinct.append(entry) }
+            if !duplicate { kept.append(entry) }
         }
-        let candidates = distinct
         let polished = runInParallel(candidates.count) { i in
             try? solver.minimize(problem, from: candidates[i].end, bounds: box, fixed: fixed)
         }

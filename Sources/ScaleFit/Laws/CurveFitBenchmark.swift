@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The fit the loss-curve performance target is stated on: the multi-power law fitted with
@@ -90,30 +91,22 @@ public enum CurveFitBenchmark {
         let problem = try CurveFitProblem(law: law, curves: family.curves)
         let start = law.defaultBounds.clamp(law.startingGrid(for: family.curves)[0])
         let solver = LevenbergMarquardt(options: CurveFit.defaultOptions)
-        var result: SolverResult?
-        var failure: Error?
-        let elapsed = ContinuousClock().measure {
-            do { result = try solver.minimize(problem, from: start, bounds: law.defaultBounds) } catch { failure = error }
-        }
-        if let failure { throw failure }
-        return SingleStart(start: start, seconds: seconds(elapsed), result: result!)
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        let (result, seconds) = try timed { try solver.minimize(problem, from: start, bounds: law.defaultBounds) }
+        return SingleStart(start: start, seconds: seconds, result: result)
     }
 
     /// Fits `family` once with the default grid and options and times it.
     public static func run(_ family: Family) throws -> Timing {
         let problem = try CurveFitProblem(law: MultiPowerLaw(), curves: family.curves)
-        let clock = ContinuousClock()
-        var fit: CurveFit.Result?
-        var failure: Error?
-        let elapsed = clock.measure {
-            do { fit = try CurveFit.fit(problem) } catch { failure = error }
-        }
-        if let failure { throw failure }
+        let (fit, seconds) = try timed { try CurveFit.fit(problem) }
         return Timing(family: family.name, changePoints: problem.prepared.map(\.changeCount),
-                      seconds: seconds(elapsed), fit: fit!)
+                      seconds: seconds, fit: fit)
+    }
+
+    /// `body`'s answer and its wall time in seconds (monotonic clock).
+    static func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let answer = try body()
+        return (answer, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
     }
 }

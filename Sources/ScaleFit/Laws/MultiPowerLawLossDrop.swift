@@ -136,14 +136,14 @@ enum MultiPowerLossDrop {
         var coefficient = [W](repeating: .zero, count: p1)
         var cbd = [Double](repeating: 0, count: p1)
         var cb = 1.0, c1 = 1.0, derivative = 0.0
-        coefficient[0] = W.expansionCoefficients(cb, c1)
+        coefficient[0] = W.lanes(cb, c1)
         for m in 1..<p1 {
             // d/dβ (β)_m = (d/dβ (β)_(m−1))·(β+m−1) + (β)_(m−1), without dividing by β + i.
             derivative = derivative * (beta + Double(m - 1)) + cb
             cbd[m] = derivative
             cb *= beta + Double(m - 1)
             c1 *= beta + Double(m)
-            coefficient[m] = W.expansionCoefficients(cb, c1)
+            coefficient[m] = W.lanes(cb, c1)
         }
 
         // Per change point: σ, η^γ/C and the weights.
@@ -263,14 +263,15 @@ enum MultiPowerLossDrop {
                             var low = W.zero, high = W.zero
                             for m in stride(from: order, through: split, by: -1) { high = high * z + coefficient[m] * base[m] }
                             for m in stride(from: split - 1, through: 0, by: -1) { low = low * z + coefficient[m] * base[m] }
-                            let z7 = power(z, split)
-                            let s = low + high * z7
-                            phi += W.expansionScale(scale, z) * s
+                            let zSplit = power(z, split)
+                            let s = low + high * zSplit
+                            // R^(−β) for the w0 and wℓ lanes, R^(−β−1) for the w1 lanes.
+                            phi += W.lanes(scale, scale * z) * s
                             if W.hasGradient {
                                 var sdLow = 0.0, sdHigh = 0.0
                                 for m in stride(from: order, through: split, by: -1) { sdHigh = sdHigh * z + cbd[m] * base[m][0] }
                                 for m in stride(from: split - 1, through: 1, by: -1) { sdLow = sdLow * z + cbd[m] * base[m][0] }
-                                psi += scale * (logR * s[0] - (sdLow * z + sdHigh * z7))
+                                psi += scale * (logR * s[0] - (sdLow * z + sdHigh * zSplit))
                             }
                             continue
                         }
@@ -285,7 +286,7 @@ enum MultiPowerLossDrop {
                         let rho = (target - before[k]) + shift[k]
                         let logRho = log(rho)
                         let kernel = exp(-beta * logRho)
-                        phi += W.kernels(kernel, kernel / rho) * wk
+                        phi += W.lanes(kernel, kernel / rho) * wk
                         if W.hasGradient { psi += wk[0] * kernel * logRho }
                     }
                 }
@@ -317,12 +318,10 @@ protocol LossDropLanes: SIMD where Scalar == Double {
     static var hasGradient: Bool { get }
     /// The weights of a change point with weight w0 = d·a, log η and η^γ/C.
     static func weights(_ w0: Double, logRate: Double, shift: Double) -> Self
-    /// The expansion coefficient of order n per lane: (β)_n or (β+1)_n.
-    static func expansionCoefficients(_ beta: Double, _ betaPlusOne: Double) -> Self
-    /// The factor in front of a node's expansion: R^(−β), times 1/R for the w1 lanes.
-    static func expansionScale(_ scale: Double, _ z: Double) -> Self
-    /// The direct kernel per lane: ρ^(−β), or ρ^(−β−1) for the w1 lanes.
-    static func kernels(_ kernel: Double, _ kernelOverRho: Double) -> Self
+    /// `plain` in the w0 and wℓ lanes, `shifted` in the w1 and w1ℓ lanes (the expansion
+    /// coefficients (β)_n and (β+1)_n, the factors R^(−β) and R^(−β−1), the kernels ρ^(−β)
+    /// and ρ^(−β−1)).
+    static func lanes(_ plain: Double, _ shifted: Double) -> Self
 }
 
 extension SIMD4: LossDropLanes where Scalar == Double {
@@ -330,22 +329,11 @@ extension SIMD4: LossDropLanes where Scalar == Double {
     static func weights(_ w0: Double, logRate l: Double, shift e: Double) -> Self {
         SIMD4(w0, w0 * l, w0 * e, w0 * e * l)
     }
-    static func expansionCoefficients(_ beta: Double, _ betaPlusOne: Double) -> Self {
-        SIMD4(beta, beta, betaPlusOne, betaPlusOne)
-    }
-    static func expansionScale(_ scale: Double, _ z: Double) -> Self {
-        let t = scale * z
-        return SIMD4(scale, scale, t, t)
-    }
-    static func kernels(_ kernel: Double, _ kernelOverRho: Double) -> Self {
-        SIMD4(kernel, kernel, kernelOverRho, kernelOverRho)
-    }
+    static func lanes(_ plain: Double, _ shifted: Double) -> Self { SIMD4(plain, plain, shifted, shifted) }
 }
 
 extension SIMD2: LossDropLanes where Scalar == Double {
     static var hasGradient: Bool { false }
     static func weights(_ w0: Double, logRate: Double, shift: Double) -> Self { SIMD2(w0, 0) }
-    static func expansionCoefficients(_ beta: Double, _ betaPlusOne: Double) -> Self { SIMD2(beta, 0) }
-    static func expansionScale(_ scale: Double, _ z: Double) -> Self { SIMD2(scale, 0) }
-    static func kernels(_ kernel: Double, _ kernelOverRho: Double) -> Self { SIMD2(kernel, 0) }
+    static func lanes(_ plain: Double, _ shifted: Double) -> Self { SIMD2(plain, 0) }
 }

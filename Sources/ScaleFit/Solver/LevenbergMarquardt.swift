@@ -224,22 +224,14 @@ private struct LMRun<P: LeastSquaresProblem> {
                               detail: "∂r\(bad.row + 1)/∂x\(bad.column + 1) = \(jFull[bad.row, bad.column])",
                               jacobian: jFull)
             }
-            correctResiduals()
-            buildReducedJacobian()
-            let fnorm = euclideanNorm(rTilde)
             do {
-                try qr!.factor(jTilde)
-                for i in 0..<mq { qtf[i] = rTilde[i] }
-                try qr!.applyQTranspose(&qtf)
+                try factorReducedJacobian()
             } catch {
                 return result(.linearAlgebraFailure, initialCost: initialCost, cost: cost,
                               detail: "\(error)", jacobian: jFull)
             }
+            let fnorm = euclideanNorm(rTilde)
             let q = qr!
-            for j in 0..<nf {
-                step.pivot[j] = q.pivot[j]
-                for i in 0...j { step.r[i + j * nf] = q.r(i, j) }
-            }
             if first {
                 for j in 0..<nf { diag[j] = colNorm[j] == 0 ? 1 : colNorm[j] }
                 xnorm = scaledNorm(x)
@@ -381,11 +373,11 @@ private struct LMRun<P: LeastSquaresProblem> {
     static var maxRefinementSteps: Int { 60 }
 
     /// Stationary-point refinement: from the converged x, undamped Gauss–Newton steps
-    /// p = −J⁺r (pivoted QR), each taken only when
+    /// p = −J⁺r (pivoted QR, `TrustRegionStep.gaussNewton`), each taken only when
     ///
     /// - it is finite and shorter than the previous one (‖D·p‖; the iteration contracts),
-    /// - it is small, ‖D·p‖ ≤ 1e-4·‖D·x‖ (the linear model holds; a rank-deficient J gives a
-    ///   long or infinite step and stops the refinement),
+    /// - R is nonsingular and the step is small, ‖D·p‖ ≤ 1e-4·‖D·x‖ (the linear model holds;
+    ///   a nearly rank-deficient J gives a long step and stops the refinement),
     /// - it stays inside the bounds, and
     /// - the cost it reaches is no higher than the current one plus the rounding level of
     ///   the cost, 2·Σ|rᵢ|·16ε·(|rᵢ| + Σⱼ|Jᵢⱼ·xⱼ|) (what the arithmetic can tell apart).
@@ -405,21 +397,10 @@ private struct LMRun<P: LeastSquaresProblem> {
             guard nfev < options.maxEvaluations else { break }
             if !current { evaluateJacobian(); current = true }
             guard jFull.firstNonFinite == nil else { break }
-            correctResiduals()
-            buildReducedJacobian()
-            do {
-                try qr!.factor(jTilde)
-                for i in 0..<mq { qtf[i] = rTilde[i] }
-                try qr!.applyQTranspose(&qtf)
-            } catch { break }
-            let q = qr!
-            // R·w = (Qᵀr)₁…ₙ, then p = −P·w.
-            for j in stride(from: nf - 1, through: 0, by: -1) {
-                var sum = qtf[j]
-                for i in (j + 1)..<nf { sum -= q.r(j, i) * scratch[i] }
-                scratch[j] = sum / q.r(j, j)
-            }
-            for j in 0..<nf { gaussNewton[q.pivot[j]] = -scratch[j] }
+            do { try factorReducedJacobian() } catch { break }
+            // A singular R (a rank-deficient J) has no Gauss–Newton step to refine with.
+            guard step.gaussNewton(qtb: qtf, x: &gaussNewton) == nf else { break }
+            for j in 0..<nf { gaussNewton[j] = -gaussNewton[j] }
             for j in 0..<nf { scratch[j] = diag[j] * gaussNewton[j] }
             let size = euclideanNorm(scratch)
             let xnorm = scaledNorm(x)
@@ -529,6 +510,21 @@ private struct LMRun<P: LeastSquaresProblem> {
             if t == 0 { continue }
             let base = j * rows
             for i in 0..<rows { out[i] += a[base + i] * t }
+        }
+    }
+
+    /// At the Jacobian in `jFull` and the residuals r: the loss-corrected residuals r̃ and
+    /// reduced Jacobian J̃, its pivoted QR, Qᵀr̃ in `qtf`, and R and the pivots in `step`.
+    mutating func factorReducedJacobian() throws {
+        correctResiduals()
+        buildReducedJacobian()
+        try qr!.factor(jTilde)
+        for i in 0..<mq { qtf[i] = rTilde[i] }
+        try qr!.applyQTranspose(&qtf)
+        let q = qr!
+        for j in 0..<nf {
+            step.pivot[j] = q.pivot[j]
+            for i in 0...j { step.r[i + j * nf] = q.r(i, j) }
         }
     }
 

@@ -38,21 +38,7 @@ struct TrustRegionStep {
     mutating func solve(diag: [Double], qtb: [Double], delta: Double, par: inout Double,
                         x: inout [Double]) {
         let dwarf = Double.leastNormalMagnitude
-        // Gauss–Newton direction; a least-squares solution if R is singular.
-        var nsing = n
-        for j in 0..<n {
-            wa1[j] = qtb[j]
-            if r[at(j, j)] == 0 && nsing == n { nsing = j }
-            if nsing < n { wa1[j] = 0 }
-        }
-        var j = nsing - 1
-        while j >= 0 {
-            wa1[j] /= r[at(j, j)]
-            let temp = wa1[j]
-            for i in 0..<j { wa1[i] -= r[at(i, j)] * temp }
-            j -= 1
-        }
-        for j in 0..<n { x[pivot[j]] = wa1[j] }
+        let nsing = gaussNewton(qtb: qtb, x: &x)
 
         // Accept the Gauss–Newton step if it lies (nearly) inside the trust region.
         for j in 0..<n { wa2[j] = diag[j] * x[j] }
@@ -120,6 +106,28 @@ struct TrustRegionStep {
         let s = par.squareRoot()
         for j in 0..<n { wa1[j] = s * diag[j] }
         solveDamped(diag: wa1, qtb: qtb, x: &x)
+    }
+
+    /// The Gauss–Newton direction `x` solving R·Pᵀ·x = qtb (same sign convention as
+    /// `solve`), a least-squares solution if R is singular: the components from the first
+    /// zero on R's diagonal on are set to zero. Returns that index (n when R is nonsingular).
+    @discardableResult
+    mutating func gaussNewton(qtb: [Double], x: inout [Double]) -> Int {
+        var nsing = n
+        for j in 0..<n {
+            wa1[j] = qtb[j]
+            if r[at(j, j)] == 0 && nsing == n { nsing = j }
+            if nsing < n { wa1[j] = 0 }
+        }
+        var j = nsing - 1
+        while j >= 0 {
+            wa1[j] /= r[at(j, j)]
+            let temp = wa1[j]
+            for i in 0..<j { wa1[i] -= r[at(i, j)] * temp }
+            j -= 1
+        }
+        for j in 0..<n { x[pivot[j]] = wa1[j] }
+        return nsing
     }
 
     /// MINPACK `qrsolv`: solves min ‖R·z − qtb‖² + ‖diag·P·z‖² by Givens rotations, writing
