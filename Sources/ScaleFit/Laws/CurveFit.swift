@@ -34,87 +34,36 @@ public enum CurveFit {
         public var startsPolished: Int
     }
 
-    /// Options for the screening pass over the grid: a short run per start (at most
-    /// `evaluations` residual evaluations, tolerances 1e-8), enough to rank the basins: the
-    /// starts that reach the best basin converge there in 10–15 evaluations on the perf
-    /// families and the real curves, and 20 (or 30, or 60) pick the same optima.
-    public static func screeningOptions(from options: SolverOptions, evaluations: Int = 20) -> SolverOptions {
-        var screening = options
-        screening.maxEvaluations = min(evaluations, options.maxEvaluations)
-        screening.functionTolerance = max(options.functionTolerance, 1e-8)
-        screening.parameterTolerance = max(options.parameterTolerance, 1e-8)
-        screening.gradientTolerance = max(options.gradientTolerance, 1e-10)
-        return screening
-    }
+    /// The screening runs' evaluation budget: enough to rank the basins (the starts that
+    /// reach the best basin converge there in 10–15 evaluations on the perf families and the
+    /// real curves, and 20, 30 or 60 pick the same optima).
+    public static let screeningEvaluations = 20
 
-    /// The multi-start fit, in two passes: every start gets a short screening run
-    /// (`screeningOptions`, on the law's `screeningLaw`), then the distinct ends among the
-    /// `polish` best of those are run on with `options` to convergence, and the lowest final
-    /// cost wins (converged runs preferred; runs that throw or end non-finite are skipped).
-    /// The runs of each pass are spread over the cores (`DispatchQueue.concurrentPerform`);
-    /// each writes only its own slot and the ranking is by (cost, start index), so the result
-    /// does not depend on the number of threads.
+    /// The multi-start fit by `ScreenedMultiStart`: every start gets a short screening run
+    /// (`screeningEvaluations`, cost tolerance 1e-8, on the law's `screeningLaw`), then the
+    /// distinct ends (1e-3 relative) among the `polish` best of those are run on with
+    /// `options` to convergence, and the lowest final cost wins (converged runs preferred).
     public static func fit<Law: LossCurveLaw>(
         _ problem: CurveFitProblem<Law>, starts: [[Double]]? = nil, bounds: ParameterBounds? = nil,
         fixed: [Bool]? = nil, options: SolverOptions = CurveFit.defaultOptions, polish: Int = 3
     ) throws -> Result {
         let grid = starts ?? problem.law.startingGrid(for: problem.curves)
         let box = bounds ?? problem.law.defaultBounds
-        let screen = LevenbergMarquardt(options: screeningOptions(from: options))
-        let screening = problem.replacingLaw(problem.law.screeningLaw)
-        let screenRuns = runInParallel(grid.count) { index in
-            try? screen.minimize(screening, from: box.clamp(grid[index]), bounds: box, fixed: fixed)
-        }
-        var screened: [(cost: Double, index: Int, end: [Double])] = []
-        for (index, run) in screenRuns.enumerated() {
-            guard let run, run.cost.isFinite else { continue }
-            screened.append((run.cost, index, run.parameters))
-        }
-        screened.sort { ($0.cost, $0.index) < ($1.cost, $1.index) }
-        let solver = LevenbergMarquardt(options: options)
-        // The best `polish` screened ends, less those that ended in the same place as a
-        // better one (relative difference ≤ 1e-3 in every parameter): polishing a duplicate
-        // costs a whole run and finds the same minimum.
-        let candidates = screened.prefix(max(polish, 1)).reduce(into: [(cost: Double, index: Int, end: [Double])]()) {
-            kept, entry in
-            let duplicate = kept.contains { better in
-                zip(better.end, entry.end).allSatisfy { abs($0 - $1) <= 1e-3 * max(abs($0), abs($1)) }
-            }
-            if !duplicate { kept.append(entry) }
-        }
-        let polished = runInParallel(candidates.count) { i in
-            try? solver.minimize(problem, from: candidates[i].end, bounds: box, fixed: fixed)
-        }
-        var best: (result: SolverResult, index: Int)? = nil
-        var converged = 0
-        for (candidate, polishedRun) in zip(candidates, polished) {
-            guard let run = polishedRun, run.cost.isFinite else { continue }
-            if run.summary.converged { converged += 1 }
-            if let current = best {
-                let better = (run.summary.converged && !current.result.summary.converged)
-                    || (run.summary.converged == current.result.summary.converged && run.cost < current.result.cost)
-                if !better { continue }
-            }
-            best = (run, candidate.index)
-        }
-        guard let winner = best else {
+        let search = ScreenedMultiStart(
+            options: options, screeningEvaluations: screeningEvaluations, screeningFunctionTolerance: 1e-8,
+            selection: .distinctAmongBest(count: max(polish, 1), tolerance: 1e-3),
+            threads: max(grid.count, 1))
+        let found: ScreenedMultiStartResult
+        do {
+            found = try search.minimize(problem, screeningProblem: problem.replacingLaw(problem.law.screeningLaw),
+                                        starts: grid, bounds: box, fixed: fixed)
+        } catch ScaleFitError.fitFailed {
             throw ScaleFitError.fitFailed(reason: "none of the \(grid.count) starting points gave a finite fit")
         }
-        return Result(parameterNames: problem.law.parameterNames, parameters: winner.result.parameters,
-                      cost: winner.result.cost, best: winner.result, startIndex: winner.index,
-                      startsTried: grid.count, startsConverged: converged, startsPolished: candidates.count)
-    }
-}
-
-extension CurveFit {
-    /// `body(i)` for i in 0..<count on all cores, the answers in index order.
-    static func runInParallel(_ count: Int, _ body: @Sendable (Int) -> SolverResult?) -> [SolverResult?] {
-        var results = [SolverResult?](repeating: nil, count: count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: count) { i in slots[i] = body(i) }
-        }
-        return results
+        return Result(parameterNames: problem.law.parameterNames, parameters: found.best.parameters,
+                      cost: found.best.cost, best: found.best, startIndex: found.bestStart,
+                      startsTried: grid.count, startsConverged: found.polishedConverged,
+                      startsPolished: found.polishedStarts.count)
     }
 }
 

@@ -1,35 +1,69 @@
 import Foundation
 
-/// Multi-start in two passes, for large grids of starts: a short screening run from every
-/// start, then full runs from the best few distinct screening end points.
+/// The one multi-start search every law's fit uses: a short screening run from every start,
+/// then full runs from the best few distinct screening end points.
 ///
 /// 1. Screening: Levenberg–Marquardt from every start, in parallel, with at most
-///    `screeningEvaluations` residual evaluations and tolerances 1e-8 — enough to tell the
-///    basins apart, a fraction of the cost of converging everywhere.
-/// 2. Polish: the screening end points sorted by cost (ties by start index), duplicates
-///    dropped (an end point within 1e-6 relative of one already taken in every coordinate
-///    is the same minimum), the best `polishCount` run on to convergence with the full
-///    options, in parallel. The lowest final cost among converged polished runs wins.
+///    `screeningEvaluations` residual evaluations and tolerances of at least 1e-8 (gradient
+///    1e-10; the cost test at `screeningFunctionTolerance` when one is given) — enough to
+///    tell the basins apart, a fraction of the cost of converging everywhere. The screening
+///    may run on a cheaper `screeningProblem` with the same parameters (the multi-power law
+///    screens with a looser loss-drop tolerance).
+/// 2. Polish: the screening end points sorted by (cost, start index), non-finite ones
+///    dropped, duplicates removed by `selection`, each remaining end run on to convergence
+///    with the full options, in parallel. The lowest final cost among converged polished
+///    runs wins (among all polished runs if none converged; ties to the better screening
+///    rank).
 ///
-/// Deterministic like `MultiStart`: every run is written by index. The winner is a full
-/// run to the full tolerances, so it is the same minimum a full run from every start finds,
-/// provided the global basin's screening run is among the best `polishCount` — which is
-/// why several are polished, not one.
+/// Deterministic: every run is written by index, so the answer does not depend on the
+/// number of threads. The winner is a full run to the full tolerances, so it is the minimum
+/// a full run from every start finds provided the global basin's screening run is among the
+/// polished ones — which is why several are polished, not one.
 public struct ScreenedMultiStart: Sendable {
+    /// Which screening end points are polished.
+    public enum PolishSelection: Sendable, Equatable {
+        /// The best `count` pairwise distinct ends: an end within `tolerance`·max(|x|, 1) of
+        /// an already chosen one in every coordinate is the same minimum and is skipped, and
+        /// the next is considered, until `count` are chosen (Chinchilla's 4500-start grid).
+        case bestDistinct(count: Int, tolerance: Double)
+        /// Of the best `count` ends, those not within `tolerance`·max(|a|, |b|) of a better
+        /// one in every coordinate (the loss-curve laws: a polish costs a whole run, so at
+        /// most `count` runs, fewer when the best ends coincide).
+        case distinctAmongBest(count: Int, tolerance: Double)
+    }
+
     /// The options of the polishing runs (and the loss of the screening runs).
     public var options: SolverOptions
     /// The evaluation budget of each screening run.
     public var screeningEvaluations: Int
-    /// How many distinct screening end points are polished.
-    public var polishCount: Int
+    /// The screening runs' cost tolerance (at least the polish's); nil keeps the polish's.
+    public var screeningFunctionTolerance: Double?
+    public var selection: PolishSelection
     public var threads: Int
 
     public init(options: SolverOptions = SolverOptions(), screeningEvaluations: Int = 16, polishCount: Int = 8,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.init(options: options, screeningEvaluations: screeningEvaluations,
+                  selection: .bestDistinct(count: polishCount, tolerance: 1e-6), threads: threads)
+    }
+
+    public init(options: SolverOptions, screeningEvaluations: Int, screeningFunctionTolerance: Double? = nil,
+                selection: PolishSelection, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.options = options
         self.screeningEvaluations = max(1, screeningEvaluations)
-        self.polishCount = max(1, polishCount)
+        self.screeningFunctionTolerance = screeningFunctionTolerance
+        switch selection {
+        case let .bestDistinct(count, tolerance): self.selection = .bestDistinct(count: max(1, count), tolerance: tolerance)
+        case let .distinctAmongBest(count, tolerance): self.selection = .distinctAmongBest(count: max(1, count), tolerance: tolerance)
+        }
         self.threads = max(1, threads)
+    }
+
+    /// How many ends are polished at most.
+    public var polishCount: Int {
+        switch selection {
+        case let .bestDistinct(count, _), let .distinctAmongBest(count, _): return count
+        }
     }
 
     /// The screening options: `options` with the evaluation budget and tolerances of at
@@ -37,6 +71,7 @@ public struct ScreenedMultiStart: Sendable {
     public var screeningOptions: SolverOptions {
         var o = options
         o.maxEvaluations = min(screeningEvaluations, options.maxEvaluations)
+        if let f = screeningFunctionTolerance { o.functionTolerance = max(options.functionTolerance, f) }
         o.parameterTolerance = max(options.parameterTolerance, 1e-8)
         o.gradientTolerance = max(options.gradientTolerance, 1e-10)
         return o
@@ -45,23 +80,40 @@ public struct ScreenedMultiStart: Sendable {
     public func minimize<P: LeastSquaresProblem>(
         _ problem: P, starts: [[Double]], bounds: ParameterBounds? = nil, fixed: [Bool]? = nil
     ) throws -> ScreenedMultiStartResult {
+        try minimize(problem, screeningProblem: problem, starts: starts, bounds: bounds, fixed: fixed)
+    }
+
+    /// The search with the screening runs on `screeningProblem` (same parameters as `problem`).
+    public func minimize<P: LeastSquaresProblem, S: LeastSquaresProblem>(
+        _ problem: P, screeningProblem: S, starts: [[Double]], bounds: ParameterBounds? = nil, fixed: [Bool]? = nil
+    ) throws -> ScreenedMultiStartResult {
         let screening = try MultiStart(solver: LevenbergMarquardt(options: screeningOptions), threads: threads)
-            .minimize(problem, starts: starts, bounds: bounds, fixed: fixed)
+            .minimize(screeningProblem, starts: starts, bounds: bounds, fixed: fixed)
         let order = screening.finalCosts.indices
             .filter { screening.finalCosts[$0].isFinite }
             .sorted { (screening.finalCosts[$0], $0) < (screening.finalCosts[$1], $1) }
+        let ends = screening.finalParameters
         var chosen: [Int] = []
-        for k in order {
-            if chosen.count == polishCount { break }
-            let x = screening.finalParameters[k]
-            let duplicate = chosen.contains { c in
-                zip(x, screening.finalParameters[c]).allSatisfy { abs($0 - $1) <= 1e-6 * max(abs($1), 1) }
+        switch selection {
+        case let .bestDistinct(count, tolerance):
+            for k in order {
+                if chosen.count == count { break }
+                let duplicate = chosen.contains { c in
+                    zip(ends[k], ends[c]).allSatisfy { abs($0 - $1) <= tolerance * max(abs($1), 1) }
+                }
+                if !duplicate { chosen.append(k) }
             }
-            if !duplicate { chosen.append(k) }
+        case let .distinctAmongBest(count, tolerance):
+            for k in order.prefix(count) {
+                let duplicate = chosen.contains { c in
+                    zip(ends[c], ends[k]).allSatisfy { abs($0 - $1) <= tolerance * max(abs($0), abs($1)) }
+                }
+                if !duplicate { chosen.append(k) }
+            }
         }
         if chosen.isEmpty { chosen = [screening.bestStart] }
         let polished = try MultiStart(solver: LevenbergMarquardt(options: options), threads: threads)
-            .minimize(problem, starts: chosen.map { screening.finalParameters[$0] }, bounds: bounds, fixed: fixed)
+            .minimize(problem, starts: chosen.map { ends[$0] }, bounds: bounds, fixed: fixed)
         return ScreenedMultiStartResult(best: polished.best, bestStart: chosen[polished.bestStart],
                                         screening: screening, polished: polished, polishedStarts: chosen)
     }
@@ -84,4 +136,6 @@ public struct ScreenedMultiStartResult: Sendable {
     public var startCount: Int { screening.finalCosts.count }
     /// How many polished runs reached (within 1e-9 relative) the best cost.
     public var polishedAtBest: Int { polished.startsAtBest }
+    /// How many polished runs converged.
+    public var polishedConverged: Int { polished.converged.filter { $0 }.count }
 }
