@@ -4,7 +4,8 @@ import PackageDescription
 let package = Package(
     name: "scalefit",
     products: [
-        .library(name: "ScaleFit", targets: ["ScaleFit"]),
+        // Dynamic, so a single-file script can link it (`-lScaleFit`; README "Use from Swift").
+        .library(name: "ScaleFit", type: .dynamic, targets: ["ScaleFit"]),
         .executable(name: "scalefit", targets: ["scalefit"]),
         .executable(name: "scalefit-bench", targets: ["scalefit-bench"]),
     ],

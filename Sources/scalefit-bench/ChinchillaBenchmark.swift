@@ -20,7 +20,7 @@ let chinchillaBenchmark = BenchSubcommand(
         let start = DispatchTime.now().uptimeNanoseconds
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let epoch = ChinchillaLaw(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
+        let epoch = ChinchillaLaw.Parameters(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
         let epochObjective = ChinchillaLogProblem(parameters: n, tokens: d, loss: l).huberObjective(at: epoch.logParameters)
         let opt = ComputeOptimalAllocation(law: fit.law, compute: 5.76e23)
         print(String(format: "chinchilla: E=%.4f A=%.2f B=%.2f alpha=%.4f beta=%.4f", fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta))

@@ -71,11 +71,11 @@ enum PowerBacktestCommand {
         return 0
     }
 
-    static func subtitle(_ law: ChinchillaLaw) -> String {
+    static func subtitle(_ law: ChinchillaLaw.Parameters) -> String {
         PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"], values: [law.E, law.A, law.B, law.alpha, law.beta])
     }
 
-    static func parameterTable(_ law: ChinchillaLaw) -> TextTable {
+    static func parameterTable(_ law: ChinchillaLaw.Parameters) -> TextTable {
         TextTable(header: ["parameter", "estimate"], rows: zip(["E", "A", "B", "alpha", "beta"], [law.E, law.A, law.B, law.alpha, law.beta]).map {
             [$0.0, formatSignificant($0.1, digits: 6)]
         })

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every error the library can throw. One enum, `Equatable`, so tests compare errors
 /// exactly; each case carries where the problem is (file, line and column, or the flag)
 /// and what was expected. The command line maps `exitCode` to its exit status.
@@ -16,7 +18,7 @@ public enum ScaleFitError: Error, Equatable, Sendable {
     case missingColumn(file: String, name: String, available: [String])
     /// Data that cannot be used for the stated reason (too few points, non-monotone steps…).
     case invalidData(file: String, reason: String)
-    /// Rows were dropped and `--strict` was given.
+    /// Rows would be dropped and the table is read in strict mode (`TableOptions.strict`).
     case droppedRows(file: String, count: Int, first: String)
     /// A fit file whose format version this build does not read.
     case unsupportedVersion(file: String, found: Int, supported: Int)
@@ -37,6 +39,11 @@ public enum ScaleFitError: Error, Equatable, Sendable {
     case dimensionMismatch(expected: String, found: String)
     /// The fit could not be carried out for the stated reason.
     case fitFailed(reason: String)
+
+    // MARK: Output (exit 74)
+
+    /// An output (a fit file, a figure, a report) that cannot be written.
+    case cannotWrite(path: String, reason: String)
 }
 
 extension ScaleFitError {
@@ -51,6 +58,8 @@ extension ScaleFitError {
             return 64
         case .lapack, .nonFinite, .dimensionMismatch, .fitFailed:
             return 1
+        case .cannotWrite:
+            return 74
         }
     }
 }
@@ -72,7 +81,7 @@ extension ScaleFitError: CustomStringConvertible {
         case let .invalidData(file, reason):
             return "\(file): \(reason)"
         case let .droppedRows(file, count, first):
-            return "\(file): \(count) row\(count == 1 ? "" : "s") would be dropped (\(first)) and --strict was given"
+            return "\(file): \(count) row\(count == 1 ? "" : "s") would be dropped (\(first)) in strict mode"
         case let .unsupportedVersion(file, found, supported):
             return "\(file): fit file format version \(found) is not supported (this build reads version \(supported))"
         case let .badArgument(flag, position, expected, found):
@@ -86,6 +95,14 @@ extension ScaleFitError: CustomStringConvertible {
             return "dimension mismatch: expected \(expected), found \(found)"
         case let .fitFailed(reason):
             return "the fit failed: \(reason)"
+        case let .cannotWrite(path, reason):
+            return "\(path): cannot be written: \(reason)"
         }
     }
+}
+
+extension ScaleFitError: LocalizedError {
+    /// The same one-line message as `description`, so `error.localizedDescription` and
+    /// `print(error)` say what went wrong and where.
+    public var errorDescription: String? { description }
 }

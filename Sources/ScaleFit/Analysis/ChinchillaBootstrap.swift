@@ -25,7 +25,7 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
     public var compute: Double
     /// The law of every converged resample, in resample order (for bands in plots; not
     /// written to JSON).
-    public var laws: [ChinchillaLaw]
+    public var laws: [ChinchillaLaw.Parameters]
 
     enum CodingKeys: String, CodingKey { case samples, failed, seed, intervals, compute }
 
@@ -55,7 +55,7 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
                 let r = try? LevenbergMarquardt(options: SolverOptions(loss: .huber(scale: delta)))
                     .minimize(problem, from: start)
                 if let r, r.summary.converged {
-                    let law = ChinchillaLaw(logParameters: r.parameters)
+                    let law = ChinchillaLaw.Parameters(logParameters: r.parameters)
                     let o = ComputeOptimalAllocation(law: law, compute: compute)
                     box.set(b, [law.E, law.A, law.B, law.alpha, law.beta,
                                 o.parameters, o.tokens, o.tokensPerParameter, o.loss])
@@ -64,7 +64,7 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
             }
         }
         let rows = box.values.compactMap { $0 }
-        laws = rows.map { ChinchillaLaw(E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4]) }
+        laws = rows.map { ChinchillaLaw.Parameters(E: $0[0], A: $0[1], B: $0[2], alpha: $0[3], beta: $0[4]) }
         self.samples = samples
         failed = samples - rows.count
         self.seed = seed

@@ -81,7 +81,7 @@ public struct ComputeOptimalAllocation: Sendable, Codable, Equatable {
     public var tokensPerParameter: Double
     public var loss: Double
 
-    public init(law: ChinchillaLaw, compute: Double) {
+    public init(law: ChinchillaLaw.Parameters, compute: Double) {
         let a = law.alpha, b = law.beta
         let g = pow(a * law.A / (b * law.B), 1 / (a + b))
         self.compute = compute

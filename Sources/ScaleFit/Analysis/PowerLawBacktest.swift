@@ -125,7 +125,7 @@ public struct PowerLawBacktest: Sendable, Encodable {
     }
 
     public var holdout: String
-    public var law: ChinchillaLaw
+    public var law: ChinchillaLaw.Parameters
     /// The fit on the kept runs (its search and covariance; not encoded).
     public var fit: ChinchillaFit
     public var objectiveValue: Double
@@ -196,7 +196,7 @@ public struct PowerLawSweep: Sendable, Codable, Equatable {
         public var sizes: Int
         public var largestSizeUsed: Double
         public var runs: Int
-        public var law: ChinchillaLaw
+        public var law: ChinchillaLaw.Parameters
         /// The law at each target run, in `targets` order.
         public var predicted: [Double]
         public var errors: PredictionErrors

@@ -38,10 +38,14 @@ public struct AnnealingLaw: LossCurveLaw {
 
     public var momentum: Momentum
     public var warmup: Warmup
+    /// The objective on the log residuals: Huber δ = 1e-3 by default (as for the multi-power law).
+    public var loss: RobustLoss
 
-    public init(momentum: Momentum = .fixed(0.999), warmup: Warmup = .countedAtPeak) {
+    public init(momentum: Momentum = .fixed(0.999), warmup: Warmup = .countedAtPeak,
+                loss: RobustLoss = .huber(scale: 1e-3)) {
         self.momentum = momentum
         self.warmup = warmup
+        self.loss = loss
     }
 
     public var parameterNames: [String] {
@@ -141,5 +145,25 @@ public struct AnnealingLaw: LossCurveLaw {
             gradient[j + 3 * n] = -area[j]
             if fitted { gradient[j + 4 * n] = -c * dArea[j] }
         }
+    }
+}
+
+extension AnnealingLaw: Law {
+    public typealias Observations = LossCurves
+    public typealias Query = CurveQuery
+    public typealias Problem = CurveFitProblem<AnnealingLaw>
+
+    public static let identifier = "annealing"
+    public static let reference = "Tissue et al. 2024 (LR annealing with momentum)"
+    public var formula: String { CurveLaw.annealing(self).formula }
+    /// `momentum` (λ, or `fitted`) and `warmup` (see `CurveLaw`).
+    public var settings: [String: String] { CurveLaw.annealing(self).settings }
+
+    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
+        guard case let .annealing(law) = try CurveLaw(identifier: Self.identifier, settings: settings, file: source) else {
+            preconditionFailure("CurveLaw(identifier: annealing) is the annealing law")
+        }
+        self = law
+        self.loss = loss
     }
 }

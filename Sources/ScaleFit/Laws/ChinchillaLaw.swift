@@ -15,29 +15,51 @@ import Foundation
 /// over a grid of 4500 starts (α, β ∈ {0, 0.5, …, 2}, e ∈ {−1, −0.5, …, 1},
 /// a, b ∈ {0, 5, …, 25}). The fitted parameter vector is (e, a, b, α, β); `E`, `A`, `B` are
 /// their exponentials.
-public struct ChinchillaLaw: Sendable, Equatable, Codable {
+public struct ChinchillaLaw: Law, Equatable {
     public static let identifier = "chinchilla"
+    public static let reference = "Hoffmann et al. 2022, approach 3 (Huber 1e-3 on log residuals, 4500 starts)"
     public static let formula = "L(N, D) = E + A/N^alpha + B/D^beta"
     /// The order of the fitted (log-space) parameters.
     public static let parameterNames = ["e", "a", "b", "alpha", "beta"]
 
-    public var E: Double, A: Double, B: Double, alpha: Double, beta: Double
+    /// The objective on the log residuals: Hoffmann's Huber δ = 1e-3 by default.
+    public var loss: RobustLoss
+    /// The screening runs' evaluation budget and how many distinct ends are polished
+    /// (12 and 8 find the minimum a full run from all 4500 starts finds, at a fraction of
+    /// the cost: `ChinchillaLawTests`).
+    public var screeningEvaluations: Int
+    public var polishCount: Int
+    /// The starting grid (Hoffmann's unless replaced).
+    public var grid: [[Double]]
 
-    public init(E: Double, A: Double, B: Double, alpha: Double, beta: Double) {
-        self.E = E; self.A = A; self.B = B; self.alpha = alpha; self.beta = beta
+    public init(loss: RobustLoss = .huber(scale: 1e-3), grid: [[Double]] = ChinchillaLaw.hoffmannGrid,
+                screeningEvaluations: Int = 12, polishCount: Int = 8) {
+        self.loss = loss
+        self.grid = grid
+        self.screeningEvaluations = screeningEvaluations
+        self.polishCount = polishCount
     }
 
-    /// From the fitted vector (e, a, b, α, β).
-    public init(logParameters p: [Double]) {
-        self.init(E: exp(p[0]), A: exp(p[1]), B: exp(p[2]), alpha: p[3], beta: p[4])
-    }
+    /// E, A, B, α, β: a point of the law.
+    public struct Parameters: Sendable, Equatable, Codable {
+        public var E: Double, A: Double, B: Double, alpha: Double, beta: Double
 
-    /// (e, a, b, α, β).
-    public var logParameters: [Double] { [log(E), log(A), log(B), alpha, beta] }
+        public init(E: Double, A: Double, B: Double, alpha: Double, beta: Double) {
+            self.E = E; self.A = A; self.B = B; self.alpha = alpha; self.beta = beta
+        }
 
-    /// L(N, D).
-    public func loss(parameters n: Double, tokens d: Double) -> Double {
-        E + A / pow(n, alpha) + B / pow(d, beta)
+        /// From the fitted vector (e, a, b, α, β).
+        public init(logParameters p: [Double]) {
+            self.init(E: exp(p[0]), A: exp(p[1]), B: exp(p[2]), alpha: p[3], beta: p[4])
+        }
+
+        /// (e, a, b, α, β).
+        public var logParameters: [Double] { [log(E), log(A), log(B), alpha, beta] }
+
+        /// L(N, D).
+        public func loss(parameters n: Double, tokens d: Double) -> Double {
+            E + A / pow(n, alpha) + B / pow(d, beta)
+        }
     }
 
     /// Hoffmann et al.'s grid of 4500 starts in (e, a, b, α, β).
@@ -46,6 +68,53 @@ public struct ChinchillaLaw: Sendable, Equatable, Codable {
         let es = stride(from: -1.0, through: 1.0, by: 0.5).map { $0 }
         let abs = stride(from: 0.0, through: 25.0, by: 5.0).map { $0 }
         return StartGrid.cartesian([es, abs, abs, alphas, alphas])
+    }
+
+    // MARK: Law
+
+    public var formula: String { Self.formula }
+    public var parameterNames: [String] { Self.parameterNames }
+    public var reportedParameters: [(name: String, exponentiated: Bool)] {
+        [("E", true), ("A", true), ("B", true), ("alpha", false), ("beta", false)]
+    }
+    /// None: the loss is kept in the fit file's `loss` field.
+    public var settings: [String: String] { [:] }
+
+    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
+        self.init(loss: loss)
+    }
+
+    public func observations(from table: RunTable, options: TableOptions) throws -> ModelRuns {
+        try ModelRuns(table: table, options: options)
+    }
+
+    public func problem(for data: ModelRuns) throws -> ChinchillaLogProblem {
+        ChinchillaLogProblem(parameters: data.parameters, tokens: data.tokens, loss: data.loss)
+    }
+
+    public func starts(for data: ModelRuns) -> [[Double]] { grid }
+    public func bounds(for data: ModelRuns) -> ParameterBounds? { nil }
+
+    public var search: LawSearch {
+        .screened(screeningEvaluations: screeningEvaluations, screeningFunctionTolerance: nil,
+                  selection: .bestDistinct(count: polishCount, tolerance: 1e-6), options: SolverOptions(loss: loss))
+    }
+
+    public func fitted(_ data: ModelRuns, parameters p: [Double]) -> [Double] {
+        zip(data.parameters, data.tokens).map { exp(ChinchillaLogProblem.logLoss(p, logN: log($0), logD: log($1)).value) }
+    }
+
+    /// L(N, D) and ∂log L/∂θ: the softmax weights of the log-sum-exp form,
+    /// (w₃, w₁, w₂, −w₁·log N, −w₂·log D).
+    public func evaluate(_ query: [ModelSize], parameters p: [Double]) throws -> [LawValue] {
+        try query.map { q in
+            guard q.parameters > 0, q.tokens > 0, q.parameters.isFinite, q.tokens.isFinite else {
+                throw ScaleFitError.invalidData(file: "query", reason: "N = \(q.parameters), D = \(q.tokens): Chinchilla's law needs positive, finite N and D")
+            }
+            let ln = log(q.parameters), ld = log(q.tokens)
+            let (logL, w1, w2, w3) = ChinchillaLogProblem.logLoss(p, logN: ln, logD: ld)
+            return LawValue(value: exp(logL), logGradient: [w3, w1, w2, -w1 * ln, -w2 * ld])
+        }
     }
 }
 
@@ -139,7 +208,7 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
 /// short run from every start in parallel, then full runs from the best few distinct end
 /// points (the same minimum as running every start to convergence, at a fraction of the cost).
 public struct ChinchillaFit: Sendable {
-    public var law: ChinchillaLaw
+    public var law: ChinchillaLaw.Parameters
     /// The fitted (e, a, b, α, β).
     public var logParameters: [Double]
     /// Σ Huber_δ(rᵢ) at the optimum.
@@ -161,7 +230,7 @@ public struct ChinchillaFit: Sendable {
         search = try ScreenedMultiStart(options: options, screeningEvaluations: screeningEvaluations,
                                         polishCount: polishCount).minimize(problem, starts: starts)
         logParameters = search.best.parameters
-        law = ChinchillaLaw(logParameters: search.best.parameters)
+        law = ChinchillaLaw.Parameters(logParameters: search.best.parameters)
         objective = problem.huberObjective(at: search.best.parameters, delta: delta)
     }
 }

@@ -15,37 +15,92 @@ import Foundation
 /// ```
 ///
 /// The fitted vector is (n_c, d_c, α_N, α_D).
-public struct KaplanLaw: Sendable, Equatable, Codable {
+public struct KaplanLaw: Law, Equatable {
     public static let identifier = "kaplan"
+    public static let reference = "Kaplan et al. 2020, eq. 1.5"
     public static let formula = "L(N, D) = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD"
     /// The order of the fitted parameters.
     public static let parameterNames = ["nc", "dc", "alphaN", "alphaD"]
 
-    public var Nc: Double, Dc: Double, alphaN: Double, alphaD: Double
+    /// The objective on the log residuals (least squares by default).
+    public var loss: RobustLoss
 
-    public init(Nc: Double, Dc: Double, alphaN: Double, alphaD: Double) {
-        self.Nc = Nc; self.Dc = Dc; self.alphaN = alphaN; self.alphaD = alphaD
+    public init(loss: RobustLoss = .l2) { self.loss = loss }
+
+    /// N_c, D_c, α_N, α_D: a point of the law.
+    public struct Parameters: Sendable, Equatable, Codable {
+        public var Nc: Double, Dc: Double, alphaN: Double, alphaD: Double
+
+        public init(Nc: Double, Dc: Double, alphaN: Double, alphaD: Double) {
+            self.Nc = Nc; self.Dc = Dc; self.alphaN = alphaN; self.alphaD = alphaD
+        }
+
+        /// From the fitted vector (n_c, d_c, α_N, α_D).
+        public init(fittedParameters p: [Double]) {
+            self.init(Nc: exp(p[0]), Dc: exp(p[1]), alphaN: p[2], alphaD: p[3])
+        }
+
+        /// (n_c, d_c, α_N, α_D).
+        public var fittedParameters: [Double] { [log(Nc), log(Dc), alphaN, alphaD] }
+
+        /// L(N, D).
+        public func loss(parameters n: Double, tokens d: Double) -> Double {
+            pow(pow(Nc / n, alphaN / alphaD) + Dc / d, alphaD)
+        }
+
+        /// Kaplan et al.'s published fit of eq. 1.5 (Table 2): N_c = 6.4e13, D_c = 1.8e13,
+        /// α_N = 0.076, α_D = 0.103 (loss in nats, N without embeddings, D in tokens). Not to be
+        /// confused with the single-variable laws' constants, eq. 1.1 L(N) = (N_c/N)^α_N with
+        /// N_c = 8.8e13, α_N = 0.076 and eq. 1.2 L(D) = (D_c/D)^α_D with D_c = 5.4e13,
+        /// α_D = 0.095: the joint fit of eq. 1.5 has its own.
+        public static let published = Parameters(Nc: 6.4e13, Dc: 1.8e13, alphaN: 0.076, alphaD: 0.103)
     }
 
-    /// From the fitted vector (n_c, d_c, α_N, α_D).
-    public init(fittedParameters p: [Double]) {
-        self.init(Nc: exp(p[0]), Dc: exp(p[1]), alphaN: p[2], alphaD: p[3])
+    // MARK: Law
+
+    public var formula: String { Self.formula }
+    public var parameterNames: [String] { Self.parameterNames }
+    public var reportedParameters: [(name: String, exponentiated: Bool)] {
+        [("Nc", true), ("Dc", true), ("alphaN", false), ("alphaD", false)]
+    }
+    public var settings: [String: String] { [:] }
+
+    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
+        self.init(loss: loss)
     }
 
-    /// (n_c, d_c, α_N, α_D).
-    public var fittedParameters: [Double] { [log(Nc), log(Dc), alphaN, alphaD] }
-
-    /// L(N, D).
-    public func loss(parameters n: Double, tokens d: Double) -> Double {
-        pow(pow(Nc / n, alphaN / alphaD) + Dc / d, alphaD)
+    public func observations(from table: RunTable, options: TableOptions) throws -> ModelRuns {
+        let runs = try ModelRuns(table: table, options: options)
+        guard runs.loss.count >= 5 else {
+            throw ScaleFitError.invalidData(file: runs.file, reason: "Kaplan's law has 4 parameters; \(runs.loss.count) usable runs cannot determine them with any residual left")
+        }
+        return runs
     }
 
-    /// Kaplan et al.'s published fit of eq. 1.5 (Table 2): N_c = 6.4e13, D_c = 1.8e13,
-    /// α_N = 0.076, α_D = 0.103 (loss in nats, N without embeddings, D in tokens). Not to be
-    /// confused with the single-variable laws' constants, eq. 1.1 L(N) = (N_c/N)^α_N with
-    /// N_c = 8.8e13, α_N = 0.076 and eq. 1.2 L(D) = (D_c/D)^α_D with D_c = 5.4e13,
-    /// α_D = 0.095: the joint fit of eq. 1.5 has its own.
-    public static let published = KaplanLaw(Nc: 6.4e13, Dc: 1.8e13, alphaN: 0.076, alphaD: 0.103)
+    public func problem(for data: ModelRuns) throws -> KaplanLogProblem {
+        KaplanLogProblem(parameters: data.parameters, tokens: data.tokens, loss: data.loss)
+    }
+
+    public func starts(for data: ModelRuns) -> [[Double]] {
+        Self.startingGrid(parameters: data.parameters, tokens: data.tokens)
+    }
+
+    public func bounds(for data: ModelRuns) -> ParameterBounds? { KaplanFit.bounds }
+    public var search: LawSearch { .everyStart(options: SolverOptions(loss: loss)) }
+
+    public func fitted(_ data: ModelRuns, parameters p: [Double]) -> [Double] {
+        let law = Parameters(fittedParameters: p)
+        return zip(data.parameters, data.tokens).map { law.loss(parameters: $0, tokens: $1) }
+    }
+
+    /// L(N, D) and ∂log L/∂θ: the Jacobian row of the log residual at L = 1.
+    public func evaluate(_ query: [ModelSize], parameters p: [Double]) throws -> [LawValue] {
+        for q in query where !(q.parameters > 0 && q.tokens > 0 && q.parameters.isFinite && q.tokens.isFinite) {
+            throw ScaleFitError.invalidData(file: "query", reason: "N = \(q.parameters), D = \(q.tokens): Kaplan's law needs positive, finite N and D")
+        }
+        return logValues(of: KaplanLogProblem(parameters: query.map(\.parameters), tokens: query.map(\.tokens),
+                                              loss: query.map { _ in 1 }), at: p)
+    }
 
     /// The exponents of the starting grid (both α_N and α_D).
     public static let gridAlphas: [Double] = [0.05, 0.1, 0.2, 0.4]
@@ -123,7 +178,7 @@ public struct KaplanLogProblem: LeastSquaresProblem {
 /// `KaplanLaw.startingGrid` (or the given starts), bounds α_N ≥ 0 and α_D ≥ 1e-3 (α_D
 /// divides), the lowest cost kept.
 public struct KaplanFit: Sendable {
-    public var law: KaplanLaw
+    public var law: KaplanLaw.Parameters
     /// The fitted (n_c, d_c, α_N, α_D).
     public var fittedParameters: [Double]
     /// ½·Σρ(rᵢ²) at the optimum.
@@ -153,7 +208,7 @@ public struct KaplanFit: Sendable {
             .minimize(problem, starts: grid, bounds: Self.bounds)
         multiStart = ms
         fittedParameters = ms.best.parameters
-        law = KaplanLaw(fittedParameters: ms.best.parameters)
+        law = KaplanLaw.Parameters(fittedParameters: ms.best.parameters)
         cost = ms.best.cost
     }
 }

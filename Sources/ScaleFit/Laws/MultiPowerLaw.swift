@@ -41,10 +41,14 @@ public struct MultiPowerLaw: LossCurveLaw {
     /// (see `MultiPowerLossDrop`): 1e-12 by default; `CurveFit`'s screening pass uses 1e-8
     /// (`screeningLaw`), where only the ranking of basins counts.
     public var lossDropTolerance: Double
+    /// The objective on the log residuals: Huber δ = 1e-3 by default (the paper's).
+    public var loss: RobustLoss
 
-    public init(convention: Convention = .repository, lossDropTolerance: Double = 1e-12) {
+    public init(convention: Convention = .repository, lossDropTolerance: Double = 1e-12,
+                loss: RobustLoss = .huber(scale: 1e-3)) {
         self.convention = convention
         self.lossDropTolerance = lossDropTolerance
+        self.loss = loss
     }
 
     /// The law with the loss-drop tolerance 1e-8 for the screening runs of a multi-start fit:
@@ -123,5 +127,25 @@ public struct MultiPowerLaw: LossCurveLaw {
                 MultiPowerLossDrop.evaluate(prepared, p, out, withGradient ? grad : nil, tolerance: lossDropTolerance)
             }
         }
+    }
+}
+
+extension MultiPowerLaw: Law {
+    public typealias Observations = LossCurves
+    public typealias Query = CurveQuery
+    public typealias Problem = CurveFitProblem<MultiPowerLaw>
+
+    public static let identifier = "multipower"
+    public static let reference = "Luo et al. 2025 (multi-power law)"
+    public var formula: String { CurveLaw.multipower(self).formula }
+    /// `convention` (repository or paper; see `CurveLaw`).
+    public var settings: [String: String] { CurveLaw.multipower(self).settings }
+
+    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
+        guard case let .multipower(law) = try CurveLaw(identifier: Self.identifier, settings: settings, file: source) else {
+            preconditionFailure("CurveLaw(identifier: multipower) is the multi-power law")
+        }
+        self = law
+        self.loss = loss
     }
 }

@@ -19,28 +19,99 @@ import Foundation
 /// each point weighs the same whatever its scale; with a = log A the amplitude is positive by
 /// construction and of order 1–50 instead of 1e2–1e20; and for the pure law (E = 0) the
 /// residual is linear in (a, α), so LM solves it in one step.
-public struct SaturatingPowerLaw: Sendable, Equatable, Codable {
+public struct SaturatingPowerLaw: Law, Equatable {
     public static let identifier = "power"
+    public static let reference = "saturating power law on one column (N, D, C or steps)"
     public static let formula = "L(x) = E + A*x^(-alpha)"
     /// The order of the fitted parameters.
     public static let parameterNames = ["E", "a", "alpha"]
 
-    public var E: Double, A: Double, alpha: Double
+    /// The column x (nil: params if the table has one, else tokens, else compute).
+    public var variable: String?
+    /// Hold E at 0: the pure power law A·x^(−α).
+    public var pureFloor: Bool
+    /// The objective on the log residuals (least squares by default).
+    public var loss: RobustLoss
 
-    public init(E: Double, A: Double, alpha: Double) {
-        self.E = E; self.A = A; self.alpha = alpha
+    public init(variable: String? = nil, pureFloor: Bool = false, loss: RobustLoss = .l2) {
+        self.variable = variable
+        self.pureFloor = pureFloor
+        self.loss = loss
     }
 
-    /// From the fitted vector (E, a, α).
-    public init(fittedParameters p: [Double]) {
-        self.init(E: p[0], A: exp(p[1]), alpha: p[2])
+    /// E, A, α: a point of the law.
+    public struct Parameters: Sendable, Equatable, Codable {
+        public var E: Double, A: Double, alpha: Double
+
+        public init(E: Double, A: Double, alpha: Double) {
+            self.E = E; self.A = A; self.alpha = alpha
+        }
+
+        /// From the fitted vector (E, a, α).
+        public init(fittedParameters p: [Double]) {
+            self.init(E: p[0], A: exp(p[1]), alpha: p[2])
+        }
+
+        /// (E, a, α).
+        public var fittedParameters: [Double] { [E, log(A), alpha] }
+
+        /// L(x).
+        public func loss(at x: Double) -> Double { E + A * pow(x, -alpha) }
     }
 
-    /// (E, a, α).
-    public var fittedParameters: [Double] { [E, log(A), alpha] }
+    // MARK: Law
 
-    /// L(x).
-    public func loss(at x: Double) -> Double { E + A * pow(x, -alpha) }
+    public var formula: String { pureFloor ? "L(x) = A*x^(-alpha)" : Self.formula }
+    public var parameterNames: [String] { Self.parameterNames }
+    public var reportedParameters: [(name: String, exponentiated: Bool)] {
+        [("E", false), ("A", true), ("alpha", false)]
+    }
+    /// `variable` (the column x) and `floor` = `zero` for the pure law.
+    public var settings: [String: String] {
+        var s: [String: String] = [:]
+        if let variable { s["variable"] = variable }
+        if pureFloor { s["floor"] = "zero" }
+        return s
+    }
+
+    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
+        self.init(variable: settings["variable"], pureFloor: settings["floor"] == "zero", loss: loss)
+    }
+
+    public func observations(from table: RunTable, options: TableOptions) throws -> PowerLawRuns {
+        let runs = try PowerLawRuns(table: table, variable: variable, options: options)
+        let needed = pureFloor ? 3 : 4
+        guard runs.loss.count >= needed else {
+            throw ScaleFitError.invalidData(file: runs.file, reason: "the power law has \(needed - 1) parameters; \(runs.loss.count) usable runs cannot determine them with any residual left")
+        }
+        return runs
+    }
+
+    public func problem(for data: PowerLawRuns) throws -> SaturatingPowerLawProblem {
+        SaturatingPowerLawProblem(x: data.x, loss: data.loss)
+    }
+
+    public func starts(for data: PowerLawRuns) -> [[Double]] {
+        let grid = Self.startingGrid(x: data.x, loss: data.loss, floorFixedAtZero: pureFloor)
+        return pureFloor ? grid.map { [0, $0[1], $0[2]] } : grid
+    }
+
+    public func bounds(for data: PowerLawRuns) -> ParameterBounds? { SaturatingPowerLawFit.bounds }
+    public var fixed: [Bool]? { pureFloor ? [true, false, false] : nil }
+    public var search: LawSearch { .everyStart(options: SolverOptions(loss: loss)) }
+
+    public func fitted(_ data: PowerLawRuns, parameters p: [Double]) -> [Double] {
+        let law = Parameters(fittedParameters: p)
+        return data.x.map { law.loss(at: $0) }
+    }
+
+    /// L(x) and ∂log L/∂θ: the Jacobian row of the log residual at L = 1.
+    public func evaluate(_ query: [Double], parameters p: [Double]) throws -> [LawValue] {
+        for x in query where !(x > 0 && x.isFinite) {
+            throw ScaleFitError.invalidData(file: "query", reason: "x = \(x): the power law needs a positive, finite x")
+        }
+        return logValues(of: SaturatingPowerLawProblem(x: query, loss: query.map { _ in 1 }), at: p)
+    }
 
     /// The exponents of the starting grid.
     public static let gridAlphas: [Double] = [0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5]
@@ -115,7 +186,7 @@ public struct SaturatingPowerLawProblem: LeastSquaresProblem {
 /// `SaturatingPowerLaw.startingGrid` (or the given starts), bounds E ≥ 0 and α ≥ 0, the
 /// lowest cost kept. With `pureFloor: true` E is held at 0 (the pure power law A·x^(−α)).
 public struct SaturatingPowerLawFit: Sendable {
-    public var law: SaturatingPowerLaw
+    public var law: SaturatingPowerLaw.Parameters
     /// The fitted (E, a, α).
     public var fittedParameters: [Double]
     /// ½·Σρ(rᵢ²) at the optimum.
@@ -145,7 +216,7 @@ public struct SaturatingPowerLawFit: Sendable {
             .minimize(problem, starts: grid, bounds: Self.bounds, fixed: fixed)
         multiStart = ms
         fittedParameters = ms.best.parameters
-        law = SaturatingPowerLaw(fittedParameters: ms.best.parameters)
+        law = SaturatingPowerLaw.Parameters(fittedParameters: ms.best.parameters)
         cost = ms.best.cost
     }
 }

@@ -1,4 +1,4 @@
-import CLapack
+@_implementationOnly import CLapack
 
 /// The thin singular value decomposition A = U·diag(σ)·Vᵀ of an m×n matrix (m ≥ n),
 /// by LAPACK `dgesvd`. Used for the covariance (JᵀJ)⁻¹ = V·diag(1/σ²)·Vᵀ, which

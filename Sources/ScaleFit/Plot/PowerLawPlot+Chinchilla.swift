@@ -17,8 +17,8 @@ extension PowerLawPlot {
     /// (N*(C), L*(C)) for the budgets whose N* lies in the runs' N range. With
     /// `bootstrapLaws`, the band is the 2.5–97.5% range of their L at the frontier's
     /// (N*, D*).
-    public static func chinchilla(report: ChinchillaReport, law: ChinchillaLaw, grouping: PowerLawGrouping = .tokens,
-                                  bootstrapLaws: [ChinchillaLaw] = []) throws -> PowerLawPlot {
+    public static func chinchilla(report: ChinchillaReport, law: ChinchillaLaw.Parameters, grouping: PowerLawGrouping = .tokens,
+                                  bootstrapLaws: [ChinchillaLaw.Parameters] = []) throws -> PowerLawPlot {
         try chinchilla(runs: report.runs.map { RunPoint(parameters: $0.parameters, tokens: $0.tokens, observed: $0.observed, fitted: $0.fitted) },
                        law: law, grouping: grouping, bootstrapLaws: bootstrapLaws)
     }
@@ -28,8 +28,8 @@ extension PowerLawPlot {
         var parameters: Double, tokens: Double, observed: Double, fitted: Double
     }
 
-    static func chinchilla(runs: [RunPoint], law: ChinchillaLaw, grouping: PowerLawGrouping,
-                           bootstrapLaws: [ChinchillaLaw]) throws -> PowerLawPlot {
+    static func chinchilla(runs: [RunPoint], law: ChinchillaLaw.Parameters, grouping: PowerLawGrouping,
+                           bootstrapLaws: [ChinchillaLaw.Parameters]) throws -> PowerLawPlot {
         let key: (RunPoint) -> Double = {
             switch grouping {
             case .tokens: return $0.tokens
@@ -80,7 +80,7 @@ extension PowerLawPlot {
     }
 
     /// The budget whose compute-optimal N* is `n`: N* = G·(C/6)^(β/(α+β)) solved for C.
-    static func compute(forOptimal n: Double, law: ChinchillaLaw) -> Double {
+    static func compute(forOptimal n: Double, law: ChinchillaLaw.Parameters) -> Double {
         let a = law.alpha, b = law.beta
         let g = pow(a * law.A / (b * law.B), 1 / (a + b))
         return 6 * pow(n / g, (a + b) / b)
@@ -129,7 +129,7 @@ extension PowerLawPlot {
 extension PowerLawPlot {
     /// The Chinchilla figure for runs (N, D, observed loss) under a given law, e.g. a saved
     /// fit drawn over a data file: the law's value at each run is the fitted one.
-    public static func chinchilla(parameters n: [Double], tokens d: [Double], observed: [Double], law: ChinchillaLaw,
+    public static func chinchilla(parameters n: [Double], tokens d: [Double], observed: [Double], law: ChinchillaLaw.Parameters,
                                   grouping: PowerLawGrouping = .tokensPerParameter) throws -> PowerLawPlot {
         guard n.count == d.count, n.count == observed.count else {
             throw ScaleFitError.dimensionMismatch(expected: "\(n.count) tokens and losses", found: "\(d.count) and \(observed.count)")

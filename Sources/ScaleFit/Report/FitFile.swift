@@ -44,6 +44,10 @@ public struct FitFile: Sendable, Codable, Equatable {
     /// The bootstrap over runs, when one was made: resamples, failures, seed and the
     /// percentile intervals (Chinchilla: parameters and the compute-optimal allocation).
     public var bootstrap: BootstrapSummary?
+    /// The winning solver run's summary (fits made through `Fit`).
+    public var solver: FitSummary?
+    /// What made the fit unsound, in words (absent when it was sound).
+    public var diagnostics: [String]?
 
     /// What a fit file keeps of a bootstrap: enough to report its intervals again.
     public struct BootstrapSummary: Sendable, Codable, Equatable {
@@ -88,9 +92,9 @@ public struct FitFile: Sendable, Codable, Equatable {
     }
 
     /// The Chinchilla law this file holds, or `invalidData` naming the law it holds instead.
-    public func chinchilla(file: String) throws -> ChinchillaLaw {
+    public func chinchilla(file: String) throws -> ChinchillaLaw.Parameters {
         try require(law: ChinchillaLaw.identifier, parameters: 5, file: file, for: "this needs")
-        return ChinchillaLaw(logParameters: parameters)
+        return ChinchillaLaw.Parameters(logParameters: parameters)
     }
 
     /// Throws `invalidData` unless the file holds `identifier` with `count` parameters.
@@ -111,7 +115,7 @@ public struct FitFile: Sendable, Codable, Equatable {
     /// Writes `encoded()` to `path`; `invalidData` naming the path if it cannot.
     public func write(to path: String) throws {
         do { try encoded().write(to: URL(fileURLWithPath: path)) } catch {
-            throw ScaleFitError.invalidData(file: path, reason: "cannot write the fit file: \(error.localizedDescription)")
+            throw ScaleFitError.cannotWrite(path: path, reason: "cannot write the fit file: \(error.localizedDescription)")
         }
     }
 

@@ -8,7 +8,7 @@ import ScaleFit
 /// law with 1% multiplicative Gaussian noise, each fitted back from a small grid around the
 /// truth; coverage counted per fitted parameter (e, a, b, α, β).
 final class ChinchillaCoverageTests: XCTestCase {
-    static let truth = ChinchillaLaw(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28)
+    static let truth = ChinchillaLaw.Parameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28)
     static let trials = 200
 
     /// Loss of every design point with 1% noise: L·(1 + 0.01·z), z standard normal (Box–Muller).

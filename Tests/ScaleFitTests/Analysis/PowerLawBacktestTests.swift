@@ -6,7 +6,7 @@ import XCTest
 final class PowerLawBacktestTests: XCTestCase {
     /// 4 model sizes × 4 token ratios of a known law with ±1% deterministic noise.
     func data() -> (n: [Double], d: [Double], l: [Double], lines: [Int], labels: [String]) {
-        let truth = ChinchillaLaw(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
+        let truth = ChinchillaLaw.Parameters(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
         var n: [Double] = [], d: [Double] = [], l: [Double] = []
         var g = SeededGenerator(seed: 7)
         for size in [1e8, 3e8, 1e9, 3e9] {

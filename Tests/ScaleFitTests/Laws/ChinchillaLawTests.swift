@@ -5,7 +5,7 @@ final class ChinchillaLawTests: XCTestCase {
     func testJacobianMatchesCentralDifferences() {
         let n: [Double] = [4e7, 1e8, 4e8, 1e9, 1e10]
         let d: [Double] = [1e9, 5e9, 2e10, 8e10, 2e11]
-        let l = zip(n, d).map { ChinchillaLaw(E: 1.8, A: 480, B: 2000, alpha: 0.35, beta: 0.37).loss(parameters: $0, tokens: $1) }
+        let l = zip(n, d).map { ChinchillaLaw.Parameters(E: 1.8, A: 480, B: 2000, alpha: 0.35, beta: 0.37).loss(parameters: $0, tokens: $1) }
         let p = ChinchillaLogProblem(parameters: n, tokens: d, loss: l)
         for x in [[0.5, 6.0, 7.5, 0.3, 0.4], [-1.0, 0.0, 25.0, 2.0, 0.0], [0.6, 6.2, 7.6, 0.35, 0.37]] {
             var j = Matrix(rows: 5, columns: 5)
@@ -23,7 +23,7 @@ final class ChinchillaLawTests: XCTestCase {
     }
 
     func testRecoversKnownParametersFromNoiselessData() throws {
-        let truth = ChinchillaLaw(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
+        let truth = ChinchillaLaw.Parameters(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
         var n: [Double] = [], d: [Double] = [], l: [Double] = []
         for ni in [5e7, 1e8, 3e8, 1e9, 3e9] { for di in [1e9, 4e9, 1.6e10, 6.4e10] {
             n.append(ni); d.append(di); l.append(truth.loss(parameters: ni, tokens: di))
@@ -60,7 +60,7 @@ final class ChinchillaLawTests: XCTestCase {
         let starts = StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0, 0.5], [0.5, 1]])
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, starts: starts)
         XCTAssertEqual(fit.objective, 0.00101827401780060, accuracy: 1e-15)
-        let epoch = ChinchillaLaw(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
+        let epoch = ChinchillaLaw.Parameters(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
         let problem = ChinchillaLogProblem(parameters: n, tokens: d, loss: l)
         let epochObjective = problem.huberObjective(at: epoch.logParameters)
         XCTAssertLessThanOrEqual(fit.objective, epochObjective)

@@ -10,9 +10,9 @@ final class KaplanLawTests: XCTestCase {
 
     func testJacobianMatchesCentralDifferences() {
         let (n, d) = grid
-        let l = zip(n, d).map { KaplanLaw.published.loss(parameters: $0, tokens: $1) }
+        let l = zip(n, d).map { KaplanLaw.Parameters.published.loss(parameters: $0, tokens: $1) }
         let p = KaplanLogProblem(parameters: n, tokens: d, loss: l)
-        let points = [KaplanLaw.published.fittedParameters, [20.0, 25.0, 0.3, 0.2], [35.0, 15.0, 0.05, 0.4], [25.0, 25.0, 0.1, 0.1]]
+        let points = [KaplanLaw.Parameters.published.fittedParameters, [20.0, 25.0, 0.3, 0.2], [35.0, 15.0, 0.05, 0.4], [25.0, 25.0, 0.1, 0.1]]
         for x in points {
             var j = Matrix(rows: n.count, columns: 4)
             p.jacobian(at: x, into: &j)
@@ -24,10 +24,10 @@ final class KaplanLawTests: XCTestCase {
     }
 
     func testLossMatchesEquationOneFive() {
-        let k = KaplanLaw(Nc: 1e13, Dc: 1e12, alphaN: 0.08, alphaD: 0.1)
+        let k = KaplanLaw.Parameters(Nc: 1e13, Dc: 1e12, alphaN: 0.08, alphaD: 0.1)
         let expected = pow(pow(1e13 / 1e9, 0.8) + 1e12 / 1e10, 0.1)
         XCTAssertEqual(k.loss(parameters: 1e9, tokens: 1e10), expected, accuracy: 1e-12 * expected)
-        XCTAssertEqual(KaplanLaw(fittedParameters: k.fittedParameters).Nc, 1e13, accuracy: 1e-2)
+        XCTAssertEqual(KaplanLaw.Parameters(fittedParameters: k.fittedParameters).Nc, 1e13, accuracy: 1e-2)
     }
 
     func testGridIsTwoHundredFiftySixStartsAboveTheData() {
@@ -40,7 +40,7 @@ final class KaplanLawTests: XCTestCase {
 
     func testRecoversKnownParametersFromNoiselessData() throws {
         let (n, d) = grid
-        let truth = KaplanLaw.published
+        let truth = KaplanLaw.Parameters.published
         let l = zip(n, d).map { truth.loss(parameters: $0, tokens: $1) }
         let fit = try KaplanFit(parameters: n, tokens: d, loss: l)
         XCTAssertEqual(fit.law.alphaN, truth.alphaN, accuracy: 1e-6)
@@ -52,7 +52,7 @@ final class KaplanLawTests: XCTestCase {
 
     func testRecoversKnownParametersFromOnePercentNoise() throws {
         let (n, d) = grid
-        let truth = KaplanLaw.published
+        let truth = KaplanLaw.Parameters.published
         var g = SeededGenerator(seed: 11)
         let l = zip(n, d).map { truth.loss(parameters: $0, tokens: $1) * exp(0.01 * (g.nextUnit() * 2 - 1) * 3.0.squareRoot()) }
         let fit = try KaplanFit(parameters: n, tokens: d, loss: l)

@@ -11,7 +11,7 @@ final class PowerLawTests: XCTestCase {
     }
 
     func testJacobianMatchesCentralDifferences() {
-        let truth = SaturatingPowerLaw(E: 1.7, A: 120, alpha: 0.3)
+        let truth = SaturatingPowerLaw.Parameters(E: 1.7, A: 120, alpha: 0.3)
         let p = SaturatingPowerLawProblem(x: xs, loss: xs.map(truth.loss(at:)))
         for x in [[1.7, log(120.0), 0.3], [0.0, 2.0, 0.1], [3.0, 10.0, 1.2], [0.5, -1.0, 0.0]] {
             var j = Matrix(rows: xs.count, columns: 3)
@@ -32,7 +32,7 @@ final class PowerLawTests: XCTestCase {
     }
 
     func testRecoversKnownParametersFromNoiselessData() throws {
-        let truth = SaturatingPowerLaw(E: 1.7, A: 120, alpha: 0.3)
+        let truth = SaturatingPowerLaw.Parameters(E: 1.7, A: 120, alpha: 0.3)
         let fit = try SaturatingPowerLawFit(x: xs, loss: xs.map(truth.loss(at:)))
         XCTAssertEqual(fit.law.E, 1.7, accuracy: 1e-6)
         XCTAssertEqual(fit.law.alpha, 0.3, accuracy: 1e-6)
@@ -41,7 +41,7 @@ final class PowerLawTests: XCTestCase {
     }
 
     func testRecoversKnownParametersFromOnePercentNoise() throws {
-        let truth = SaturatingPowerLaw(E: 1.7, A: 120, alpha: 0.3)
+        let truth = SaturatingPowerLaw.Parameters(E: 1.7, A: 120, alpha: 0.3)
         let l = noisy(xs.map(truth.loss(at:)), sigma: 0.01, seed: 7)
         let fit = try SaturatingPowerLawFit(x: xs, loss: l)
         // Measured (seed 7): E 1.658, α 0.2825.
@@ -51,13 +51,13 @@ final class PowerLawTests: XCTestCase {
     }
 
     func testPurePowerLawKeepsTheFloorAtZero() throws {
-        let truth = SaturatingPowerLaw(E: 0, A: 40, alpha: 0.15)
+        let truth = SaturatingPowerLaw.Parameters(E: 0, A: 40, alpha: 0.15)
         let fit = try SaturatingPowerLawFit(x: xs, loss: xs.map(truth.loss(at:)), pureFloor: true)
         XCTAssertEqual(fit.law.E, 0)
         XCTAssertEqual(fit.law.alpha, 0.15, accuracy: 1e-9)
         XCTAssertEqual(fit.law.A, 40, accuracy: 40 * 1e-8)
         // On data with a real floor the pure law still keeps E = 0 and absorbs it into α.
-        let floored = SaturatingPowerLaw(E: 1.7, A: 120, alpha: 0.3)
+        let floored = SaturatingPowerLaw.Parameters(E: 1.7, A: 120, alpha: 0.3)
         let fit2 = try SaturatingPowerLawFit(x: xs, loss: xs.map(floored.loss(at:)), pureFloor: true)
         XCTAssertEqual(fit2.law.E, 0)
         XCTAssertEqual(fit2.fittedParameters[0], 0)

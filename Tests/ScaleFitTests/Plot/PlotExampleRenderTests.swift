@@ -49,13 +49,13 @@ final class PlotExampleRenderTests: XCTestCase {
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, starts: starts)
         let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l, lines: Array(2..<(2 + l.count)),
                                           labels: l.indices.map { "run \($0)" }, delta: 1e-3)
-        var laws: [ChinchillaLaw] = []
+        var laws: [ChinchillaLaw.Parameters] = []
         for b in 0..<40 {
             var g = SeededGenerator.stream(seed: 7, index: b)
             let idx = l.indices.map { _ in Int(g.next() % UInt64(l.count)) }
             let problem = ChinchillaLogProblem(parameters: idx.map { n[$0] }, tokens: idx.map { d[$0] }, loss: idx.map { l[$0] })
             let r = try LevenbergMarquardt(options: SolverOptions(loss: .huber(scale: 1e-3))).minimize(problem, from: fit.logParameters)
-            laws.append(ChinchillaLaw(logParameters: r.parameters))
+            laws.append(ChinchillaLaw.Parameters(logParameters: r.parameters))
         }
         let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .compute, bootstrapLaws: laws)
         let values = PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"],

@@ -140,7 +140,7 @@ final class PlotFigureTests: XCTestCase {
     }
 
     func testFrontierBudgetInvertsTheAllocation() {
-        let law = ChinchillaLaw(E: 1.82, A: 482, B: 2085, alpha: 0.348, beta: 0.366)
+        let law = ChinchillaLaw.Parameters(E: 1.82, A: 482, B: 2085, alpha: 0.348, beta: 0.366)
         for n in [1e8, 7e9, 7e10] {
             let c = PowerLawPlot.compute(forOptimal: n, law: law)
             XCTAssertEqual(ComputeOptimalAllocation(law: law, compute: c).parameters / n, 1, accuracy: 1e-9)

@@ -6,7 +6,7 @@ final class FitFileTests: XCTestCase {
     func makeFit() throws -> (ChinchillaFit, FitFile) { try Self.makeFit() }
 
     static func makeFit() throws -> (ChinchillaFit, FitFile) {
-        let truth = ChinchillaLaw(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
+        let truth = ChinchillaLaw.Parameters(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
         var n: [Double] = [], d: [Double] = [], l: [Double] = []
         var g = SeededGenerator(seed: 5)
         for ni in [5e7, 1e8, 3e8, 1e9, 3e9] { for di in [1e9, 4e9, 1.6e10, 6.4e10] {
@@ -87,7 +87,7 @@ final class FitFileTests: XCTestCase {
     }
 
     func testComputeOptimalAllocationIsOnTheBudgetAndMinimal() {
-        let law = ChinchillaLaw(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
+        let law = ChinchillaLaw.Parameters(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
         let o = ComputeOptimalAllocation(law: law, compute: 5.76e23)
         XCTAssertEqual(6 * o.parameters * o.tokens, 5.76e23, accuracy: 5.76e23 * 1e-12)
         for f in [0.9, 0.99, 1.01, 1.1] {
@@ -101,7 +101,7 @@ final class FitFileTests: XCTestCase {
 final class ChinchillaBootstrapTests: XCTestCase {
     func testBootstrapIsSeededAndItsIntervalsBracketTheFit() throws {
         let (fit, _) = try FitFileTests.makeFit()
-        let truth = ChinchillaLaw(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
+        let truth = ChinchillaLaw.Parameters(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
         var n: [Double] = [], d: [Double] = [], l: [Double] = []
         var g = SeededGenerator(seed: 5)
         for ni in [5e7, 1e8, 3e8, 1e9, 3e9] { for di in [1e9, 4e9, 1.6e10, 6.4e10] {

@@ -1,0 +1,187 @@
+import Foundation
+
+/// A law fitted to data, for every law alike: the parameters with their standard errors,
+/// covariance and correlation, the objective, the solver's summary and the search's counts,
+/// the data summary, goodness of fit and diagnostics; `predict` with an interval, and
+/// `save`/`load` as the versioned fit file.
+///
+/// ```swift
+/// let runs = try ModelRuns(table: try RunTableReader.read(path: "runs.csv"))
+/// let fit = try Fit(ChinchillaLaw(), to: runs)
+/// fit.parameters; fit.standardErrors; fit.diagnostics   // [] when the fit is sound
+/// try fit.predict([ModelSize(parameters: 7e10, tokens: 1.4e12)])[0].interval
+/// ```
+public struct Fit<L: Law>: Sendable {
+    /// The law with its options.
+    public var law: L
+    /// θ, in the order of `law.parameterNames`.
+    public var parameters: [Double]
+    /// The scaled covariance of θ (σ̂²·(JᵀJ)⁺; Huber fits use the M-estimator's variance).
+    public var covariance: Matrix
+    /// √diag(covariance); +∞ for a parameter the data do not determine.
+    public var standardErrors: [Double]
+    /// ½·Σρ(rᵢ²) at θ (Σ Huber_δ(rᵢ) for a Huber fit).
+    public var objective: Double
+    /// The winning run's summary: whether and why it stopped, iterations, evaluations. Nil
+    /// for a fit read from a file written without one.
+    public var summary: FitSummary?
+    /// How many starts the search tried, how many distinct ends it polished, how many of
+    /// those converged.
+    public var search: SearchCounts
+    /// The file, rows used, rows dropped.
+    public var data: FitFile.DataSummary
+    /// Fitted against observed values; nil for a fit read from a file.
+    public var goodness: GoodnessOfFit?
+    /// What makes the fit unsound, if anything (see `FitDiagnostic`).
+    public var diagnostics: [FitDiagnostic]
+    /// The settings the fit file keeps (the law's, and what depends on the data).
+    public var settings: [String: String]
+
+    /// The search's counts.
+    public struct SearchCounts: Sendable, Equatable, Codable {
+        public var startsTried: Int
+        public var startsPolished: Int
+        public var startsConverged: Int
+        /// The start whose run won (its index in the grid).
+        public var bestStart: Int
+    }
+
+    /// Fits `law` to `data`: the law's grid searched by its `search`, the covariance at the
+    /// winner, the diagnostics.
+    /// - Throws: `ScaleFitError.fitFailed` when no start gives a finite fit.
+    public init(_ law: L, to data: L.Observations) throws {
+        let problem = try law.problem(for: data)
+        let starts = law.starts(for: data)
+        let bounds = law.bounds(for: data)
+        guard !starts.isEmpty else { throw ScaleFitError.fitFailed(reason: "the \(L.identifier) law has no starting points for these data") }
+        let best: SolverResult
+        switch law.search {
+        case let .screened(evaluations, functionTolerance, selection, options):
+            let found = try ScreenedMultiStart(options: options, screeningEvaluations: evaluations,
+                                               screeningFunctionTolerance: functionTolerance, selection: selection,
+                                               threads: max(ProcessInfo.processInfo.activeProcessorCount, min(starts.count, 64)))
+                .minimize(problem, screeningProblem: try law.screeningProblem(for: data), starts: starts,
+                          bounds: bounds, fixed: law.fixed)
+            best = found.best
+            search = SearchCounts(startsTried: found.startCount, startsPolished: found.polishedStarts.count,
+                                  startsConverged: found.polishedConverged, bestStart: found.bestStart)
+        case let .everyStart(options):
+            let found = try MultiStart(solver: LevenbergMarquardt(options: options))
+                .minimize(problem, starts: starts, bounds: bounds, fixed: law.fixed)
+            best = found.best
+            search = SearchCounts(startsTried: starts.count, startsPolished: starts.count,
+                                  startsConverged: found.converged.filter { $0 }.count, bestStart: found.bestStart)
+        }
+        let cov = try ParameterCovariance(result: best)
+        self.law = law
+        parameters = best.parameters
+        covariance = cov.scaled
+        standardErrors = cov.standardErrors
+        objective = best.cost
+        summary = best.summary
+        self.data = data.summary
+        settings = law.fileSettings(for: data)
+        let observed = data.observed
+        let fitted = law.fitted(data, parameters: best.parameters)
+        goodness = observed.isEmpty || observed.count != fitted.count || fitted.contains { !($0 > 0) }
+            ? nil : GoodnessOfFit(observed: observed, fitted: fitted)
+        diagnostics = FitDiagnostic.diagnose(names: law.parameterNames, parameters: best.parameters,
+                                             standardErrors: cov.standardErrors, fixed: best.fixed,
+                                             bounds: bounds, summary: best.summary, rank: cov.rank,
+                                             freeParameters: cov.freeParameters, goodness: goodness)
+    }
+
+    /// The parameters' names, in the order of θ.
+    public var parameterNames: [String] { law.parameterNames }
+
+    /// The parameters as reports show them (Chinchilla's E, A, B rather than their logs),
+    /// each with its standard error (by the delta method for an exponentiated one).
+    public var estimates: [ParameterEstimate] {
+        law.reportedParameters.enumerated().map { j, p in
+            p.exponentiated
+                ? ParameterEstimate(name: p.name, estimate: exp(parameters[j]), standardError: exp(parameters[j]) * standardErrors[j])
+                : ParameterEstimate(name: p.name, estimate: parameters[j], standardError: standardErrors[j])
+        }
+    }
+
+    /// The correlation matrix of θ (NaN where a standard error is zero or infinite).
+    public var correlation: Matrix {
+        let n = parameters.count
+        var c = Matrix(rows: n, columns: n)
+        for i in 0..<n {
+            for j in 0..<n {
+                let d = standardErrors[i] * standardErrors[j]
+                c[i, j] = d > 0 && d.isFinite ? covariance[i, j] / d : .nan
+            }
+        }
+        return c
+    }
+
+    /// True when the solver converged and no diagnostic was raised.
+    public var isSound: Bool { (summary?.converged ?? true) && diagnostics.isEmpty }
+
+    /// θ by name.
+    public subscript(name: String) -> Double? {
+        parameterNames.firstIndex(of: name).map { parameters[$0] }
+    }
+
+    /// The law's predictions at `query`, each with the interval at `level` that the
+    /// parameter uncertainty gives (the delta method on log ŷ; see `Prediction`).
+    public func predict(_ query: L.Query, level: Double = 0.95) throws -> [Prediction] {
+        try law.evaluate(query, parameters: parameters).map { Prediction($0, covariance: covariance, level: level) }
+    }
+}
+
+/// A predicted value with the interval its parameter uncertainty gives.
+///
+/// The interval is the delta method on the log scale: with g = ∂log ŷ/∂θ and Σ the fit's
+/// covariance, sd = √(gᵀΣg) and the interval is ŷ·exp(±z·sd), z the normal quantile of
+/// `level`. It covers **the law's value** at the query (where the fitted law would be
+/// with other draws of the same data), not the scatter of one new run about the law.
+public struct Prediction: Sendable, Equatable, Codable {
+    public var value: Double
+    public var lower: Double
+    public var upper: Double
+    /// The coverage the interval is built for (0.95 by default).
+    public var level: Double
+    /// sd of log ŷ, √(gᵀΣg).
+    public var logStandardError: Double
+
+    /// ŷ with its interval from `covariance`; NaN bounds when ŷ is not positive or the
+    /// variance is not finite.
+    public init(_ v: LawValue, covariance: Matrix, level: Double = 0.95) {
+        let g = v.logGradient, n = g.count
+        var variance = 0.0
+        for i in 0..<n where g[i] != 0 { for j in 0..<n where g[j] != 0 { variance += g[i] * covariance[i, j] * g[j] } }
+        let sd = variance >= 0 ? variance.squareRoot() : .nan
+        let z = normalQuantile((1 + level) / 2)
+        value = v.value
+        self.level = level
+        logStandardError = sd
+        if v.value > 0, sd.isFinite {
+            lower = v.value * exp(-z * sd)
+            upper = v.value * exp(z * sd)
+        } else {
+            lower = .nan
+            upper = .nan
+        }
+    }
+
+    /// (lower, upper).
+    public var interval: (lower: Double, upper: Double) { (lower, upper) }
+}
+
+/// The standard normal quantile Φ⁻¹(p), 0 < p < 1: Newton's method on erf from 0, to the
+/// last bits (Φ⁻¹(0.975) = 1.959963984540054).
+func normalQuantile(_ p: Double) -> Double {
+    guard p > 0, p < 1 else { return p <= 0 ? -.infinity : .infinity }
+    var z = 0.0
+    for _ in 0..<100 {
+        let f = 0.5 * erfc(-z / 2.0.squareRoot()) - p
+        let slope = exp(-0.5 * z * z) / (2 * Double.pi).squareRoot()
+        let step = f / slope
+        z -= step
+        if abs(step) <= 1e-16 * max(abs(z), 1) { break }
+    }
+    return z
+}

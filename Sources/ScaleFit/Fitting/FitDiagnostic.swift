@@ -1,0 +1,53 @@
+import Foundation
+
+/// Why a fit is not sound, in the form every report shows it.
+///
+/// ```
+/// notConverged       the solver stopped without meeting a convergence test
+/// atBound            a parameter ended on a finite bound of its box (within 1e-9 relative)
+/// notIdentified      a free parameter's standard error is infinite or NaN: the data do not
+///                    determine it (J is rank-deficient in its direction)
+/// rankDeficient      J has fewer independent columns than free parameters
+/// negativeRSquared   the law fits worse than the mean of the data (R² < 0)
+/// ```
+public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible {
+    case notConverged(reason: String)
+    case atBound(parameter: String, bound: Double)
+    case notIdentified(parameter: String)
+    case rankDeficient(rank: Int, freeParameters: Int)
+    case negativeRSquared(Double)
+    /// A diagnostic read back from a fit file, in the words it was written.
+    case recorded(String)
+
+    public var description: String {
+        switch self {
+        case let .notConverged(reason): return "not converged: \(reason)"
+        case let .atBound(name, bound): return "\(name) is at its bound \(bound): the optimum may lie beyond it"
+        case let .notIdentified(name): return "\(name) is not identified by these data (infinite standard error)"
+        case let .rankDeficient(rank, free): return "the Jacobian has rank \(rank) for \(free) free parameters: some combination of them is not identified"
+        case let .negativeRSquared(r2): return "R² = \(r2) < 0: the law fits worse than a constant"
+        case let .recorded(text): return text
+        }
+    }
+
+    /// The diagnostics of a finished fit.
+    public static func diagnose(names: [String], parameters: [Double], standardErrors: [Double], fixed: [Bool],
+                                bounds: ParameterBounds?, summary: FitSummary, rank: Int, freeParameters: Int,
+                                goodness: GoodnessOfFit?) -> [FitDiagnostic] {
+        var out: [FitDiagnostic] = []
+        if !summary.converged { out.append(.notConverged(reason: summary.message)) }
+        if let bounds {
+            for j in parameters.indices where !(fixed.indices.contains(j) && fixed[j]) {
+                for b in [bounds.lower[j], bounds.upper[j]] where b.isFinite {
+                    if abs(parameters[j] - b) <= 1e-9 * max(abs(b), 1) { out.append(.atBound(parameter: names[j], bound: b)) }
+                }
+            }
+        }
+        for j in standardErrors.indices where !(fixed.indices.contains(j) && fixed[j]) && !standardErrors[j].isFinite {
+            out.append(.notIdentified(parameter: names[j]))
+        }
+        if rank < freeParameters { out.append(.rankDeficient(rank: rank, freeParameters: freeParameters)) }
+        if let g = goodness, g.rSquared < 0 { out.append(.negativeRSquared(g.rSquared)) }
+        return out
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Loss curves with the schedule each was trained under: what the loss-curve laws
+/// (annealing, multi-power) are fitted to. From a table through `LossCurveSet` (η from a
+/// schedule spec or the logged lr; dropped rows counted), or given directly.
+public struct LossCurves: LawObservations {
+    public var curves: [LossCurve]
+    /// The schedule of each curve (a spec, or `.logged` rebuilt from the table).
+    public var schedules: [LRSchedule]
+    /// How η was obtained for each curve, in words.
+    public var sources: [String]
+    /// For each curve, the source line of each logged loss.
+    public var lineNumbers: [[Int]]
+    public var dropped: DroppedRows
+    public var file: String
+    /// The columns used, in words.
+    public var columnsDescription: String
+
+    /// Curves given directly, each with its schedule.
+    public init(_ curves: [(name: String, schedule: LRSchedule, steps: [Int], losses: [Double])],
+                file: String = "<data>") throws {
+        self.curves = try curves.map { try LossCurve(name: $0.name, schedule: $0.schedule, steps: $0.steps, losses: $0.losses) }
+        schedules = curves.map(\.schedule)
+        sources = curves.map { "schedule \($0.schedule.spec)" }
+        lineNumbers = curves.map { c in c.steps.indices.map { $0 + 1 } }
+        dropped = DroppedRows()
+        self.file = file
+        columnsDescription = "step, loss"
+    }
+
+    /// The curves of `set` read from `file`.
+    public init(_ set: LossCurveSet, file: String) {
+        curves = set.curves
+        schedules = set.schedules
+        sources = set.sources
+        lineNumbers = set.lineNumbers
+        dropped = set.dropped
+        self.file = file
+        var cols = "step=\"\(set.stepColumn)\", loss=\"\(set.lossColumn)\""
+        if let lr = set.rateColumn { cols += ", lr=\"\(lr)\"" }
+        if let run = set.runColumn { cols += ", run=\"\(run)\"" }
+        columnsDescription = cols
+    }
+
+    /// The curves of `table` (columns by role unless `options.columns` names them).
+    public init(table: RunTable, options: TableOptions = TableOptions()) throws {
+        let mapping = try ColumnMapping.detect(in: table, overrides: options.columns)
+        let set = try LossCurveSet(table: table, mapping: mapping, schedules: options.schedules,
+                                   before: options.before, strict: options.strict)
+        self.init(set, file: table.fileName)
+    }
+
+    public var observed: [Double] { curves.flatMap(\.losses) }
+    public var labels: [String] { curves.flatMap { c in c.steps.map { "\(c.name)@\($0)" } } }
+    public var summary: FitFile.DataSummary { .init(file: file, rows: observed.count, droppedRows: dropped.count) }
+}
+
+/// Where a loss-curve law predicts: steps of a run under a schedule (held at its last η
+/// past its end).
+public struct CurveQuery: Sendable {
+    public var schedule: LRSchedule
+    public var steps: [Int]
+    public init(schedule: LRSchedule, steps: [Int]) {
+        self.schedule = schedule
+        self.steps = steps
+    }
+}
+
+/// The `Law` requirements the two loss-curve laws share: observations from `LossCurves`,
+/// the joint `CurveFitProblem`, the screened search of `CurveFit`, and predictions along a
+/// schedule.
+extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == CurveQuery,
+                    Problem == CurveFitProblem<Self> {
+    public func observations(from table: RunTable, options: TableOptions) throws -> LossCurves {
+        try LossCurves(table: table, options: options)
+    }
+
+    public func problem(for data: LossCurves) throws -> CurveFitProblem<Self> {
+        try CurveFitProblem(law: self, curves: data.curves)
+    }
+
+    public func screeningProblem(for data: LossCurves) throws -> CurveFitProblem<Self> {
+        try problem(for: data).replacingLaw(screeningLaw)
+    }
+
+    public func starts(for data: LossCurves) -> [[Double]] { startingGrid(for: data.curves) }
+    public func bounds(for data: LossCurves) -> ParameterBounds? { defaultBounds }
+
+    public var search: LawSearch {
+        var options = CurveFit.defaultOptions
+        options.loss = loss
+        return .screened(screeningEvaluations: CurveFit.screeningEvaluations, screeningFunctionTolerance: 1e-8,
+                         selection: .distinctAmongBest(count: 3, tolerance: 1e-3), options: options)
+    }
+
+    public func fitted(_ data: LossCurves, parameters: [Double]) -> [Double] {
+        data.curves.flatMap { predict($0, parameters: parameters) }
+    }
+
+    /// The law's settings and each fitted curve's schedule under `schedule:NAME`.
+    public func fileSettings(for data: LossCurves) -> [String: String] {
+        var s = settings
+        for (curve, schedule) in zip(data.curves, data.schedules) { s[FitFile.scheduleKey(curve.name)] = schedule.spec }
+        return s
+    }
+
+    /// L at each step of the query (in the query's order) and ∂log L/∂θ = (∂L/∂θ)/L.
+    public func evaluate(_ query: CurveQuery, parameters: [Double]) throws -> [LawValue] {
+        guard !query.steps.isEmpty else { return [] }
+        let sorted = Array(Set(query.steps)).sorted()
+        guard sorted[0] >= 0 else {
+            throw ScaleFitError.invalidData(file: "query", reason: "step \(sorted[0]) is negative")
+        }
+        let rates = query.schedule.rates(count: max(query.schedule.totalSteps, sorted.last! + 1))
+        var values = [Double](repeating: 0, count: sorted.count)
+        var gradient = [Double](repeating: 0, count: sorted.count * parameterNames.count)
+        predictWithGradient(prepare(rates: rates, steps: sorted), parameters: parameters,
+                            values: &values, gradient: &gradient)
+        let n = sorted.count
+        let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+        return query.steps.map { step in
+            let j = position[step]!
+            let v = values[j]
+            return LawValue(value: v, logGradient: parameterNames.indices.map { gradient[j + $0 * n] / v })
+        }
+    }
+}

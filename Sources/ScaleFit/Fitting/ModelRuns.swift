@@ -1,0 +1,114 @@
+import Foundation
+
+/// Final losses of training runs with their model size N and tokens D: what Chinchilla's
+/// and Kaplan's laws are fitted to.
+///
+/// From a table: N from the `params` column, D from `tokens`, or D = C/(6N) from `compute`
+/// when no tokens are logged (Kaplan's C ≈ 6ND, as Epoch AI derive it for Chinchilla's
+/// points); a row with a missing or non-numeric value is dropped and counted; N, D and the
+/// loss must be positive and finite (an error naming the line otherwise).
+///
+/// ```swift
+/// let runs = try ModelRuns(table: try RunTableReader.read(path: "runs.csv"))
+/// runs.parameters; runs.tokens; runs.loss; runs.dropped   // the rows that could not be used
+/// ```
+public struct ModelRuns: LawObservations, Equatable {
+    /// N of each run.
+    public var parameters: [Double]
+    /// D of each run.
+    public var tokens: [Double]
+    /// The final loss of each run.
+    public var loss: [Double]
+    /// The run's name (the run column) or `line K`.
+    public var labels: [String]
+    /// The source line of each run.
+    public var lines: [Int]
+    /// Rows that could not be used.
+    public var dropped: DroppedRows
+    /// The file the runs came from.
+    public var file: String
+    /// The columns used, in words: `params="N", tokens="D", loss="loss"`, with the rule for
+    /// derived tokens when they come from compute.
+    public var columnsDescription: String
+
+    /// Runs given directly (scripts, tests). Throws `invalidData` for columns of different
+    /// lengths or values that are not positive and finite.
+    public init(parameters: [Double], tokens: [Double], loss: [Double], labels: [String]? = nil,
+                file: String = "<data>") throws {
+        guard parameters.count == tokens.count, tokens.count == loss.count else {
+            throw ScaleFitError.invalidData(file: file, reason: "\(parameters.count) model sizes, \(tokens.count) token counts and \(loss.count) losses: one of each per run is needed")
+        }
+        let lines = (0..<parameters.count).map { $0 + 1 }
+        try Self.checkPositive(parameters: parameters, tokens: tokens, loss: loss, lines: lines, file: file, lineWord: "run")
+        self.parameters = parameters
+        self.tokens = tokens
+        self.loss = loss
+        self.labels = labels ?? lines.map { "run \($0)" }
+        self.lines = lines
+        self.dropped = DroppedRows()
+        self.file = file
+        self.columnsDescription = "params, tokens, loss"
+    }
+
+    /// The runs of `table`: columns by role (`params`, `tokens` or `compute`, `loss`, `run`)
+    /// unless `options.columns` names them.
+    public init(table: RunTable, options: TableOptions = TableOptions()) throws {
+        let mapping = try ColumnMapping.detect(in: table, overrides: options.columns)
+        let nName = try mapping.require(.params, in: table)
+        let lName = try mapping.require(.loss, in: table)
+        let dName = mapping[.tokens]
+        let cName = dName == nil ? mapping[.compute] : nil
+        guard let xName = dName ?? cName else {
+            _ = try mapping.require(.tokens, in: table)
+            throw ScaleFitError.invalidData(file: table.fileName, reason: "no tokens or compute column")
+        }
+        let runColumn = mapping[.run]
+        let (usable, dropped) = try table.usableRows(numericColumns: [nName, lName, xName], strict: options.strict)
+        let n = try usable.values(of: nName)
+        let l = try usable.values(of: lName)
+        let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: xName), n).map { $0 / (6 * $1) }
+        try Self.checkPositive(parameters: n, tokens: d, loss: l, lines: usable.lineNumbers, file: table.fileName, lineWord: "line")
+        parameters = n
+        tokens = d
+        loss = l
+        lines = usable.lineNumbers
+        labels = runColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
+            ?? usable.lineNumbers.map { "line \($0)" }
+        self.dropped = dropped
+        file = table.fileName
+        columnsDescription = "params=\"\(nName)\", "
+            + (dName != nil ? "tokens=\"\(xName)\"" : "compute=\"\(xName)\" (tokens = compute / (6 params))")
+            + ", loss=\"\(lName)\"" + (runColumn.map { ", run=\"\($0)\"" } ?? "")
+    }
+
+    private static func checkPositive(parameters n: [Double], tokens d: [Double], loss l: [Double], lines: [Int],
+                                      file: String, lineWord: String) throws {
+        for i in n.indices where !(n[i] > 0 && n[i].isFinite && d[i] > 0 && d[i].isFinite && l[i] > 0 && l[i].isFinite) {
+            throw ScaleFitError.invalidData(file: file, reason: "\(lineWord) \(lines[i]): params, tokens and loss must be positive and finite for a power law (found \(n[i]), \(d[i]), \(l[i]))")
+        }
+    }
+
+    /// The runs at `indices` (a holdout, a bootstrap resample).
+    public func subset(_ indices: [Int]) -> ModelRuns {
+        var s = self
+        s.parameters = indices.map { parameters[$0] }
+        s.tokens = indices.map { tokens[$0] }
+        s.loss = indices.map { loss[$0] }
+        s.labels = indices.map { labels[$0] }
+        s.lines = indices.map { lines[$0] }
+        return s
+    }
+
+    public var observed: [Double] { loss }
+    public var summary: FitFile.DataSummary { .init(file: file, rows: loss.count, droppedRows: dropped.count) }
+}
+
+/// Where a law of model size and data predicts: N parameters trained on D tokens.
+public struct ModelSize: Sendable, Equatable, Codable {
+    public var parameters: Double
+    public var tokens: Double
+    public init(parameters: Double, tokens: Double) {
+        self.parameters = parameters
+        self.tokens = tokens
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+
+/// A law as the generic fit needs it: its names, its data, its least-squares problem with an
+/// analytic Jacobian, where to start, how to search, and how to predict with a gradient.
+///
+/// A law value is the law *with its options* (Chinchilla's loss, the annealing law's
+/// momentum, the multi-power law's convention); the fitted parameters θ are a separate
+/// vector, in the order of `parameterNames`. Everything a law does is maths: no I/O, no
+/// printing. `Fit<L>` (in `Fitting/`) does the rest once for every law: the search, the
+/// covariance and standard errors, the diagnostics, the intervals and the fit file.
+///
+/// Predictions come with ∂log ŷ/∂θ, so every law's interval is the same delta-method
+/// interval on the log scale:
+///
+/// ```
+/// sd = √(gᵀ Σ g),   g = ∂log ŷ/∂θ,   interval ŷ·exp(±z·sd)
+/// ```
+public protocol Law: Sendable {
+    /// What the law is fitted to (runs with N, D and a final loss; loss curves; …).
+    associatedtype Observations: LawObservations
+    /// Where the law is asked to predict (model sizes; a schedule and its steps; …).
+    associatedtype Query: Sendable
+    /// The residuals and analytic Jacobian minimised by the fit.
+    associatedtype Problem: LeastSquaresProblem
+
+    /// The name `--law` takes, fit files keep and `LawRegistry` lists.
+    static var identifier: String { get }
+    /// Where the law comes from, in a line.
+    static var reference: String { get }
+    /// The law in one line, with its options.
+    var formula: String { get }
+    /// The fitted parameters' names, in the order of θ.
+    var parameterNames: [String] { get }
+    /// The parameters as reports show them: the name of each, and whether it is the
+    /// exponential of the fitted one (θⱼ = log of the reported value, its standard error
+    /// by the delta method, e^θⱼ·se(θⱼ)). By default θ as it is.
+    var reportedParameters: [(name: String, exponentiated: Bool)] { get }
+    /// The options a fit file keeps to predict as the fit did (text values; each law
+    /// documents its keys). `init(settings:loss:source:)` reads them back.
+    var settings: [String: String] { get }
+    /// The objective: least squares or a robust loss on the law's residuals.
+    var loss: RobustLoss { get }
+    /// The law with the options in `settings`; `source` names the file in errors.
+    init(settings: [String: String], loss: RobustLoss, source: String) throws
+
+    /// The observations in `table` (columns by role unless `options` names them; rows
+    /// checked; dropped rows counted, or `droppedRows` under `options.strict`).
+    func observations(from table: RunTable, options: TableOptions) throws -> Observations
+    /// The least-squares problem on `data`.
+    func problem(for data: Observations) throws -> Problem
+    /// A cheaper problem with the same parameters for the search's screening runs
+    /// (by default `problem(for:)`).
+    func screeningProblem(for data: Observations) throws -> Problem
+    /// The starting grid.
+    func starts(for data: Observations) -> [[Double]]
+    /// Box bounds on θ, or nil.
+    func bounds(for data: Observations) -> ParameterBounds?
+    /// Parameters held at their start (by default none).
+    var fixed: [Bool]? { get }
+    /// How the grid is searched.
+    var search: LawSearch { get }
+    /// The fitted losses of the observations at θ (for goodness of fit), in the order of
+    /// `data.observed`.
+    func fitted(_ data: Observations, parameters: [Double]) -> [Double]
+    /// Settings for the fit file that depend on the data (the curve laws keep each curve's
+    /// schedule); by default `settings`.
+    func fileSettings(for data: Observations) -> [String: String]
+
+    /// ŷ and ∂log ŷ/∂θ at every point of `query`.
+    /// - Throws: `ScaleFitError.invalidData` for a query outside the law's domain.
+    func evaluate(_ query: Query, parameters: [Double]) throws -> [LawValue]
+}
+
+extension Law {
+    public func screeningProblem(for data: Observations) throws -> Problem { try problem(for: data) }
+    public var fixed: [Bool]? { nil }
+    public var reportedParameters: [(name: String, exponentiated: Bool)] { parameterNames.map { ($0, false) } }
+    public func fileSettings(for data: Observations) -> [String: String] { settings }
+    /// The law's identifier (`Self.identifier`), for a value.
+    public var identifier: String { Self.identifier }
+}
+
+/// What a law's observations tell the generic fit: the observed values (for goodness of
+/// fit), a label for each (a run name, or `curve@step`), and where they came from.
+public protocol LawObservations: Sendable {
+    /// The observed values, one per fitted point.
+    var observed: [Double] { get }
+    /// A label per observed value, for residual tables.
+    var labels: [String] { get }
+    /// The file, rows used and rows dropped.
+    var summary: FitFile.DataSummary { get }
+}
+
+/// A prediction before its interval: ŷ and g = ∂log ŷ/∂θ.
+public struct LawValue: Sendable, Equatable {
+    public var value: Double
+    public var logGradient: [Double]
+    public init(value: Double, logGradient: [Double]) {
+        self.value = value
+        self.logGradient = logGradient
+    }
+}
+
+/// How a law's starting grid is searched: by `ScreenedMultiStart` (a short run from every
+/// start, the best distinct ends polished), or every start run to convergence (small grids).
+public enum LawSearch: Sendable, Equatable {
+    case screened(screeningEvaluations: Int, screeningFunctionTolerance: Double?,
+                  selection: ScreenedMultiStart.PolishSelection, options: SolverOptions)
+    case everyStart(options: SolverOptions)
+
+    /// The polishing (or only) runs' options.
+    public var options: SolverOptions {
+        switch self {
+        case let .screened(_, _, _, options), let .everyStart(options): return options
+        }
+    }
+}
+
+/// How a table is turned into a law's observations: columns named by role (otherwise
+/// detected by name), strictness, and for the loss-curve laws the schedules and what η was
+/// before the first logged step.
+public struct TableOptions: Sendable {
+    /// Role → column name, matched like `RunTable.column(named:)`.
+    public var columns: [ColumnRole: String]
+    /// Throw `droppedRows` instead of dropping a row that cannot be used.
+    public var strict: Bool
+    /// Curve laws: schedules by run name; the key `""` applies to every run without its own.
+    public var schedules: [String: LRSchedule]
+    /// Curve laws: η before the first logged lr.
+    public var before: LoggedSchedule.Before
+
+    public init(columns: [ColumnRole: String] = [:], strict: Bool = false,
+                schedules: [String: LRSchedule] = [:], before: LoggedSchedule.Before = .hold) {
+        self.columns = columns
+        self.strict = strict
+        self.schedules = schedules
+        self.before = before
+    }
+}
+
+extension Law {
+    /// ŷ and ∂log ŷ/∂θ from a log-residual problem built on the query points with observed
+    /// loss 1: its residuals are log ŷ and its Jacobian rows ∂log ŷ/∂θ, so predictions use
+    /// exactly the maths the fit minimised.
+    public func logValues<P: LeastSquaresProblem>(of problem: P, at p: [Double]) -> [LawValue] {
+        let m = problem.residualCount, n = problem.parameterCount
+        var r = [Double](repeating: 0, count: m)
+        var j = Matrix(rows: m, columns: n)
+        problem.residuals(at: p, into: &r)
+        problem.jacobian(at: p, into: &j)
+        return (0..<m).map { i in LawValue(value: exp(r[i]), logGradient: (0..<n).map { j[i, $0] }) }
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import XCTest
+@testable import ScaleFit
+
+/// Every law through the one `Law` protocol and the one `Fit`: the same optimum as the
+/// law's own fit, an analytic Jacobian and prediction gradient that match finite
+/// differences, intervals, and the fit file round trip.
+final class LawProtocolTests: XCTestCase {
+    static let runsPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../Data/runs.csv").standardized.path
+
+    func runs() throws -> ModelRuns {
+        try ModelRuns(table: try RunTableReader.read(path: Self.runsPath))
+    }
+
+    /// One 4500-start fit of Data/runs.csv, shared by the tests that only read it.
+    nonisolated(unsafe) static var sharedChinchilla: Fit<ChinchillaLaw>?
+    func chinchillaFit() throws -> Fit<ChinchillaLaw> {
+        if let f = Self.sharedChinchilla { return f }
+        let f = try Fit(ChinchillaLaw(), to: try runs())
+        Self.sharedChinchilla = f
+        return f
+    }
+
+    let schedules: [(String, LRSchedule)] = [
+        ("constant", .constant(peak: 1e-3, warmup: 20, total: 600)),
+        ("cosine", .cosine(peak: 1e-3, warmup: 20, total: 600, final: 0.1)),
+        ("wsd", .wsd(peak: 1e-3, warmup: 20, stable: 380, decay: 200, shape: .linear, final: 0.05)),
+    ]
+
+    func curves<L: LossCurveLaw>(_ law: L, truth: [Double]) throws -> LossCurves {
+        var rng = SeededGenerator(seed: 5)
+        return try LossCurves(schedules.map { name, schedule in
+            let steps = Array(stride(from: 30, to: 600, by: 15))
+            let clean = law.predict(schedule: schedule, steps: steps, parameters: truth)
+            return (name, schedule, steps, clean.map { $0 * exp(1e-4 * Double.random(in: -1...1, using: &rng)) })
+        })
+    }
+
+    // MARK: same optimum as the laws' own fits
+
+    func testChinchillaFitIsTheHoffmannFit() throws {
+        let data = try runs()
+        let fit = try chinchillaFit()
+        let legacy = try ChinchillaFit(parameters: data.parameters, tokens: data.tokens, loss: data.loss)
+        XCTAssertEqual(fit.parameters, legacy.logParameters)
+        XCTAssertEqual(fit.objective, legacy.objective, accuracy: 1e-15)
+        XCTAssertEqual(fit.search.startsTried, 4500)
+        XCTAssertEqual(fit.standardErrors, try ParameterCovariance(result: legacy.best).standardErrors)
+        XCTAssertEqual(fit.diagnostics, [])
+        XCTAssertTrue(fit.isSound)
+        XCTAssertEqual(fit.estimates.map(\.name), ["E", "A", "B", "alpha", "beta"])
+        XCTAssertEqual(fit.estimates[0].estimate, legacy.law.E, accuracy: 1e-12)
+        XCTAssertEqual(fit.values.alpha, 0.338983, accuracy: 5e-7)   // the CLI's figure for Data/runs.csv
+        XCTAssertEqual(fit.data.rows, 30)
+        XCTAssertGreaterThan(try XCTUnwrap(fit.goodness).rSquared, 0.99)
+    }
+
+    func testPowerAndKaplanFitsAreTheirOwnFits() throws {
+        let data = try runs()
+        let kaplan = try Fit(KaplanLaw(), to: data)
+        let kLegacy = try KaplanFit(parameters: data.parameters, tokens: data.tokens, loss: data.loss)
+        XCTAssertEqual(kaplan.parameters, kLegacy.fittedParameters)
+        XCTAssertEqual(kaplan.objective, kLegacy.cost)
+        let power = try Fit(SaturatingPowerLaw(), to: try PowerLawRuns(table: try RunTableReader.read(path: Self.runsPath)))
+        let pLegacy = try SaturatingPowerLawFit(x: data.parameters, loss: data.loss)
+        XCTAssertEqual(power.parameters, pLegacy.fittedParameters)
+        XCTAssertEqual(power.law.settings, [:])
+        let pure = try Fit(SaturatingPowerLaw(pureFloor: true), to: try PowerLawRuns(x: data.parameters, loss: data.loss))
+        XCTAssertEqual(pure.parameters, try SaturatingPowerLawFit(x: data.parameters, loss: data.loss, pureFloor: true).fittedParameters)
+        XCTAssertEqual(pure.parameters[0], 0)
+        XCTAssertEqual(pure.law.settings, ["floor": "zero"])
+    }
+
+    func testCurveLawFitsAreCurveFit() throws {
+        let annealing = AnnealingLaw()
+        let data = try curves(annealing, truth: [3.0, 0.5, 0.5, 0.3])
+        let fit = try Fit(annealing, to: data)
+        let legacy = try CurveFit.fit(try CurveFitProblem(law: annealing, curves: data.curves))
+        XCTAssertEqual(fit.parameters, legacy.parameters)
+        XCTAssertEqual(fit.objective, legacy.cost)
+        XCTAssertEqual(fit.search.startsTried, legacy.startsTried)
+        XCTAssertEqual(fit.search.startsPolished, legacy.startsPolished)
+        XCTAssertEqual(fit.settings["schedule:cosine"], schedules[1].1.spec)
+        XCTAssertEqual(fit.data.rows, 3 * 38)
+        XCTAssertEqual(fit.parameters[0], 3.0, accuracy: 0.01)
+    }
+
+    // MARK: analytic derivatives
+
+    func testEveryLawsJacobianAndPredictionGradientMatchFiniteDifferences() throws {
+        let data = try runs()
+        let power = try PowerLawRuns(x: data.parameters, loss: data.loss)
+        let p5 = [0.5, 6.0, 6.1, 0.34, 0.28], k4 = [30.0, 28.0, 0.08, 0.1], w3 = [1.5, 4.0, 0.3]
+        CurveLawTestSupport.assertJacobianMatches(try ChinchillaLaw().problem(for: data), at: p5, tolerance: 1e-7)
+        CurveLawTestSupport.assertJacobianMatches(try KaplanLaw().problem(for: data), at: k4, tolerance: 1e-7)
+        CurveLawTestSupport.assertJacobianMatches(try SaturatingPowerLaw().problem(for: power), at: w3, tolerance: 1e-7)
+        let sizes = [ModelSize(parameters: 7e10, tokens: 1.4e12), ModelSize(parameters: 1e8, tokens: 2e9)]
+        try assertGradient(ChinchillaLaw(), sizes, at: p5)
+        try assertGradient(KaplanLaw(), sizes, at: k4)
+        try assertGradient(SaturatingPowerLaw(), [1e8, 7e10], at: w3)
+        let query = CurveQuery(schedule: schedules[2].1, steps: [599, 50, 400, 50])
+        try assertGradient(AnnealingLaw(), query, at: [3.0, 0.5, 0.5, 0.3])
+        try assertGradient(AnnealingLaw(momentum: .fitted), query, at: [3.0, 0.5, 0.5, 0.3, 0.99])
+        try assertGradient(MultiPowerLaw(), query, at: [3.0, 0.5, 0.5, 300, 2, 0.6, 0.6])
+        try assertGradient(MultiPowerLaw(convention: .paper), query, at: [3.0, 0.5, 0.5, 300, 2, 0.6, 0.6])
+        let mp = try curves(MultiPowerLaw(), truth: [3.0, 0.5, 0.5, 300, 2, 0.6, 0.6])
+        CurveLawTestSupport.assertJacobianMatches(try MultiPowerLaw().problem(for: mp), at: [3.0, 0.5, 0.5, 300, 2, 0.6, 0.6], tolerance: 1e-6)
+    }
+
+    /// ∂log ŷ/∂θ of `evaluate` against central differences of log ŷ.
+    func assertGradient<L: Law>(_ law: L, _ query: L.Query, at p: [Double], file: StaticString = #filePath, line: UInt = #line) throws {
+        let values = try law.evaluate(query, parameters: p)
+        for j in p.indices {
+            let h = 1e-6 * max(abs(p[j]), 1)
+            var up = p, down = p
+            up[j] += h
+            down[j] -= h
+            let a = try law.evaluate(query, parameters: up), b = try law.evaluate(query, parameters: down)
+            for i in values.indices {
+                let numeric = (log(a[i].value) - log(b[i].value)) / (up[j] - down[j])
+                XCTAssertEqual(values[i].logGradient[j], numeric, accuracy: 1e-6 * max(abs(numeric), 1),
+                               "\(L.identifier) θ\(j) point \(i)", file: file, line: line)
+            }
+        }
+    }
+
+    // MARK: predictions, intervals, files
+
+    func testChinchillaPredictionIsTheFitFilesPrediction() throws {
+        let fit = try chinchillaFit()
+        let p = try fit.predict(parameters: 7e10, tokens: 1.4e12)
+        let legacy = try fit.file.predict(parameters: 7e10, tokens: 1.4e12)
+        XCTAssertEqual(p.value, legacy.loss, accuracy: 1e-15)
+        XCTAssertEqual(p.lower, legacy.lower, accuracy: 1e-13)
+        XCTAssertEqual(p.upper, legacy.upper, accuracy: 1e-13)
+        XCTAssertEqual(p.level, 0.95)
+        let wide = try fit.predict(parameters: 7e10, tokens: 1.4e12, level: 0.99)
+        XCTAssertLessThan(wide.lower, p.lower)
+        XCTAssertGreaterThan(wide.upper, p.upper)
+        let allocation = fit.optimalAllocation(compute: 5.76e23)
+        XCTAssertEqual(6 * allocation.parameters * allocation.tokens, 5.76e23, accuracy: 1e-9 * 5.76e23)
+        XCTAssertThrowsError(try fit.predict(parameters: -1, tokens: 1e9)) { error in
+            XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
+        }
+    }
+
+    func testNormalQuantile() {
+        XCTAssertEqual(normalQuantile(0.975), 1.959963984540054, accuracy: 1e-15)
+        XCTAssertEqual(normalQuantile(0.5), 0, accuracy: 1e-16)
+        XCTAssertEqual(normalQuantile(0.995), 2.5758293035489004, accuracy: 1e-14)
+        XCTAssertEqual(normalQuantile(0.025), -1.959963984540054, accuracy: 1e-15)
+    }
+
+    func testFitFileRoundTripForEveryLaw() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-law-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let chinchilla = try chinchillaFit()
+        let path = dir.appendingPathComponent("c.fit.json").path
+        try chinchilla.save(to: path)
+        let back = try Fit<ChinchillaLaw>.load(path: path)
+        XCTAssertEqual(back.parameters, chinchilla.parameters)
+        XCTAssertEqual(back.standardErrors, chinchilla.standardErrors)
+        XCTAssertEqual(back.summary, chinchilla.summary)
+        XCTAssertEqual(try back.predict(parameters: 1e10, tokens: 2e11), try chinchilla.predict(parameters: 1e10, tokens: 2e11))
+        // The wrong law is refused by name.
+        XCTAssertThrowsError(try Fit<KaplanLaw>.load(path: path)) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(file: path, reason: "the fit file holds the chinchilla law, not kaplan"))
+            XCTAssertEqual(error.localizedDescription, "\(path): the fit file holds the chinchilla law, not kaplan")
+        }
+        let law = MultiPowerLaw(convention: .paper)
+        let curveFit = try Fit(law, to: try curves(law, truth: [3.0, 0.5, 0.5, 300, 2, 0.6, 0.6]))
+        let curvePath = dir.appendingPathComponent("m.fit.json").path
+        try curveFit.save(to: curvePath)
+        let curveBack = try Fit<MultiPowerLaw>.load(path: curvePath)
+        XCTAssertEqual(curveBack.law.convention, .paper)
+        let wsd = try LRSchedule(spec: "wsd:peak=1e-3,warmup=20,stable=900,decay=300,shape=linear")
+        XCTAssertEqual(try curveBack.predict(steps: [100, 1199], schedule: wsd), try curveFit.predict(steps: [100, 1199], schedule: wsd))
+        // The legacy reader of curve files reads the same file.
+        XCTAssertEqual(try FitFile.read(path: curvePath).predictCurve(schedule: wsd, steps: [1199], file: curvePath)[0].loss,
+                       try curveFit.predict(steps: [1199], schedule: wsd)[0].value, accuracy: 1e-14)
+        // An unwritable destination is exit 74, naming the path.
+        XCTAssertThrowsError(try chinchilla.save(to: "/nonexistent-dir/x.fit.json")) { error in
+            guard case let .cannotWrite(p, _)? = error as? ScaleFitError else { return XCTFail("\(error)") }
+            XCTAssertEqual(p, "/nonexistent-dir/x.fit.json")
+            XCTAssertEqual((error as? ScaleFitError)?.exitCode, 74)
+        }
+    }
+
+    // MARK: diagnostics
+
+    func testDegenerateFitsSaySo() throws {
+        // One model size: α and A (and B, β along D alone) are not separable.
+        let n = [Double](repeating: 1e8, count: 8)
+        let d = (0..<8).map { 1e9 * pow(2, Double($0)) }
+        let l = d.map { 1.8 + 400 / pow(1e8, 0.34) + 410 / pow($0, 0.28) }
+        let fit = try Fit(ChinchillaLaw(), to: try ModelRuns(parameters: n, tokens: d, loss: l))
+        XCTAssertFalse(fit.isSound)
+        XCTAssertTrue(fit.diagnostics.contains { if case .rankDeficient = $0 { return true }; if case .notIdentified = $0 { return true }; return false },
+                      "\(fit.diagnostics)")
+        // A power law whose floor ends on its bound E = 0 says so.
+        let x = [1e6, 1e7, 1e8, 1e9, 1e10]
+        let pure = x.map { 50 * pow($0, -0.2) }
+        let power = try Fit(SaturatingPowerLaw(), to: try PowerLawRuns(x: x, loss: pure))
+        XCTAssertTrue(power.diagnostics.contains(.atBound(parameter: "E", bound: 0)), "\(power.diagnostics)")
+        // Columns of different lengths are bad data, not a crash.
+        XCTAssertThrowsError(try ModelRuns(parameters: [1, 2], tokens: [1], loss: [1, 2])) { error in
+            XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
+        }
+    }
+}
