@@ -10,6 +10,10 @@ extension Fit {
                         settings: settings.isEmpty ? nil : settings)
         f.solver = summary
         f.diagnostics = diagnostics.isEmpty ? nil : diagnostics.map(\.description)
+        if let b = bootstrap {
+            f.bootstrap = FitFile.BootstrapSummary(samples: b.samples, failed: b.failed, seed: b.seed, compute: nil,
+                                                   intervals: b.intervals, draws: b.draws)
+        }
         return f
     }
 
@@ -51,6 +55,9 @@ extension Fit {
         goodness = nil
         diagnostics = []
         settings = f.settings ?? [:]
+        bootstrap = f.bootstrap.flatMap { b in
+            b.draws.map { Bootstrap(samples: b.samples, failed: b.failed, seed: b.seed, intervals: b.intervals, draws: $0) }
+        }
         if let saved = f.diagnostics, !saved.isEmpty { diagnostics = saved.map { .recorded($0) } }
     }
 }

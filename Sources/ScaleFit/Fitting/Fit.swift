@@ -36,6 +36,8 @@ public struct Fit<L: Law>: Sendable {
     public var diagnostics: [FitDiagnostic]
     /// The settings the fit file keeps (the law's, and what depends on the data).
     public var settings: [String: String]
+    /// The bootstrap over runs, when one was made (`bootstrapped(…)`) or read back.
+    public var bootstrap: Bootstrap?
 
     /// The search's counts.
     public struct SearchCounts: Sendable, Equatable, Codable {
@@ -81,6 +83,7 @@ public struct Fit<L: Law>: Sendable {
         summary = best.summary
         self.data = data.summary
         settings = law.fileSettings(for: data)
+        bootstrap = nil
         let observed = data.observed
         let fitted = law.fitted(data, parameters: best.parameters)
         goodness = observed.isEmpty || observed.count != fitted.count || fitted.contains { !($0 > 0) }

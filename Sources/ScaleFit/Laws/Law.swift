@@ -69,6 +69,11 @@ public protocol Law: Sendable {
     /// ŷ and ∂log ŷ/∂θ at every point of `query`.
     /// - Throws: `ScaleFitError.invalidData` for a query outside the law's domain.
     func evaluate(_ query: Query, parameters: [Double]) throws -> [LawValue]
+
+    /// The law's query from a run-time `LawQuery`, or nil when it is of another kind.
+    static func query(_ query: LawQuery) -> Query?
+    /// The kind of point the law predicts at, in words.
+    static var queryKind: String { get }
 }
 
 extension Law {

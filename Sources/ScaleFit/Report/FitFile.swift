@@ -56,10 +56,19 @@ public struct FitFile: Sendable, Codable, Equatable {
         public var seed: UInt64
         /// The budget the allocation intervals are for (FLOPs), when there is one.
         public var compute: Double?
-        public var intervals: [ChinchillaBootstrap.Interval]
+        public var intervals: [Bootstrap.Interval]
+        /// θ of every converged resample (fits made through `Fit`), so intervals of any
+        /// prediction or allocation can be made again from the file.
+        public var draws: [[Double]]?
 
         public init(_ b: ChinchillaBootstrap) {
             samples = b.samples; failed = b.failed; seed = b.seed; compute = b.compute; intervals = b.intervals
+        }
+
+        public init(samples: Int, failed: Int, seed: UInt64, compute: Double?, intervals: [Bootstrap.Interval],
+                    draws: [[Double]]?) {
+            self.samples = samples; self.failed = failed; self.seed = seed; self.compute = compute
+            self.intervals = intervals; self.draws = draws
         }
     }
 

@@ -9,18 +9,20 @@ final class LawProtocolTests: XCTestCase {
     static let runsPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../../Data/runs.csv").standardized.path
 
-    func runs() throws -> ModelRuns {
-        try ModelRuns(table: try RunTableReader.read(path: Self.runsPath))
+    static func runs() throws -> ModelRuns {
+        try ModelRuns(table: try RunTableReader.read(path: runsPath))
     }
+    func runs() throws -> ModelRuns { try Self.runs() }
 
     /// One 4500-start fit of Data/runs.csv, shared by the tests that only read it.
     nonisolated(unsafe) static var sharedChinchilla: Fit<ChinchillaLaw>?
-    func chinchillaFit() throws -> Fit<ChinchillaLaw> {
-        if let f = Self.sharedChinchilla { return f }
+    static func chinchillaFit() throws -> Fit<ChinchillaLaw> {
+        if let f = sharedChinchilla { return f }
         let f = try Fit(ChinchillaLaw(), to: try runs())
-        Self.sharedChinchilla = f
+        sharedChinchilla = f
         return f
     }
+    func chinchillaFit() throws -> Fit<ChinchillaLaw> { try Self.chinchillaFit() }
 
     let schedules: [(String, LRSchedule)] = [
         ("constant", .constant(peak: 1e-3, warmup: 20, total: 600)),

@@ -1,0 +1,129 @@
+import Dispatch
+import Foundation
+
+/// Observations made of independent units (runs) that a bootstrap can draw with replacement.
+public protocol ResamplableObservations: LawObservations {
+    /// The number of units a resample draws from.
+    var unitCount: Int { get }
+    /// The observations of the units at `indices` (repeats allowed).
+    func resampled(_ indices: [Int]) -> Self
+}
+
+extension ModelRuns: ResamplableObservations {
+    public var unitCount: Int { loss.count }
+    public func resampled(_ indices: [Int]) -> ModelRuns { subset(indices) }
+}
+
+extension PowerLawRuns: ResamplableObservations {
+    public var unitCount: Int { loss.count }
+    public func resampled(_ indices: [Int]) -> PowerLawRuns {
+        var s = self
+        s.x = indices.map { x[$0] }
+        s.loss = indices.map { loss[$0] }
+        s.labels = indices.map { labels[$0] }
+        s.lines = indices.map { lines[$0] }
+        return s
+    }
+}
+
+/// The bootstrap over runs, for every law fitted to runs (Chinchilla, Kaplan, the power
+/// law): resample the runs with replacement, refit each resample from the full fit's
+/// optimum (which lies in the basin of every resample's optimum for all but pathological
+/// resamples) with the law's own objective, bounds and fixed parameters, and report
+/// percentile intervals (2.5%, 50%, 97.5%) of the reported parameters and of any function
+/// of θ (`interval(named:_:)`: an allocation, a prediction).
+///
+/// Resample b draws its indices from `SeededGenerator.stream(seed:index: b)`, so the result
+/// depends on the seed only, not on how the resamples are scheduled across cores. Memory:
+/// one θ per resample, the resample's data only while it is refitted.
+public struct Bootstrap: Sendable, Equatable, Codable {
+    /// The largest number of resamples `init` takes (each is a full refit).
+    public static let maximumSamples = 100_000
+
+    public struct Interval: Sendable, Codable, Equatable {
+        public var name: String
+        public var lower: Double
+        public var median: Double
+        public var upper: Double
+        public init(name: String, lower: Double, median: Double, upper: Double) {
+            self.name = name; self.lower = lower; self.median = median; self.upper = upper
+        }
+    }
+
+    public var samples: Int
+    /// Resamples whose refit did not converge (left out of the intervals).
+    public var failed: Int
+    public var seed: UInt64
+    /// The reported parameters' intervals (E, A, B, … as `Fit.estimates` names them).
+    public var intervals: [Interval]
+    /// θ of every converged resample, in resample order.
+    public var draws: [[Double]]
+
+    /// A bootstrap as a fit file keeps it.
+    public init(samples: Int, failed: Int, seed: UInt64, intervals: [Interval], draws: [[Double]]) {
+        self.samples = samples; self.failed = failed; self.seed = seed; self.intervals = intervals; self.draws = draws
+    }
+
+    /// Resamples `data`'s runs `samples` times and refits `fit.law` to each.
+    /// - Throws: `badArgument` naming `samples` outside 1…`maximumSamples`.
+    public init<L: Law>(_ fit: Fit<L>, data: L.Observations, samples: Int, seed: UInt64 = 0) throws
+        where L.Observations: ResamplableObservations {
+        guard (1...Self.maximumSamples).contains(samples) else {
+            throw ScaleFitError.badArgument(flag: "samples", position: 0, expected: "a number of resamples in 1…\(Self.maximumSamples)", found: "\(samples)")
+        }
+        let law = fit.law, start = fit.parameters
+        let bounds = law.bounds(for: data)
+        let solver = LevenbergMarquardt(options: law.search.options)
+        let rows = Self.resample(units: data.unitCount, samples: samples, seed: seed) { indices -> [Double]? in
+            guard let problem = try? law.problem(for: data.resampled(indices)),
+                  let r = try? solver.minimize(problem, from: start, bounds: bounds, fixed: law.fixed),
+                  r.summary.converged else { return nil }
+            return r.parameters
+        }
+        draws = rows.compactMap { $0 }
+        self.samples = samples
+        failed = samples - draws.count
+        self.seed = seed
+        let reported = law.reportedParameters
+        intervals = []
+        intervals = reported.indices.map { j in
+            interval(named: reported[j].name) { reported[j].exponentiated ? exp($0[j]) : $0[j] }
+        }
+    }
+
+    /// The percentile interval of `value(θ)` over the draws (NaN values left out).
+    public func interval(named name: String, _ value: ([Double]) -> Double) -> Interval {
+        let v = draws.map(value).filter { !$0.isNaN }.sorted()
+        return Interval(name: name, lower: Self.percentile(v, 0.025), median: Self.percentile(v, 0.5),
+                        upper: Self.percentile(v, 0.975))
+    }
+
+    /// `refit` on `samples` resamples of `units` units, in parallel; resample b's indices
+    /// come from `SeededGenerator.stream(seed:index: b)`. The answers in resample order.
+    static func resample<T: Sendable>(units m: Int, samples: Int, seed: UInt64,
+                                      refit: @Sendable ([Int]) -> T?) -> [T?] {
+        var results = [T?](repeating: nil, count: samples)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, samples))
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var b = w
+                while b < samples {
+                    var g = SeededGenerator.stream(seed: seed, index: b)
+                    let indices = (0..<m).map { _ in Int(g.next() % UInt64(m)) }
+                    slots[b] = refit(indices)
+                    b += workers
+                }
+            }
+        }
+        return results
+    }
+
+    /// Linear interpolation between order statistics (NumPy's default, type 7).
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let h = Double(sorted.count - 1) * q
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+extension Fit where L.Observations: ResamplableObservations {
+    /// This fit with a bootstrap over the runs of `data` (the observations it was fitted
+    /// to): `samples` resamples refitted, percentile intervals kept (see `Bootstrap`).
+    public func bootstrapped(_ data: L.Observations, samples: Int, seed: UInt64 = 0) throws -> Fit<L> {
+        var f = self
+        f.bootstrap = try Bootstrap(self, data: data, samples: samples, seed: seed)
+        return f
+    }
+}
+
+extension Fit {
+    /// The bootstrap's percentile interval (2.5%, 50%, 97.5% over the resamples) of the
+    /// law's value at each point of `query`; nil without a bootstrap. Unlike `predict`'s
+    /// delta-method interval it assumes nothing about the shape of the parameters'
+    /// distribution; like it, it covers the law's value, not one new run's scatter.
+    public func bootstrapIntervals(_ query: L.Query) throws -> [Bootstrap.Interval]? {
+        guard let b = bootstrap else { return nil }
+        let count = try law.evaluate(query, parameters: parameters).count
+        let values = try b.draws.map { try law.evaluate(query, parameters: $0).map(\.value) }
+        return (0..<count).map { i in
+            let v = values.map { $0[i] }.filter { !$0.isNaN }.sorted()
+            return Bootstrap.Interval(name: "point \(i + 1)", lower: Bootstrap.percentile(v, 0.025),
+                                      median: Bootstrap.percentile(v, 0.5), upper: Bootstrap.percentile(v, 0.975))
+        }
+    }
+}
+
+extension Fit where L == ChinchillaLaw {
+    /// Percentile intervals of N*, D*, D*/N* and L* at `compute` over the bootstrap's
+    /// resamples; nil without a bootstrap.
+    public func allocationIntervals(compute: Double) -> [Bootstrap.Interval]? {
+        guard let b = bootstrap else { return nil }
+        let plans = b.draws.map { ComputeOptimalAllocation(law: .init(logParameters: $0), compute: compute) }
+        let columns: [(String, (ComputeOptimalAllocation) -> Double)] = [
+            ("params*", \.parameters), ("tokens*", \.tokens), ("tokens_per_param*", \.tokensPerParameter), ("loss*", \.loss),
+        ]
+        return columns.map { name, value in
+            let v = plans.map(value).filter { !$0.isNaN }.sorted()
+            return Bootstrap.Interval(name: name, lower: Bootstrap.percentile(v, 0.025),
+                                      median: Bootstrap.percentile(v, 0.5), upper: Bootstrap.percentile(v, 0.975))
+        }
+    }
+}

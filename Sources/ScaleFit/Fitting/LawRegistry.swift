@@ -1,0 +1,130 @@
+import Foundation
+
+/// The laws by name: what `scalefit laws` lists, what `--law` takes, and how a fit file is
+/// opened as the fit of the law it names — one table instead of a list per command.
+///
+/// ```swift
+/// let fit = try LawRegistry.load(path: "runs.fit.json")       // any FittedLaw
+/// try fit.predict(.sizes([ModelSize(parameters: 7e10, tokens: 1.4e12)]))
+/// ```
+public enum LawRegistry {
+    /// The laws on the `Law` protocol, in the order `scalefit laws` lists them.
+    public static let laws: [any Law.Type] = [
+        ChinchillaLaw.self, KaplanLaw.self, SaturatingPowerLaw.self, AnnealingLaw.self, MultiPowerLaw.self,
+    ]
+
+    /// Every law scalefit fits, with its formula and reference: the `Law` conformers, then
+    /// the multilingual law and formulas (fitted by `MultilingualFit` and `FormulaFit`).
+    public static var descriptions: [LawDescription] {
+        laws.map { LawDescription(identifier: $0.identifier, formula: $0.defaultFormula, reference: $0.reference, onCommandLine: true) }
+            + [LawDescription(identifier: MultilingualLaw.identifier, formula: MultilingualLaw.formula,
+                              reference: "He et al. 2024 (per language family; Huber 1e-3 on log residuals, 72 starts; optimal --mix)",
+                              onCommandLine: true),
+               LawDescription(identifier: FitFile.formulaLaw, formula: "any formula: --formula 'E + A*N^-alpha + B*D^-beta'",
+                              reference: "your own law over the table's columns; exact Jacobian by forward-mode differentiation",
+                              onCommandLine: true)]
+    }
+
+    /// The identifiers of every law, as `--law` takes them.
+    public static var identifiers: [String] { descriptions.map(\.identifier) }
+
+    /// The `Law` type named `identifier`, or nil.
+    public static func law(named identifier: String) -> (any Law.Type)? {
+        laws.first { $0.identifier == identifier }
+    }
+
+    /// The fit a fit file holds, as the fit of the law it names.
+    /// - Throws: `invalidData` for a law that is not on the `Law` protocol (multilingual,
+    ///   formula: read those with `FitFile`) or parameters that do not match it.
+    public static func fit(_ file: FitFile, source: String = "fit file") throws -> any FittedLaw {
+        guard let type = law(named: file.law) else {
+            throw ScaleFitError.invalidData(file: source, reason: "the fit file holds the \(file.law) law, which is read through FitFile, not LawRegistry (laws here: \(laws.map { $0.identifier }.joined(separator: ", ")))")
+        }
+        return try open(type, file, source)
+    }
+
+    /// The fit in the fit file at `path`.
+    public static func load(path: String) throws -> any FittedLaw {
+        try fit(try FitFile.read(path: path), source: path)
+    }
+
+    private static func open<L: Law>(_ type: L.Type, _ file: FitFile, _ source: String) throws -> any FittedLaw {
+        try Fit<L>(file: file, source: source)
+    }
+}
+
+/// What a prediction is asked at, whatever the law: model sizes (Chinchilla, Kaplan), values
+/// of one variable (the power law), or steps under a schedule (the curve laws). A law that
+/// predicts at another kind of point refuses with the kind it takes.
+public enum LawQuery: Sendable {
+    case sizes([ModelSize])
+    case values([Double])
+    case curve(CurveQuery)
+
+    /// In words, for errors.
+    public var kind: String {
+        switch self {
+        case .sizes: return "model sizes (N, D)"
+        case .values: return "values of x"
+        case .curve: return "steps under a schedule"
+        }
+    }
+}
+
+/// A fit of any law, as a command or a script holds it when the law is known only at run
+/// time (from `--law` or a fit file).
+public protocol FittedLaw: Sendable {
+    var lawIdentifier: String { get }
+    var parameterNames: [String] { get }
+    var parameters: [Double] { get }
+    var standardErrors: [Double] { get }
+    var estimates: [ParameterEstimate] { get }
+    var diagnostics: [FitDiagnostic] { get }
+    var isSound: Bool { get }
+    var file: FitFile { get }
+    /// Predictions at `query` with intervals at `level`; `invalidData` when the law does
+    /// not predict at that kind of point.
+    func predict(_ query: LawQuery, level: Double) throws -> [Prediction]
+}
+
+extension Fit: FittedLaw {
+    public var lawIdentifier: String { L.identifier }
+
+    public func predict(_ query: LawQuery, level: Double = 0.95) throws -> [Prediction] {
+        guard let q = L.query(query) else {
+            throw ScaleFitError.invalidData(file: data.file, reason: "the \(L.identifier) law predicts at \(L.queryKind), not at \(query.kind)")
+        }
+        return try predict(q, level: level)
+    }
+}
+
+extension Law {
+    /// The formula of the law with its default options.
+    static var defaultFormula: String {
+        (try? Self(settings: [:], loss: .l2, source: "").formula) ?? identifier
+    }
+}
+
+extension Law where Query == [ModelSize] {
+    public static func query(_ q: LawQuery) -> [ModelSize]? {
+        if case let .sizes(s) = q { return s }
+        return nil
+    }
+    public static var queryKind: String { "model sizes (N, D)" }
+}
+
+extension Law where Query == [Double] {
+    public static func query(_ q: LawQuery) -> [Double]? {
+        if case let .values(v) = q { return v }
+        return nil
+    }
+    public static var queryKind: String { "values of x" }
+}
+
+extension Law where Query == CurveQuery {
+    public static func query(_ q: LawQuery) -> CurveQuery? {
+        if case let .curve(c) = q { return c }
+        return nil
+    }
+    public static var queryKind: String { "steps under a schedule" }
+}

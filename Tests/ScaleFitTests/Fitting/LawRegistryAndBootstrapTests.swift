@@ -1,0 +1,90 @@
+import Foundation
+import XCTest
+@testable import ScaleFit
+
+/// The registry opens any fit file as the fit of its law; the one bootstrap serves every
+/// law fitted to runs and reproduces the Chinchilla bootstrap it replaced.
+final class LawRegistryAndBootstrapTests: XCTestCase {
+    func temporaryFile(_ name: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-registry-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir.appendingPathComponent(name).path
+    }
+
+    func testRegistryListsAndOpensEveryLaw() throws {
+        XCTAssertEqual(LawRegistry.identifiers, ["chinchilla", "kaplan", "power", "annealing", "multipower", "multilingual", "formula"])
+        XCTAssertTrue(LawRegistry.law(named: "multipower") == MultiPowerLaw.self)
+        XCTAssertNil(LawRegistry.law(named: "chinchila"))
+        let fit = try LawProtocolTests.chinchillaFit()
+        let path = try temporaryFile("c.fit.json")
+        try fit.save(to: path)
+        let opened = try LawRegistry.load(path: path)
+        XCTAssertEqual(opened.lawIdentifier, "chinchilla")
+        XCTAssertEqual(opened.parameters, fit.parameters)
+        let p = try opened.predict(.sizes([ModelSize(parameters: 7e10, tokens: 1.4e12)]), level: 0.95)
+        XCTAssertEqual(p, [try fit.predict(parameters: 7e10, tokens: 1.4e12)])
+        let schedule = LRSchedule.constant(peak: 1e-3, warmup: 0, total: 100)
+        XCTAssertThrowsError(try opened.predict(.curve(CurveQuery(schedule: schedule, steps: [10])), level: 0.95)) { error in
+            XCTAssertEqual(error as? ScaleFitError,
+                           .invalidData(file: fit.data.file,
+                                        reason: "the chinchilla law predicts at model sizes (N, D), not at steps under a schedule"))
+        }
+        // A law the registry does not open is named.
+        var formula = fit.file
+        formula.law = "formula"
+        XCTAssertThrowsError(try LawRegistry.fit(formula, source: "f.json")) { error in
+            XCTAssertTrue("\(error)".contains("the fit file holds the formula law, which is read through FitFile"), "\(error)")
+        }
+    }
+
+    func testBootstrapIsTheChinchillaBootstrapAndTravelsInTheFitFile() throws {
+        let data = try LawProtocolTests.runs()
+        let fit = try LawProtocolTests.chinchillaFit()
+        let withBootstrap = try fit.bootstrapped(data, samples: 40, seed: 7)
+        let b = try XCTUnwrap(withBootstrap.bootstrap)
+        let legacyFit = try ChinchillaFit(parameters: data.parameters, tokens: data.tokens, loss: data.loss,
+                                          starts: [fit.parameters], screeningEvaluations: 1, polishCount: 1)
+        let legacy = ChinchillaBootstrap(parameters: data.parameters, tokens: data.tokens, loss: data.loss, fit: legacyFit,
+                                         samples: 40, seed: 7, compute: 5.76e23)
+        XCTAssertEqual(legacyFit.logParameters, fit.parameters, "the legacy bootstrap starts where the generic one does")
+        XCTAssertEqual(b.failed, legacy.failed)
+        for (mine, theirs) in zip(b.intervals, legacy.intervals.prefix(5)) {
+            XCTAssertEqual(mine.name, theirs.name)
+            XCTAssertEqual(mine.lower, theirs.lower, accuracy: 1e-12 * abs(theirs.lower))
+            XCTAssertEqual(mine.upper, theirs.upper, accuracy: 1e-12 * abs(theirs.upper))
+        }
+        let allocation = try XCTUnwrap(withBootstrap.allocationIntervals(compute: 5.76e23))
+        for (mine, theirs) in zip(allocation, legacy.intervals.suffix(4)) {
+            XCTAssertEqual(mine.name, theirs.name)
+            XCTAssertEqual(mine.median, theirs.median, accuracy: 1e-9 * abs(theirs.median))
+        }
+        // The draws travel in the fit file: another budget's interval from the file alone.
+        let path = try temporaryFile("b.fit.json")
+        try withBootstrap.save(to: path)
+        let back = try Fit<ChinchillaLaw>.load(path: path)
+        XCTAssertEqual(back.bootstrap, withBootstrap.bootstrap)
+        XCTAssertEqual(back.allocationIntervals(compute: 1e22), withBootstrap.allocationIntervals(compute: 1e22))
+        let intervals = try XCTUnwrap(try back.bootstrapIntervals([ModelSize(parameters: 7e10, tokens: 1.4e12)]))
+        let p = try back.predict(parameters: 7e10, tokens: 1.4e12)
+        XCTAssertTrue(intervals[0].lower < p.value && p.value < intervals[0].upper, "\(intervals[0]) \(p)")
+        XCTAssertNil(try fit.bootstrapIntervals([ModelSize(parameters: 1, tokens: 1)]))
+    }
+
+    func testBootstrapServesKaplanAndThePowerLawAndRefusesSillySizes() throws {
+        let data = try LawProtocolTests.runs()
+        let kaplan = try Fit(KaplanLaw(), to: data).bootstrapped(data, samples: 20, seed: 1)
+        let kb = try XCTUnwrap(kaplan.bootstrap)
+        XCTAssertEqual(kb.intervals.map(\.name), ["Nc", "Dc", "alphaN", "alphaD"])
+        XCTAssertEqual(kb.draws.count, 20 - kb.failed)
+        let runs = try PowerLawRuns(x: data.parameters, loss: data.loss)
+        let power = try Fit(SaturatingPowerLaw(), to: runs).bootstrapped(runs, samples: 20, seed: 1)
+        let pb = try XCTUnwrap(power.bootstrap)
+        let alpha = pb.intervals[2]
+        XCTAssertTrue(alpha.lower <= power.parameters[2] && power.parameters[2] <= alpha.upper, "\(alpha)")
+        XCTAssertThrowsError(try Fit(SaturatingPowerLaw(), to: runs).bootstrapped(runs, samples: 0)) { error in
+            XCTAssertEqual(error as? ScaleFitError, .badArgument(flag: "samples", position: 0, expected: "a number of resamples in 1…100000", found: "0"))
+        }
+        XCTAssertThrowsError(try Fit(SaturatingPowerLaw(), to: runs).bootstrapped(runs, samples: 1_000_000_000))
+    }
+}
