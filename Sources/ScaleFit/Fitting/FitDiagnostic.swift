@@ -5,8 +5,10 @@ import Foundation
 /// ```
 /// notConverged       the solver stopped without meeting a convergence test
 /// atBound            a parameter ended on a finite bound of its box (within 1e-9 relative)
-/// notIdentified      a free parameter's standard error is infinite or NaN: the data do not
-///                    determine it (J is rank-deficient in its direction)
+/// notIdentified      a free parameter's standard error is infinite or NaN (J is
+///                    rank-deficient in its direction), or above `identificationLimit`
+///                    times max(|θⱼ|, 1): its 95% interval spans ±20 times its size, so the
+///                    data do not determine it
 /// rankDeficient      J has fewer independent columns than free parameters
 /// negativeRSquared   the law fits worse than the mean of the data (R² < 0)
 /// ```
@@ -23,12 +25,15 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
         switch self {
         case let .notConverged(reason): return "not converged: \(reason)"
         case let .atBound(name, bound): return "\(name) is at its bound \(bound): the optimum may lie beyond it"
-        case let .notIdentified(name): return "\(name) is not identified by these data (infinite standard error)"
+        case let .notIdentified(name): return "\(name) is not identified by these data (standard error above \(Self.identificationLimit)·max(|value|, 1))"
         case let .rankDeficient(rank, free): return "the Jacobian has rank \(rank) for \(free) free parameters: some combination of them is not identified"
         case let .negativeRSquared(r2): return "R² = \(r2) < 0: the law fits worse than a constant"
         case let .recorded(text): return text
         }
     }
+
+    /// The relative standard error above which a parameter counts as not identified.
+    public static let identificationLimit = 10.0
 
     /// The diagnostics of a finished fit.
     public static func diagnose(names: [String], parameters: [Double], standardErrors: [Double], fixed: [Bool],
@@ -43,7 +48,8 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
                 }
             }
         }
-        for j in standardErrors.indices where !(fixed.indices.contains(j) && fixed[j]) && !standardErrors[j].isFinite {
+        for j in standardErrors.indices where !(fixed.indices.contains(j) && fixed[j])
+            && !(standardErrors[j] <= identificationLimit * max(abs(parameters[j]), 1)) {
             out.append(.notIdentified(parameter: names[j]))
         }
         if rank < freeParameters { out.append(.rankDeficient(rank: rank, freeParameters: freeParameters)) }
