@@ -4,40 +4,40 @@ import Foundation
 /// errors (delta method from the log-space covariance: se(E) = E·se(e), likewise A, B),
 /// the objective reached, goodness of fit, the compute-optimal allocation for a budget, and
 /// the per-run residual table.
-public struct ChinchillaReport: Sendable, Codable, Equatable {
-    public struct Run: Sendable, Codable, Equatable {
-        public var line: Int
-        public var label: String
-        public var parameters: Double
-        public var tokens: Double
-        public var observed: Double
-        public var fitted: Double
-        public var residual: Double
-        public var relativeResidual: Double
+package struct ChinchillaReport: Sendable, Codable, Equatable {
+    package struct Run: Sendable, Codable, Equatable {
+        package var line: Int
+        package var label: String
+        package var parameters: Double
+        package var tokens: Double
+        package var observed: Double
+        package var fitted: Double
+        package var residual: Double
+        package var relativeResidual: Double
     }
 
-    public var law: String
-    public var formula: String
-    public var objective: String
-    public var parameters: [ParameterEstimate]
+    package var law: String
+    package var formula: String
+    package var objective: String
+    package var parameters: [ParameterEstimate]
     /// Σ Huber_δ(log residual) at the optimum.
-    public var objectiveValue: Double
+    package var objectiveValue: Double
     /// Starts screened.
-    public var starts: Int
+    package var starts: Int
     /// Distinct screening end points run to convergence, and how many of them reached the
     /// best objective (within 1e-9 relative): several at the best means the optimum stands out.
-    public var polished: Int
-    public var polishedAtBest: Int
-    public var summary: FitSummary
+    package var polished: Int
+    package var polishedAtBest: Int
+    package var summary: FitSummary
     /// √mean((L̂ − L)²).
-    public var rmse: Double
+    package var rmse: Double
     /// mean |L̂ − L| / L.
-    public var meanAbsoluteRelativeError: Double
-    public var rSquared: Double
-    public var rSquaredLog: Double
-    public var runs: [Run]
+    package var meanAbsoluteRelativeError: Double
+    package var rSquared: Double
+    package var rSquaredLog: Double
+    package var runs: [Run]
 
-    public init(fit: ChinchillaFit, parameters n: [Double], tokens d: [Double], loss: [Double],
+    package init(fit: ChinchillaFit, parameters n: [Double], tokens d: [Double], loss: [Double],
                 lines: [Int], labels: [String], delta: Double) throws {
         let cov = try ParameterCovariance(result: fit.best)
         let l = fit.law
@@ -65,29 +65,5 @@ public struct ChinchillaReport: Sendable, Codable, Equatable {
             Run(line: lines[i], label: labels[i], parameters: n[i], tokens: d[i], observed: loss[i],
                 fitted: fitted[i], residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])
         }
-    }
-}
-
-/// The compute-optimal allocation under C = 6·N·D for Chinchilla's law: minimise
-/// E + A/N^α + B/D^β on that curve. Setting the derivative to zero gives
-///
-/// ```
-/// N* = G·(C/6)^(β/(α+β)),  D* = G⁻¹·(C/6)^(α/(α+β)),  G = (α·A / (β·B))^(1/(α+β))
-/// ```
-public struct ComputeOptimalAllocation: Sendable, Codable, Equatable {
-    public var compute: Double
-    public var parameters: Double
-    public var tokens: Double
-    public var tokensPerParameter: Double
-    public var loss: Double
-
-    public init(law: ChinchillaLaw.Parameters, compute: Double) {
-        let a = law.alpha, b = law.beta
-        let g = pow(a * law.A / (b * law.B), 1 / (a + b))
-        self.compute = compute
-        parameters = g * pow(compute / 6, b / (a + b))
-        tokens = pow(compute / 6, a / (a + b)) / g
-        tokensPerParameter = tokens / parameters
-        loss = law.loss(parameters: parameters, tokens: tokens)
     }
 }

@@ -5,59 +5,59 @@ import Foundation
 ///
 /// Used both for the fitted curves (`role == .fitted`) and for curves predicted from the
 /// fit and scored against their logs (`role == .scored`, a backtest).
-public struct CurveFitReport: Sendable, Codable {
+package struct CurveFitReport: Sendable, Codable {
     /// Whether a curve was used to fit the parameters or only scored against the fit.
-    public enum Role: String, Sendable, Codable {
+    package enum Role: String, Sendable, Codable {
         case fitted
         case scored
     }
 
     /// One logged point: where it came from, the observation, the fit and the residual.
-    public struct Point: Sendable, Codable, Equatable {
-        public var line: Int
-        public var step: Int
-        public var lr: Double
-        public var observed: Double
-        public var predicted: Double
+    package struct Point: Sendable, Codable, Equatable {
+        package var line: Int
+        package var step: Int
+        package var lr: Double
+        package var observed: Double
+        package var predicted: Double
         /// predicted − observed
-        public var residual: Double
+        package var residual: Double
         /// (predicted − observed) / observed
-        public var relativeResidual: Double
+        package var relativeResidual: Double
     }
 
     /// One curve's part of the report.
-    public struct Curve: Sendable, Codable {
-        public var name: String
-        public var role: Role
+    package struct Curve: Sendable, Codable {
+        package var name: String
+        package var role: Role
         /// How η was obtained, in words.
-        public var schedule: String
-        public var firstStep: Int
-        public var lastStep: Int
-        public var metrics: LossCurveMetrics
-        public var points: [Point]
+        package var schedule: String
+        package var firstStep: Int
+        package var lastStep: Int
+        package var metrics: LossCurveMetrics
+        package var points: [Point]
     }
 
-    public var law: String
-    public var formula: String
+    package var law: String
+    package var formula: String
     /// The objective's definition in words, and its value at the fit.
-    public var objective: String
-    public var objectiveValue: Double
-    public var summary: FitSummary
-    public var startsTried: Int
-    public var startsConverged: Int
-    public var startsPolished: Int
-    public var parameters: [ParameterEstimate]
-    public var curves: [Curve]
+    package var objective: String
+    package var objectiveValue: Double
+    package var summary: FitSummary
+    package var startsTried: Int
+    package var startsConverged: Int
+    package var startsPolished: Int
+    package var parameters: [ParameterEstimate]
+    package var curves: [Curve]
     /// The mean of the metrics over the fitted curves, and over the scored ones (nil if none).
-    public var fittedMean: LossCurveMetrics
-    public var scoredMean: LossCurveMetrics?
+    package var fittedMean: LossCurveMetrics
+    package var scoredMean: LossCurveMetrics?
 
     /// The report of `fit` (of `law` to `fitted`), scoring `scored` too.
     ///
     /// - Parameters:
     ///   - fitted, scored: the curves, each with its source lines (`lines[i]` parallel to the
     ///     curve's steps) and its schedule in words.
-    public init(law: CurveLaw, fit: CurveFit.Result, loss: RobustLoss,
+    package init(law: CurveLaw, fit: CurveFit.Result, loss: RobustLoss,
                 fitted: [(curve: LossCurve, lines: [Int], schedule: String)],
                 scored: [(curve: LossCurve, lines: [Int], schedule: String)] = []) throws {
         self.law = law.identifier

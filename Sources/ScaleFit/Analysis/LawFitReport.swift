@@ -7,34 +7,34 @@ import Foundation
 /// Standard errors come from the covariance of the fitted parameters (`ParameterCovariance`,
 /// σ̂²·(JᵀJ)⁺ at the optimum); a parameter fitted as a logarithm (a = log A, n_c = log N_c)
 /// is reported as its exponential with the delta-method error se(A) = A·se(a).
-public struct LawFitReport: Sendable, Codable, Equatable {
+package struct LawFitReport: Sendable, Codable, Equatable {
     /// A run of the residual table; its inputs are in the order of `inputNames`.
-    public typealias Run = ResidualRow
+    package typealias Run = ResidualRow
 
-    public var law: String
-    public var formula: String
-    public var objective: String
+    package var law: String
+    package var formula: String
+    package var objective: String
     /// The input columns, in the order of each run's `inputs`.
-    public var inputNames: [String]
-    public var parameters: [ParameterEstimate]
+    package var inputNames: [String]
+    package var parameters: [ParameterEstimate]
     /// ½·Σρ(rᵢ²) at the optimum, rᵢ the log-loss residuals.
-    public var cost: Double
-    public var starts: Int
+    package var cost: Double
+    package var starts: Int
     /// Starts whose run ended within 1e-9 relative of the best cost.
-    public var startsAtBest: Int
-    public var summary: FitSummary
+    package var startsAtBest: Int
+    package var summary: FitSummary
     /// √mean((L̂ − L)²).
-    public var rmse: Double
+    package var rmse: Double
     /// mean |L̂ − L| / L.
-    public var meanAbsoluteRelativeError: Double
+    package var meanAbsoluteRelativeError: Double
     /// 1 − Σ(L̂ − L)² / Σ(L − L̄)².
-    public var rSquared: Double
+    package var rSquared: Double
     /// The same in log L.
-    public var rSquaredLog: Double
-    public var runs: [Run]
+    package var rSquaredLog: Double
+    package var runs: [Run]
 
     /// The report of a saturating power law fit on column `xName`.
-    public init(power fit: SaturatingPowerLawFit, xName: String, x: [Double], loss: [Double],
+    package init(power fit: SaturatingPowerLawFit, xName: String, x: [Double], loss: [Double],
                 lines: [Int], labels: [String], lossSpec: RobustLoss) throws {
         let cov = try ParameterCovariance(result: fit.multiStart.best)
         let l = fit.law
@@ -48,7 +48,7 @@ public struct LawFitReport: Sendable, Codable, Equatable {
     }
 
     /// The report of a Kaplan fit.
-    public init(kaplan fit: KaplanFit, parameters n: [Double], tokens d: [Double], loss: [Double],
+    package init(kaplan fit: KaplanFit, parameters n: [Double], tokens d: [Double], loss: [Double],
                 lines: [Int], labels: [String], lossSpec: RobustLoss) throws {
         let cov = try ParameterCovariance(result: fit.multiStart.best)
         let l = fit.law

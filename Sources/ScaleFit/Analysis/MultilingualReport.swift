@@ -4,55 +4,55 @@ import Foundation
 /// with standard errors (delta method from the log-space covariance: se(E) = E·se(e),
 /// likewise A, B; α, β, γ as fitted), which were shared or fixed, the objective and the
 /// goodness of fit; and the per-row residual table.
-public struct MultilingualReport: Sendable, Codable, Equatable {
-    public struct Family: Sendable, Codable, Equatable {
-        public var name: String
-        public var rows: Int
-        public var parameters: [ParameterEstimate]
+package struct MultilingualReport: Sendable, Codable, Equatable {
+    package struct Family: Sendable, Codable, Equatable {
+        package var name: String
+        package var rows: Int
+        package var parameters: [ParameterEstimate]
         /// Parameter names common to all families.
-        public var shared: [String]
+        package var shared: [String]
         /// Parameter names held at given values (standard error 0).
-        public var fixed: [String]
+        package var fixed: [String]
         /// Σ Huber_δ(log residual) over the family's rows.
-        public var objective: Double
-        public var converged: Bool
-        public var message: String
-        public var starts: Int
-        public var startsAtBest: Int
+        package var objective: Double
+        package var converged: Bool
+        package var message: String
+        package var starts: Int
+        package var startsAtBest: Int
         /// √mean((L̂ − L)²).
-        public var rmse: Double
+        package var rmse: Double
         /// mean |L̂ − L| / L.
-        public var meanAbsoluteRelativeError: Double
+        package var meanAbsoluteRelativeError: Double
         /// 1 − SS_res/SS_tot of log L.
-        public var rSquaredLog: Double
+        package var rSquaredLog: Double
         /// √mean((log L̂ − log L)²): the noise level the residuals show (≈ relative noise).
-        public var logResidualRMS: Double
+        package var logResidualRMS: Double
     }
 
-    public struct Row: Sendable, Codable, Equatable {
-        public var line: Int
-        public var run: String
-        public var family: String
-        public var parameters: Double
-        public var tokens: Double
-        public var ratio: Double
-        public var observed: Double
-        public var fitted: Double
-        public var residual: Double
-        public var relativeResidual: Double
+    package struct Row: Sendable, Codable, Equatable {
+        package var line: Int
+        package var run: String
+        package var family: String
+        package var parameters: Double
+        package var tokens: Double
+        package var ratio: Double
+        package var observed: Double
+        package var fitted: Double
+        package var residual: Double
+        package var relativeResidual: Double
     }
 
-    public var law: String
-    public var formula: String
-    public var objective: String
-    public var objectiveValue: Double
-    public var rankDeficient: Bool
-    public var families: [Family]
-    public var rows: [Row]
+    package var law: String
+    package var formula: String
+    package var objective: String
+    package var objectiveValue: Double
+    package var rankDeficient: Bool
+    package var families: [Family]
+    package var rows: [Row]
     /// The data checks' warnings (ratio sums, no run column).
-    public var warnings: [String]
+    package var warnings: [String]
 
-    public init(fit: MultilingualFit, data: MultilingualData) {
+    package init(fit: MultilingualFit, data: MultilingualData) {
         law = MultilingualLaw.identifier
         formula = MultilingualLaw.formula
         objective = "sum of Huber(delta=\(fit.options.delta)) of log residuals, LSE form, per family"

@@ -2,31 +2,31 @@ import Dispatch
 import Foundation
 
 /// What evaluating a compiled formula costs next to the same formula written in Swift.
-public struct FormulaBenchmarkResult: Sendable, Equatable {
+package struct FormulaBenchmarkResult: Sendable, Equatable {
     /// The formula timed.
-    public var formula: String
+    package var formula: String
     /// Data rows per evaluation.
-    public var points: Int
+    package var points: Int
     /// Best-of-repetitions wall times, in seconds.
-    public var compiledValueSeconds: Double
-    public var handWrittenValueSeconds: Double
-    public var compiledJacobianSeconds: Double
-    public var handWrittenJacobianSeconds: Double
+    package var compiledValueSeconds: Double
+    package var handWrittenValueSeconds: Double
+    package var compiledJacobianSeconds: Double
+    package var handWrittenJacobianSeconds: Double
     /// The largest relative difference between compiled and hand-written values and
     /// Jacobian entries (a check that both computed the same thing).
-    public var largestRelativeDifference: Double
+    package var largestRelativeDifference: Double
 
     /// compiled ÷ hand-written time for the values (the target: at most 3).
-    public var valueRatio: Double { compiledValueSeconds / handWrittenValueSeconds }
+    package var valueRatio: Double { compiledValueSeconds / handWrittenValueSeconds }
     /// compiled ÷ hand-written time for the Jacobian.
-    public var jacobianRatio: Double { compiledJacobianSeconds / handWrittenJacobianSeconds }
+    package var jacobianRatio: Double { compiledJacobianSeconds / handWrittenJacobianSeconds }
 }
 
 /// Times `E + A*N^-alpha + B*D^-beta` over `points` rows, compiled by `FormulaModel` and
 /// hand-written in Swift, values alone and the Jacobian alone, taking the best of
 /// `repetitions` runs of each. Meant for a release build (`scalefit-bench`); the data are
 /// deterministic (N in [1e7, 1e10], D in [1e9, 1e12]).
-public func benchmarkFormulaEvaluation(points m: Int = 1_000_000, repetitions: Int = 5) throws -> FormulaBenchmarkResult {
+package func benchmarkFormulaEvaluation(points m: Int = 1_000_000, repetitions: Int = 5) throws -> FormulaBenchmarkResult {
     let formula = "E + A*N^-alpha + B*D^-beta"
     let model = try FormulaModel(formula: formula, variables: ["N", "D"])
     let theta = [1.69, 406.4, 0.34, 410.7, 0.28]  // E, A, alpha, B, beta (first-appearance order)

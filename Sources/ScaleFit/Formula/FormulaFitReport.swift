@@ -10,33 +10,33 @@ import Foundation
 /// R²           1 − RSS / Σ(yᵢ − ȳ)²
 /// rel. error   mean |rᵢ| / |yᵢ|              (over rows with yᵢ ≠ 0)
 /// ```
-public struct FormulaFitReport: Sendable, Codable, Equatable {
+package struct FormulaFitReport: Sendable, Codable, Equatable {
     /// A row of the residual table; its inputs are the variables' values, in `variables` order.
-    public typealias Row = ResidualRow
+    package typealias Row = ResidualRow
 
     /// The formula in canonical form.
-    public var formula: String
-    public var variables: [String]
+    package var formula: String
+    package var variables: [String]
     /// The loss as a spec string (`l2`, `huber:0.01`, …).
-    public var loss: String
-    public var parameters: [ParameterEstimate]
-    public var summary: FitSummary
-    public var starts: Int
+    package var loss: String
+    package var parameters: [ParameterEstimate]
+    package var summary: FitSummary
+    package var starts: Int
     /// Starts that reached the best cost (within 1e-9 relative).
-    public var startsAtBest: Int
-    public var observations: Int
-    public var degreesOfFreedom: Int
+    package var startsAtBest: Int
+    package var observations: Int
+    package var degreesOfFreedom: Int
     /// Numerical rank of the Jacobian at the optimum; below `parameters.count` some
     /// combination of parameters is not determined by the data.
-    public var rank: Int
-    public var residualSumOfSquares: Double
-    public var rmse: Double
-    public var rSquared: Double
-    public var meanAbsoluteRelativeError: Double
-    public var rows: [Row]
+    package var rank: Int
+    package var residualSumOfSquares: Double
+    package var rmse: Double
+    package var rSquared: Double
+    package var meanAbsoluteRelativeError: Double
+    package var rows: [Row]
 
     /// The report of `fit`; `lines` and `labels` name each row (one entry per row).
-    public init(fit: FormulaFit, lines: [Int], labels: [String]) {
+    package init(fit: FormulaFit, lines: [Int], labels: [String]) {
         let m = fit.observed.count
         precondition(lines.count == m && labels.count == m, "one line and one label per row")
         formula = fit.model.canonicalFormula

@@ -8,20 +8,20 @@ import Foundation
 /// data). Two families: one whose schedules change η at few steps (constant, WSD linear,
 /// WSD 1−sqrt, two-stage) and one with a cosine, which changes η at every step
 /// (K = 71,936 change points). `scalefit-bench curves` times it.
-public enum CurveFitBenchmark {
+package enum CurveFitBenchmark {
     /// The published 25M fit [L0, A, α, B, C, β, γ] (`../shared/data/lrcurves/PROVENANCE.md`).
-    public static let truth = [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257]
+    package static let truth = [3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257]
 
-    public struct Family: Sendable {
-        public let name: String
+    package struct Family: Sendable {
+        package let name: String
         /// A short name for files: "wsd-family", "cosine-family".
-        public let slug: String
-        public let curves: [LossCurve]
+        package let slug: String
+        package let curves: [LossCurve]
 
         /// The family as one CSV in the full-resolution form `run,step,lr,loss`: a row for
         /// every step with its η, the loss only on the logged steps (empty elsewhere), every
         /// number with 17 significant digits so that a reader gets the same doubles back.
-        public var csv: String {
+        package var csv: String {
             var text = "run,step,lr,loss\n"
             for curve in curves {
                 var logged = [Int: Double]()
@@ -35,17 +35,17 @@ public enum CurveFitBenchmark {
         }
     }
 
-    public struct Timing: Sendable {
-        public let family: String
+    package struct Timing: Sendable {
+        package let family: String
         /// K, the change points of each curve.
-        public let changePoints: [Int]
+        package let changePoints: [Int]
         /// Wall time of `CurveFit.fit`.
-        public let seconds: Double
-        public let fit: CurveFit.Result
+        package let seconds: Double
+        package let fit: CurveFit.Result
     }
 
     /// The two families, η peak 3e-4 after a linear warmup of 2160 steps.
-    public static func families() throws -> [Family] {
+    package static func families() throws -> [Family] {
         let peak = 3e-4, w = 2160, total = 72_000
         let wsdFamily: [(String, LRSchedule)] = [
             ("constant", .constant(peak: peak, warmup: w, total: total)),
@@ -80,13 +80,13 @@ public enum CurveFitBenchmark {
 
     /// One Levenberg–Marquardt run with `CurveFit.defaultOptions` from the first point of
     /// the default grid, timed: what a peer fitting from one start is compared with.
-    public struct SingleStart: Sendable {
-        public let start: [Double]
-        public let seconds: Double
-        public let result: SolverResult
+    package struct SingleStart: Sendable {
+        package let start: [Double]
+        package let seconds: Double
+        package let result: SolverResult
     }
 
-    public static func runSingleStart(_ family: Family) throws -> SingleStart {
+    package static func runSingleStart(_ family: Family) throws -> SingleStart {
         let law = MultiPowerLaw()
         let problem = try CurveFitProblem(law: law, curves: family.curves)
         let start = law.defaultBounds.clamp(law.startingGrid(for: family.curves)[0])
@@ -96,7 +96,7 @@ public enum CurveFitBenchmark {
     }
 
     /// Fits `family` once with the default grid and options and times it.
-    public static func run(_ family: Family) throws -> Timing {
+    package static func run(_ family: Family) throws -> Timing {
         let problem = try CurveFitProblem(law: MultiPowerLaw(), curves: family.curves)
         let (fit, seconds) = try timed { try CurveFit.fit(problem) }
         return Timing(family: family.name, changePoints: problem.prepared.map(\.changeCount),

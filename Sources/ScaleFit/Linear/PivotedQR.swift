@@ -14,19 +14,19 @@ import Foundation
 /// (argument checks, `dnrm2`'s scaled loop, blocked-code set-up) cost more than the
 /// arithmetic. The workspace is allocated once; not thread-safe: each solver run owns its
 /// own instance.
-public final class PivotedQR {
-    public let rows: Int
-    public let columns: Int
+package final class PivotedQR {
+    package let rows: Int
+    package let columns: Int
     /// After `factor`: R in the upper triangle, the Householder vectors below it
     /// (column-major, m×n).
-    public private(set) var factors: [Double]
+    package private(set) var factors: [Double]
     /// After `factor`: 0-based column permutation; column j of A·P is column `pivot[j]` of A.
-    public private(set) var pivot: [Int]
+    package private(set) var pivot: [Int]
     private var tau: [Double]
     private var norms: [Double]
 
     /// Workspace for an m×n problem (m ≥ n ≥ 1).
-    public init(rows: Int, columns: Int) {
+    package init(rows: Int, columns: Int) {
         precondition(rows >= columns && columns >= 1, "PivotedQR needs rows ≥ columns ≥ 1")
         self.rows = rows
         self.columns = columns
@@ -80,7 +80,7 @@ public final class PivotedQR {
 
     /// Factors the column-major m×n matrix `a` (copied in). Throws `lapack(routine: "dgeqp3")`
     /// if `a` holds a NaN or ±∞ (the factorisation is then meaningless).
-    public func factor(_ a: [Double]) throws {
+    package func factor(_ a: [Double]) throws {
         precondition(a.count == rows * columns, "matrix size does not match the workspace")
         let m = rows, n = columns
         var finite = true
@@ -154,10 +154,10 @@ public final class PivotedQR {
 
     /// R[i, j] for i ≤ j (upper triangle of the factorisation).
     @inlinable
-    public func r(_ i: Int, _ j: Int) -> Double { factors[i + j * rows] }
+    package func r(_ i: Int, _ j: Int) -> Double { factors[i + j * rows] }
 
     /// Overwrites `b` (length m) with Qᵀ·b = H_{n−1}⋯H₀·b.
-    public func applyQTranspose(_ b: inout [Double]) throws {
+    package func applyQTranspose(_ b: inout [Double]) throws {
         precondition(b.count == rows, "vector length must equal the number of rows")
         let m = rows, n = columns
         factors.withUnsafeBufferPointer { f in

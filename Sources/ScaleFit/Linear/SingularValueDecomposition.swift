@@ -4,15 +4,15 @@
 /// by LAPACK `dgesvd`. Used for the covariance (JᵀJ)⁻¹ = V·diag(1/σ²)·Vᵀ, which
 /// never forms JᵀJ and so keeps the digits a normal-equations inverse would lose,
 /// and for the numerical rank.
-public struct SingularValueDecomposition: Sendable {
+package struct SingularValueDecomposition: Sendable {
     /// Singular values, largest first.
-    public let singularValues: [Double]
+    package let singularValues: [Double]
     /// V (n×n), the right singular vectors as columns.
-    public let rightVectors: Matrix
+    package let rightVectors: Matrix
 
     /// Decomposes `a`. Throws `nonFinite` for a NaN or ∞ entry, `lapack` when
     /// `dgesvd` does not converge.
-    public init(_ a: Matrix) throws {
+    package init(_ a: Matrix) throws {
         if let bad = a.firstNonFinite {
             throw ScaleFitError.nonFinite(what: "Jacobian entry", row: bad.row, column: bad.column)
         }
@@ -40,13 +40,13 @@ public struct SingularValueDecomposition: Sendable {
     }
 
     /// The number of singular values above `relativeTolerance`·σ_max.
-    public func rank(relativeTolerance: Double) -> Int {
+    package func rank(relativeTolerance: Double) -> Int {
         guard let top = singularValues.first, top > 0 else { return 0 }
         return singularValues.filter { $0 > relativeTolerance * top }.count
     }
 
     /// The pseudo-inverse of AᵀA, V·diag(1/σ²)·Vᵀ, dropping σ ≤ tolerance·σ_max.
-    public func inverseGram(relativeTolerance: Double) -> Matrix {
+    package func inverseGram(relativeTolerance: Double) -> Matrix {
         let n = rightVectors.rows
         var out = Matrix(rows: n, columns: n)
         let top = singularValues.first ?? 0

@@ -14,36 +14,36 @@ import Foundation
 /// for the model named in the file (written in Swift in `NISTModels`; the model text of the
 /// file is kept only for display). For Nelson the response of the model is log y: `response`
 /// holds the raw y of the file, and the model takes the logarithm.
-public struct NISTDataset: Sendable, Equatable {
+package struct NISTDataset: Sendable, Equatable {
     /// The dataset name as the file gives it ("Misra1a", "Nelson", …).
-    public var name: String
+    package var name: String
     /// The model as the file writes it (display only).
-    public var modelText: String
+    package var modelText: String
     /// The two certified starting vectors: Start 1 (far) and Start 2 (near).
-    public var starts: [[Double]]
+    package var starts: [[Double]]
     /// The certified parameter values b₁…bₙ.
-    public var certifiedValues: [Double]
+    package var certifiedValues: [Double]
     /// The certified standard deviations of the parameters.
-    public var certifiedStandardDeviations: [Double]
+    package var certifiedStandardDeviations: [Double]
     /// The certified residual sum of squares at `certifiedValues`.
-    public var certifiedResidualSumOfSquares: Double
+    package var certifiedResidualSumOfSquares: Double
     /// The certified residual standard deviation √(RSS/(m − n)).
-    public var certifiedResidualStandardDeviation: Double
+    package var certifiedResidualStandardDeviation: Double
     /// The degrees of freedom as the file states them, m − n except for Rat43, whose file
     /// says 9 where m − n = 11 (its certified residual SD is √(RSS/11)).
-    public var degreesOfFreedom: Int
+    package var degreesOfFreedom: Int
     /// The response y, one entry per observation, as in the file.
-    public var response: [Double]
+    package var response: [Double]
     /// The predictors, one array per predictor (x, or x1 and x2), each with one entry per
     /// observation.
-    public var predictors: [[Double]]
+    package var predictors: [[Double]]
 
     /// n, the number of parameters.
-    public var parameterCount: Int { certifiedValues.count }
+    package var parameterCount: Int { certifiedValues.count }
     /// m, the number of observations.
-    public var observationCount: Int { response.count }
+    package var observationCount: Int { response.count }
 
-    public init(name: String, modelText: String, starts: [[Double]], certifiedValues: [Double],
+    package init(name: String, modelText: String, starts: [[Double]], certifiedValues: [Double],
                 certifiedStandardDeviations: [Double], certifiedResidualSumOfSquares: Double,
                 certifiedResidualStandardDeviation: Double, degreesOfFreedom: Int,
                 response: [Double], predictors: [[Double]]) {
@@ -61,7 +61,7 @@ public struct NISTDataset: Sendable, Equatable {
 
     /// Reads a NIST StRD `.dat` file. Throws `ScaleFitError` naming the line and column of
     /// anything that does not parse.
-    public init(contentsOf url: URL) throws {
+    package init(contentsOf url: URL) throws {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -74,7 +74,7 @@ public struct NISTDataset: Sendable, Equatable {
     }
 
     /// Parses the text of a NIST StRD `.dat` file; `file` names it in errors.
-    public init(parsing text: String, file: String) throws {
+    package init(parsing text: String, file: String) throws {
         self = try NISTDatasetReader(text: text, file: file).read()
     }
 }
@@ -88,7 +88,7 @@ public struct NISTDataset: Sendable, Equatable {
 ///
 /// clamped to [0, `cap`]: 11 by default, the digits NIST certifies; a NaN or infinite x
 /// scores 0. Roughly, the number of leading digits x and x* share.
-public func logRelativeError(_ value: Double, certified: Double, cap: Double = 11) -> Double {
+package func logRelativeError(_ value: Double, certified: Double, cap: Double = 11) -> Double {
     guard value.isFinite else { return 0 }
     let error = certified == 0 ? abs(value) : abs(value - certified) / abs(certified)
     if error == 0 { return cap }

@@ -10,16 +10,16 @@ extension NISTModels {
     /// f(x₁, x₂; b) = b₁ − b₂·x₁·e^(−b₃x₂),   rᵢ = f(x₁ᵢ, x₂ᵢ; b) − log yᵢ
     /// ∂f/∂b₁ = 1,   ∂f/∂b₂ = −x₁e^(−b₃x₂),   ∂f/∂b₃ = b₂·x₁·x₂·e^(−b₃x₂)
     /// ```
-    public struct Nelson: NISTModel {
-        public static let problemNames = ["Nelson"]
-        public static let predictorCount = 2
-        public let x1: [Double], x2: [Double]
+    package struct Nelson: NISTModel {
+        package static let problemNames = ["Nelson"]
+        package static let predictorCount = 2
+        package let x1: [Double], x2: [Double]
         /// log y, taken once.
-        public let logY: [Double]
-        public var parameterCount: Int { 3 }
-        public var residualCount: Int { logY.count }
+        package let logY: [Double]
+        package var parameterCount: Int { 3 }
+        package var residualCount: Int { logY.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(3, for: "Nelson")
             guard dataset.predictors.count == 2 else {
                 throw ScaleFitError.invalidData(
@@ -31,11 +31,11 @@ extension NISTModels {
             logY = dataset.response.map { log($0) }
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<logY.count { r[i] = b[0] - b[1] * x1[i] * exp(-b[2] * x2[i]) - logY[i] }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<logY.count {
                 let e = exp(-b[2] * x2[i])
                 jac[i, 0] = 1
@@ -51,23 +51,23 @@ extension NISTModels {
     /// f(x; b) = b₁ / (1 + e^(b₂ − b₃x))
     /// ∂f/∂b₁ = 1/(1 + e),   ∂f/∂b₂ = −b₁e/(1 + e)²,   ∂f/∂b₃ = b₁·x·e/(1 + e)²,   e = e^(b₂ − b₃x)
     /// ```
-    public struct Rat42: NISTModel {
-        public static let problemNames = ["Rat42"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 3 }
-        public var residualCount: Int { y.count }
+    package struct Rat42: NISTModel {
+        package static let problemNames = ["Rat42"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 3 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(3, for: "Rat42")
             (x, y) = try dataset.singlePredictor(for: "Rat42")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count { r[i] = b[0] / (1 + exp(b[1] - b[2] * x[i])) - y[i] }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let e = exp(b[1] - b[2] * x[i])
                 let s = 1 / (1 + e)
@@ -87,26 +87,26 @@ extension NISTModels {
     /// ∂f/∂b₁ = f/b₁,   ∂f/∂b₂ = −f·e/(b₄(1 + e)),   ∂f/∂b₃ = f·x·e/(b₄(1 + e)),
     /// ∂f/∂b₄ = f·log1p(e)/b₄²
     /// ```
-    public struct Rat43: NISTModel {
-        public static let problemNames = ["Rat43"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 4 }
-        public var residualCount: Int { y.count }
+    package struct Rat43: NISTModel {
+        package static let problemNames = ["Rat43"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 4 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(4, for: "Rat43")
             (x, y) = try dataset.singlePredictor(for: "Rat43")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let l = log1p(exp(b[1] - b[2] * x[i]))
                 r[i] = b[0] * exp(-l / b[3]) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let e = exp(b[1] - b[2] * x[i])
                 let l = log1p(e)
@@ -128,26 +128,26 @@ extension NISTModels {
     /// f(x; b) = (b₁/b₂)·e^(−z²/2),   z = (x − b₃)/b₂
     /// ∂f/∂b₁ = f/b₁ = e^(−z²/2)/b₂,   ∂f/∂b₂ = f·(z² − 1)/b₂,   ∂f/∂b₃ = f·z/b₂
     /// ```
-    public struct Eckerle4: NISTModel {
-        public static let problemNames = ["Eckerle4"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 3 }
-        public var residualCount: Int { y.count }
+    package struct Eckerle4: NISTModel {
+        package static let problemNames = ["Eckerle4"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 3 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(3, for: "Eckerle4")
             (x, y) = try dataset.singlePredictor(for: "Eckerle4")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let z = (x[i] - b[2]) / b[1]
                 r[i] = b[0] / b[1] * exp(-0.5 * z * z) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let z = (x[i] - b[2]) / b[1]
                 let g = exp(-0.5 * z * z) / b[1]

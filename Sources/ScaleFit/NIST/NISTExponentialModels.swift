@@ -12,23 +12,23 @@ extension NISTModels {
     /// ```
     ///
     /// `expm1` keeps the digits of 1 − e^(−b₂x) when b₂x is small (Misra1a: b₂x ≈ 0.004–0.4).
-    public struct ExponentialRise: NISTModel {
-        public static let problemNames = ["Misra1a", "BoxBOD"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 2 }
-        public var residualCount: Int { y.count }
+    package struct ExponentialRise: NISTModel {
+        package static let problemNames = ["Misra1a", "BoxBOD"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 2 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(2, for: "Misra1a")
             (x, y) = try dataset.singlePredictor(for: "Misra1a")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count { r[i] = -b[0] * expm1(-b[1] * x[i]) - y[i] }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let e = exp(-b[1] * x[i])
                 jac[i, 0] = -expm1(-b[1] * x[i])
@@ -43,23 +43,23 @@ extension NISTModels {
     /// f(x; b) = e^(−b₁x) / (b₂ + b₃x)
     /// ∂f/∂b₁ = −x·f,   ∂f/∂b₂ = −f/(b₂ + b₃x),   ∂f/∂b₃ = −x·f/(b₂ + b₃x)
     /// ```
-    public struct Chwirut: NISTModel {
-        public static let problemNames = ["Chwirut1", "Chwirut2"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 3 }
-        public var residualCount: Int { y.count }
+    package struct Chwirut: NISTModel {
+        package static let problemNames = ["Chwirut1", "Chwirut2"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 3 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(3, for: "Chwirut")
             (x, y) = try dataset.singlePredictor(for: "Chwirut")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count { r[i] = exp(-b[0] * x[i]) / (b[1] + b[2] * x[i]) - y[i] }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let d = b[1] + b[2] * x[i]
                 let f = exp(-b[0] * x[i]) / d
@@ -76,26 +76,26 @@ extension NISTModels {
     /// f(x; b) = b₁e^(−b₂x) + b₃·g(x; b₄, b₅) + b₆·g(x; b₇, b₈),   g(x; c, w) = e^(−(x−c)²/w²)
     /// ∂g/∂c = g·2(x−c)/w²,   ∂g/∂w = g·2(x−c)²/w³
     /// ```
-    public struct GaussPeaks: NISTModel {
-        public static let problemNames = ["Gauss1", "Gauss2", "Gauss3"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 8 }
-        public var residualCount: Int { y.count }
+    package struct GaussPeaks: NISTModel {
+        package static let problemNames = ["Gauss1", "Gauss2", "Gauss3"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 8 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(8, for: "Gauss")
             (x, y) = try dataset.singlePredictor(for: "Gauss")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let u = (x[i] - b[3]) / b[4], v = (x[i] - b[6]) / b[7]
                 r[i] = b[0] * exp(-b[1] * x[i]) + b[2] * exp(-u * u) + b[5] * exp(-v * v) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let e = exp(-b[1] * x[i])
                 let u = (x[i] - b[3]) / b[4], v = (x[i] - b[6]) / b[7]
@@ -118,26 +118,26 @@ extension NISTModels {
     /// f(x; b) = b₁e^(−b₂x) + b₃e^(−b₄x) + b₅e^(−b₆x)
     /// ∂f/∂b₂ₖ₋₁ = e^(−b₂ₖx),   ∂f/∂b₂ₖ = −x·b₂ₖ₋₁·e^(−b₂ₖx)
     /// ```
-    public struct Lanczos: NISTModel {
-        public static let problemNames = ["Lanczos1", "Lanczos2", "Lanczos3"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 6 }
-        public var residualCount: Int { y.count }
+    package struct Lanczos: NISTModel {
+        package static let problemNames = ["Lanczos1", "Lanczos2", "Lanczos3"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 6 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(6, for: "Lanczos")
             (x, y) = try dataset.singlePredictor(for: "Lanczos")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let t = x[i]
                 r[i] = b[0] * exp(-b[1] * t) + b[2] * exp(-b[3] * t) + b[4] * exp(-b[5] * t) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let t = x[i]
                 for k in 0..<3 {
@@ -155,23 +155,23 @@ extension NISTModels {
     /// f(x; b) = b₁·e^(b₂/(x + b₃))
     /// ∂f/∂b₁ = e^(b₂/(x+b₃)),   ∂f/∂b₂ = f/(x + b₃),   ∂f/∂b₃ = −f·b₂/(x + b₃)²
     /// ```
-    public struct MGH10: NISTModel {
-        public static let problemNames = ["MGH10"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 3 }
-        public var residualCount: Int { y.count }
+    package struct MGH10: NISTModel {
+        package static let problemNames = ["MGH10"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 3 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(3, for: "MGH10")
             (x, y) = try dataset.singlePredictor(for: "MGH10")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count { r[i] = b[0] * exp(b[1] / (x[i] + b[2])) - y[i] }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let d = x[i] + b[2]
                 let e = exp(b[1] / d)
@@ -188,25 +188,25 @@ extension NISTModels {
     /// ```
     /// f(x; b) = b₁ + b₂e^(−b₄x) + b₃e^(−b₅x)
     /// ```
-    public struct MGH17: NISTModel {
-        public static let problemNames = ["MGH17"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 5 }
-        public var residualCount: Int { y.count }
+    package struct MGH17: NISTModel {
+        package static let problemNames = ["MGH17"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 5 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(5, for: "MGH17")
             (x, y) = try dataset.singlePredictor(for: "MGH17")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 r[i] = b[0] + b[1] * exp(-x[i] * b[3]) + b[2] * exp(-x[i] * b[4]) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let e4 = exp(-x[i] * b[3]), e5 = exp(-x[i] * b[4])
                 jac[i, 0] = 1

@@ -9,23 +9,23 @@ extension NISTModels {
     /// ```
     /// f(x; b) = b₁·x^b₂,   ∂f/∂b₁ = x^b₂,   ∂f/∂b₂ = f·log x
     /// ```
-    public struct DanWood: NISTModel {
-        public static let problemNames = ["DanWood"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 2 }
-        public var residualCount: Int { y.count }
+    package struct DanWood: NISTModel {
+        package static let problemNames = ["DanWood"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 2 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(2, for: "DanWood")
             (x, y) = try dataset.singlePredictor(for: "DanWood")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count { r[i] = b[0] * pow(x[i], b[1]) - y[i] }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let p = pow(x[i], b[1])
                 jac[i, 0] = p
@@ -41,26 +41,26 @@ extension NISTModels {
     /// f(x; b) = b₁·(1 − (1 + b₂x/2)⁻²) = b₁·u(2 + u)/(1 + u)²
     /// ∂f/∂b₁ = u(2 + u)/(1 + u)²,   ∂f/∂b₂ = b₁·x/(1 + u)³
     /// ```
-    public struct Misra1b: NISTModel {
-        public static let problemNames = ["Misra1b"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 2 }
-        public var residualCount: Int { y.count }
+    package struct Misra1b: NISTModel {
+        package static let problemNames = ["Misra1b"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 2 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(2, for: "Misra1b")
             (x, y) = try dataset.singlePredictor(for: "Misra1b")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let u = 0.5 * b[1] * x[i], v = 1 + u
                 r[i] = b[0] * (u * (2 + u) / (v * v)) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let u = 0.5 * b[1] * x[i], v = 1 + u
                 jac[i, 0] = u * (2 + u) / (v * v)
@@ -75,26 +75,26 @@ extension NISTModels {
     /// f(x; b) = b₁·(1 − (1 + 2b₂x)^(−1/2)) = b₁·t/(s(1 + s))
     /// ∂f/∂b₁ = t/(s(1 + s)),   ∂f/∂b₂ = b₁·x/s³
     /// ```
-    public struct Misra1c: NISTModel {
-        public static let problemNames = ["Misra1c"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 2 }
-        public var residualCount: Int { y.count }
+    package struct Misra1c: NISTModel {
+        package static let problemNames = ["Misra1c"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 2 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(2, for: "Misra1c")
             (x, y) = try dataset.singlePredictor(for: "Misra1c")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let t = 2 * b[1] * x[i], s = (1 + t).squareRoot()
                 r[i] = b[0] * (t / (s * (1 + s))) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let t = 2 * b[1] * x[i], s = (1 + t).squareRoot()
                 jac[i, 0] = t / (s * (1 + s))
@@ -109,26 +109,26 @@ extension NISTModels {
     /// f(x; b) = b₁b₂x/(1 + b₂x)
     /// ∂f/∂b₁ = b₂x/(1 + b₂x),   ∂f/∂b₂ = b₁x/(1 + b₂x)²
     /// ```
-    public struct Misra1d: NISTModel {
-        public static let problemNames = ["Misra1d"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 2 }
-        public var residualCount: Int { y.count }
+    package struct Misra1d: NISTModel {
+        package static let problemNames = ["Misra1d"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 2 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(2, for: "Misra1d")
             (x, y) = try dataset.singlePredictor(for: "Misra1d")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let u = b[1] * x[i]
                 r[i] = b[0] * (u / (1 + u)) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let d = 1 + b[1] * x[i]
                 jac[i, 0] = b[1] * x[i] / d
@@ -145,25 +145,25 @@ extension NISTModels {
     /// f(x; b) = b₁ − b₂x − atan2(b₃, w)/π,   w = x − b₄,   q = b₃² + w²
     /// ∂f/∂b₁ = 1,   ∂f/∂b₂ = −x,   ∂f/∂b₃ = −w/(πq),   ∂f/∂b₄ = −b₃/(πq)
     /// ```
-    public struct Roszman1: NISTModel {
-        public static let problemNames = ["Roszman1"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 4 }
-        public var residualCount: Int { y.count }
+    package struct Roszman1: NISTModel {
+        package static let problemNames = ["Roszman1"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 4 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(4, for: "Roszman1")
             (x, y) = try dataset.singlePredictor(for: "Roszman1")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 r[i] = b[0] - b[1] * x[i] - atan2(b[2], x[i] - b[3]) / .pi - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let w = x[i] - b[3]
                 let q = Double.pi * (b[2] * b[2] + w * w)
@@ -183,22 +183,22 @@ extension NISTModels {
     /// ```
     ///
     /// The yearly terms depend on the data only and are computed once.
-    public struct ENSO: NISTModel {
-        public static let problemNames = ["ENSO"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
+    package struct ENSO: NISTModel {
+        package static let problemNames = ["ENSO"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
         private let yearCos: [Double], yearSin: [Double]
-        public var parameterCount: Int { 9 }
-        public var residualCount: Int { y.count }
+        package var parameterCount: Int { 9 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(9, for: "ENSO")
             (x, y) = try dataset.singlePredictor(for: "ENSO")
             yearCos = x.map { cos(2 * .pi * $0 / 12) }
             yearSin = x.map { sin(2 * .pi * $0 / 12) }
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let t4 = 2 * .pi * x[i] / b[3], t7 = 2 * .pi * x[i] / b[6]
                 r[i] = b[0] + b[1] * yearCos[i] + b[2] * yearSin[i]
@@ -206,7 +206,7 @@ extension NISTModels {
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let t4 = 2 * .pi * x[i] / b[3], t7 = 2 * .pi * x[i] / b[6]
                 let c4 = cos(t4), s4 = sin(t4), c7 = cos(t7), s7 = sin(t7)
@@ -229,23 +229,23 @@ extension NISTModels {
     /// f(x; b) = b₁·(b₂ + x)^(−1/b₃)
     /// ∂f/∂b₁ = f/b₁,   ∂f/∂b₂ = −f/(b₃(b₂ + x)),   ∂f/∂b₃ = f·log(b₂ + x)/b₃²
     /// ```
-    public struct Bennett5: NISTModel {
-        public static let problemNames = ["Bennett5"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 3 }
-        public var residualCount: Int { y.count }
+    package struct Bennett5: NISTModel {
+        package static let problemNames = ["Bennett5"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 3 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(3, for: "Bennett5")
             (x, y) = try dataset.singlePredictor(for: "Bennett5")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count { r[i] = b[0] * pow(b[1] + x[i], -1 / b[2]) - y[i] }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let q = b[1] + x[i]
                 let lq = log(q)

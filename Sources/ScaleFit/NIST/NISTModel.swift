@@ -8,7 +8,7 @@
 /// (`expm1`, `log1p`, `atan2`, no differences of nearly equal terms where an identity
 /// avoids them), because at the certified minimum they decide how many digits a solver
 /// can get right.
-public protocol NISTModel: LeastSquaresProblem {
+package protocol NISTModel: LeastSquaresProblem {
     /// The StRD problems this model serves ("Misra1a", "BoxBOD", …).
     static var problemNames: [String] { get }
     /// How many predictors the model reads (1, or 2 for Nelson).
@@ -23,15 +23,15 @@ public protocol NISTModel: LeastSquaresProblem {
 }
 
 extension NISTModel {
-    public func fit(from start: [Double], with solver: LevenbergMarquardt) throws -> SolverResult {
+    package func fit(from start: [Double], with solver: LevenbergMarquardt) throws -> SolverResult {
         try solver.minimize(self, from: start)
     }
 }
 
 /// The 27 StRD models, by problem name.
-public enum NISTModels {
+package enum NISTModels {
     /// Every model type, in NIST's order of classes (exponential, rational, miscellaneous).
-    public static let all: [any NISTModel.Type] = [
+    package static let all: [any NISTModel.Type] = [
         ExponentialRise.self, Chwirut.self, GaussPeaks.self, Lanczos.self, MGH10.self,
         MGH17.self, Nelson.self, Rat42.self, Rat43.self, Eckerle4.self,
         Kirby2.self, CubicRational.self, MGH09.self,
@@ -40,18 +40,18 @@ public enum NISTModels {
     ]
 
     /// The 27 problem names, sorted.
-    public static var problemNames: [String] {
+    package static var problemNames: [String] {
         all.flatMap { $0.problemNames }.sorted()
     }
 
     /// The model type for a problem name (case-sensitive, as in the files), or nil.
-    public static func modelType(named name: String) -> (any NISTModel.Type)? {
+    package static func modelType(named name: String) -> (any NISTModel.Type)? {
         all.first { $0.problemNames.contains(name) }
     }
 
     /// The model for `dataset`, chosen by its name. Throws `invalidData` for a name that is
     /// not one of the 27, or data with the wrong number of predictors.
-    public static func model(for dataset: NISTDataset, file: String = "") throws -> any NISTModel {
+    package static func model(for dataset: NISTDataset, file: String = "") throws -> any NISTModel {
         guard let type = modelType(named: dataset.name) else {
             throw ScaleFitError.invalidData(
                 file: file.isEmpty ? dataset.name : file,

@@ -9,26 +9,26 @@ extension NISTModels {
     /// f(x; b) = (b₁ + b₂x + b₃x²) / (1 + b₄x + b₅x²) = N/D
     /// ∂f/∂b₁₊ₖ = xᵏ/D (k = 0, 1, 2),   ∂f/∂b₄ = −f·x/D,   ∂f/∂b₅ = −f·x²/D
     /// ```
-    public struct Kirby2: NISTModel {
-        public static let problemNames = ["Kirby2"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 5 }
-        public var residualCount: Int { y.count }
+    package struct Kirby2: NISTModel {
+        package static let problemNames = ["Kirby2"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 5 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(5, for: "Kirby2")
             (x, y) = try dataset.singlePredictor(for: "Kirby2")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let t = x[i]
                 r[i] = (b[0] + t * (b[1] + t * b[2])) / (1 + t * (b[3] + t * b[4])) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let t = x[i]
                 let d = 1 + t * (b[3] + t * b[4])
@@ -48,19 +48,19 @@ extension NISTModels {
     /// f(x; b) = (b₁ + b₂x + b₃x² + b₄x³) / (1 + b₅x + b₆x² + b₇x³) = N/D
     /// ∂f/∂b₁₊ₖ = xᵏ/D (k = 0…3),   ∂f/∂b₄₊ₖ = −f·xᵏ/D (k = 1…3)
     /// ```
-    public struct CubicRational: NISTModel {
-        public static let problemNames = ["Hahn1", "Thurber"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 7 }
-        public var residualCount: Int { y.count }
+    package struct CubicRational: NISTModel {
+        package static let problemNames = ["Hahn1", "Thurber"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 7 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(7, for: "cubic/cubic rational")
             (x, y) = try dataset.singlePredictor(for: "cubic/cubic rational")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let t = x[i]
                 let n = b[0] + t * (b[1] + t * (b[2] + t * b[3]))
@@ -69,7 +69,7 @@ extension NISTModels {
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let t = x[i], t2 = t * t, t3 = t2 * t
                 let d = 1 + t * (b[4] + t * (b[5] + t * b[6]))
@@ -91,26 +91,26 @@ extension NISTModels {
     /// f(x; b) = b₁(x² + x·b₂) / (x² + x·b₃ + b₄) = b₁·N/D
     /// ∂f/∂b₁ = N/D,   ∂f/∂b₂ = b₁x/D,   ∂f/∂b₃ = −f·x/D,   ∂f/∂b₄ = −f/D
     /// ```
-    public struct MGH09: NISTModel {
-        public static let problemNames = ["MGH09"]
-        public static let predictorCount = 1
-        public let x: [Double], y: [Double]
-        public var parameterCount: Int { 4 }
-        public var residualCount: Int { y.count }
+    package struct MGH09: NISTModel {
+        package static let problemNames = ["MGH09"]
+        package static let predictorCount = 1
+        package let x: [Double], y: [Double]
+        package var parameterCount: Int { 4 }
+        package var residualCount: Int { y.count }
 
-        public init(dataset: NISTDataset) throws {
+        package init(dataset: NISTDataset) throws {
             try dataset.requireParameters(4, for: "MGH09")
             (x, y) = try dataset.singlePredictor(for: "MGH09")
         }
 
-        public func residuals(at b: [Double], into r: inout [Double]) {
+        package func residuals(at b: [Double], into r: inout [Double]) {
             for i in 0..<y.count {
                 let t = x[i]
                 r[i] = b[0] * t * (t + b[1]) / (t * (t + b[2]) + b[3]) - y[i]
             }
         }
 
-        public func jacobian(at b: [Double], into jac: inout Matrix) {
+        package func jacobian(at b: [Double], into jac: inout Matrix) {
             for i in 0..<y.count {
                 let t = x[i]
                 let d = t * (t + b[2]) + b[3]

@@ -1,14 +1,14 @@
 import Foundation
 
 /// How data values map onto an axis.
-public enum AxisScale: Sendable, Equatable {
+package enum AxisScale: Sendable, Equatable {
     case linear
     /// Base-10 logarithmic; non-positive values are not drawn.
     case log10
 
     /// The position of `value` as a fraction of the axis from `domain.lowerBound` (0) to
     /// `domain.upperBound` (1): (v − lo)/(hi − lo), or (log v − log lo)/(log hi − log lo).
-    public func fraction(_ value: Double, in domain: ClosedRange<Double>) -> Double {
+    package func fraction(_ value: Double, in domain: ClosedRange<Double>) -> Double {
         switch self {
         case .linear:
             return (value - domain.lowerBound) / (domain.upperBound - domain.lowerBound)
@@ -20,14 +20,14 @@ public enum AxisScale: Sendable, Equatable {
 
 /// One tick of an axis: labelled (`major`, or `secondary` which a crowded axis may leave
 /// unlabelled) or a short unlabelled mark (`minor`).
-public struct AxisTick: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case major, secondary, minor }
-    public var value: Double
+package struct AxisTick: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable { case major, secondary, minor }
+    package var value: Double
     /// The text under or beside the tick; `nil` for minor ticks.
-    public var label: String?
-    public var kind: Kind
+    package var label: String?
+    package var kind: Kind
 
-    public init(value: Double, label: String?, kind: Kind) {
+    package init(value: Double, label: String?, kind: Kind) {
         self.value = value
         self.label = label
         self.kind = kind
@@ -40,11 +40,11 @@ public struct AxisTick: Sendable, Equatable {
 /// AxisTicks.linear(in: 2.1...3.9, style: .plain).compactMap(\.label)  // ["2.5", "3.0", "3.5"]
 /// AxisTicks.log10(in: 5e7...2e9, style: .si).compactMap(\.label)      // ["50M", "100M", "200M", "500M", "1B", "2B"]
 /// ```
-public enum AxisTicks {
+package enum AxisTicks {
     /// Multiples of a step 1, 2 or 5 × 10ᵏ inside `range`, the step chosen so that the count
     /// is closest to `target` (ties to the larger step) and, where possible, at least 2. `plain` labels share the step's
     /// number of decimals.
-    public static func linear(in range: ClosedRange<Double>, style: TickLabelStyle, target: Int = 5) -> [AxisTick] {
+    package static func linear(in range: ClosedRange<Double>, style: TickLabelStyle, target: Int = 5) -> [AxisTick] {
         let lo = range.lowerBound, hi = range.upperBound
         guard lo.isFinite, hi.isFinite, hi > lo else {
             return lo.isFinite ? [AxisTick(value: lo, label: TickLabel.format(lo, style: style, decimals: 2), kind: .major)] : []
@@ -64,7 +64,7 @@ public enum AxisTicks {
     ///   other integers × 10ᵏ are minor marks;
     /// - if that labels fewer than three values (a range within a factor of about 2.5),
     ///   linear nice ticks inside the range, as `linear(in:style:target:)` with target 4.
-    public static func log10(in range: ClosedRange<Double>, style: TickLabelStyle) -> [AxisTick] {
+    package static func log10(in range: ClosedRange<Double>, style: TickLabelStyle) -> [AxisTick] {
         let lo = range.lowerBound, hi = range.upperBound
         guard lo > 0, hi > lo, lo.isFinite, hi.isFinite else { return linear(in: range, style: style) }
         let span = Foundation.log10(hi / lo)
@@ -105,7 +105,7 @@ public enum AxisTicks {
     }
 
     /// The ticks `scale` calls for over `range`; `target` applies to linear ticks.
-    public static func ticks(for scale: AxisScale, in range: ClosedRange<Double>, style: TickLabelStyle,
+    package static func ticks(for scale: AxisScale, in range: ClosedRange<Double>, style: TickLabelStyle,
                              target: Int = 5) -> [AxisTick] {
         scale == .linear ? linear(in: range, style: style, target: target) : log10(in: range, style: style)
     }

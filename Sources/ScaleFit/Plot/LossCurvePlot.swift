@@ -10,22 +10,22 @@
 /// let plot = try LossCurvePlot(curves: [.init(curve: curve, fitted: fitted)])
 /// let svg = plot.figure(title: "Multi-power law", subtitle: PlotTitle.values(names: fit.parameterNames, values: fit.parameters)).svg()
 /// ```
-public struct LossCurvePlot: Sendable, Equatable {
+package struct LossCurvePlot: Sendable, Equatable {
     /// One curve's data, all in the units of the log (steps, nats per token, η).
-    public struct Curve: Sendable, Equatable {
-        public var name: String
+    package struct Curve: Sendable, Equatable {
+        package var name: String
         /// The logged steps, with `observed` (may be empty) and `fitted` (empty, or one
         /// value per step: the law at that step).
-        public var steps: [Double]
-        public var observed: [Double]
-        public var fitted: [Double]
+        package var steps: [Double]
+        package var observed: [Double]
+        package var fitted: [Double]
         /// Where the law is extrapolated, drawn dashed (empty for none).
-        public var predictionSteps: [Double]
-        public var predicted: [Double]
+        package var predictionSteps: [Double]
+        package var predicted: [Double]
         /// η at steps 0, 1, …, `rates.count − 1` (empty: no learning-rate line).
-        public var rates: [Double]
+        package var rates: [Double]
 
-        public init(name: String, steps: [Double], observed: [Double], fitted: [Double] = [],
+        package init(name: String, steps: [Double], observed: [Double], fitted: [Double] = [],
                     predictionSteps: [Double] = [], predicted: [Double] = [], rates: [Double] = []) {
             self.name = name
             self.steps = steps
@@ -38,22 +38,22 @@ public struct LossCurvePlot: Sendable, Equatable {
 
         /// A fitted `LossCurve`: its steps, losses and schedule, with the law's values at
         /// its steps and, optionally, a prediction beyond them.
-        public init(curve: LossCurve, fitted: [Double], predictionSteps: [Int] = [], predicted: [Double] = []) {
+        package init(curve: LossCurve, fitted: [Double], predictionSteps: [Int] = [], predicted: [Double] = []) {
             self.init(name: curve.name, steps: curve.steps.map(Double.init), observed: curve.losses, fitted: fitted,
                       predictionSteps: predictionSteps.map(Double.init), predicted: predicted, rates: curve.rates)
         }
     }
 
-    public var curves: [Curve]
+    package var curves: [Curve]
     /// The loss axis range; nil for the data's range (useful to leave out the first steps).
-    public var lossRange: ClosedRange<Double>?
+    package var lossRange: ClosedRange<Double>?
     /// At most this many markers (and residuals) per curve, evenly spaced in index, so a
     /// log of 10⁵ steps stays readable; lines always use every value.
-    public var maxMarkers: Int
+    package var maxMarkers: Int
 
     /// Checks that every curve's `observed` and `fitted` have one value per step (or none)
     /// and `predicted` one per prediction step; the error names the curve.
-    public init(curves: [Curve], lossRange: ClosedRange<Double>? = nil, maxMarkers: Int = 150) throws {
+    package init(curves: [Curve], lossRange: ClosedRange<Double>? = nil, maxMarkers: Int = 150) throws {
         for c in curves {
             for (what, values, count) in [("observed", c.observed, c.steps.count), ("fitted", c.fitted, c.steps.count),
                                           ("predicted", c.predicted, c.predictionSteps.count)]
@@ -69,7 +69,7 @@ public struct LossCurvePlot: Sendable, Equatable {
 
     /// The figure: a loss panel, a residual panel when some curve has both observed and
     /// fitted values, and a learning-rate panel when some curve has rates.
-    public func figure(title: String, subtitle: String? = nil) -> PlotFigure {
+    package func figure(title: String, subtitle: String? = nil) -> PlotFigure {
         var main: [PlotSeries] = [], residuals: [PlotSeries] = [], rates: [PlotSeries] = []
         var legend: [PlotLegendEntry] = []
         for (i, c) in curves.enumerated() {

@@ -6,7 +6,7 @@ extension PlotFigure {
     /// Lines are simplified to within 0.1 px (Ramer–Douglas–Peucker) and clipped to their
     /// panel; each legend goes in the first panel corner where it hides no data, else to
     /// the right of the panel.
-    public func svg() -> String {
+    package func svg() -> String {
         let legends = panels.map { PlotLegend(entries: $0.legend) }
         var layout = PlotLayout(figure: self, legendWidthOutside: 0)
         var positions = placeLegends(legends, layout: layout)

@@ -1,6 +1,6 @@
 /// One set of data drawn in a panel: markers, a polyline, or a translucent band.
-public struct PlotSeries: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct PlotSeries: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// A marker at every (x, y) with radius `size` px.
         case points(MarkerShape, size: Double)
         /// A polyline through the (x, y) in order, `width` px wide; a non-finite y breaks it.
@@ -9,14 +9,14 @@ public struct PlotSeries: Sendable, Equatable {
         case band
     }
 
-    public var kind: Kind
-    public var x: [Double]
-    public var y: [Double]
+    package var kind: Kind
+    package var x: [Double]
+    package var y: [Double]
     /// The band's upper edge (empty for points and lines).
-    public var upper: [Double]
-    public var color: PlotColor
+    package var upper: [Double]
+    package var color: PlotColor
 
-    public init(kind: Kind, x: [Double], y: [Double], upper: [Double] = [], color: PlotColor) {
+    package init(kind: Kind, x: [Double], y: [Double], upper: [Double] = [], color: PlotColor) {
         self.kind = kind
         self.x = x
         self.y = y
@@ -24,30 +24,30 @@ public struct PlotSeries: Sendable, Equatable {
         self.color = color
     }
 
-    public static func points(x: [Double], y: [Double], color: PlotColor, marker: MarkerShape = .circle,
+    package static func points(x: [Double], y: [Double], color: PlotColor, marker: MarkerShape = .circle,
                               size: Double = 3) -> PlotSeries {
         PlotSeries(kind: .points(marker, size: size), x: x, y: y, color: color)
     }
 
-    public static func line(x: [Double], y: [Double], color: PlotColor, style: LineStyle = .solid,
+    package static func line(x: [Double], y: [Double], color: PlotColor, style: LineStyle = .solid,
                             width: Double = 1.6) -> PlotSeries {
         PlotSeries(kind: .line(style, width: width), x: x, y: y, color: color)
     }
 
-    public static func band(x: [Double], lower: [Double], upper: [Double], color: PlotColor) -> PlotSeries {
+    package static func band(x: [Double], lower: [Double], upper: [Double], color: PlotColor) -> PlotSeries {
         PlotSeries(kind: .band, x: x, y: lower, upper: upper, color: color)
     }
 }
 
 /// One row of a legend: a sample (marker, line, band swatch, in any combination) and text.
-public struct PlotLegendEntry: Sendable, Equatable {
-    public var label: String
-    public var color: PlotColor
-    public var marker: MarkerShape?
-    public var line: LineStyle?
-    public var band: Bool
+package struct PlotLegendEntry: Sendable, Equatable {
+    package var label: String
+    package var color: PlotColor
+    package var marker: MarkerShape?
+    package var line: LineStyle?
+    package var band: Bool
 
-    public init(label: String, color: PlotColor, marker: MarkerShape? = nil, line: LineStyle? = nil, band: Bool = false) {
+    package init(label: String, color: PlotColor, marker: MarkerShape? = nil, line: LineStyle? = nil, band: Bool = false) {
         self.label = label
         self.color = color
         self.marker = marker
@@ -60,15 +60,15 @@ public struct PlotLegendEntry: Sendable, Equatable {
 /// (otherwise the data's range, padded by 4% of the span on each side, or ×10^(±0.04·span)
 /// on a log axis; ±1.15·max|v| when `symmetric`). Linear axes get about one labelled tick
 /// per 60 px of panel height (3 to 5).
-public struct PlotAxis: Sendable, Equatable {
-    public var label: String
-    public var scale: AxisScale
-    public var tickLabels: TickLabelStyle
-    public var range: ClosedRange<Double>?
+package struct PlotAxis: Sendable, Equatable {
+    package var label: String
+    package var scale: AxisScale
+    package var tickLabels: TickLabelStyle
+    package var range: ClosedRange<Double>?
     /// Make the automatic range symmetric about zero (residual panels).
-    public var symmetric: Bool
+    package var symmetric: Bool
 
-    public init(label: String, scale: AxisScale = .linear, tickLabels: TickLabelStyle = .plain,
+    package init(label: String, scale: AxisScale = .linear, tickLabels: TickLabelStyle = .plain,
                 range: ClosedRange<Double>? = nil, symmetric: Bool = false) {
         self.label = label
         self.scale = scale
@@ -81,15 +81,15 @@ public struct PlotAxis: Sendable, Equatable {
 /// A panel: its own y axis, its series drawn in order, an optional horizontal reference
 /// line (y = 0 in a residual panel) and an optional legend, placed in the corner that hides
 /// the fewest data (outside on the right if every corner hides some).
-public struct PlotPanel: Sendable, Equatable {
-    public var yAxis: PlotAxis
-    public var series: [PlotSeries]
-    public var legend: [PlotLegendEntry]
-    public var referenceY: Double?
+package struct PlotPanel: Sendable, Equatable {
+    package var yAxis: PlotAxis
+    package var series: [PlotSeries]
+    package var legend: [PlotLegendEntry]
+    package var referenceY: Double?
     /// Height relative to the first panel's 1.0 (a lower panel is typically 0.3).
-    public var relativeHeight: Double
+    package var relativeHeight: Double
 
-    public init(yAxis: PlotAxis, series: [PlotSeries], legend: [PlotLegendEntry] = [], referenceY: Double? = nil,
+    package init(yAxis: PlotAxis, series: [PlotSeries], legend: [PlotLegendEntry] = [], referenceY: Double? = nil,
                 relativeHeight: Double = 1) {
         self.yAxis = yAxis
         self.series = series
@@ -111,17 +111,17 @@ public struct PlotPanel: Sendable, Equatable {
 ///                        legend: [PlotLegendEntry(label: "runs", color: .series(0), marker: .circle)])])
 /// let svg: String = figure.svg()   // same figure, same bytes
 /// ```
-public struct PlotFigure: Sendable, Equatable {
-    public var title: String
-    public var subtitle: String?
-    public var xAxis: PlotAxis
-    public var panels: [PlotPanel]
+package struct PlotFigure: Sendable, Equatable {
+    package var title: String
+    package var subtitle: String?
+    package var xAxis: PlotAxis
+    package var panels: [PlotPanel]
     /// Width in px (the SVG's viewBox width); the height follows from the panels.
-    public var width: Double
+    package var width: Double
     /// Height of a panel with `relativeHeight` 1, in px.
-    public var panelHeight: Double
+    package var panelHeight: Double
 
-    public init(title: String, subtitle: String? = nil, xAxis: PlotAxis, panels: [PlotPanel],
+    package init(title: String, subtitle: String? = nil, xAxis: PlotAxis, panels: [PlotPanel],
                 width: Double = 640, panelHeight: Double = 320) {
         self.title = title
         self.subtitle = subtitle

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Text for figure titles: a law's formula and its fitted values.
-public enum PlotTitle {
+package enum PlotTitle {
     /// `name = value` pairs, values to three significant digits (scientific from 10⁶ or
     /// under 10⁻³), parameter names such as `alpha` written as Greek letters.
     ///
@@ -9,7 +9,7 @@ public enum PlotTitle {
     /// PlotTitle.values(names: ["E", "A", "alpha"], values: [1.6934, 406.4, 0.3392])
     /// // "E = 1.69, A = 406, α = 0.339"
     /// ```
-    public static func values(names: [String], values: [Double]) -> String {
+    package static func values(names: [String], values: [Double]) -> String {
         zip(names, values).map { name, value in
             let a = abs(value)
             let text = a != 0 && (a >= 1e6 || a < 1e-3) ? TickLabel.scientific(value) : TickLabel.significant(value)
@@ -19,7 +19,7 @@ public enum PlotTitle {
 
     /// `text` with the whole words alpha, beta, gamma, delta, eta, lambda, sigma written
     /// as α, β, γ, δ, η, λ, σ (`L(N, D) = E + A/N^alpha` → `L(N, D) = E + A/N^α`).
-    public static func greek(_ text: String) -> String {
+    package static func greek(_ text: String) -> String {
         let letters: [String: String] = ["alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "eta": "η",
                                          "lambda": "λ", "sigma": "σ"]
         var out = "", word = ""

@@ -5,7 +5,7 @@ extension PowerLawPlot {
     /// `chinchilla(report:law:grouping:bootstrapLaws:)` with the law fitted on the kept runs,
     /// plus one more group, "held out", that marks the held-out runs again in its own colour
     /// (observed points, with their prediction errors in the residual panel).
-    public static func chinchilla(backtest b: PowerLawBacktest, grouping: PowerLawGrouping = .tokensPerParameter) throws -> PowerLawPlot {
+    package static func chinchilla(backtest b: PowerLawBacktest, grouping: PowerLawGrouping = .tokensPerParameter) throws -> PowerLawPlot {
         let points = b.runs.map { RunPoint(parameters: $0.parameters, tokens: $0.tokens, observed: $0.observed, fitted: $0.predicted) }
         var plot = try chinchilla(runs: points, law: b.law, grouping: grouping, bootstrapLaws: [])
         let held = b.runs.filter(\.heldOut)

@@ -5,7 +5,7 @@ import Foundation
 /// the next smaller one share a group, so digitised or rounded budgets still group; values
 /// spread evenly (more than eight such groups, or one wider than a factor 2) are cut into
 /// eight equal bins of log value.
-public enum PowerLawGrouping: Sendable, Equatable {
+package enum PowerLawGrouping: Sendable, Equatable {
     case tokens, compute, tokensPerParameter
 }
 
@@ -17,7 +17,7 @@ extension PowerLawPlot {
     /// (N*(C), L*(C)) for the budgets whose N* lies in the runs' N range. With
     /// `bootstrapLaws`, the band is the 2.5–97.5% range of their L at the frontier's
     /// (N*, D*).
-    public static func chinchilla(report: ChinchillaReport, law: ChinchillaLaw.Parameters, grouping: PowerLawGrouping = .tokens,
+    package static func chinchilla(report: ChinchillaReport, law: ChinchillaLaw.Parameters, grouping: PowerLawGrouping = .tokens,
                                   bootstrapLaws: [ChinchillaLaw.Parameters] = []) throws -> PowerLawPlot {
         try chinchilla(runs: report.runs.map { RunPoint(parameters: $0.parameters, tokens: $0.tokens, observed: $0.observed, fitted: $0.fitted) },
                        law: law, grouping: grouping, bootstrapLaws: bootstrapLaws)
@@ -129,7 +129,7 @@ extension PowerLawPlot {
 extension PowerLawPlot {
     /// The Chinchilla figure for runs (N, D, observed loss) under a given law, e.g. a saved
     /// fit drawn over a data file: the law's value at each run is the fitted one.
-    public static func chinchilla(parameters n: [Double], tokens d: [Double], observed: [Double], law: ChinchillaLaw.Parameters,
+    package static func chinchilla(parameters n: [Double], tokens d: [Double], observed: [Double], law: ChinchillaLaw.Parameters,
                                   grouping: PowerLawGrouping = .tokensPerParameter) throws -> PowerLawPlot {
         guard n.count == d.count, n.count == observed.count else {
             throw ScaleFitError.dimensionMismatch(expected: "\(n.count) tokens and losses", found: "\(d.count) and \(observed.count)")

@@ -12,20 +12,20 @@ import Foundation
 /// ], frontierX: [5e7, 1e9], frontierLoss: [3.3, 2.6])
 /// let svg = plot.figure(title: "Chinchilla").svg()
 /// ```
-public struct PowerLawPlot: Sendable, Equatable {
+package struct PowerLawPlot: Sendable, Equatable {
     /// One group of runs with its law line.
-    public struct Group: Sendable, Equatable {
-        public var name: String
+    package struct Group: Sendable, Equatable {
+        package var name: String
         /// The runs' x (parameters N, or compute C), observed final loss and the law's
         /// value at each run (empty: no residuals).
-        public var x: [Double]
-        public var observed: [Double]
-        public var fitted: [Double]
+        package var x: [Double]
+        package var observed: [Double]
+        package var fitted: [Double]
         /// The law's line for this group.
-        public var lawX: [Double]
-        public var lawLoss: [Double]
+        package var lawX: [Double]
+        package var lawLoss: [Double]
 
-        public init(name: String, x: [Double], observed: [Double], fitted: [Double] = [], lawX: [Double] = [],
+        package init(name: String, x: [Double], observed: [Double], fitted: [Double] = [], lawX: [Double] = [],
                     lawLoss: [Double] = []) {
             self.name = name
             self.x = x
@@ -36,23 +36,23 @@ public struct PowerLawPlot: Sendable, Equatable {
         }
     }
 
-    public var groups: [Group]
+    package var groups: [Group]
     /// The compute-optimal frontier as a line (empty for none).
-    public var frontierX: [Double]
-    public var frontierLoss: [Double]
+    package var frontierX: [Double]
+    package var frontierLoss: [Double]
     /// A translucent band (empty for none) and its legend text.
-    public var bandX: [Double]
-    public var bandLower: [Double]
-    public var bandUpper: [Double]
-    public var bandLabel: String
+    package var bandX: [Double]
+    package var bandLower: [Double]
+    package var bandUpper: [Double]
+    package var bandLabel: String
     /// The x axis label; one that contains "FLOP" gets scientific tick labels (`1e21`),
     /// any other SI ones (`70M`, `1.3B`).
-    public var xLabel: String
+    package var xLabel: String
     /// Prefix of each group's legend text, e.g. "tokens" or "compute" (may be empty).
-    public var groupHeading: String
+    package var groupHeading: String
 
     /// Checks that every array has its partner's length; the error names the group.
-    public init(groups: [Group], frontierX: [Double] = [], frontierLoss: [Double] = [], bandX: [Double] = [],
+    package init(groups: [Group], frontierX: [Double] = [], frontierLoss: [Double] = [], bandX: [Double] = [],
                 bandLower: [Double] = [], bandUpper: [Double] = [], bandLabel: String = "95% bootstrap band",
                 xLabel: String = "parameters N", groupHeading: String = "") throws {
         func check(_ what: String, _ a: [Double], _ b: [Double], optional: Bool = false) throws {
@@ -81,7 +81,7 @@ public struct PowerLawPlot: Sendable, Equatable {
 
     /// The figure. The axes span the runs (and the frontier and band inside their N
     /// range), so a law line that climbs steeply away from its group is cut at the frame.
-    public func figure(title: String, subtitle: String? = nil) -> PlotFigure {
+    package func figure(title: String, subtitle: String? = nil) -> PlotFigure {
         let xAxis = PlotAxis(label: xLabel, scale: .log10, tickLabels: xLabel.contains("FLOP") ? .scientific : .si,
                              range: PlotLayout.domain(of: groups.flatMap(\.x), axis: PlotAxis(label: "", scale: .log10)))
         let xr = xAxis.range!

@@ -9,14 +9,14 @@ import Foundation
 ///   below 10⁻³, fall back to `scientific`.
 /// - `scientific`: mantissa and decimal exponent, three significant digits, no `+`
 ///   (FLOPs and learning rates: `1e21`, `2.5e21`, `3e-4`).
-public enum TickLabelStyle: Sendable, Equatable {
+package enum TickLabelStyle: Sendable, Equatable {
     case plain
     case si
     case scientific
 }
 
 /// Tick-label text for numbers, independent of locale (always `.` as decimal point).
-public enum TickLabel {
+package enum TickLabel {
     /// `value` in `style`; `decimals` applies to `plain` only.
     ///
     /// ```swift
@@ -24,7 +24,7 @@ public enum TickLabel {
     /// TickLabel.format(1e21, style: .scientific)     // "1e21"
     /// TickLabel.format(3, style: .plain, decimals: 1) // "3.0"
     /// ```
-    public static func format(_ value: Double, style: TickLabelStyle, decimals: Int = 0) -> String {
+    package static func format(_ value: Double, style: TickLabelStyle, decimals: Int = 0) -> String {
         switch style {
         case .plain: return PlotNumber.fixed(value, decimals: decimals)
         case .si: return si(value)
@@ -33,7 +33,7 @@ public enum TickLabel {
     }
 
     /// `70M`, `1.3B`, `1.4T`, `500`, `0.25`; 10¹⁵ and above or under 10⁻³ as `scientific`.
-    public static func si(_ value: Double) -> String {
+    package static func si(_ value: Double) -> String {
         guard value.isFinite else { return String(describing: value) }
         let r = roundSignificant(value, digits: 3)
         let a = abs(r)
@@ -47,7 +47,7 @@ public enum TickLabel {
     }
 
     /// `1e21`, `2.5e21`, `3e-4`; a value with exponent 0 is written without it (`2.5`).
-    public static func scientific(_ value: Double) -> String {
+    package static func scientific(_ value: Double) -> String {
         guard value.isFinite else { return String(describing: value) }
         if value == 0 { return "0" }
         var exponent = Int(floor(log10(abs(value))))
@@ -59,7 +59,7 @@ public enum TickLabel {
 
     /// The decimals that write every multiple of `step` exactly: 0 for steps ≥ 1,
     /// 1 for 0.5, 0.2, 0.1, 2 for 0.05, …
-    public static func decimals(forStep step: Double) -> Int {
+    package static func decimals(forStep step: Double) -> Int {
         guard step > 0, step.isFinite else { return 0 }
         return max(0, -Int(floor(log10(step) + 1e-9)))
     }

@@ -8,18 +8,18 @@ import Darwin
 /// A reproducible measurement of the CSV reader's speed, for `scalefit-bench`: write a large
 /// CSV of four numeric columns (a loss curve: `step,lr,loss,tokens`), then time reading it.
 /// Peak memory is best taken from outside, e.g. `/usr/bin/time -v scalefit-bench …`.
-public enum ReadBenchmark {
+package enum ReadBenchmark {
     /// What one read took.
-    public struct Result: Sendable, CustomStringConvertible {
+    package struct Result: Sendable, CustomStringConvertible {
         /// The file's size in bytes.
-        public var bytes: Int
+        package var bytes: Int
         /// The rows read.
-        public var rows: Int
+        package var rows: Int
         /// Wall-clock seconds for `RunTableReader.read(path:)`.
-        public var seconds: Double
+        package var seconds: Double
 
         /// `read 100.0 MB (2,700,000 rows × 4 columns) in 0.91 s: 110 MB/s`.
-        public var description: String {
+        package var description: String {
             let megabytes = Double(bytes) / 1e6
             return String(format: "read %.1f MB (%d rows × 4 columns) in %.3f s: %.0f MB/s",
                           megabytes, rows, seconds, megabytes / seconds)
@@ -29,7 +29,7 @@ public enum ReadBenchmark {
     /// Writes a CSV of about `targetBytes` bytes to `path`: a header and rows
     /// `step,lr,loss,tokens` of a cosine-schedule loss curve with seeded noise, so the same
     /// arguments give the same file. Streams in 1 MiB pieces.
-    public static func writeCSV(path: String, targetBytes: Int = 100_000_000, seed: UInt64 = 1) throws {
+    package static func writeCSV(path: String, targetBytes: Int = 100_000_000, seed: UInt64 = 1) throws {
         guard let file = fopen(path, "w") else {
             throw ScaleFitError.invalidData(file: path, reason: "cannot create: \(String(cString: strerror(errno)))")
         }
@@ -59,7 +59,7 @@ public enum ReadBenchmark {
     }
 
     /// Reads the CSV at `path` once and reports the time.
-    public static func measureRead(path: String) throws -> Result {
+    package static func measureRead(path: String) throws -> Result {
         var status = stat()
         _ = stat(path, &status)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -69,7 +69,7 @@ public enum ReadBenchmark {
     }
 
     /// Writes the file if it is not there yet, then measures one read of it.
-    public static func run(path: String = NSTemporaryDirectory() + "scalefit-read-bench.csv",
+    package static func run(path: String = NSTemporaryDirectory() + "scalefit-read-bench.csv",
                            targetBytes: Int = 100_000_000) throws -> Result {
         if !FileManager.default.fileExists(atPath: path) { try writeCSV(path: path, targetBytes: targetBytes) }
         return try measureRead(path: path)

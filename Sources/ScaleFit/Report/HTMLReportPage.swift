@@ -2,15 +2,15 @@
 /// the page and the SVG stay separate files), the report's Markdown rendered by
 /// `MarkdownHTML`, and links to the other files. Written as XHTML (well-formed XML) with
 /// inline CSS and no scripts; the same input gives the same bytes.
-public struct HTMLReportPage: Sendable, Equatable {
-    public var title: String
+package struct HTMLReportPage: Sendable, Equatable {
+    package var title: String
     /// Image file names relative to the page, shown in order above the tables.
-    public var images: [String]
-    public var markdown: String
+    package var images: [String]
+    package var markdown: String
     /// Other files of the directory to link to, relative to the page.
-    public var files: [String]
+    package var files: [String]
 
-    public init(title: String, images: [String], markdown: String, files: [String]) {
+    package init(title: String, images: [String], markdown: String, files: [String]) {
         self.title = title
         self.images = images
         self.markdown = markdown
@@ -33,7 +33,7 @@ public struct HTMLReportPage: Sendable, Equatable {
     """
 
     /// The page.
-    public func xhtml() -> String {
+    package func xhtml() -> String {
         let e = MarkdownHTML.escape
         var lines = [
             "<!DOCTYPE html>",

@@ -2,9 +2,9 @@
 /// headings, pipe tables (`| a | b |` with a `| --- | ---: |` alignment row: `---:` right-
 /// aligns the column) and paragraphs (consecutive lines joined by `<br/>`, blank lines
 /// between paragraphs). Text is escaped, so any input gives well-formed XML.
-public enum MarkdownHTML {
+package enum MarkdownHTML {
     /// The body fragment for `markdown`, one element per line of output.
-    public static func render(_ markdown: String) -> String {
+    package static func render(_ markdown: String) -> String {
         var out: [String] = []
         var paragraph: [String] = []
         var table: [String] = []
@@ -74,7 +74,7 @@ public enum MarkdownHTML {
     }
 
     /// Escapes the five XML special characters.
-    public static func escape(_ s: String) -> String { s.xmlEscaped(apostrophe: "&#39;") }
+    package static func escape(_ s: String) -> String { s.xmlEscaped(apostrophe: "&#39;") }
 }
 
 extension String {

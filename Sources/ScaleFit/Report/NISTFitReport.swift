@@ -1,30 +1,30 @@
 /// What `scalefit fit` reports for a NIST StRD-format problem: the estimates with their
 /// standard errors, goodness of fit, the solver summary and the residual table.
-public struct NISTFitReport: Sendable, Codable, Equatable {
-    public struct ResidualRow: Sendable, Codable, Equatable {
-        public var row: Int
-        public var inputs: [Double]
-        public var observed: Double
-        public var fitted: Double
-        public var residual: Double
+package struct NISTFitReport: Sendable, Codable, Equatable {
+    package struct ResidualRow: Sendable, Codable, Equatable {
+        package var row: Int
+        package var inputs: [Double]
+        package var observed: Double
+        package var fitted: Double
+        package var residual: Double
     }
 
-    public var problem: String
-    public var modelText: String
-    public var start: Int
-    public var parameters: [ParameterEstimate]
-    public var observations: Int
-    public var degreesOfFreedom: Int
-    public var residualSumOfSquares: Double
-    public var residualStandardDeviation: Double
+    package var problem: String
+    package var modelText: String
+    package var start: Int
+    package var parameters: [ParameterEstimate]
+    package var observations: Int
+    package var degreesOfFreedom: Int
+    package var residualSumOfSquares: Double
+    package var residualStandardDeviation: Double
     /// 1 − RSS/TSS of the response.
-    public var rSquared: Double
-    public var rankDeficient: Bool
-    public var summary: FitSummary
-    public var residualTable: [ResidualRow]
+    package var rSquared: Double
+    package var rankDeficient: Bool
+    package var summary: FitSummary
+    package var residualTable: [ResidualRow]
 
     /// Builds the report from a dataset and the solver's result on it. `start` is 1-based.
-    public init(dataset: NISTDataset, result: SolverResult, start: Int) throws {
+    package init(dataset: NISTDataset, result: SolverResult, start: Int) throws {
         let cov = try ParameterCovariance(result: result)
         problem = dataset.name
         modelText = dataset.modelText

@@ -2,21 +2,21 @@
 ///
 /// Numbers are right-aligned and text left-aligned, column by column, so a terminal
 /// reader can compare digits at a glance; CSV quotes fields as RFC 4180 requires.
-public struct TextTable: Sendable, Equatable {
-    public var header: [String]
-    public var rows: [[String]]
+package struct TextTable: Sendable, Equatable {
+    package var header: [String]
+    package var rows: [[String]]
 
-    public init(header: [String], rows: [[String]] = []) {
+    package init(header: [String], rows: [[String]] = []) {
         self.header = header
         self.rows = rows
     }
 
     /// The output forms.
-    public enum Style: String, Sendable, CaseIterable {
+    package enum Style: String, Sendable, CaseIterable {
         case table, markdown, csv
     }
 
-    public func render(_ style: Style) -> String {
+    package func render(_ style: Style) -> String {
         switch style {
         case .csv:
             return ([header] + rows).map { $0.map(Self.csvField).joined(separator: ",") }
@@ -67,7 +67,7 @@ extension String {
 
 /// Formats a number with `digits` significant digits: plain for moderate magnitudes,
 /// scientific otherwise, so a column stays readable and copy-pastable.
-public func formatSignificant(_ v: Double, digits: Int = 6) -> String {
+package func formatSignificant(_ v: Double, digits: Int = 6) -> String {
     if v.isNaN { return "nan" }
     if v.isInfinite { return v > 0 ? "inf" : "-inf" }
     if v == 0 { return "0" }

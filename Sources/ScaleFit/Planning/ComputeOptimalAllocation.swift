@@ -1,0 +1,25 @@
+import Foundation
+
+/// The compute-optimal allocation under C = 6·N·D for Chinchilla's law: minimise
+/// E + A/N^α + B/D^β on that curve. Setting the derivative to zero gives
+///
+/// ```
+/// N* = G·(C/6)^(β/(α+β)),  D* = G⁻¹·(C/6)^(α/(α+β)),  G = (α·A / (β·B))^(1/(α+β))
+/// ```
+public struct ComputeOptimalAllocation: Sendable, Codable, Equatable {
+    public var compute: Double
+    public var parameters: Double
+    public var tokens: Double
+    public var tokensPerParameter: Double
+    public var loss: Double
+
+    public init(law: ChinchillaLaw.Parameters, compute: Double) {
+        let a = law.alpha, b = law.beta
+        let g = pow(a * law.A / (b * law.B), 1 / (a + b))
+        self.compute = compute
+        parameters = g * pow(compute / 6, b / (a + b))
+        tokens = pow(compute / 6, a / (a + b)) / g
+        tokensPerParameter = tokens / parameters
+        loss = law.loss(parameters: parameters, tokens: tokens)
+    }
+}
