@@ -7,7 +7,7 @@ extension Fit {
         var f = FitFile(law: L.identifier, formula: law.formula, parameterNames: parameterNames,
                         parameters: parameters, covariance: covariance, objective: objective,
                         loss: law.loss.spec, starts: search.startsTried, data: data,
-                        settings: settings.isEmpty ? nil : settings)
+                        variables: variables, settings: settings.isEmpty ? nil : settings)
         f.solver = summary
         f.diagnostics = diagnostics.isEmpty ? nil : diagnostics.map(\.description)
         if let b = bootstrap {
@@ -36,8 +36,7 @@ extension Fit {
         guard f.law == L.identifier else {
             throw ScaleFitError.invalidData(file: source, reason: "the fit file holds the \(f.law) law, not \(L.identifier)")
         }
-        let loss = try RobustLoss(spec: f.loss, flag: "\(source): loss")
-        let law = try L(settings: f.settings ?? [:], loss: loss, source: source)
+        let law = try L(fitFile: f, source: source)
         guard law.parameterNames == f.parameterNames else {
             throw ScaleFitError.invalidData(file: source, reason: "parameters \(f.parameterNames) do not match the \(f.law) law's \(law.parameterNames)")
         }
@@ -55,6 +54,7 @@ extension Fit {
         goodness = nil
         diagnostics = []
         settings = f.settings ?? [:]
+        variables = f.variables
         bootstrap = f.bootstrap.flatMap { b in
             b.draws.map { Bootstrap(samples: b.samples, failed: b.failed, seed: b.seed, intervals: b.intervals, draws: $0) }
         }

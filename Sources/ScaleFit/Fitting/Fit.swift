@@ -36,6 +36,8 @@ public struct Fit<L: Law>: Sendable {
     public var diagnostics: [FitDiagnostic]
     /// The settings the fit file keeps (the law's, and what depends on the data).
     public var settings: [String: String]
+    /// The input columns the fit file keeps (a formula's variables, the power law's x).
+    public var variables: [String]?
     /// The bootstrap over runs, when one was made (`bootstrapped(…)`) or read back.
     public var bootstrap: Bootstrap?
 
@@ -84,6 +86,7 @@ public struct Fit<L: Law>: Sendable {
         self.data = data.summary
         settings = law.fileSettings(for: data)
         bootstrap = nil
+        variables = law.fileVariables(for: data)
         let observed = data.observed
         let fitted = law.fitted(data, parameters: best.parameters)
         goodness = observed.isEmpty || observed.count != fitted.count || fitted.contains { !($0 > 0) }
@@ -137,9 +140,9 @@ public struct Fit<L: Law>: Sendable {
 
 /// A predicted value with the interval its parameter uncertainty gives.
 ///
-/// The interval is the delta method on the log scale: with g = ∂log ŷ/∂θ and Σ the fit's
-/// covariance, sd = √(gᵀΣg) and the interval is ŷ·exp(±z·sd), z the normal quantile of
-/// `level`. It covers **the law's value** at the query (where the fitted law would be
+/// The interval is the delta method on the scale the law was fitted on: with g = ∂log ŷ/∂θ
+/// and Σ the fit's covariance, sd = √(gᵀΣg) and the interval is ŷ·exp(±z·sd), z the normal
+/// quantile of `level` (a formula fitted on y itself: g = ∂ŷ/∂θ and ŷ ± z·sd). It covers **the law's value** at the query (where the fitted law would be
 /// with other draws of the same data), not the scatter of one new run about the law.
 public struct Prediction: Sendable, Equatable, Codable {
     public var value: Double
@@ -147,21 +150,27 @@ public struct Prediction: Sendable, Equatable, Codable {
     public var upper: Double
     /// The coverage the interval is built for (0.95 by default).
     public var level: Double
-    /// sd of log ŷ, √(gᵀΣg).
-    public var logStandardError: Double
+    /// Whether the interval is multiplicative (log scale) or additive (linear).
+    public var scale: LawValue.Scale
+    /// √(gᵀΣg): the standard error of log ŷ (log scale) or of ŷ (linear).
+    public var standardError: Double
 
-    /// ŷ with its interval from `covariance`; NaN bounds when ŷ is not positive or the
-    /// variance is not finite.
+    /// ŷ with its interval from `covariance` on the scale of `v.gradient`; NaN bounds when
+    /// the variance is not finite (or, on the log scale, ŷ is not positive).
     public init(_ v: LawValue, covariance: Matrix, level: Double = 0.95) {
-        let g = v.logGradient, n = g.count
+        let g = v.gradient, n = g.count
         var variance = 0.0
         for i in 0..<n where g[i] != 0 { for j in 0..<n where g[j] != 0 { variance += g[i] * covariance[i, j] * g[j] } }
         let sd = variance >= 0 ? variance.squareRoot() : .nan
         let z = normalQuantile((1 + level) / 2)
         value = v.value
         self.level = level
-        logStandardError = sd
-        if v.value > 0, sd.isFinite {
+        scale = v.scale
+        standardError = sd
+        if v.scale == .linear {
+            lower = sd.isFinite ? v.value - z * sd : .nan
+            upper = sd.isFinite ? v.value + z * sd : .nan
+        } else if v.value > 0, sd.isFinite {
             lower = v.value * exp(-z * sd)
             upper = v.value * exp(z * sd)
         } else {

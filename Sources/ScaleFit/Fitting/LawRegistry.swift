@@ -10,18 +10,18 @@ import Foundation
 public enum LawRegistry {
     /// The laws on the `Law` protocol, in the order `scalefit laws` lists them.
     public static let laws: [any Law.Type] = [
-        ChinchillaLaw.self, KaplanLaw.self, SaturatingPowerLaw.self, AnnealingLaw.self, MultiPowerLaw.self,
+        ChinchillaLaw.self, KaplanLaw.self, SaturatingPowerLaw.self, AnnealingLaw.self, MultiPowerLaw.self, FormulaLaw.self,
     ]
 
     /// Every law scalefit fits, with its formula and reference: the `Law` conformers, then
-    /// the multilingual law and formulas (fitted by `MultilingualFit` and `FormulaFit`).
+    /// the multilingual law (fitted family by family by `MultilingualFit`).
     public static var descriptions: [LawDescription] {
         laws.map { LawDescription(identifier: $0.identifier, formula: $0.defaultFormula, reference: $0.reference, onCommandLine: true) }
+            .map { $0.identifier == FormulaLaw.identifier
+                ? LawDescription(identifier: $0.identifier, formula: "any formula: --formula 'E + A*N^-alpha + B*D^-beta'",
+                                 reference: $0.reference, onCommandLine: true) : $0 }
             + [LawDescription(identifier: MultilingualLaw.identifier, formula: MultilingualLaw.formula,
                               reference: "He et al. 2024 (per language family; Huber 1e-3 on log residuals, 72 starts; optimal --mix)",
-                              onCommandLine: true),
-               LawDescription(identifier: FitFile.formulaLaw, formula: "any formula: --formula 'E + A*N^-alpha + B*D^-beta'",
-                              reference: "your own law over the table's columns; exact Jacobian by forward-mode differentiation",
                               onCommandLine: true)]
     }
 
@@ -34,8 +34,8 @@ public enum LawRegistry {
     }
 
     /// The fit a fit file holds, as the fit of the law it names.
-    /// - Throws: `invalidData` for a law that is not on the `Law` protocol (multilingual,
-    ///   formula: read those with `FitFile`) or parameters that do not match it.
+    /// - Throws: `invalidData` for a law that is not on the `Law` protocol (multilingual:
+    ///   read it with `FitFile`) or parameters that do not match it.
     public static func fit(_ file: FitFile, source: String = "fit file") throws -> any FittedLaw {
         guard let type = law(named: file.law) else {
             throw ScaleFitError.invalidData(file: source, reason: "the fit file holds the \(file.law) law, which is read through FitFile, not LawRegistry (laws here: \(laws.map { $0.identifier }.joined(separator: ", ")))")
@@ -60,6 +60,8 @@ public enum LawQuery: Sendable {
     case sizes([ModelSize])
     case values([Double])
     case curve(CurveQuery)
+    /// Values of named variables, one array per variable, all of one length (formulas).
+    case columns([String: [Double]])
 
     /// In words, for errors.
     public var kind: String {
@@ -67,6 +69,7 @@ public enum LawQuery: Sendable {
         case .sizes: return "model sizes (N, D)"
         case .values: return "values of x"
         case .curve: return "steps under a schedule"
+        case .columns: return "values of named variables"
         }
     }
 }
@@ -91,8 +94,8 @@ extension Fit: FittedLaw {
     public var lawIdentifier: String { L.identifier }
 
     public func predict(_ query: LawQuery, level: Double = 0.95) throws -> [Prediction] {
-        guard let q = L.query(query) else {
-            throw ScaleFitError.invalidData(file: data.file, reason: "the \(L.identifier) law predicts at \(L.queryKind), not at \(query.kind)")
+        guard let q = law.query(query) else {
+            throw ScaleFitError.invalidData(file: data.file, reason: "the \(L.identifier) law predicts at \(law.queryKind), not at \(query.kind)")
         }
         return try predict(q, level: level)
     }
@@ -101,30 +104,32 @@ extension Fit: FittedLaw {
 extension Law {
     /// The formula of the law with its default options.
     static var defaultFormula: String {
-        (try? Self(settings: [:], loss: .l2, source: "").formula) ?? identifier
+        let file = FitFile(law: identifier, formula: "", parameterNames: [], parameters: [], covariance: Matrix(rows: 0, columns: 0),
+                           objective: 0, loss: RobustLoss.l2.spec, starts: 0, data: .init(file: "", rows: 0, droppedRows: 0))
+        return (try? Self(fitFile: file, source: "").formula) ?? identifier
     }
 }
 
 extension Law where Query == [ModelSize] {
-    public static func query(_ q: LawQuery) -> [ModelSize]? {
+    public func query(_ q: LawQuery) -> [ModelSize]? {
         if case let .sizes(s) = q { return s }
         return nil
     }
-    public static var queryKind: String { "model sizes (N, D)" }
+    public var queryKind: String { "model sizes (N, D)" }
 }
 
 extension Law where Query == [Double] {
-    public static func query(_ q: LawQuery) -> [Double]? {
+    public func query(_ q: LawQuery) -> [Double]? {
         if case let .values(v) = q { return v }
         return nil
     }
-    public static var queryKind: String { "values of x" }
+    public var queryKind: String { "values of x" }
 }
 
 extension Law where Query == CurveQuery {
-    public static func query(_ q: LawQuery) -> CurveQuery? {
+    public func query(_ q: LawQuery) -> CurveQuery? {
         if case let .curve(c) = q { return c }
         return nil
     }
-    public static var queryKind: String { "steps under a schedule" }
+    public var queryKind: String { "steps under a schedule" }
 }

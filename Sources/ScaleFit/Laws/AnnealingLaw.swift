@@ -159,11 +159,11 @@ extension AnnealingLaw: Law {
     /// `momentum` (λ, or `fitted`) and `warmup` (see `CurveLaw`).
     public var settings: [String: String] { CurveLaw.annealing(self).settings }
 
-    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
-        guard case let .annealing(law) = try CurveLaw(identifier: Self.identifier, settings: settings, file: source) else {
+    public init(fitFile: FitFile, source: String) throws {
+        guard case let .annealing(law) = try CurveLaw(identifier: Self.identifier, settings: fitFile.settings ?? [:], file: source) else {
             preconditionFailure("CurveLaw(identifier: annealing) is the annealing law")
         }
         self = law
-        self.loss = loss
+        loss = try RobustLoss(spec: fitFile.loss, flag: "\(source): loss")
     }
 }

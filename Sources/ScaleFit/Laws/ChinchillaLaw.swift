@@ -80,8 +80,8 @@ public struct ChinchillaLaw: Law, Equatable {
     /// None: the loss is kept in the fit file's `loss` field.
     public var settings: [String: String] { [:] }
 
-    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
-        self.init(loss: loss)
+    public init(fitFile: FitFile, source: String) throws {
+        self.init(loss: try RobustLoss(spec: fitFile.loss, flag: "\(source): loss"))
     }
 
     public func observations(from table: RunTable, options: TableOptions) throws -> ModelRuns {

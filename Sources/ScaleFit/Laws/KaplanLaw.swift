@@ -65,8 +65,8 @@ public struct KaplanLaw: Law, Equatable {
     }
     public var settings: [String: String] { [:] }
 
-    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
-        self.init(loss: loss)
+    public init(fitFile: FitFile, source: String) throws {
+        self.init(loss: try RobustLoss(spec: fitFile.loss, flag: "\(source): loss"))
     }
 
     public func observations(from table: RunTable, options: TableOptions) throws -> ModelRuns {

@@ -36,12 +36,16 @@ public protocol Law: Sendable {
     /// by the delta method, e^θⱼ·se(θⱼ)). By default θ as it is.
     var reportedParameters: [(name: String, exponentiated: Bool)] { get }
     /// The options a fit file keeps to predict as the fit did (text values; each law
-    /// documents its keys). `init(settings:loss:source:)` reads them back.
+    /// documents its keys). `init(fitFile:source:)` reads them back.
     var settings: [String: String] { get }
+    /// The input columns of the law, in the order its predictions take them, when they are
+    /// the user's (a formula's variables, the power law's x); nil otherwise.
+    var variables: [String]? { get }
     /// The objective: least squares or a robust loss on the law's residuals.
     var loss: RobustLoss { get }
-    /// The law with the options in `settings`; `source` names the file in errors.
-    init(settings: [String: String], loss: RobustLoss, source: String) throws
+    /// The law a fit file holds, with its options (`settings`, `loss`, `formula`,
+    /// `variables`); `source` names the file in errors.
+    init(fitFile: FitFile, source: String) throws
 
     /// The observations in `table` (columns by role unless `options` names them; rows
     /// checked; dropped rows counted, or `droppedRows` under `options.strict`).
@@ -65,22 +69,27 @@ public protocol Law: Sendable {
     /// Settings for the fit file that depend on the data (the curve laws keep each curve's
     /// schedule); by default `settings`.
     func fileSettings(for data: Observations) -> [String: String]
+    /// The input columns for the fit file, when they depend on the data (the power law's x
+    /// column as chosen from the table); by default `variables`.
+    func fileVariables(for data: Observations) -> [String]?
 
     /// ŷ and ∂log ŷ/∂θ at every point of `query`.
     /// - Throws: `ScaleFitError.invalidData` for a query outside the law's domain.
     func evaluate(_ query: Query, parameters: [Double]) throws -> [LawValue]
 
     /// The law's query from a run-time `LawQuery`, or nil when it is of another kind.
-    static func query(_ query: LawQuery) -> Query?
+    func query(_ query: LawQuery) -> Query?
     /// The kind of point the law predicts at, in words.
-    static var queryKind: String { get }
+    var queryKind: String { get }
 }
 
 extension Law {
     public func screeningProblem(for data: Observations) throws -> Problem { try problem(for: data) }
     public var fixed: [Bool]? { nil }
+    public var variables: [String]? { nil }
     public var reportedParameters: [(name: String, exponentiated: Bool)] { parameterNames.map { ($0, false) } }
     public func fileSettings(for data: Observations) -> [String: String] { settings }
+    public func fileVariables(for data: Observations) -> [String]? { variables }
     /// The law's identifier (`Self.identifier`), for a value.
     public var identifier: String { Self.identifier }
 }
@@ -96,13 +105,22 @@ public protocol LawObservations: Sendable {
     var summary: FitFile.DataSummary { get }
 }
 
-/// A prediction before its interval: ŷ and g = ∂log ŷ/∂θ.
+/// A prediction before its interval: ŷ and its gradient by θ, on the scale the law's
+/// residuals live on — ∂log ŷ/∂θ for the laws fitted on log L (every built-in law), ∂ŷ/∂θ
+/// for a formula fitted on y itself. The interval follows the scale: ŷ·exp(±z·sd) or ŷ ± z·sd.
 public struct LawValue: Sendable, Equatable {
+    public enum Scale: String, Sendable, Codable { case log, linear }
     public var value: Double
-    public var logGradient: [Double]
-    public init(value: Double, logGradient: [Double]) {
+    public var gradient: [Double]
+    public var scale: Scale
+    public init(value: Double, gradient: [Double], scale: Scale) {
         self.value = value
-        self.logGradient = logGradient
+        self.gradient = gradient
+        self.scale = scale
+    }
+    /// ŷ with g = ∂log ŷ/∂θ.
+    public init(value: Double, logGradient: [Double]) {
+        self.init(value: value, gradient: logGradient, scale: .log)
     }
 }
 

@@ -141,11 +141,11 @@ extension MultiPowerLaw: Law {
     /// `convention` (repository or paper; see `CurveLaw`).
     public var settings: [String: String] { CurveLaw.multipower(self).settings }
 
-    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
-        guard case let .multipower(law) = try CurveLaw(identifier: Self.identifier, settings: settings, file: source) else {
+    public init(fitFile: FitFile, source: String) throws {
+        guard case let .multipower(law) = try CurveLaw(identifier: Self.identifier, settings: fitFile.settings ?? [:], file: source) else {
             preconditionFailure("CurveLaw(identifier: multipower) is the multi-power law")
         }
         self = law
-        self.loss = loss
+        loss = try RobustLoss(spec: fitFile.loss, flag: "\(source): loss")
     }
 }

@@ -66,16 +66,14 @@ public struct SaturatingPowerLaw: Law, Equatable {
     public var reportedParameters: [(name: String, exponentiated: Bool)] {
         [("E", false), ("A", true), ("alpha", false)]
     }
-    /// `variable` (the column x) and `floor` = `zero` for the pure law.
-    public var settings: [String: String] {
-        var s: [String: String] = [:]
-        if let variable { s["variable"] = variable }
-        if pureFloor { s["floor"] = "zero" }
-        return s
-    }
+    /// `floor` = `zero` for the pure law.
+    public var settings: [String: String] { pureFloor ? ["floor": "zero"] : [:] }
+    /// The column x, when it was named.
+    public var variables: [String]? { variable.map { [$0] } }
 
-    public init(settings: [String: String], loss: RobustLoss, source: String) throws {
-        self.init(variable: settings["variable"], pureFloor: settings["floor"] == "zero", loss: loss)
+    public init(fitFile: FitFile, source: String) throws {
+        self.init(variable: fitFile.variables?.first, pureFloor: fitFile.settings?["floor"] == "zero",
+                  loss: try RobustLoss(spec: fitFile.loss, flag: "\(source): loss"))
     }
 
     public func observations(from table: RunTable, options: TableOptions) throws -> PowerLawRuns {
@@ -99,6 +97,8 @@ public struct SaturatingPowerLaw: Law, Equatable {
     public func bounds(for data: PowerLawRuns) -> ParameterBounds? { SaturatingPowerLawFit.bounds }
     public var fixed: [Bool]? { pureFloor ? [true, false, false] : nil }
     public var search: LawSearch { .everyStart(options: SolverOptions(loss: loss)) }
+
+    public func fileVariables(for data: PowerLawRuns) -> [String]? { [data.variable] }
 
     public func fitted(_ data: PowerLawRuns, parameters p: [Double]) -> [Double] {
         let law = Parameters(fittedParameters: p)

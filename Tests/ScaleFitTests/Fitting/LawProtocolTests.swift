@@ -121,7 +121,7 @@ final class LawProtocolTests: XCTestCase {
             let a = try law.evaluate(query, parameters: up), b = try law.evaluate(query, parameters: down)
             for i in values.indices {
                 let numeric = (log(a[i].value) - log(b[i].value)) / (up[j] - down[j])
-                XCTAssertEqual(values[i].logGradient[j], numeric, accuracy: 1e-6 * max(abs(numeric), 1),
+                XCTAssertEqual(values[i].gradient[j], numeric, accuracy: 1e-6 * max(abs(numeric), 1),
                                "\(L.identifier) θ\(j) point \(i)", file: file, line: line)
             }
         }

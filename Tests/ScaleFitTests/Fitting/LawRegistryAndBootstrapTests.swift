@@ -13,7 +13,7 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
     }
 
     func testRegistryListsAndOpensEveryLaw() throws {
-        XCTAssertEqual(LawRegistry.identifiers, ["chinchilla", "kaplan", "power", "annealing", "multipower", "multilingual", "formula"])
+        XCTAssertEqual(LawRegistry.identifiers, ["chinchilla", "kaplan", "power", "annealing", "multipower", "formula", "multilingual"])
         XCTAssertTrue(LawRegistry.law(named: "multipower") == MultiPowerLaw.self)
         XCTAssertNil(LawRegistry.law(named: "chinchila"))
         let fit = try LawProtocolTests.chinchillaFit()
@@ -31,10 +31,10 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
                                         reason: "the chinchilla law predicts at model sizes (N, D), not at steps under a schedule"))
         }
         // A law the registry does not open is named.
-        var formula = fit.file
-        formula.law = "formula"
-        XCTAssertThrowsError(try LawRegistry.fit(formula, source: "f.json")) { error in
-            XCTAssertTrue("\(error)".contains("the fit file holds the formula law, which is read through FitFile"), "\(error)")
+        var multilingual = fit.file
+        multilingual.law = "multilingual"
+        XCTAssertThrowsError(try LawRegistry.fit(multilingual, source: "f.json")) { error in
+            XCTAssertTrue("\(error)".contains("the fit file holds the multilingual law, which is read through FitFile"), "\(error)")
         }
     }
 
@@ -86,5 +86,37 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
             XCTAssertEqual(error as? ScaleFitError, .badArgument(flag: "samples", position: 0, expected: "a number of resamples in 1…100000", found: "0"))
         }
         XCTAssertThrowsError(try Fit(SaturatingPowerLaw(), to: runs).bootstrapped(runs, samples: 1_000_000_000))
+    }
+
+    func testFormulaLawIsTheFormulaFit() throws {
+        let data = try LawProtocolTests.runs()
+        let text = "E + A*N^-alpha + B*D^-beta"
+        let starts = try ParameterStarts(parsing: "E=2,A=400,B=400,alpha=0.2:0.4:0.1,beta=0.3")
+        let law = try FormulaLaw(formula: text, variables: ["N", "D"], starts: starts,
+                                 bounds: try ParameterRanges(parsing: "alpha=0:2"), columns: ["N": "params", "D": "tokens"])
+        let table = try RunTableReader.read(path: LawProtocolTests.runsPath)
+        let fit = try Fit(law, to: try law.observations(from: table, options: TableOptions()))
+        let model = try FormulaModel(formula: text, variables: ["N", "D"])
+        let legacy = try FormulaFit(model: model, inputs: [data.parameters, data.tokens], observed: data.loss,
+                                    starts: try model.startingPoints(starts),
+                                    bounds: try model.parameterBounds(try ParameterRanges(parsing: "alpha=0:2")))
+        XCTAssertEqual(fit.parameters, legacy.parameters)
+        XCTAssertEqual(fit.standardErrors, legacy.covariance.standardErrors)
+        XCTAssertEqual(fit.search.startsTried, 3)
+        XCTAssertEqual(fit.variables, ["N", "D"])
+        XCTAssertEqual(fit["alpha"] ?? 0, 0.34, accuracy: 0.05)
+        // Additive intervals, as the fit file's formula predictions.
+        let path = try temporaryFile("f.fit.json")
+        try fit.save(to: path)
+        let opened = try LawRegistry.load(path: path)
+        let p = try opened.predict(.columns(["N": [7e10], "D": [1.4e12]]), level: 0.95)[0]
+        let q = try FitFile.read(path: path).predictFormula(inputs: [[7e10], [1.4e12]], file: path)[0]
+        XCTAssertEqual(p.value, q.value, accuracy: 1e-12)
+        XCTAssertEqual(p.lower, q.lower, accuracy: 1e-12)
+        XCTAssertEqual(p.upper, q.upper, accuracy: 1e-12)
+        XCTAssertEqual(p.scale, .linear)
+        XCTAssertThrowsError(try opened.predict(.columns(["N": [7e10]]), level: 0.95)) { error in
+            XCTAssertTrue("\(error)".contains("the formula law predicts at values of its variables (N, D)"), "\(error)")
+        }
     }
 }
