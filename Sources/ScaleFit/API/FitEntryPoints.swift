@@ -6,7 +6,7 @@ import Foundation
 // import ScaleFit
 // let fit = try ScaleFit.fit(file: "Data/runs.csv", law: ChinchillaLaw())
 // print(fit.parameterNames, fit.parameters, fit.standardErrors)
-// let p = try fit.predict(parameters: 7e10, tokens: 1.4e12)     // p.value, p.lower, p.upper
+// let p = try fit.predict(N: 7e10, D: 1.4e12)                  // p.value, p.lower, p.upper
 // let a = fit.optimalAllocation(compute: 5.76e23)               // N*, D*, tokens per parameter
 // try fit.save(to: "runs.fit.json")
 // ```
@@ -32,8 +32,8 @@ extension Fit where L == ChinchillaLaw {
     public var values: ChinchillaLaw.Parameters { .init(logParameters: parameters) }
 
     /// L(N, D) with its interval at `level`.
-    public func predict(parameters n: Double, tokens d: Double, level: Double = 0.95) throws -> Prediction {
-        try predict([ModelSize(parameters: n, tokens: d)], level: level)[0]
+    public func predict(N: Double, D: Double, level: Double = 0.95) throws -> Prediction {
+        try predict([ModelSize(N: N, D: D)], level: level)[0]
     }
 
     /// The compute-optimal N and D for `compute` FLOPs under C = 6ND.
@@ -47,8 +47,8 @@ extension Fit where L == KaplanLaw {
     public var values: KaplanLaw.Parameters { .init(fittedParameters: parameters) }
 
     /// L(N, D) with its interval at `level`.
-    public func predict(parameters n: Double, tokens d: Double, level: Double = 0.95) throws -> Prediction {
-        try predict([ModelSize(parameters: n, tokens: d)], level: level)[0]
+    public func predict(N: Double, D: Double, level: Double = 0.95) throws -> Prediction {
+        try predict([ModelSize(N: N, D: D)], level: level)[0]
     }
 }
 

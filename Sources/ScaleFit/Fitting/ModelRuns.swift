@@ -10,13 +10,13 @@ import Foundation
 ///
 /// ```swift
 /// let runs = try ModelRuns(table: try RunTableReader.read(path: "runs.csv"))
-/// runs.parameters; runs.tokens; runs.loss; runs.dropped   // the rows that could not be used
+/// runs.N; runs.D; runs.loss; runs.dropped   // the rows that could not be used
 /// ```
 public struct ModelRuns: LawObservations, Equatable {
-    /// N of each run.
-    public var parameters: [Double]
-    /// D of each run.
-    public var tokens: [Double]
+    /// N, the model size (parameters) of each run.
+    public var N: [Double]
+    /// D, the tokens each run was trained on.
+    public var D: [Double]
     /// The final loss of each run.
     public var loss: [Double]
     /// The run's name (the run column) or `line K`.
@@ -33,15 +33,15 @@ public struct ModelRuns: LawObservations, Equatable {
 
     /// Runs given directly (scripts, tests). Throws `invalidData` for columns of different
     /// lengths or values that are not positive and finite.
-    public init(parameters: [Double], tokens: [Double], loss: [Double], labels: [String]? = nil,
+    public init(N: [Double], D: [Double], loss: [Double], labels: [String]? = nil,
                 file: String = "<data>") throws {
-        guard parameters.count == tokens.count, tokens.count == loss.count else {
-            throw ScaleFitError.invalidData(file: file, reason: "\(parameters.count) model sizes, \(tokens.count) token counts and \(loss.count) losses: one of each per run is needed")
+        guard N.count == D.count, D.count == loss.count else {
+            throw ScaleFitError.invalidData(file: file, reason: "\(N.count) model sizes, \(D.count) token counts and \(loss.count) losses: one of each per run is needed")
         }
-        let lines = (0..<parameters.count).map { $0 + 1 }
-        try Self.checkPositive(parameters: parameters, tokens: tokens, loss: loss, lines: lines, file: file, lineWord: "run")
-        self.parameters = parameters
-        self.tokens = tokens
+        let lines = (0..<N.count).map { $0 + 1 }
+        try Self.checkPositive(parameters: N, tokens: D, loss: loss, lines: lines, file: file, lineWord: "run")
+        self.N = N
+        self.D = D
         self.loss = loss
         self.labels = labels ?? lines.map { "run \($0)" }
         self.lines = lines
@@ -68,8 +68,8 @@ public struct ModelRuns: LawObservations, Equatable {
         let l = try usable.values(of: lName)
         let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: xName), n).map { $0 / (6 * $1) }
         try Self.checkPositive(parameters: n, tokens: d, loss: l, lines: usable.lineNumbers, file: table.fileName, lineWord: "line")
-        parameters = n
-        tokens = d
+        N = n
+        D = d
         loss = l
         lines = usable.lineNumbers
         labels = runColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
@@ -91,8 +91,8 @@ public struct ModelRuns: LawObservations, Equatable {
     /// The runs at `indices` (a holdout, a bootstrap resample).
     public func subset(_ indices: [Int]) -> ModelRuns {
         var s = self
-        s.parameters = indices.map { parameters[$0] }
-        s.tokens = indices.map { tokens[$0] }
+        s.N = indices.map { N[$0] }
+        s.D = indices.map { D[$0] }
         s.loss = indices.map { loss[$0] }
         s.labels = indices.map { labels[$0] }
         s.lines = indices.map { lines[$0] }
@@ -103,12 +103,12 @@ public struct ModelRuns: LawObservations, Equatable {
     public var summary: FitFile.DataSummary { .init(file: file, rows: loss.count, droppedRows: dropped.count) }
 }
 
-/// Where a law of model size and data predicts: N parameters trained on D tokens.
+/// Where a law of model size and data predicts: a model of N parameters trained on D tokens.
 public struct ModelSize: Sendable, Equatable, Codable {
-    public var parameters: Double
-    public var tokens: Double
-    public init(parameters: Double, tokens: Double) {
-        self.parameters = parameters
-        self.tokens = tokens
+    public var N: Double
+    public var D: Double
+    public init(N: Double, D: Double) {
+        self.N = N
+        self.D = D
     }
 }

@@ -89,7 +89,7 @@ public struct ChinchillaLaw: Law, Equatable {
     }
 
     public func problem(for data: ModelRuns) throws -> ChinchillaLogProblem {
-        ChinchillaLogProblem(parameters: data.parameters, tokens: data.tokens, loss: data.loss)
+        ChinchillaLogProblem(parameters: data.N, tokens: data.D, loss: data.loss)
     }
 
     public func starts(for data: ModelRuns) -> [[Double]] { grid }
@@ -101,17 +101,17 @@ public struct ChinchillaLaw: Law, Equatable {
     }
 
     public func fitted(_ data: ModelRuns, parameters p: [Double]) -> [Double] {
-        zip(data.parameters, data.tokens).map { exp(ChinchillaLogProblem.logLoss(p, logN: log($0), logD: log($1)).value) }
+        zip(data.N, data.D).map { exp(ChinchillaLogProblem.logLoss(p, logN: log($0), logD: log($1)).value) }
     }
 
     /// L(N, D) and ∂log L/∂θ: the softmax weights of the log-sum-exp form,
     /// (w₃, w₁, w₂, −w₁·log N, −w₂·log D).
     public func evaluate(_ query: [ModelSize], parameters p: [Double]) throws -> [LawValue] {
         try query.map { q in
-            guard q.parameters > 0, q.tokens > 0, q.parameters.isFinite, q.tokens.isFinite else {
-                throw ScaleFitError.invalidData(file: "query", reason: "N = \(q.parameters), D = \(q.tokens): Chinchilla's law needs positive, finite N and D")
+            guard q.N > 0, q.D > 0, q.N.isFinite, q.D.isFinite else {
+                throw ScaleFitError.invalidData(file: "query", reason: "N = \(q.N), D = \(q.D): Chinchilla's law needs positive, finite N and D")
             }
-            let ln = log(q.parameters), ld = log(q.tokens)
+            let ln = log(q.N), ld = log(q.D)
             let (logL, w1, w2, w3) = ChinchillaLogProblem.logLoss(p, logN: ln, logD: ld)
             return LawValue(value: exp(logL), logGradient: [w3, w1, w2, -w1 * ln, -w2 * ld])
         }
@@ -224,6 +224,9 @@ public struct ChinchillaFit: Sendable {
     public init(parameters n: [Double], tokens d: [Double], loss: [Double], delta: Double = 1e-3,
                 starts: [[Double]] = ChinchillaLaw.hoffmannGrid, solverOptions: SolverOptions? = nil,
                 screeningEvaluations: Int = 12, polishCount: Int = 8) throws {
+        guard n.count == d.count, d.count == loss.count else {
+            throw ScaleFitError.dimensionMismatch(expected: "\(n.count) token counts and losses", found: "\(d.count) token counts, \(loss.count) losses")
+        }
         let problem = ChinchillaLogProblem(parameters: n, tokens: d, loss: loss)
         var options = solverOptions ?? SolverOptions()
         options.loss = .huber(scale: delta)

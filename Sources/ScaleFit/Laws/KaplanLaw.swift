@@ -78,11 +78,11 @@ public struct KaplanLaw: Law, Equatable {
     }
 
     public func problem(for data: ModelRuns) throws -> KaplanLogProblem {
-        KaplanLogProblem(parameters: data.parameters, tokens: data.tokens, loss: data.loss)
+        KaplanLogProblem(parameters: data.N, tokens: data.D, loss: data.loss)
     }
 
     public func starts(for data: ModelRuns) -> [[Double]] {
-        Self.startingGrid(parameters: data.parameters, tokens: data.tokens)
+        Self.startingGrid(parameters: data.N, tokens: data.D)
     }
 
     public func bounds(for data: ModelRuns) -> ParameterBounds? { KaplanFit.bounds }
@@ -90,15 +90,15 @@ public struct KaplanLaw: Law, Equatable {
 
     public func fitted(_ data: ModelRuns, parameters p: [Double]) -> [Double] {
         let law = Parameters(fittedParameters: p)
-        return zip(data.parameters, data.tokens).map { law.loss(parameters: $0, tokens: $1) }
+        return zip(data.N, data.D).map { law.loss(parameters: $0, tokens: $1) }
     }
 
     /// L(N, D) and ∂log L/∂θ: the Jacobian row of the log residual at L = 1.
     public func evaluate(_ query: [ModelSize], parameters p: [Double]) throws -> [LawValue] {
-        for q in query where !(q.parameters > 0 && q.tokens > 0 && q.parameters.isFinite && q.tokens.isFinite) {
-            throw ScaleFitError.invalidData(file: "query", reason: "N = \(q.parameters), D = \(q.tokens): Kaplan's law needs positive, finite N and D")
+        for q in query where !(q.N > 0 && q.D > 0 && q.N.isFinite && q.D.isFinite) {
+            throw ScaleFitError.invalidData(file: "query", reason: "N = \(q.N), D = \(q.D): Kaplan's law needs positive, finite N and D")
         }
-        return logValues(of: KaplanLogProblem(parameters: query.map(\.parameters), tokens: query.map(\.tokens),
+        return logValues(of: KaplanLogProblem(parameters: query.map(\.N), tokens: query.map(\.D),
                                               loss: query.map { _ in 1 }), at: p)
     }
 

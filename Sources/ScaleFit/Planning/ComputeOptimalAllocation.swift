@@ -8,7 +8,9 @@ import Foundation
 /// ```
 public struct ComputeOptimalAllocation: Sendable, Codable, Equatable {
     public var compute: Double
+    /// N*, the compute-optimal model size.
     public var parameters: Double
+    /// D*, the compute-optimal tokens.
     public var tokens: Double
     public var tokensPerParameter: Double
     public var loss: Double
@@ -22,4 +24,9 @@ public struct ComputeOptimalAllocation: Sendable, Codable, Equatable {
         tokensPerParameter = tokens / parameters
         loss = law.loss(parameters: parameters, tokens: tokens)
     }
+
+    /// N*, the compute-optimal model size (`parameters`).
+    public var N: Double { parameters }
+    /// D*, the compute-optimal tokens (`tokens`).
+    public var D: Double { tokens }
 }

@@ -44,7 +44,7 @@ final class LawProtocolTests: XCTestCase {
     func testChinchillaFitIsTheHoffmannFit() throws {
         let data = try runs()
         let fit = try chinchillaFit()
-        let legacy = try ChinchillaFit(parameters: data.parameters, tokens: data.tokens, loss: data.loss)
+        let legacy = try ChinchillaFit(parameters: data.N, tokens: data.D, loss: data.loss)
         XCTAssertEqual(fit.parameters, legacy.logParameters)
         XCTAssertEqual(fit.objective, legacy.objective, accuracy: 1e-15)
         XCTAssertEqual(fit.search.startsTried, 4500)
@@ -61,15 +61,15 @@ final class LawProtocolTests: XCTestCase {
     func testPowerAndKaplanFitsAreTheirOwnFits() throws {
         let data = try runs()
         let kaplan = try Fit(KaplanLaw(), to: data)
-        let kLegacy = try KaplanFit(parameters: data.parameters, tokens: data.tokens, loss: data.loss)
+        let kLegacy = try KaplanFit(parameters: data.N, tokens: data.D, loss: data.loss)
         XCTAssertEqual(kaplan.parameters, kLegacy.fittedParameters)
         XCTAssertEqual(kaplan.objective, kLegacy.cost)
         let power = try Fit(SaturatingPowerLaw(), to: try PowerLawRuns(table: try RunTableReader.read(path: Self.runsPath)))
-        let pLegacy = try SaturatingPowerLawFit(x: data.parameters, loss: data.loss)
+        let pLegacy = try SaturatingPowerLawFit(x: data.N, loss: data.loss)
         XCTAssertEqual(power.parameters, pLegacy.fittedParameters)
         XCTAssertEqual(power.law.settings, [:])
-        let pure = try Fit(SaturatingPowerLaw(pureFloor: true), to: try PowerLawRuns(x: data.parameters, loss: data.loss))
-        XCTAssertEqual(pure.parameters, try SaturatingPowerLawFit(x: data.parameters, loss: data.loss, pureFloor: true).fittedParameters)
+        let pure = try Fit(SaturatingPowerLaw(pureFloor: true), to: try PowerLawRuns(x: data.N, loss: data.loss))
+        XCTAssertEqual(pure.parameters, try SaturatingPowerLawFit(x: data.N, loss: data.loss, pureFloor: true).fittedParameters)
         XCTAssertEqual(pure.parameters[0], 0)
         XCTAssertEqual(pure.law.settings, ["floor": "zero"])
     }
@@ -92,12 +92,12 @@ final class LawProtocolTests: XCTestCase {
 
     func testEveryLawsJacobianAndPredictionGradientMatchFiniteDifferences() throws {
         let data = try runs()
-        let power = try PowerLawRuns(x: data.parameters, loss: data.loss)
+        let power = try PowerLawRuns(x: data.N, loss: data.loss)
         let p5 = [0.5, 6.0, 6.1, 0.34, 0.28], k4 = [30.0, 28.0, 0.08, 0.1], w3 = [1.5, 4.0, 0.3]
         CurveLawTestSupport.assertJacobianMatches(try ChinchillaLaw().problem(for: data), at: p5, tolerance: 1e-7)
         CurveLawTestSupport.assertJacobianMatches(try KaplanLaw().problem(for: data), at: k4, tolerance: 1e-7)
         CurveLawTestSupport.assertJacobianMatches(try SaturatingPowerLaw().problem(for: power), at: w3, tolerance: 1e-7)
-        let sizes = [ModelSize(parameters: 7e10, tokens: 1.4e12), ModelSize(parameters: 1e8, tokens: 2e9)]
+        let sizes = [ModelSize(N: 7e10, D: 1.4e12), ModelSize(N: 1e8, D: 2e9)]
         try assertGradient(ChinchillaLaw(), sizes, at: p5)
         try assertGradient(KaplanLaw(), sizes, at: k4)
         try assertGradient(SaturatingPowerLaw(), [1e8, 7e10], at: w3)
@@ -131,18 +131,18 @@ final class LawProtocolTests: XCTestCase {
 
     func testChinchillaPredictionIsTheFitFilesPrediction() throws {
         let fit = try chinchillaFit()
-        let p = try fit.predict(parameters: 7e10, tokens: 1.4e12)
+        let p = try fit.predict(N: 7e10, D: 1.4e12)
         let legacy = try fit.file.predict(parameters: 7e10, tokens: 1.4e12)
         XCTAssertEqual(p.value, legacy.loss, accuracy: 1e-15)
         XCTAssertEqual(p.lower, legacy.lower, accuracy: 1e-13)
         XCTAssertEqual(p.upper, legacy.upper, accuracy: 1e-13)
         XCTAssertEqual(p.level, 0.95)
-        let wide = try fit.predict(parameters: 7e10, tokens: 1.4e12, level: 0.99)
+        let wide = try fit.predict(N: 7e10, D: 1.4e12, level: 0.99)
         XCTAssertLessThan(wide.lower, p.lower)
         XCTAssertGreaterThan(wide.upper, p.upper)
         let allocation = fit.optimalAllocation(compute: 5.76e23)
         XCTAssertEqual(6 * allocation.parameters * allocation.tokens, 5.76e23, accuracy: 1e-9 * 5.76e23)
-        XCTAssertThrowsError(try fit.predict(parameters: -1, tokens: 1e9)) { error in
+        XCTAssertThrowsError(try fit.predict(N: -1, D: 1e9)) { error in
             XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
         }
     }
@@ -165,7 +165,7 @@ final class LawProtocolTests: XCTestCase {
         XCTAssertEqual(back.parameters, chinchilla.parameters)
         XCTAssertEqual(back.standardErrors, chinchilla.standardErrors)
         XCTAssertEqual(back.summary, chinchilla.summary)
-        XCTAssertEqual(try back.predict(parameters: 1e10, tokens: 2e11), try chinchilla.predict(parameters: 1e10, tokens: 2e11))
+        XCTAssertEqual(try back.predict(N: 1e10, D: 2e11), try chinchilla.predict(N: 1e10, D: 2e11))
         // The wrong law is refused by name.
         XCTAssertThrowsError(try Fit<KaplanLaw>.load(path: path)) { error in
             XCTAssertEqual(error as? ScaleFitError, .invalidData(file: path, reason: "the fit file holds the chinchilla law, not kaplan"))
@@ -197,7 +197,7 @@ final class LawProtocolTests: XCTestCase {
         let n = [Double](repeating: 1e8, count: 8)
         let d = (0..<8).map { 1e9 * pow(2, Double($0)) }
         let l = d.map { 1.8 + 400 / pow(1e8, 0.34) + 410 / pow($0, 0.28) }
-        let fit = try Fit(ChinchillaLaw(), to: try ModelRuns(parameters: n, tokens: d, loss: l))
+        let fit = try Fit(ChinchillaLaw(), to: try ModelRuns(N: n, D: d, loss: l))
         XCTAssertFalse(fit.isSound)
         XCTAssertTrue(fit.diagnostics.contains { if case .rankDeficient = $0 { return true }; if case .notIdentified = $0 { return true }; return false },
                       "\(fit.diagnostics)")
@@ -207,8 +207,16 @@ final class LawProtocolTests: XCTestCase {
         let power = try Fit(SaturatingPowerLaw(), to: try PowerLawRuns(x: x, loss: pure))
         XCTAssertTrue(power.diagnostics.contains(.atBound(parameter: "E", bound: 0)), "\(power.diagnostics)")
         // Columns of different lengths are bad data, not a crash.
-        XCTAssertThrowsError(try ModelRuns(parameters: [1, 2], tokens: [1], loss: [1, 2])) { error in
+        XCTAssertThrowsError(try ModelRuns(N: [1, 2], D: [1], loss: [1, 2])) { error in
             XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
+        }
+    }
+}
+
+final class LegacyFitArgumentTests: XCTestCase {
+    func testChinchillaFitThrowsOnColumnsOfDifferentLengths() {
+        XCTAssertThrowsError(try ChinchillaFit(parameters: [1e8, 2e8], tokens: [1e9], loss: [3, 2.9])) { error in
+            XCTAssertEqual(error as? ScaleFitError, .dimensionMismatch(expected: "2 token counts and losses", found: "1 token counts, 2 losses"))
         }
     }
 }

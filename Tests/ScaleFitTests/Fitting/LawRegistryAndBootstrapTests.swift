@@ -22,8 +22,8 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         let opened = try LawRegistry.load(path: path)
         XCTAssertEqual(opened.lawIdentifier, "chinchilla")
         XCTAssertEqual(opened.parameters, fit.parameters)
-        let p = try opened.predict(.sizes([ModelSize(parameters: 7e10, tokens: 1.4e12)]), level: 0.95)
-        XCTAssertEqual(p, [try fit.predict(parameters: 7e10, tokens: 1.4e12)])
+        let p = try opened.predict(.sizes([ModelSize(N: 7e10, D: 1.4e12)]), level: 0.95)
+        XCTAssertEqual(p, [try fit.predict(N: 7e10, D: 1.4e12)])
         let schedule = LRSchedule.constant(peak: 1e-3, warmup: 0, total: 100)
         XCTAssertThrowsError(try opened.predict(.curve(CurveQuery(schedule: schedule, steps: [10])), level: 0.95)) { error in
             XCTAssertEqual(error as? ScaleFitError,
@@ -43,9 +43,9 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         let fit = try LawProtocolTests.chinchillaFit()
         let withBootstrap = try fit.bootstrapped(data, samples: 40, seed: 7)
         let b = try XCTUnwrap(withBootstrap.bootstrap)
-        let legacyFit = try ChinchillaFit(parameters: data.parameters, tokens: data.tokens, loss: data.loss,
+        let legacyFit = try ChinchillaFit(parameters: data.N, tokens: data.D, loss: data.loss,
                                           starts: [fit.parameters], screeningEvaluations: 1, polishCount: 1)
-        let legacy = ChinchillaBootstrap(parameters: data.parameters, tokens: data.tokens, loss: data.loss, fit: legacyFit,
+        let legacy = ChinchillaBootstrap(parameters: data.N, tokens: data.D, loss: data.loss, fit: legacyFit,
                                          samples: 40, seed: 7, compute: 5.76e23)
         XCTAssertEqual(legacyFit.logParameters, fit.parameters, "the legacy bootstrap starts where the generic one does")
         XCTAssertEqual(b.failed, legacy.failed)
@@ -65,10 +65,10 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         let back = try Fit<ChinchillaLaw>.load(path: path)
         XCTAssertEqual(back.bootstrap, withBootstrap.bootstrap)
         XCTAssertEqual(back.allocationIntervals(compute: 1e22), withBootstrap.allocationIntervals(compute: 1e22))
-        let intervals = try XCTUnwrap(try back.bootstrapIntervals([ModelSize(parameters: 7e10, tokens: 1.4e12)]))
-        let p = try back.predict(parameters: 7e10, tokens: 1.4e12)
+        let intervals = try XCTUnwrap(try back.bootstrapIntervals([ModelSize(N: 7e10, D: 1.4e12)]))
+        let p = try back.predict(N: 7e10, D: 1.4e12)
         XCTAssertTrue(intervals[0].lower < p.value && p.value < intervals[0].upper, "\(intervals[0]) \(p)")
-        XCTAssertNil(try fit.bootstrapIntervals([ModelSize(parameters: 1, tokens: 1)]))
+        XCTAssertNil(try fit.bootstrapIntervals([ModelSize(N: 1, D: 1)]))
     }
 
     func testBootstrapServesKaplanAndThePowerLawAndRefusesSillySizes() throws {
@@ -77,7 +77,7 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         let kb = try XCTUnwrap(kaplan.bootstrap)
         XCTAssertEqual(kb.intervals.map(\.name), ["Nc", "Dc", "alphaN", "alphaD"])
         XCTAssertEqual(kb.draws.count, 20 - kb.failed)
-        let runs = try PowerLawRuns(x: data.parameters, loss: data.loss)
+        let runs = try PowerLawRuns(x: data.N, loss: data.loss)
         let power = try Fit(SaturatingPowerLaw(), to: runs).bootstrapped(runs, samples: 20, seed: 1)
         let pb = try XCTUnwrap(power.bootstrap)
         let alpha = pb.intervals[2]
@@ -97,7 +97,7 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         let table = try RunTableReader.read(path: LawProtocolTests.runsPath)
         let fit = try Fit(law, to: try law.observations(from: table, options: TableOptions()))
         let model = try FormulaModel(formula: text, variables: ["N", "D"])
-        let legacy = try FormulaFit(model: model, inputs: [data.parameters, data.tokens], observed: data.loss,
+        let legacy = try FormulaFit(model: model, inputs: [data.N, data.D], observed: data.loss,
                                     starts: try model.startingPoints(starts),
                                     bounds: try model.parameterBounds(try ParameterRanges(parsing: "alpha=0:2")))
         XCTAssertEqual(fit.parameters, legacy.parameters)
