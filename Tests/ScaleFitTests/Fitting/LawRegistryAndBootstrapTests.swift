@@ -120,3 +120,25 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         }
     }
 }
+
+final class FitReportTests: XCTestCase {
+    func testOneReportForEveryLawSaysWhetherTheFitIsSound() throws {
+        let data = try LawProtocolTests.runs()
+        let fit = try LawProtocolTests.chinchillaFit()
+        let report = FitReport(fit, data: data)
+        XCTAssertEqual(report.law, "chinchilla")
+        XCTAssertEqual(report.parameters.map(\.name), ["E", "A", "B", "alpha", "beta"])
+        XCTAssertEqual(report.residuals.count, 30)
+        XCTAssertEqual(report.residuals[0].fitted, fit.law.fitted(data, parameters: fit.parameters)[0])
+        XCTAssertEqual(report.residuals[0].residual, report.residuals[0].fitted - data.loss[0])
+        XCTAssertEqual(report.rows, 30)
+        XCTAssertTrue(report.isSound)
+        // An unsound fit's report carries the diagnosis.
+        let x = [1e6, 1e7, 1e8, 1e9, 1e10]
+        let runs = try PowerLawRuns(x: x, loss: x.map { 50 * pow($0, -0.2) })
+        let power = FitReport(try Fit(SaturatingPowerLaw(), to: runs), data: runs)
+        XCTAssertFalse(power.isSound)
+        XCTAssertTrue(power.diagnostics.contains("E is at its bound 0.0: the optimum may lie beyond it"), "\(power.diagnostics)")
+        XCTAssertEqual(power.residuals.map(\.label), ["run 1", "run 2", "run 3", "run 4", "run 5"])
+    }
+}
