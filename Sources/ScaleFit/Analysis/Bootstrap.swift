@@ -10,12 +10,16 @@ public protocol ResamplableObservations: LawObservations {
 }
 
 extension ModelRuns: ResamplableObservations {
+    /// The runs.
     public var unitCount: Int { loss.count }
+    /// The runs at `indices`, repeats allowed.
     public func resampled(_ indices: [Int]) -> ModelRuns { subset(indices) }
 }
 
 extension PowerLawRuns: ResamplableObservations {
+    /// The runs.
     public var unitCount: Int { loss.count }
+    /// The runs at `indices`, repeats allowed.
     public func resampled(_ indices: [Int]) -> PowerLawRuns {
         var s = self
         s.x = indices.map { x[$0] }
@@ -40,19 +44,27 @@ public struct Bootstrap: Sendable, Equatable, Codable {
     /// The largest number of resamples `init` takes (each is a full refit).
     public static let maximumSamples = 100_000
 
+    /// A percentile interval over the resamples: the 2.5%, 50% and 97.5% percentiles of one quantity.
     public struct Interval: Sendable, Codable, Equatable {
+        /// The quantity (a reported parameter such as `E`, or `params*`).
         public var name: String
+        /// The 2.5% percentile.
         public var lower: Double
+        /// The median.
         public var median: Double
+        /// The 97.5% percentile.
         public var upper: Double
+        /// An interval from its three percentiles.
         public init(name: String, lower: Double, median: Double, upper: Double) {
             self.name = name; self.lower = lower; self.median = median; self.upper = upper
         }
     }
 
+    /// The number of resamples drawn.
     public var samples: Int
     /// Resamples whose refit did not converge (left out of the intervals).
     public var failed: Int
+    /// The seed of the resamples' streams: same seed, same intervals.
     public var seed: UInt64
     /// The reported parameters' intervals (E, A, B, … as `Fit.estimates` names them).
     public var intervals: [Interval]

@@ -43,8 +43,11 @@ public struct Fit<L: Law>: Sendable {
 
     /// The search's counts.
     public struct SearchCounts: Sendable, Equatable, Codable {
+        /// Starts in the law's grid.
         public var startsTried: Int
+        /// Screening ends run on to convergence (every start for laws searched start by start).
         public var startsPolished: Int
+        /// Polished runs that met a convergence test.
         public var startsConverged: Int
         /// The start whose run won (its index in the grid).
         public var bestStart: Int
@@ -145,8 +148,11 @@ public struct Fit<L: Law>: Sendable {
 /// quantile of `level` (a formula fitted on y itself: g = ∂ŷ/∂θ and ŷ ± z·sd). It covers **the law's value** at the query (where the fitted law would be
 /// with other draws of the same data), not the scatter of one new run about the law.
 public struct Prediction: Sendable, Equatable, Codable {
+    /// ŷ, the law's value at the query.
     public var value: Double
+    /// The interval's lower end (NaN when it cannot be formed).
     public var lower: Double
+    /// The interval's upper end (NaN when it cannot be formed).
     public var upper: Double
     /// The coverage the interval is built for (0.95 by default).
     public var level: Double

@@ -21,6 +21,7 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
     /// A diagnostic read back from a fit file, in the words it was written.
     case recorded(String)
 
+    /// The diagnostic in a sentence, as reports print it.
     public var description: String {
         switch self {
         case let .notConverged(reason): return "not converged: \(reason)"

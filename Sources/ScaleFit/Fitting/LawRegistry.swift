@@ -91,8 +91,10 @@ public protocol FittedLaw: Sendable {
 }
 
 extension Fit: FittedLaw {
+    /// The law's identifier, as the fit file names it.
     public var lawIdentifier: String { L.identifier }
 
+    /// Predictions at a run-time query; `invalidData` naming the kind of point the law takes when `query` is of another kind.
     public func predict(_ query: LawQuery, level: Double = 0.95) throws -> [Prediction] {
         guard let q = law.query(query) else {
             throw ScaleFitError.invalidData(file: data.file, reason: "the \(L.identifier) law predicts at \(law.queryKind), not at \(query.kind)")
@@ -111,25 +113,31 @@ extension Law {
 }
 
 extension Law where Query == [ModelSize] {
+    /// The sizes of a `.sizes` query.
     public func query(_ q: LawQuery) -> [ModelSize]? {
         if case let .sizes(s) = q { return s }
         return nil
     }
+    /// Model sizes (N, D).
     public var queryKind: String { "model sizes (N, D)" }
 }
 
 extension Law where Query == [Double] {
+    /// The values of a `.values` query.
     public func query(_ q: LawQuery) -> [Double]? {
         if case let .values(v) = q { return v }
         return nil
     }
+    /// Values of the law's one variable.
     public var queryKind: String { "values of x" }
 }
 
 extension Law where Query == CurveQuery {
+    /// The schedule and steps of a `.curve` query.
     public func query(_ q: LawQuery) -> CurveQuery? {
         if case let .curve(c) = q { return c }
         return nil
     }
+    /// Steps under a schedule.
     public var queryKind: String { "steps under a schedule" }
 }

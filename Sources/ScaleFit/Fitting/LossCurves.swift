@@ -4,6 +4,7 @@ import Foundation
 /// (annealing, multi-power) are fitted to. From a table through `LossCurveSet` (η from a
 /// schedule spec or the logged lr; dropped rows counted), or given directly.
 public struct LossCurves: LawObservations {
+    /// The curves: each run's η at every step and its logged losses.
     public var curves: [LossCurve]
     /// The schedule of each curve (a spec, or `.logged` rebuilt from the table).
     public var schedules: [LRSchedule]
@@ -11,7 +12,9 @@ public struct LossCurves: LawObservations {
     public var sources: [String]
     /// For each curve, the source line of each logged loss.
     public var lineNumbers: [[Int]]
+    /// Rows of the table that could not be used.
     public var dropped: DroppedRows
+    /// The file the curves came from.
     public var file: String
     /// The columns used, in words.
     public var columnsDescription: String
@@ -50,16 +53,22 @@ public struct LossCurves: LawObservations {
         self.init(set, file: table.fileName)
     }
 
+    /// Every logged loss, curve after curve.
     public var observed: [Double] { curves.flatMap(\.losses) }
+    /// `run@step` for every logged loss.
     public var labels: [String] { curves.flatMap { c in c.steps.map { "\(c.name)@\($0)" } } }
+    /// The file, the logged losses used and the rows dropped.
     public var summary: FitFile.DataSummary { .init(file: file, rows: observed.count, droppedRows: dropped.count) }
 }
 
 /// Where a loss-curve law predicts: steps of a run under a schedule (held at its last η
 /// past its end).
 public struct CurveQuery: Sendable {
+    /// The run's learning-rate schedule.
     public var schedule: LRSchedule
+    /// The steps to predict at (any order; repeats allowed).
     public var steps: [Int]
+    /// A query at `steps` under `schedule`.
     public init(schedule: LRSchedule, steps: [Int]) {
         self.schedule = schedule
         self.steps = steps
@@ -71,21 +80,27 @@ public struct CurveQuery: Sendable {
 /// schedule.
 extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == CurveQuery,
                     Problem == CurveFitProblem<Self> {
+    /// The curves of `table` (`LossCurves(table:options:)`).
     public func observations(from table: RunTable, options: TableOptions) throws -> LossCurves {
         try LossCurves(table: table, options: options)
     }
 
+    /// The joint log-ratio problem over every curve.
     public func problem(for data: LossCurves) throws -> CurveFitProblem<Self> {
         try CurveFitProblem(law: self, curves: data.curves)
     }
 
+    /// The same problem on the law's `screeningLaw`.
     public func screeningProblem(for data: LossCurves) throws -> CurveFitProblem<Self> {
         try problem(for: data).replacingLaw(screeningLaw)
     }
 
+    /// The law's documented grid for these curves.
     public func starts(for data: LossCurves) -> [[Double]] { startingGrid(for: data.curves) }
+    /// The law's `defaultBounds`.
     public func bounds(for data: LossCurves) -> ParameterBounds? { defaultBounds }
 
+    /// `CurveFit`'s search: 20-evaluation screening runs (cost tolerance 1e-8), the distinct ends (1e-3) among the best 3 polished, with the law's loss.
     public var search: LawSearch {
         var options = CurveFit.defaultOptions
         options.loss = loss
@@ -93,6 +108,7 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
                          selection: .distinctAmongBest(count: 3, tolerance: 1e-3), options: options)
     }
 
+    /// L at every logged step, curve after curve.
     public func fitted(_ data: LossCurves, parameters: [Double]) -> [Double] {
         data.curves.flatMap { predict($0, parameters: parameters) }
     }

@@ -99,14 +99,19 @@ public struct ModelRuns: LawObservations, Equatable {
         return s
     }
 
+    /// The final losses.
     public var observed: [Double] { loss }
+    /// The file, the runs used and the rows dropped.
     public var summary: FitFile.DataSummary { .init(file: file, rows: loss.count, droppedRows: dropped.count) }
 }
 
 /// Where a law of model size and data predicts: a model of N parameters trained on D tokens.
 public struct ModelSize: Sendable, Equatable, Codable {
+    /// N, the number of parameters.
     public var N: Double
+    /// D, the number of training tokens.
     public var D: Double
+    /// A model of `N` parameters trained on `D` tokens.
     public init(N: Double, D: Double) {
         self.N = N
         self.D = D

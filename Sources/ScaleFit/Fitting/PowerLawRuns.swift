@@ -14,7 +14,9 @@ public struct PowerLawRuns: LawObservations, Equatable {
     public var labels: [String]
     /// The source line of each run.
     public var lines: [Int]
+    /// Rows of the table that could not be used.
     public var dropped: DroppedRows
+    /// The file the runs came from.
     public var file: String
     /// The columns used, in words.
     public var columnsDescription: String
@@ -72,6 +74,8 @@ public struct PowerLawRuns: LawObservations, Equatable {
         }
     }
 
+    /// The losses.
     public var observed: [Double] { loss }
+    /// The file, the runs used and the rows dropped.
     public var summary: FitFile.DataSummary { .init(file: file, rows: loss.count, droppedRows: dropped.count) }
 }

@@ -15,17 +15,25 @@ import Foundation
 /// variable to another column); predictions take `.columns(["N": […], "D": […]])` and their
 /// intervals are additive, ŷ ± z·√(gᵀΣg) with g = ∂f/∂θ.
 public struct FormulaLaw: Law {
+    /// The table's variable columns and observed column.
     public typealias Observations = FormulaData
+    /// One column of values per variable, in `variables` order.
     public typealias Query = [[Double]]
+    /// Residuals f(xᵢ; θ) − yᵢ with the exact Jacobian.
     public typealias Problem = FormulaProblem
 
+    /// `formula`.
     public static let identifier = FitFile.formulaLaw
+    /// Where the law comes from: the user.
     public static let reference = "your own law over the table's columns; exact Jacobian by forward-mode differentiation"
 
+    /// The parsed and compiled formula with its variables and parameters.
     public let model: FormulaModel
     /// The starting grid, in parameter order.
     public var grid: [[Double]]
+    /// Box bounds on the parameters, or nil.
     public var parameterBounds: ParameterBounds?
+    /// The objective on the residuals (least squares by default).
     public var loss: RobustLoss
     /// Table column for a variable, where it is not the variable's own name.
     public var columns: [String: String]
@@ -42,9 +50,13 @@ public struct FormulaLaw: Law {
         self.columns = columns
     }
 
+    /// The formula in canonical form.
     public var formula: String { model.canonicalFormula }
+    /// The formula's parameters in order of first appearance.
     public var parameterNames: [String] { model.parameterNames }
+    /// None: the formula and its variables have their own fields in the fit file.
     public var settings: [String: String] { [:] }
+    /// The formula's variables, in the order predictions take them.
     public var variables: [String]? { model.variableNames }
 
     /// The formula a fit file holds (it predicts; the grid is empty).
@@ -56,19 +68,25 @@ public struct FormulaLaw: Law {
         columns = [:]
     }
 
+    /// The variable columns (through `columns`) and the observed column of `table`.
     public func observations(from table: RunTable, options: TableOptions) throws -> FormulaData {
         try FormulaData(table: table, variables: model.variableNames.map { columns[$0] ?? $0 },
                         parameterCount: parameterNames.count, options: options)
     }
 
+    /// The formula bound to `data`.
     public func problem(for data: FormulaData) throws -> FormulaProblem {
         try FormulaProblem(model: model, inputs: data.inputs, observed: data.observed)
     }
 
+    /// The `--start` grid.
     public func starts(for data: FormulaData) -> [[Double]] { grid }
+    /// The `--bounds` box.
     public func bounds(for data: FormulaData) -> ParameterBounds? { parameterBounds }
+    /// Every start run to convergence (`FormulaFit`'s search).
     public var search: LawSearch { .everyStart(options: SolverOptions(loss: loss)) }
 
+    /// f(xᵢ; θ) for every row.
     public func fitted(_ data: FormulaData, parameters: [Double]) -> [Double] {
         (try? model.values(inputs: data.inputs, parameters: parameters)) ?? []
     }
@@ -82,6 +100,7 @@ public struct FormulaLaw: Law {
         }
     }
 
+    /// The columns of a `.columns` query naming exactly the formula's variables.
     public func query(_ q: LawQuery) -> [[Double]]? {
         guard case let .columns(byName) = q else { return nil }
         let columns = model.variableNames.compactMap { byName[$0] }
@@ -89,6 +108,7 @@ public struct FormulaLaw: Law {
         return columns
     }
 
+    /// Values of the formula's variables.
     public var queryKind: String { "values of its variables (\(model.variableNames.joined(separator: ", ")))" }
 }
 
@@ -96,10 +116,15 @@ public struct FormulaLaw: Law {
 public struct FormulaData: LawObservations {
     /// One column per variable, in the formula's variable order.
     public var inputs: [[Double]]
+    /// The observed column yᵢ.
     public var observed: [Double]
+    /// The run column's text, or `line K`.
     public var labels: [String]
+    /// The source line of each row.
     public var lines: [Int]
+    /// Rows that could not be used.
     public var dropped: DroppedRows
+    /// The file the rows came from.
     public var file: String
     /// The columns used, in words.
     public var columnsDescription: String
@@ -131,5 +156,6 @@ public struct FormulaData: LawObservations {
             + (variables.isEmpty ? "" : ", ") + "observed=\"\(yName)\"" + (runColumn.map { ", run=\"\($0)\"" } ?? "")
     }
 
+    /// The file, the rows used and the rows dropped.
     public var summary: FitFile.DataSummary { .init(file: file, rows: observed.count, droppedRows: dropped.count) }
 }

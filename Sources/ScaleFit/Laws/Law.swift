@@ -84,11 +84,17 @@ public protocol Law: Sendable {
 }
 
 extension Law {
+    /// The problem itself.
     public func screeningProblem(for data: Observations) throws -> Problem { try problem(for: data) }
+    /// None fixed.
     public var fixed: [Bool]? { nil }
+    /// None: the law's inputs are its own (N, D, steps).
     public var variables: [String]? { nil }
+    /// θ as it is, by its names.
     public var reportedParameters: [(name: String, exponentiated: Bool)] { parameterNames.map { ($0, false) } }
+    /// The law's settings.
     public func fileSettings(for data: Observations) -> [String: String] { settings }
+    /// The law's variables.
     public func fileVariables(for data: Observations) -> [String]? { variables }
     /// The law's identifier (`Self.identifier`), for a value.
     public var identifier: String { Self.identifier }
@@ -109,10 +115,15 @@ public protocol LawObservations: Sendable {
 /// residuals live on — ∂log ŷ/∂θ for the laws fitted on log L (every built-in law), ∂ŷ/∂θ
 /// for a formula fitted on y itself. The interval follows the scale: ŷ·exp(±z·sd) or ŷ ± z·sd.
 public struct LawValue: Sendable, Equatable {
+    /// Which scale the gradient and the interval are on.
     public enum Scale: String, Sendable, Codable { case log, linear }
+    /// ŷ.
     public var value: Double
+    /// ∂log ŷ/∂θ (log scale) or ∂ŷ/∂θ (linear), in the order of θ.
     public var gradient: [Double]
+    /// The gradient's scale.
     public var scale: Scale
+    /// ŷ with its gradient on `scale`.
     public init(value: Double, gradient: [Double], scale: Scale) {
         self.value = value
         self.gradient = gradient
@@ -152,6 +163,7 @@ public struct TableOptions: Sendable {
     /// Curve laws: η before the first logged lr.
     public var before: LoggedSchedule.Before
 
+    /// Options; by default columns are detected by name, rows that cannot be used are dropped and counted, and η comes from the lr column.
     public init(columns: [ColumnRole: String] = [:], strict: Bool = false,
                 schedules: [String: LRSchedule] = [:], before: LoggedSchedule.Before = .hold) {
         self.columns = columns
