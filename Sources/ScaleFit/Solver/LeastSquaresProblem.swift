@@ -108,7 +108,7 @@ public struct FiniteDifferenceProblem: LeastSquaresProblem {
     }
 
     /// Writes the finite-difference Jacobian of the closure at x (`finiteDifferenceJacobian`
-    /// with `scheme`: n or 2n extra residual evaluations).
+    /// with `scheme`: n + 1 residual evaluations forward, 2n central).
     public func jacobian(at x: [Double], into jacobian: inout Matrix) {
         jacobian = finiteDifferenceJacobian(of: self, at: x, scheme: scheme)
     }
