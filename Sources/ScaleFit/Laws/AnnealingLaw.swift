@@ -166,7 +166,7 @@ extension AnnealingLaw: Law {
     public typealias Observations = LossCurves
     /// A schedule and the steps to predict at.
     public typealias Query = CurveQuery
-    /// The log-ratio problem over all the curves, with the analytic gradient above.
+    /// The log-ratio problem over all the curves, with `predictWithGradient`'s analytic gradient.
     public typealias Problem = CurveFitProblem<AnnealingLaw>
 
     /// "annealing", the name `--law` takes and fit files keep.

@@ -22,7 +22,7 @@ import Foundation
 public struct SaturatingPowerLaw: Law, Equatable {
     /// "power", the name `--law` takes and fit files keep.
     public static let identifier = "power"
-    /// What the law is: no paper, a saturating power law in whichever column is chosen.
+    /// No paper: a saturating power law on whichever column (N, D, C or steps) is chosen.
     public static let reference = "saturating power law on one column (N, D, C or steps)"
     /// L(x) = E + A·x^(−α), in ASCII (the saturating form; `formula` gives the pure one when E is held at 0).
     public static let formula = "L(x) = E + A*x^(-alpha)"
