@@ -9,9 +9,9 @@ public struct CurvePrediction: Sendable, Codable, Equatable {
     public var lr: Double
     /// L̂(s), the law's predicted loss.
     public var loss: Double
-    /// The lower end of the 95% interval, L̂·exp(−1.96·sd).
+    /// The lower end of the 95% interval, L̂·exp(−1.96·sd) (NaN when L̂ ≤ 0).
     public var lower95: Double
-    /// The upper end of the 95% interval, L̂·exp(+1.96·sd).
+    /// The upper end of the 95% interval, L̂·exp(+1.96·sd) (NaN when L̂ ≤ 0).
     public var upper95: Double
 }
 
