@@ -10,14 +10,19 @@ import Foundation
 /// Resample b draws its indices from `SeededGenerator.stream(seed:index: b)`, so the result
 /// depends on the seed only, not on how the resamples are scheduled across cores.
 public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
+    /// `Bootstrap.Interval`: a quantity's name and its 2.5%, 50% and 97.5% percentiles.
     public typealias Interval = Bootstrap.Interval
 
+    /// How many resamples were drawn.
     public var samples: Int
+    /// How many resamples were dropped because their refit did not converge (or threw).
     public var failed: Int
+    /// The seed the resamples' index streams derive from.
     public var seed: UInt64
     /// 2.5%, 50% and 97.5% percentiles of E, A, B, alpha, beta, and of N*, D*, D*/N* and L*
     /// at `compute`.
     public var intervals: [Interval]
+    /// C, the compute budget (FLOPs) at which N*, D*, D*/N* and L* are computed.
     public var compute: Double
     /// The law of every converged resample, in resample order (for bands in plots; not
     /// written to JSON).
@@ -25,6 +30,7 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey { case samples, failed, seed, intervals, compute }
 
+    /// Reads `samples`, `failed`, `seed`, `intervals` and `compute`; `laws` are not stored, so it is empty.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         samples = try c.decode(Int.self, forKey: .samples)
@@ -35,6 +41,9 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
         laws = []
     }
 
+    /// Resamples the runs (model size `n`, tokens `d`, final loss `loss`) `samples` times with
+    /// replacement, refits each from `fit`'s optimum with Huber(`delta`) on log residuals, and
+    /// takes percentile intervals of E, A, B, α, β and of the allocation at `compute`.
     public init(parameters n: [Double], tokens d: [Double], loss: [Double], fit: ChinchillaFit,
                 samples: Int, seed: UInt64, compute: Double, delta: Double = 1e-3) {
         let start = fit.logParameters

@@ -9,9 +9,13 @@ import Foundation
 /// rSquaredLog                   the same for log L̂ against log L
 /// ```
 public struct GoodnessOfFit: Sendable, Equatable, Codable {
+    /// √ mean (L̂ − L)², in loss units.
     public var rmse: Double
+    /// mean |L̂ − L| / L.
     public var meanAbsoluteRelativeError: Double
+    /// R² = 1 − Σ(L̂ − L)² / Σ(L − mean L)².
     public var rSquared: Double
+    /// R² of log L̂ against log L: 1 − Σ(log L̂ − log L)² / Σ(log L − mean log L)².
     public var rSquaredLog: Double
 
     /// The statistics of `fitted` against `observed` (equal counts, positive losses).

@@ -21,7 +21,9 @@ public struct IndependenceCheck: Sendable, Codable, Equatable {
     /// The p-value below which a family's spread counts as more than noise.
     public static let significance = 0.01
 
+    /// The check for one language family: its spread across mixes, the noise it is judged against, and the verdict.
     public struct Family: Sendable, Codable, Equatable {
+        /// The family's name, as in the data.
         public var name: String
         /// Groups of equal (N, D, pᵢ) with at least two different mixes.
         public var groups: Int
@@ -29,11 +31,13 @@ public struct IndependenceCheck: Sendable, Codable, Equatable {
         public var degreesOfFreedom: Int
         /// Pooled SD of log L within the groups (≈ relative spread); NaN without groups.
         public var spread: Double
+        /// The noise level, an SD of log L (≈ relative noise of a loss): given, or pooled from replicates.
         public var noise: Double
         /// Where the noise level came from: "given", "replicates" or "replicates (all families)".
         public var noiseSource: String
         /// Σ (n − 1) of the replicate groups the noise came from (0 when given).
         public var noiseDegreesOfFreedom: Int
+        /// spread / noise: ≈ 1 when the hypothesis holds.
         public var ratio: Double
         /// P(F ≥ ratio²) under the hypothesis.
         public var pValue: Double
@@ -41,6 +45,7 @@ public struct IndependenceCheck: Sendable, Codable, Equatable {
         public var consistent: Bool?
     }
 
+    /// One check per family, in the data's family order.
     public var families: [Family]
     /// One line: how many families are consistent, and which are not.
     public var verdict: String

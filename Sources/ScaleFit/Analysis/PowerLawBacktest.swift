@@ -83,13 +83,20 @@ public enum PowerLawHoldout: Sendable, Equatable {
 /// max abs = max |e|,  max abs rel = max |e| / observed
 /// ```
 public struct PredictionErrors: Sendable, Codable, Equatable {
+    /// How many runs were scored.
     public var runs: Int
+    /// MAE = mean |e|, in loss units.
     public var meanAbsoluteError: Double
+    /// RMSE = √ mean e², in loss units.
     public var rootMeanSquaredError: Double
+    /// mean |e| / observed.
     public var meanAbsoluteRelativeError: Double
+    /// max |e|, in loss units.
     public var maxAbsoluteError: Double
+    /// max |e| / observed.
     public var maxAbsoluteRelativeError: Double
 
+    /// The errors e = predicted − observed over the runs, pair by pair (all 0 for no runs).
     public init(observed: [Double], predicted: [Double]) {
         let e = zip(predicted, observed).map { $0 - $1 }
         let m = Double(max(1, e.count))
@@ -110,25 +117,37 @@ public struct PowerLawBacktest: Sendable, Encodable {
     /// One run with the backtest law's value at it; error = predicted − observed,
     /// relativeError = error / observed.
     public struct Run: Sendable, Codable, Equatable {
+        /// The run's 1-based line in the data file.
         public var line: Int
+        /// The run's name (the run column) or `line K`.
         public var label: String
+        /// N, the run's model size (parameters).
         public var parameters: Double
+        /// D, the tokens the run was trained on.
         public var tokens: Double
         /// C = 6·N·D, FLOPs.
         public var compute: Double
+        /// The run's observed final loss.
         public var observed: Double
+        /// L(N, D) of the backtest law at the run.
         public var predicted: Double
+        /// predicted − observed.
         public var error: Double
+        /// (predicted − observed) / observed.
         public var relativeError: Double
         /// Whether the run was held out (scored) rather than used in the fit.
         public var heldOut: Bool
     }
 
+    /// What was held out, in words (`PowerLawHoldout.description`).
     public var holdout: String
+    /// The law fitted on the kept runs: (E, A, B, α, β).
     public var law: ChinchillaLaw.Parameters
     /// The fit on the kept runs (its search and covariance; not encoded).
     public var fit: ChinchillaFit
+    /// Σ Huber_δ(rᵢ) of the fit at its optimum (`ChinchillaFit.objective`).
     public var objectiveValue: Double
+    /// Why the fit's winning run stopped.
     public var summary: FitSummary
     /// Every run, the fitted ones first, each part in input order.
     public var runs: [Run]
@@ -191,14 +210,19 @@ extension PowerLawHoldout {
 /// at least 6 runs), and predict every run of the largest size. The last row (k = n)
 /// includes those runs in the fit.
 public struct PowerLawSweep: Sendable, Codable, Equatable {
+    /// One fit of the sweep: on the runs of the smallest `sizes` distinct model sizes.
     public struct Step: Sendable, Codable, Equatable {
         /// Distinct model sizes used (the smallest `sizes`), the largest of them, runs used.
         public var sizes: Int
+        /// N of the largest model size in this fit.
         public var largestSizeUsed: Double
+        /// How many runs this fit used.
         public var runs: Int
+        /// The law fitted on those runs: (E, A, B, α, β).
         public var law: ChinchillaLaw.Parameters
         /// The law at each target run, in `targets` order.
         public var predicted: [Double]
+        /// The errors of `predicted` on the target runs.
         public var errors: PredictionErrors
         /// Whether the target runs were in this fit.
         public var targetsInFit: Bool
@@ -206,8 +230,12 @@ public struct PowerLawSweep: Sendable, Codable, Equatable {
 
     /// The runs of the largest model size.
     public var targets: [PowerLawBacktest.Run]
+    /// One fit per k = k₀…n, fewest sizes first.
     public var steps: [Step]
 
+    /// Fits on growing sets of model sizes (runs with model size `n`, tokens `d`, final loss
+    /// `loss`, Huber(`delta`) from `starts`) and predicts the largest size's runs. Throws
+    /// `invalidData` for fewer than 2 distinct sizes, or fewer than 6 runs below the largest.
     public init(parameters n: [Double], tokens d: [Double], loss: [Double], lines: [Int], labels: [String],
                 delta: Double = 1e-3, starts: [[Double]] = ChinchillaLaw.hoffmannGrid, file: String = "data") throws {
         let sizes = Array(Set(n)).sorted()

@@ -11,6 +11,7 @@ import Foundation
 /// is `ParameterCovariance` at that run (for a robust loss, the Gauss–Newton covariance of
 /// the raw residuals).
 public struct FormulaFit: Sendable {
+    /// The formula, its variables and parameters, as fitted.
     public let model: FormulaModel
     /// The inputs, one column per variable in `model.variableNames` order.
     public let inputs: [[Double]]

@@ -115,6 +115,7 @@ public struct FormulaModel: Sendable {
 }
 
 extension FormulaModel: Equatable {
+    /// Equal when the formula text and the variable names are (the parameters follow from them).
     public static func == (a: FormulaModel, b: FormulaModel) -> Bool {
         a.formula == b.formula && a.variableNames == b.variableNames
     }
@@ -123,12 +124,14 @@ extension FormulaModel: Equatable {
 extension FormulaModel: Codable {
     private enum CodingKeys: String, CodingKey { case formula, variables }
 
+    /// Reads `formula` and `variables` and parses and compiles them again; throws as `init(formula:variables:)` does.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(formula: c.decode(String.self, forKey: .formula),
                       variables: c.decode([String].self, forKey: .variables))
     }
 
+    /// Writes the formula text and the variable names (`formula`, `variables`).
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(formula, forKey: .formula)

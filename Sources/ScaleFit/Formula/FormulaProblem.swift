@@ -6,13 +6,16 @@
 ///
 /// The inputs are stored once, column after column, so an evaluation reads them in place.
 public struct FormulaProblem: LeastSquaresProblem {
+    /// The compiled formula f(x; θ) and its variable and parameter names.
     public let model: FormulaModel
     /// The observed values yᵢ.
     public let observed: [Double]
     /// The inputs, column after column (`variableNames.count × residualCount`).
     private let columns: [Double]
 
+    /// n, the formula's number of parameters.
     public var parameterCount: Int { model.parameterNames.count }
+    /// m, one residual per observed value.
     public var residualCount: Int { observed.count }
 
     /// Binds `model` to `inputs` (one column per variable, in `model.variableNames` order)
@@ -34,6 +37,7 @@ public struct FormulaProblem: LeastSquaresProblem {
         self.columns = flat
     }
 
+    /// rᵢ = f(xᵢ; θ) − yᵢ for every row.
     public func residuals(at x: [Double], into residuals: inout [Double]) {
         let m = observed.count
         columns.withUnsafeBufferPointer { data in
@@ -47,6 +51,7 @@ public struct FormulaProblem: LeastSquaresProblem {
         }
     }
 
+    /// Jᵢⱼ = ∂f(xᵢ; θ)/∂θⱼ, exact, by forward-mode differentiation of the compiled formula.
     public func jacobian(at x: [Double], into jacobian: inout Matrix) {
         let m = observed.count
         columns.withUnsafeBufferPointer { data in

@@ -6,9 +6,13 @@
 ///
 /// Each side is a number, `inf`/`-inf`, or empty for no bound on that side.
 public struct ParameterRanges: Sendable, Equatable {
+    /// One parameter's bounds: lower ≤ θ ≤ upper.
     public struct Entry: Sendable, Equatable {
+        /// The parameter's name, as in the formula.
         public var name: String
+        /// The lower bound (−∞ when the side is empty or `-inf`).
         public var lower: Double
+        /// The upper bound (+∞ when the side is empty or `inf`).
         public var upper: Double
         /// The 1-based position of the name in the flag's value.
         public var position: Int
@@ -16,8 +20,10 @@ public struct ParameterRanges: Sendable, Equatable {
 
     /// The flag the list came from, for errors.
     public var flag: String
+    /// The bounds in the order they were given.
     public var entries: [Entry]
 
+    /// Bounds given directly; `flag` names them in errors.
     public init(flag: String = "--bounds", entries: [Entry]) {
         self.flag = flag
         self.entries = entries

@@ -7,7 +7,9 @@
 /// A value is a single number or a grid `lo:hi:step`, the values lo + k·step for
 /// k = 0, 1, … up to hi (a grid's last point is kept when rounding puts it a hair past hi).
 public struct ParameterStarts: Sendable, Equatable {
+    /// One parameter's starting values.
     public struct Entry: Sendable, Equatable {
+        /// The parameter's name, as in the formula.
         public var name: String
         /// One value, or the grid's values in increasing order.
         public var values: [Double]
@@ -20,8 +22,10 @@ public struct ParameterStarts: Sendable, Equatable {
 
     /// The flag the list came from, for errors.
     public var flag: String
+    /// The starting values in the order they were given.
     public var entries: [Entry]
 
+    /// Starting values given directly; `flag` names them in errors.
     public init(flag: String = "--start", entries: [Entry]) {
         self.flag = flag
         self.entries = entries

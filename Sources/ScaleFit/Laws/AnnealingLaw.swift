@@ -36,11 +36,15 @@ public struct AnnealingLaw: LossCurveLaw {
         case asScheduled
     }
 
+    /// λ, fixed (0.999 by default, the paper's value) or fitted as θ's fifth parameter.
     public var momentum: Momentum
+    /// Whether the warmup's rising η counts at its peak (the default) or as scheduled.
     public var warmup: Warmup
     /// The objective on the log residuals: Huber δ = 1e-3 by default (as for the multi-power law).
     public var loss: RobustLoss
 
+    /// The law with the paper's choices by default: λ fixed at 0.999, the warmup counted at
+    /// its peak, Huber δ = 1e-3 on the log residuals.
     public init(momentum: Momentum = .fixed(0.999), warmup: Warmup = .countedAtPeak,
                 loss: RobustLoss = .huber(scale: 1e-3)) {
         self.momentum = momentum
@@ -48,6 +52,7 @@ public struct AnnealingLaw: LossCurveLaw {
         self.loss = loss
     }
 
+    /// θ's order: (L0, A, alpha, C), with lambda appended when λ is fitted.
     public var parameterNames: [String] {
         momentum == .fitted ? ["L0", "A", "alpha", "C", "lambda"] : ["L0", "A", "alpha", "C"]
     }
@@ -62,12 +67,17 @@ public struct AnnealingLaw: LossCurveLaw {
     /// η as the law reads it (the warmup counted at its peak, or as scheduled), S1 at the
     /// logged steps, and S2 there when λ is fixed.
     public struct Prepared: Sendable {
+        /// η_0 … η_s as the law reads it, up to the last logged step (the warmup at its peak under `.countedAtPeak`).
         public let rates: [Double]
+        /// The logged steps s_j the curve is predicted at.
         public let steps: [Int]
+        /// S1(s_j) = Σ_{i=0..s_j} η_i at each logged step.
         public let forwardArea: [Double]
         let fixedAnnealingArea: [Double]?
     }
 
+    /// η after the warmup rule, S1 at the logged steps, and S2 too when λ is fixed
+    /// (computed once here, so a θ evaluation costs O(logged steps)).
     public func prepare(rates: [Double], steps: [Int]) -> Prepared {
         var eta = Array(rates.prefix((steps.last ?? -1) + 1))
         if warmup == .countedAtPeak, !eta.isEmpty {
@@ -110,6 +120,7 @@ public struct AnnealingLaw: LossCurveLaw {
         }
     }
 
+    /// L(s_j) = L0 + A·S1(s_j)^(−α) − C·S2(s_j) at each logged step, S2 recomputed from θ's λ when fitted.
     public func predict(_ prepared: Prepared, parameters: [Double], into values: inout [Double]) {
         let n = prepared.steps.count
         var area = prepared.fixedAnnealingArea ?? [Double](repeating: 0, count: n)
@@ -124,6 +135,8 @@ public struct AnnealingLaw: LossCurveLaw {
         }
     }
 
+    /// L(s_j) and its gradient: ∂L/∂L0 = 1, ∂L/∂A = S1^(−α), ∂L/∂α = −A·S1^(−α)·log S1,
+    /// ∂L/∂C = −S2, and when λ is fitted ∂L/∂λ = −C·∂S2/∂λ.
     public func predictWithGradient(_ prepared: Prepared, parameters: [Double],
                                     values: inout [Double], gradient: inout [Double]) {
         let n = prepared.steps.count
@@ -149,16 +162,23 @@ public struct AnnealingLaw: LossCurveLaw {
 }
 
 extension AnnealingLaw: Law {
+    /// Loss curves with their schedules.
     public typealias Observations = LossCurves
+    /// A schedule and the steps to predict at.
     public typealias Query = CurveQuery
+    /// The log-ratio problem over all the curves, with `predictWithGradient`'s analytic gradient.
     public typealias Problem = CurveFitProblem<AnnealingLaw>
 
+    /// "annealing", the name `--law` takes and fit files keep.
     public static let identifier = "annealing"
+    /// Tissue et al. 2024, arXiv:2408.11029.
     public static let reference = "Tissue et al. 2024 (LR annealing with momentum)"
+    /// L(s) = L0 + A·S1^(−α) − C·S2 with this law's λ and warmup, as `CurveLaw` writes it.
     public var formula: String { CurveLaw.annealing(self).formula }
     /// `momentum` (λ, or `fitted`) and `warmup` (see `CurveLaw`).
     public var settings: [String: String] { CurveLaw.annealing(self).settings }
 
+    /// The law the fit file's `settings` describe (momentum, warmup), with its `loss`.
     public init(fitFile: FitFile, source: String) throws {
         guard case let .annealing(law) = try CurveLaw(identifier: Self.identifier, settings: fitFile.settings ?? [:], file: source) else {
             preconditionFailure("CurveLaw(identifier: annealing) is the annealing law")

@@ -16,8 +16,11 @@ import Foundation
 /// a, b ∈ {0, 5, …, 25}). The fitted parameter vector is (e, a, b, α, β); `E`, `A`, `B` are
 /// their exponentials.
 public struct ChinchillaLaw: Law, Equatable {
+    /// "chinchilla", the name `--law` takes and fit files keep.
     public static let identifier = "chinchilla"
+    /// Hoffmann et al. 2022, approach 3, with the fitting choices that define it.
     public static let reference = "Hoffmann et al. 2022, approach 3 (Huber 1e-3 on log residuals, 4500 starts)"
+    /// L(N, D) = E + A/N^α + B/D^β, in ASCII.
     public static let formula = "L(N, D) = E + A/N^alpha + B/D^beta"
     /// The order of the fitted (log-space) parameters.
     public static let parameterNames = ["e", "a", "b", "alpha", "beta"]
@@ -28,10 +31,13 @@ public struct ChinchillaLaw: Law, Equatable {
     /// (12 and 8 find the minimum a full run from all 4500 starts finds, at a fraction of
     /// the cost: `ChinchillaLawTests`).
     public var screeningEvaluations: Int
+    /// How many distinct screening end points are run to convergence (8 by default).
     public var polishCount: Int
     /// The starting grid (Hoffmann's unless replaced).
     public var grid: [[Double]]
 
+    /// The law with Hoffmann's choices by default: Huber δ = 1e-3 on log residuals, the
+    /// 4500-start grid, screening runs of 12 evaluations and 8 polished ends.
     public init(loss: RobustLoss = .huber(scale: 1e-3), grid: [[Double]] = ChinchillaLaw.hoffmannGrid,
                 screeningEvaluations: Int = 12, polishCount: Int = 8) {
         self.loss = loss
@@ -42,8 +48,11 @@ public struct ChinchillaLaw: Law, Equatable {
 
     /// E, A, B, α, β: a point of the law.
     public struct Parameters: Sendable, Equatable, Codable {
+        /// The irreducible loss E, the coefficients A and B, and the exponents α of N and β of D,
+        /// on the natural scale (not the fitted logs).
         public var E: Double, A: Double, B: Double, alpha: Double, beta: Double
 
+        /// The point (E, A, B, α, β) of L(N, D) = E + A/N^α + B/D^β.
         public init(E: Double, A: Double, B: Double, alpha: Double, beta: Double) {
             self.E = E; self.A = A; self.B = B; self.alpha = alpha; self.beta = beta
         }
@@ -72,34 +81,45 @@ public struct ChinchillaLaw: Law, Equatable {
 
     // MARK: Law
 
+    /// `Self.formula`: L(N, D) = E + A/N^alpha + B/D^beta.
     public var formula: String { Self.formula }
+    /// (e, a, b, alpha, beta): θ is fitted in log space for E, A and B.
     public var parameterNames: [String] { Self.parameterNames }
+    /// E, A and B as the exponentials of θ's e, a and b; α and β as they are.
     public var reportedParameters: [(name: String, exponentiated: Bool)] {
         [("E", true), ("A", true), ("B", true), ("alpha", false), ("beta", false)]
     }
     /// None: the loss is kept in the fit file's `loss` field.
     public var settings: [String: String] { [:] }
 
+    /// The law with the fit file's loss (its `loss` field); every other option keeps its default.
     public init(fitFile: FitFile, source: String) throws {
         self.init(loss: try RobustLoss(spec: fitFile.loss, flag: "\(source): loss"))
     }
 
+    /// The runs' N, D and final loss from `table` (`ModelRuns(table:options:)`).
     public func observations(from table: RunTable, options: TableOptions) throws -> ModelRuns {
         try ModelRuns(table: table, options: options)
     }
 
+    /// The log-space Hoffmann problem on the runs: rᵢ = LSE(a − α·log Nᵢ, b − β·log Dᵢ, e) − log Lᵢ.
     public func problem(for data: ModelRuns) throws -> ChinchillaLogProblem {
         ChinchillaLogProblem(parameters: data.N, tokens: data.D, loss: data.loss)
     }
 
+    /// The starting `grid` (Hoffmann's 4500 starts unless replaced), whatever the data.
     public func starts(for data: ModelRuns) -> [[Double]] { grid }
+    /// None: θ is unbounded (the log-space form keeps E, A, B positive).
     public func bounds(for data: ModelRuns) -> ParameterBounds? { nil }
 
+    /// The screened search: `screeningEvaluations`-evaluation runs from every start, then the
+    /// best `polishCount` distinct ends (tolerance 1e-6) polished with `loss`.
     public var search: LawSearch {
         .screened(screeningEvaluations: screeningEvaluations, screeningFunctionTolerance: nil,
                   selection: .bestDistinct(count: polishCount, tolerance: 1e-6), options: SolverOptions(loss: loss))
     }
 
+    /// L̂ᵢ = exp(LSE(a − α·log Nᵢ, b − β·log Dᵢ, e)) at each run's N and D.
     public func fitted(_ data: ModelRuns, parameters p: [Double]) -> [Double] {
         zip(data.N, data.D).map { exp(ChinchillaLogProblem.logLoss(p, logN: log($0), logD: log($1)).value) }
     }
@@ -122,10 +142,15 @@ public struct ChinchillaLaw: Law, Equatable {
 /// and their Jacobian: with softmax weights wₖ of the three terms,
 /// ∂r/∂e = w₃, ∂r/∂a = w₁, ∂r/∂b = w₂, ∂r/∂α = −w₁·log N, ∂r/∂β = −w₂·log D.
 public struct ChinchillaLogProblem: LeastSquaresProblem {
+    /// log Nᵢ of each run.
     public let logN: [Double]
+    /// log Dᵢ of each run.
     public let logD: [Double]
+    /// log Lᵢ, the observed final losses' logs.
     public let logLoss: [Double]
 
+    /// The problem on runs of model size `n`, tokens `d` and final loss `loss` (all positive,
+    /// stored as logs); traps unless the three have the same length.
     public init(parameters n: [Double], tokens d: [Double], loss: [Double]) {
         precondition(n.count == d.count && d.count == loss.count, "columns must have equal lengths")
         logN = n.map { log($0) }
@@ -133,7 +158,9 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
         logLoss = loss.map { log($0) }
     }
 
+    /// 5: θ = (e, a, b, α, β).
     public var parameterCount: Int { 5 }
+    /// One residual per run.
     public var residualCount: Int { logLoss.count }
 
     /// eˣ, with 0 below −746 where eˣ underflows to 0 anyway: the same value, without libm's
@@ -158,6 +185,7 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
     // Both loops below run over unsafe buffers with the parameters in locals: the solver
     // calls them tens of thousands of times per grid fit, on a few hundred rows each.
 
+    /// rᵢ = LSE(a − α·log Nᵢ, b − β·log Dᵢ, e) − log Lᵢ at p = (e, a, b, α, β).
     public func residuals(at p: [Double], into r: inout [Double]) {
         let e = p[0], a = p[1], b = p[2], alpha = p[3], beta = p[4]
         logN.withUnsafeBufferPointer { ln in logD.withUnsafeBufferPointer { ld in
@@ -173,6 +201,8 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
         } }
     }
 
+    /// The m×5 Jacobian in columns (e, a, b, α, β): w₃, w₁, w₂, −w₁·log Nᵢ, −w₂·log Dᵢ,
+    /// with wₖ the softmax weights of the three terms at row i.
     public func jacobian(at p: [Double], into j: inout Matrix) {
         let e = p[0], a = p[1], b = p[2], alpha = p[3], beta = p[4]
         let m = logLoss.count
@@ -208,6 +238,7 @@ public struct ChinchillaLogProblem: LeastSquaresProblem {
 /// short run from every start in parallel, then full runs from the best few distinct end
 /// points (the same minimum as running every start to convergence, at a fraction of the cost).
 public struct ChinchillaFit: Sendable {
+    /// The fitted (E, A, B, α, β): the exponentials of `logParameters`' e, a, b, and α, β.
     public var law: ChinchillaLaw.Parameters
     /// The fitted (e, a, b, α, β).
     public var logParameters: [Double]

@@ -19,18 +19,24 @@ public enum CurveFit {
 
     /// The best of several Levenberg–Marquardt runs.
     public struct Result: Sendable {
+        /// The law's parameter names, in the order of `parameters`.
         public var parameterNames: [String]
+        /// The fitted θ of the winning run.
         public var parameters: [Double]
         /// ½·Σρ(r²) at `parameters` (Σ Huber_δ(r) with the default loss).
         public var cost: Double
         /// The winning run (its summary says whether and why it converged).
         public var best: SolverResult
+        /// The winning run's summary: whether and why it stopped.
         public var summary: FitSummary { best.summary }
         /// Which start won, how many were screened, how many distinct screened ends were
         /// polished, and how many of those converged.
         public var startIndex: Int
+        /// How many starts were screened (the whole grid).
         public var startsTried: Int
+        /// How many of the polished runs converged.
         public var startsConverged: Int
+        /// How many distinct screening ends were polished (at most `polish`).
         public var startsPolished: Int
     }
 

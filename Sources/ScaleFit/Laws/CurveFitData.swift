@@ -7,9 +7,13 @@ import Foundation
 /// observed at `steps[j]`. The laws read a step s as "after the updates at steps 0…s", so
 /// S1(s) = η_0 + … + η_s.
 public struct LossCurve: Sendable, Equatable {
+    /// The curve's name, which errors and reports cite.
     public let name: String
+    /// η_i, the learning rate at each step i = 0..<T.
     public let rates: [Double]
+    /// The logged steps, strictly increasing, each < T.
     public let steps: [Int]
+    /// The observed loss at each logged step (empty for a curve only to be predicted).
     public let losses: [Double]
 
     /// Validates and stores a curve; errors name the curve (`invalidData(file: name, …)`).

@@ -35,6 +35,7 @@ public protocol LossCurveLaw: Sendable {
 }
 
 extension LossCurveLaw {
+    /// By default a law screens with itself.
     public var screeningLaw: Self { self }
 
     /// n, the number of parameters.

@@ -14,14 +14,23 @@ import Foundation
 /// final      L̂ − L at the last logged step
 /// ```
 public struct LossCurveMetrics: Sendable, Equatable, Codable {
+    /// R² = 1 − Σ(L − L̂)² / Σ(L − mean L)².
     public var r2: Double
+    /// MAE = mean |L − L̂|.
     public var mae: Double
+    /// RMSE = √ mean (L − L̂)².
     public var rmse: Double
+    /// mean |L − L̂| / L.
     public var meanRelativeError: Double
+    /// max |L − L̂| / L.
     public var worstRelativeError: Double
+    /// max |L − L̂|.
     public var maxError: Double
+    /// L̂ − L at the last logged step (positive when the prediction ends high).
     public var finalError: Double
 
+    /// The metrics of `predicted` against `observed`, step by step; traps unless both have the
+    /// same, non-zero length.
     public init(observed: [Double], predicted: [Double]) {
         precondition(observed.count == predicted.count && !observed.isEmpty, "metrics need matching, non-empty curves")
         let n = Double(observed.count)

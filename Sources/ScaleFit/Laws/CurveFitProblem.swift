@@ -19,14 +19,19 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         case raw
     }
 
+    /// The law (with its options) every curve is predicted with.
     public let law: Law
+    /// The curves fitted, each with its own schedule, in residual order.
     public let curves: [LossCurve]
+    /// Whether residuals are log ratios (the default) or raw differences.
     public let residual: Residual
     let prepared: [Law.Prepared]
     /// Index of each curve's first residual.
     let offsets: [Int]
     let observed: [Double]
 
+    /// The problem on `curves` under `law`, each curve prepared once. Throws `fitFailed` for no
+    /// curves and `invalidData` for a curve without a loss at each of at least one logged step.
     public init(law: Law, curves: [LossCurve], residual: Residual = .logRatio) throws {
         guard !curves.isEmpty else { throw ScaleFitError.fitFailed(reason: "no curves to fit") }
         for curve in curves where curve.losses.count != curve.steps.count || curve.steps.isEmpty {
@@ -57,9 +62,12 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         self.observed = observed
     }
 
+    /// n, the law's number of parameters.
     public var parameterCount: Int { law.parameterCount }
+    /// m, one residual per logged step of every curve.
     public var residualCount: Int { observed.count }
 
+    /// r_(c,j) = log L(s_(c,j); θ) − log L_obs(c, j) (or the raw difference) for every curve c and step j.
     public func residuals(at x: [Double], into r: inout [Double]) {
         for (c, curve) in curves.enumerated() {
             var values = [Double](repeating: 0, count: curve.steps.count)
@@ -68,6 +76,7 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         }
     }
 
+    /// J = ∂r/∂θ: (1/L)·∂L/∂θ for log-ratio residuals, ∂L/∂θ for raw ones, from the law's gradient.
     public func jacobian(at x: [Double], into jac: inout Matrix) {
         forEachPredictionWithGradient(at: x) { c, values, gradient in
             writeJacobian(curve: c, values: values, gradient: gradient, into: &jac)
@@ -78,6 +87,7 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// so a trial point's Jacobian costs little more than its residuals.
     public var prefersJointEvaluation: Bool { true }
 
+    /// r and J from one pass of `predictWithGradient` per curve.
     public func residualsAndJacobian(at x: [Double], residuals r: inout [Double], jacobian jac: inout Matrix) {
         forEachPredictionWithGradient(at: x) { c, values, gradient in
             writeResiduals(curve: c, values: values, into: &r)

@@ -16,8 +16,11 @@ import Foundation
 ///
 /// The fitted vector is (n_c, d_c, α_N, α_D).
 public struct KaplanLaw: Law, Equatable {
+    /// "kaplan", the name `--law` takes and fit files keep.
     public static let identifier = "kaplan"
+    /// Kaplan et al. 2020, eq. 1.5, the joint law in N and D.
     public static let reference = "Kaplan et al. 2020, eq. 1.5"
+    /// L(N, D) = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D, in ASCII.
     public static let formula = "L(N, D) = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD"
     /// The order of the fitted parameters.
     public static let parameterNames = ["nc", "dc", "alphaN", "alphaD"]
@@ -25,12 +28,16 @@ public struct KaplanLaw: Law, Equatable {
     /// The objective on the log residuals (least squares by default).
     public var loss: RobustLoss
 
+    /// The law with `loss` on the log residuals (least squares by default).
     public init(loss: RobustLoss = .l2) { self.loss = loss }
 
     /// N_c, D_c, α_N, α_D: a point of the law.
     public struct Parameters: Sendable, Equatable, Codable {
+        /// The critical sizes N_c (parameters) and D_c (tokens) and the exponents α_N and α_D,
+        /// on the natural scale (not the fitted logs).
         public var Nc: Double, Dc: Double, alphaN: Double, alphaD: Double
 
+        /// The point (N_c, D_c, α_N, α_D) of L(N, D) = [(N_c/N)^(α_N/α_D) + D_c/D]^α_D.
         public init(Nc: Double, Dc: Double, alphaN: Double, alphaD: Double) {
             self.Nc = Nc; self.Dc = Dc; self.alphaN = alphaN; self.alphaD = alphaD
         }
@@ -58,17 +65,24 @@ public struct KaplanLaw: Law, Equatable {
 
     // MARK: Law
 
+    /// `Self.formula`: L(N, D) = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD.
     public var formula: String { Self.formula }
+    /// (nc, dc, alphaN, alphaD): θ holds n_c = log N_c and d_c = log D_c.
     public var parameterNames: [String] { Self.parameterNames }
+    /// N_c and D_c as the exponentials of θ's n_c and d_c; α_N and α_D as they are.
     public var reportedParameters: [(name: String, exponentiated: Bool)] {
         [("Nc", true), ("Dc", true), ("alphaN", false), ("alphaD", false)]
     }
+    /// None: the loss is kept in the fit file's `loss` field.
     public var settings: [String: String] { [:] }
 
+    /// The law with the fit file's loss (its `loss` field).
     public init(fitFile: FitFile, source: String) throws {
         self.init(loss: try RobustLoss(spec: fitFile.loss, flag: "\(source): loss"))
     }
 
+    /// The runs' N, D and final loss from `table`; throws `invalidData` with fewer than 5
+    /// usable runs (4 parameters and at least one residual to spare).
     public func observations(from table: RunTable, options: TableOptions) throws -> ModelRuns {
         let runs = try ModelRuns(table: table, options: options)
         guard runs.loss.count >= 5 else {
@@ -77,17 +91,22 @@ public struct KaplanLaw: Law, Equatable {
         return runs
     }
 
+    /// The log-space problem on the runs: rᵢ = α_D·LSE(uᵢ, vᵢ) − log Lᵢ.
     public func problem(for data: ModelRuns) throws -> KaplanLogProblem {
         KaplanLogProblem(parameters: data.N, tokens: data.D, loss: data.loss)
     }
 
+    /// `startingGrid` placed on the runs' largest N and D: 256 starts.
     public func starts(for data: ModelRuns) -> [[Double]] {
         Self.startingGrid(parameters: data.N, tokens: data.D)
     }
 
+    /// `KaplanFit.bounds`: α_N ≥ 0, α_D ≥ 1e-3 (α_D divides); n_c, d_c free.
     public func bounds(for data: ModelRuns) -> ParameterBounds? { KaplanFit.bounds }
+    /// Every start of the 256-point grid run to convergence with `loss`.
     public var search: LawSearch { .everyStart(options: SolverOptions(loss: loss)) }
 
+    /// L̂ᵢ = [(N_c/Nᵢ)^(α_N/α_D) + D_c/Dᵢ]^α_D at each run's N and D.
     public func fitted(_ data: ModelRuns, parameters p: [Double]) -> [Double] {
         let law = Parameters(fittedParameters: p)
         return zip(data.N, data.D).map { law.loss(parameters: $0, tokens: $1) }
@@ -128,10 +147,15 @@ public struct KaplanLaw: Law, Equatable {
 /// ∂r/∂α_D = LSE(u, v) − w_u·u
 /// ```
 public struct KaplanLogProblem: LeastSquaresProblem {
+    /// log Nᵢ of each run.
     public let logN: [Double]
+    /// log Dᵢ of each run.
     public let logD: [Double]
+    /// log Lᵢ, the observed final losses' logs.
     public let logLoss: [Double]
 
+    /// The problem on runs of model size `n`, tokens `d` and final loss `loss` (all positive,
+    /// stored as logs); traps unless the three have the same length.
     public init(parameters n: [Double], tokens d: [Double], loss: [Double]) {
         precondition(n.count == d.count && d.count == loss.count, "columns must have equal lengths")
         logN = n.map { log($0) }
@@ -139,7 +163,9 @@ public struct KaplanLogProblem: LeastSquaresProblem {
         logLoss = loss.map { log($0) }
     }
 
+    /// 4: θ = (n_c, d_c, α_N, α_D).
     public var parameterCount: Int { 4 }
+    /// One residual per run.
     public var residualCount: Int { logLoss.count }
 
     /// (u, v, LSE(u, v), w_u) for row i.
@@ -154,12 +180,15 @@ public struct KaplanLogProblem: LeastSquaresProblem {
         return (u, m + log(s), eu / s)
     }
 
+    /// rᵢ = α_D·LSE(uᵢ, vᵢ) − log Lᵢ at p = (n_c, d_c, α_N, α_D).
     public func residuals(at p: [Double], into r: inout [Double]) {
         for i in 0..<logLoss.count {
             r[i] = p[3] * terms(p, i).lse - logLoss[i]
         }
     }
 
+    /// The m×4 Jacobian in columns (n_c, d_c, α_N, α_D): α_N·w_u, α_D·w_v,
+    /// w_u·(n_c − log Nᵢ), LSE(uᵢ, vᵢ) − w_u·uᵢ.
     public func jacobian(at p: [Double], into j: inout Matrix) {
         let m = logLoss.count
         j.storage.withUnsafeMutableBufferPointer { s in
@@ -178,17 +207,22 @@ public struct KaplanLogProblem: LeastSquaresProblem {
 /// `KaplanLaw.startingGrid` (or the given starts), bounds α_N ≥ 0 and α_D ≥ 1e-3 (α_D
 /// divides), the lowest cost kept.
 public struct KaplanFit: Sendable {
+    /// The fitted (N_c, D_c, α_N, α_D): the exponentials of `fittedParameters`' n_c, d_c, and α_N, α_D.
     public var law: KaplanLaw.Parameters
     /// The fitted (n_c, d_c, α_N, α_D).
     public var fittedParameters: [Double]
     /// ½·Σρ(rᵢ²) at the optimum.
     public var cost: Double
+    /// The runs from every start, with the best one.
     public var multiStart: MultiStartResult
 
     /// α_N ≥ 0, α_D ≥ 1e-3; n_c, d_c free.
     public static let bounds = ParameterBounds(lower: [-.infinity, -.infinity, 0, 1e-3],
                                                upper: [.infinity, .infinity, .infinity, .infinity])
 
+    /// Fits runs of model size `n`, tokens `d` and final loss `loss` from `starts` (by default
+    /// `KaplanLaw.startingGrid` on the data) within `bounds`. Throws for columns of different
+    /// lengths, fewer than 4 runs, or values that are not positive and finite.
     public init(parameters n: [Double], tokens d: [Double], loss: [Double], starts: [[Double]]? = nil,
                 solverOptions: SolverOptions = SolverOptions()) throws {
         guard n.count == d.count, d.count == loss.count else {

@@ -36,6 +36,7 @@ public struct MultiPowerLaw: LossCurveLaw {
         case paper
     }
 
+    /// Whether the warmup's η changes enter the loss-drop sum (`.repository`, the default) or not (`.paper`).
     public var convention: Convention
     /// The bound on the loss-drop expansion's error relative to B·Σ_{k≤t}|η_(k−1) − η_k|
     /// (see `MultiPowerLossDrop`): 1e-12 by default; `CurveFit`'s screening pass uses 1e-8
@@ -44,6 +45,8 @@ public struct MultiPowerLaw: LossCurveLaw {
     /// The objective on the log residuals: Huber δ = 1e-3 by default (the paper's).
     public var loss: RobustLoss
 
+    /// The law with the repository's convention, a loss-drop error bound of 1e-12 and Huber
+    /// δ = 1e-3 on the log residuals by default.
     public init(convention: Convention = .repository, lossDropTolerance: Double = 1e-12,
                 loss: RobustLoss = .huber(scale: 1e-3)) {
         self.convention = convention
@@ -61,6 +64,7 @@ public struct MultiPowerLaw: LossCurveLaw {
         return law
     }
 
+    /// θ's order: (L0, A, alpha, B, C, beta, gamma), that of the published fits.
     public var parameterNames: [String] { ["L0", "A", "alpha", "B", "C", "beta", "gamma"] }
 
     /// L0 ≥ 0, A ≥ 0, 0 ≤ α ≤ 10, B ≥ 0, C ≥ 1e-12, 0 ≤ β ≤ 10, 0 ≤ γ ≤ 5.
@@ -71,6 +75,7 @@ public struct MultiPowerLaw: LossCurveLaw {
 
     /// The change points of η and the cumulative sums the law needs at the logged steps.
     public struct Prepared: Sendable {
+        /// The logged steps t_j the curve is predicted at.
         public let steps: [Int]
         /// S1 at each logged step.
         let area: [Double]
@@ -86,6 +91,8 @@ public struct MultiPowerLaw: LossCurveLaw {
         public var changeCount: Int { changeGap.count }
     }
 
+    /// The change points k of η (where η_(k−1) ≠ η_k; under `.paper` none in the warmup), with
+    /// their gaps, log η_k and Σ_{τ<k} η_τ, S1 at the logged steps, and the tree over the change points.
     public func prepare(rates: [Double], steps: [Int]) -> Prepared {
         let last = (steps.last ?? -1)
         var skip = 0
@@ -110,11 +117,14 @@ public struct MultiPowerLaw: LossCurveLaw {
                         tree: MultiPowerLossDrop.Tree(count: gaps.count))
     }
 
+    /// L(t_j) = L0 + A·S1(t_j)^(−α) − LD(t_j) at each logged step, LD by `MultiPowerLossDrop`
+    /// within `lossDropTolerance`.
     public func predict(_ prepared: Prepared, parameters p: [Double], into values: inout [Double]) {
         var unused: [Double] = []
         evaluate(prepared, p, &values, &unused, withGradient: false)
     }
 
+    /// L(t_j) and ∂L/∂θ for θ = (L0, A, α, B, C, β, γ), from the same pass over the tree.
     public func predictWithGradient(_ prepared: Prepared, parameters p: [Double],
                                     values: inout [Double], gradient: inout [Double]) {
         evaluate(prepared, p, &values, &gradient, withGradient: true)
@@ -131,16 +141,23 @@ public struct MultiPowerLaw: LossCurveLaw {
 }
 
 extension MultiPowerLaw: Law {
+    /// Loss curves with their schedules.
     public typealias Observations = LossCurves
+    /// A schedule and the steps to predict at.
     public typealias Query = CurveQuery
+    /// The log-ratio problem over all the curves, with the analytic gradient.
     public typealias Problem = CurveFitProblem<MultiPowerLaw>
 
+    /// "multipower", the name `--law` takes and fit files keep.
     public static let identifier = "multipower"
+    /// Luo et al., ICLR 2025, arXiv:2503.12811.
     public static let reference = "Luo et al. 2025 (multi-power law)"
+    /// L(t) = L0 + A·S1^(−α) − B·Σ_k (η_(k−1) − η_k)·G(…) with this law's convention, as `CurveLaw` writes it.
     public var formula: String { CurveLaw.multipower(self).formula }
     /// `convention` (repository or paper; see `CurveLaw`).
     public var settings: [String: String] { CurveLaw.multipower(self).settings }
 
+    /// The law the fit file's `settings` describe (its convention), with its `loss`; the loss-drop tolerance keeps its default.
     public init(fitFile: FitFile, source: String) throws {
         guard case let .multipower(law) = try CurveLaw(identifier: Self.identifier, settings: fitFile.settings ?? [:], file: source) else {
             preconditionFailure("CurveLaw(identifier: multipower) is the multi-power law")

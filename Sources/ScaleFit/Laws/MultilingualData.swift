@@ -11,14 +11,19 @@ public struct MultilingualData: Sendable, Equatable {
     /// How far the ratios of one run may sum from 1 before it is reported.
     public static let ratioSumTolerance = 1e-6
 
+    /// The file the rows came from (named in errors and reports).
     public var file: String
     /// The family names in order of first appearance.
     public var familyNames: [String]
     /// Each row's family, an index into `familyNames`.
     public var family: [Int]
+    /// N, the model size (parameters) of each row's run.
     public var parameters: [Double]
+    /// D, the total tokens each row's run was trained on (all families together).
     public var tokens: [Double]
+    /// p, the family's sampling ratio in the run's mix, in (0, 1].
     public var ratios: [Double]
+    /// The family's loss in that run.
     public var loss: [Double]
     /// Each row's 1-based line in the file.
     public var lines: [Int]

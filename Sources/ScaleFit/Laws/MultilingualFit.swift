@@ -14,8 +14,11 @@ public struct MultilingualFitOptions: Sendable {
     public var fixed: [String: [Int: Double]] = [:]
     /// The starts of each family's multi-start (`MultilingualLaw.startGrid` by default).
     public var starts: [[Double]] = MultilingualLaw.startGrid
+    /// The solver's tolerances and budget; its loss is replaced by Huber(`delta`) in every run.
     public var solverOptions = SolverOptions()
 
+    /// Options with Huber δ = `delta`, the parameters in `shared` common to all families, the
+    /// values in `fixed` held, and the start grid `starts`.
     public init(delta: Double = 1e-3, shared: Set<Int> = [], fixed: [String: [Int: Double]] = [:],
                 starts: [[Double]] = MultilingualLaw.startGrid) {
         self.delta = delta; self.shared = shared; self.fixed = fixed; self.starts = starts
@@ -35,15 +38,21 @@ public struct MultilingualFitOptions: Sendable {
 public struct MultilingualFit: Sendable {
     /// One family's share of the fit.
     public struct FamilyResult: Sendable {
+        /// The family's name, as in the data.
         public var name: String
+        /// How many rows of the data belong to the family.
         public var rows: Int
         /// Σ Huber_δ of the family's log residuals.
         public var objective: Double
+        /// The family's best run (with shared parameters, the joint run's summary).
         public var summary: FitSummary
+        /// How many starts the family's multi-start tried.
         public var starts: Int
+        /// How many of those starts reached the best cost (within 1e-9 relative).
         public var startsAtBest: Int
     }
 
+    /// The fitted law, one `Family` (E, A, B, α, β, γ) per family in `familyNames` order.
     public var law: MultilingualLaw
     /// Where family f's parameter k lives in `parameters`.
     public var index: [[Int]]
@@ -54,11 +63,13 @@ public struct MultilingualFit: Sendable {
     /// The scaled covariance of every family's six log-space parameters, 6F × 6F in family
     /// order (a shared parameter appears in each family's block, with its one variance).
     public var covariance: Matrix
+    /// Each family's share of the fit, in `familyNames` order.
     public var families: [FamilyResult]
     /// Σ over families of the Huber objective.
     public var objective: Double
     /// True when some free parameter is not determined by the data (infinite standard error).
     public var rankDeficient: Bool
+    /// The options the fit was run with.
     public var options: MultilingualFitOptions
 
     /// The converged status of the whole fit: every family's (or the joint run's) summary converged.

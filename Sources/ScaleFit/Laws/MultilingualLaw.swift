@@ -18,7 +18,9 @@ import Foundation
 ///
 /// Each family's fitted vector is (e, a, b, α, β, γ), in `familyParameterNames` order.
 public struct MultilingualLaw: Sendable, Equatable, Codable {
+    /// "multilingual", the name `--law` takes and fit files keep.
     public static let identifier = "multilingual"
+    /// Lᵢ(N, D, pᵢ) = (Eᵢ + Aᵢ/N^αᵢ + Bᵢ/D^βᵢ)·pᵢ^(−γᵢ), in ASCII.
     public static let formula = "L_i(N, D, p_i) = (E_i + A_i/N^alpha_i + B_i/D^beta_i) * p_i^(-gamma_i)"
     /// The fitted (log-space) parameters of one family, in order.
     public static let familyParameterNames = ["e", "a", "b", "alpha", "beta", "gamma"]
@@ -27,9 +29,13 @@ public struct MultilingualLaw: Sendable, Equatable, Codable {
 
     /// One language family's law.
     public struct Family: Sendable, Equatable, Codable {
+        /// The language family's name, as in the data.
         public var name: String
+        /// The family's irreducible loss E, coefficients A and B, exponents α of N and β of D, and
+        /// γ, the exponent of its sampling ratio, on the natural scale.
         public var E: Double, A: Double, B: Double, alpha: Double, beta: Double, gamma: Double
 
+        /// The family `name` at the point (E, A, B, α, β, γ).
         public init(name: String, E: Double, A: Double, B: Double, alpha: Double, beta: Double, gamma: Double) {
             self.name = name
             self.E = E; self.A = A; self.B = B; self.alpha = alpha; self.beta = beta; self.gamma = gamma
@@ -57,8 +63,10 @@ public struct MultilingualLaw: Sendable, Equatable, Codable {
         }
     }
 
+    /// One law per language family, in the data's order.
     public var families: [Family]
 
+    /// The law of these families.
     public init(families: [Family]) { self.families = families }
 
     /// The family called `name`, or nil.
@@ -98,13 +106,19 @@ public struct MultilingualLaw: Sendable, Equatable, Codable {
 /// that every family's rows point to. The Jacobian is analytic (see `MultilingualLaw.logLoss`);
 /// a shared entry sums over the rows of every family.
 public struct MultilingualLogProblem: LeastSquaresProblem {
+    /// Each row's family, an index into the problem's families.
     public let family: [Int]
+    /// log Nⱼ of each row's run.
     public let logN: [Double]
+    /// log Dⱼ of each row's run.
     public let logD: [Double]
+    /// log pⱼ, the logs of the rows' sampling ratios.
     public let logP: [Double]
+    /// log Lⱼ, the observed losses' logs.
     public let logLoss: [Double]
     /// index[f][k]: where family f's parameter k lives in the parameter vector.
     public let index: [[Int]]
+    /// n, one past the largest entry of `index` (shared parameters counted once).
     public let parameterCount: Int
 
     /// - Parameters:
@@ -130,11 +144,13 @@ public struct MultilingualLogProblem: LeastSquaresProblem {
                   index: [Array(0..<6)])
     }
 
+    /// One residual per row.
     public var residualCount: Int { logLoss.count }
 
     @inline(__always)
     private func familyVector(_ x: [Double], _ f: Int) -> [Double] { index[f].map { x[$0] } }
 
+    /// rⱼ = LSE(e_f, a_f − α_f·log Nⱼ, b_f − β_f·log Dⱼ) − γ_f·log pⱼ − log Lⱼ, f the family of row j.
     public func residuals(at x: [Double], into r: inout [Double]) {
         let vectors = index.indices.map { familyVector(x, $0) }
         for j in 0..<logLoss.count {
@@ -144,6 +160,8 @@ public struct MultilingualLogProblem: LeastSquaresProblem {
         }
     }
 
+    /// The m×n Jacobian: row j holds w₃, w₁, w₂, −w₁·log Nⱼ, −w₂·log Dⱼ, −log pⱼ at its family's
+    /// entries `index[f]`, summed where entries are shared.
     public func jacobian(at x: [Double], into jac: inout Matrix) {
         let m = logLoss.count
         let vectors = index.indices.map { familyVector(x, $0) }

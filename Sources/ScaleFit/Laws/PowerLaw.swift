@@ -20,8 +20,11 @@ import Foundation
 /// construction and of order 1–50 instead of 1e2–1e20; and for the pure law (E = 0) the
 /// residual is linear in (a, α), so LM solves it in one step.
 public struct SaturatingPowerLaw: Law, Equatable {
+    /// "power", the name `--law` takes and fit files keep.
     public static let identifier = "power"
+    /// No paper: a saturating power law on whichever column (N, D, C or steps) is chosen.
     public static let reference = "saturating power law on one column (N, D, C or steps)"
+    /// L(x) = E + A·x^(−α), in ASCII (the saturating form; `formula` gives the pure one when E is held at 0).
     public static let formula = "L(x) = E + A*x^(-alpha)"
     /// The order of the fitted parameters.
     public static let parameterNames = ["E", "a", "alpha"]
@@ -33,6 +36,8 @@ public struct SaturatingPowerLaw: Law, Equatable {
     /// The objective on the log residuals (least squares by default).
     public var loss: RobustLoss
 
+    /// The law on column `variable` (nil: detected), with E held at 0 when `pureFloor`, and
+    /// `loss` on the log residuals.
     public init(variable: String? = nil, pureFloor: Bool = false, loss: RobustLoss = .l2) {
         self.variable = variable
         self.pureFloor = pureFloor
@@ -41,8 +46,10 @@ public struct SaturatingPowerLaw: Law, Equatable {
 
     /// E, A, α: a point of the law.
     public struct Parameters: Sendable, Equatable, Codable {
+        /// The floor E (in loss units), the amplitude A and the exponent α, on the natural scale.
         public var E: Double, A: Double, alpha: Double
 
+        /// The point (E, A, α) of L(x) = E + A·x^(−α).
         public init(E: Double, A: Double, alpha: Double) {
             self.E = E; self.A = A; self.alpha = alpha
         }
@@ -61,8 +68,11 @@ public struct SaturatingPowerLaw: Law, Equatable {
 
     // MARK: Law
 
+    /// L(x) = A*x^(-alpha) when E is held at 0, else L(x) = E + A*x^(-alpha).
     public var formula: String { pureFloor ? "L(x) = A*x^(-alpha)" : Self.formula }
+    /// (E, a, alpha): θ holds E itself and a = log A.
     public var parameterNames: [String] { Self.parameterNames }
+    /// E and α as they are; A as the exponential of θ's a.
     public var reportedParameters: [(name: String, exponentiated: Bool)] {
         [("E", false), ("A", true), ("alpha", false)]
     }
@@ -71,11 +81,14 @@ public struct SaturatingPowerLaw: Law, Equatable {
     /// The column x, when it was named.
     public var variables: [String]? { variable.map { [$0] } }
 
+    /// The law the fit file holds: its first variable as x, `floor` = `zero` for the pure law, its loss.
     public init(fitFile: FitFile, source: String) throws {
         self.init(variable: fitFile.variables?.first, pureFloor: fitFile.settings?["floor"] == "zero",
                   loss: try RobustLoss(spec: fitFile.loss, flag: "\(source): loss"))
     }
 
+    /// The runs' x (the `variable` column, or the one detected) and final loss; throws
+    /// `invalidData` with fewer than 4 usable runs (3 for the pure law), one residual to spare.
     public func observations(from table: RunTable, options: TableOptions) throws -> PowerLawRuns {
         let runs = try PowerLawRuns(table: table, variable: variable, options: options)
         let needed = pureFloor ? 3 : 4
@@ -85,21 +98,28 @@ public struct SaturatingPowerLaw: Law, Equatable {
         return runs
     }
 
+    /// The log-space problem on the runs: rᵢ = log(E + exp(a − α·log xᵢ)) − log Lᵢ.
     public func problem(for data: PowerLawRuns) throws -> SaturatingPowerLawProblem {
         SaturatingPowerLawProblem(x: data.x, loss: data.loss)
     }
 
+    /// `startingGrid` on the runs (40 starts; 8 with E at 0 for the pure law).
     public func starts(for data: PowerLawRuns) -> [[Double]] {
         let grid = Self.startingGrid(x: data.x, loss: data.loss, floorFixedAtZero: pureFloor)
         return pureFloor ? grid.map { [0, $0[1], $0[2]] } : grid
     }
 
+    /// `SaturatingPowerLawFit.bounds`: E ≥ 0, α ≥ 0 (a free).
     public func bounds(for data: PowerLawRuns) -> ParameterBounds? { SaturatingPowerLawFit.bounds }
+    /// E held at its start (0) for the pure law; nothing held otherwise.
     public var fixed: [Bool]? { pureFloor ? [true, false, false] : nil }
+    /// Every start of the grid run to convergence with `loss`.
     public var search: LawSearch { .everyStart(options: SolverOptions(loss: loss)) }
 
+    /// The column x was taken from, as chosen from the table.
     public func fileVariables(for data: PowerLawRuns) -> [String]? { [data.variable] }
 
+    /// L̂ᵢ = E + A·xᵢ^(−α) at each run's x.
     public func fitted(_ data: PowerLawRuns, parameters p: [Double]) -> [Double] {
         let law = Parameters(fittedParameters: p)
         return data.x.map { law.loss(at: $0) }
@@ -150,24 +170,33 @@ public struct SaturatingPowerLaw: Law, Equatable {
 /// ∂r/∂E = 1/(E + t),   ∂r/∂a = t/(E + t),   ∂r/∂α = −log xᵢ · t/(E + t)
 /// ```
 public struct SaturatingPowerLawProblem: LeastSquaresProblem {
+    /// log xᵢ of each run.
     public let logX: [Double]
+    /// log Lᵢ, the observed losses' logs.
     public let logLoss: [Double]
 
+    /// The problem on runs at `x` with loss `loss` (both positive, stored as logs); traps
+    /// unless the two have the same length.
     public init(x: [Double], loss: [Double]) {
         precondition(x.count == loss.count, "columns must have equal lengths")
         logX = x.map { log($0) }
         logLoss = loss.map { log($0) }
     }
 
+    /// 3: θ = (E, a, α).
     public var parameterCount: Int { 3 }
+    /// One residual per run.
     public var residualCount: Int { logLoss.count }
 
+    /// rᵢ = log(E + exp(a − α·log xᵢ)) − log Lᵢ at p = (E, a, α).
     public func residuals(at p: [Double], into r: inout [Double]) {
         for i in 0..<logLoss.count {
             r[i] = log(p[0] + exp(p[1] - p[2] * logX[i])) - logLoss[i]
         }
     }
 
+    /// The m×3 Jacobian in columns (E, a, α): 1/(E + t), t/(E + t), −log xᵢ·t/(E + t),
+    /// with t = exp(a − α·log xᵢ).
     public func jacobian(at p: [Double], into j: inout Matrix) {
         let m = logLoss.count
         j.storage.withUnsafeMutableBufferPointer { s in
@@ -186,16 +215,22 @@ public struct SaturatingPowerLawProblem: LeastSquaresProblem {
 /// `SaturatingPowerLaw.startingGrid` (or the given starts), bounds E ≥ 0 and α ≥ 0, the
 /// lowest cost kept. With `pureFloor: true` E is held at 0 (the pure power law A·x^(−α)).
 public struct SaturatingPowerLawFit: Sendable {
+    /// The fitted (E, A, α), with A the exponential of `fittedParameters`' a.
     public var law: SaturatingPowerLaw.Parameters
     /// The fitted (E, a, α).
     public var fittedParameters: [Double]
     /// ½·Σρ(rᵢ²) at the optimum.
     public var cost: Double
+    /// The runs from every start, with the best one.
     public var multiStart: MultiStartResult
 
     /// The bounds E ≥ 0, α ≥ 0 (a free).
     public static let bounds = ParameterBounds(lower: [0, -.infinity, 0], upper: [.infinity, .infinity, .infinity])
 
+    /// Fits runs at `x` with loss `loss` from `starts` (by default
+    /// `SaturatingPowerLaw.startingGrid` on the data) within `bounds`, E held at 0 when
+    /// `pureFloor`. Throws for columns of different lengths, fewer than 3 points (2 for the pure
+    /// law), or values that are not positive and finite.
     public init(x: [Double], loss: [Double], pureFloor: Bool = false, starts: [[Double]]? = nil,
                 solverOptions: SolverOptions = SolverOptions()) throws {
         guard x.count == loss.count else {

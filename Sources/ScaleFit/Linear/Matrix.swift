@@ -47,6 +47,7 @@ public struct Matrix: Equatable, Sendable, Codable {
         return m
     }
 
+    /// The entry in `row` and `column`, stored column-major at `row + column·rows` (unchecked beyond the storage's own bounds).
     @inlinable
     public subscript(row: Int, column: Int) -> Double {
         get { storage[row + column * rows] }

@@ -24,23 +24,33 @@ import Foundation
 /// ratio (γᵢ ≤ 0, or weight 0) gains nothing from more data, so it gets the minimum m:
 /// moving mass from it to a family with γ > 0 lowers both terms.
 public struct OptimalMix: Sendable, Codable, Equatable {
+    /// One family's part of the mix: its weight, its ratio pᵢ, and its loss there.
     public struct Share: Sendable, Codable, Equatable {
+        /// The family's name, as in the law.
         public var family: String
+        /// wᵢ, the family's weight in the objective (1 unless given).
         public var weight: Double
+        /// pᵢ, the family's sampling ratio in the mix.
         public var ratio: Double
         /// Lᵢ(N, D, pᵢ).
         public var loss: Double
         /// Lᵢ(N, D, 1).
         public var baseLoss: Double
+        /// γᵢ, the exponent of the family's ratio in Lᵢ = Lᵢ(N, D, 1)·pᵢ^(−γᵢ).
         public var gamma: Double
         /// True when the ratio sits at the minimum (clipped, or γ ≤ 0).
         public var atMinimum: Bool
     }
 
+    /// N, the model size the mix is optimised at.
     public var parameters: Double
+    /// D, the total training tokens the mix is optimised at.
     public var tokens: Double
+    /// True when the objective is Σ wᵢ·Lᵢ/Lᵢ(N, D, 1) rather than Σ wᵢ·Lᵢ.
     public var normalized: Bool
+    /// m, the least ratio any family may get.
     public var minRatio: Double
+    /// Every family's share, in the law's family order.
     public var shares: [Share]
     /// Σ wᵢ·Lᵢ (or Σ wᵢ·Lᵢ/Lᵢ(N, D, 1) when normalised).
     public var objective: Double

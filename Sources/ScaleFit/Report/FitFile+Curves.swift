@@ -3,10 +3,15 @@ import Foundation
 /// One predicted point of a loss curve: the step, η there, the loss, and its 95%
 /// delta-method interval from the fit's parameter covariance.
 public struct CurvePrediction: Sendable, Codable, Equatable {
+    /// The step s the loss is predicted at.
     public var step: Int
+    /// η at that step, as the schedule gives it.
     public var lr: Double
+    /// L̂(s), the law's predicted loss.
     public var loss: Double
+    /// The lower end of the 95% interval, L̂·exp(−1.96·sd) (NaN when L̂ ≤ 0).
     public var lower95: Double
+    /// The upper end of the 95% interval, L̂·exp(+1.96·sd) (NaN when L̂ ≤ 0).
     public var upper95: Double
 }
 

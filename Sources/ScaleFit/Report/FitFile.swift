@@ -17,25 +17,39 @@ public struct FitFile: Sendable, Codable, Equatable {
     /// The versions this build reads.
     public static let readableVersions = [1, 2]
 
+    /// Where the fitted data came from: the file, the rows used and the rows dropped.
     public struct DataSummary: Sendable, Codable, Equatable {
+        /// The data file's path (or `<data>` for data given directly).
         public var file: String
+        /// How many rows (observations) the fit used.
         public var rows: Int
+        /// How many rows could not be used and were dropped.
         public var droppedRows: Int
+        /// A summary of `rows` used and `droppedRows` dropped from `file`.
         public init(file: String, rows: Int, droppedRows: Int) {
             self.file = file; self.rows = rows; self.droppedRows = droppedRows
         }
     }
 
+    /// The format version the file was written in (`currentVersion` for new files).
     public var formatVersion: Int
+    /// The law's identifier (`chinchilla`, `kaplan`, `power`, …), which says how to read `parameters`.
     public var law: String
+    /// The law in one line, with its options (`Law.formula`).
     public var formula: String
+    /// The names of θ, in the law's own order.
     public var parameterNames: [String]
+    /// θ, the fitted parameters in the law's parametrisation (e.g. Chinchilla's (e, a, b, α, β)).
     public var parameters: [Double]
     /// Scaled covariance of `parameters`.
     public var covariance: Matrix
+    /// The fit's cost at its optimum (½·Σρ(rᵢ²); Σ Huber_δ(rᵢ) for a Huber loss).
     public var objective: Double
+    /// The robust loss the fit minimised, as its spec (`RobustLoss.spec`).
     public var loss: String
+    /// How many starting points the search tried.
     public var starts: Int
+    /// The data the law was fitted to.
     public var data: DataSummary
     /// The input variables of the law, in the order its predictions take them (formulas).
     public var variables: [String]?
@@ -51,20 +65,26 @@ public struct FitFile: Sendable, Codable, Equatable {
 
     /// What a fit file keeps of a bootstrap: enough to report its intervals again.
     public struct BootstrapSummary: Sendable, Codable, Equatable {
+        /// How many resamples were drawn.
         public var samples: Int
+        /// How many resamples were dropped because their refit failed.
         public var failed: Int
+        /// The seed the resamples derive from.
         public var seed: UInt64
         /// The budget the allocation intervals are for (FLOPs), when there is one.
         public var compute: Double?
+        /// The 2.5%, 50% and 97.5% percentiles of each reported quantity.
         public var intervals: [Bootstrap.Interval]
         /// θ of every converged resample (fits made through `Fit`), so intervals of any
         /// prediction or allocation can be made again from the file.
         public var draws: [[Double]]?
 
+        /// What a Chinchilla bootstrap keeps: its counts, seed, budget and intervals (no draws).
         public init(_ b: ChinchillaBootstrap) {
             samples = b.samples; failed = b.failed; seed = b.seed; compute = b.compute; intervals = b.intervals
         }
 
+        /// A summary given field by field.
         public init(samples: Int, failed: Int, seed: UInt64, compute: Double?, intervals: [Bootstrap.Interval],
                     draws: [[Double]]?) {
             self.samples = samples; self.failed = failed; self.seed = seed; self.compute = compute
@@ -93,6 +113,9 @@ public struct FitFile: Sendable, Codable, Equatable {
         self.settings = settings
     }
 
+    /// A fit file for a `ChinchillaFit`: θ = (e, a, b, α, β), the scaled covariance at the
+    /// winning run, Σ Huber_δ at the optimum and the grid's start count. Throws when the
+    /// covariance cannot be formed.
     public init(chinchilla fit: ChinchillaFit, loss: RobustLoss, data: DataSummary) throws {
         self.init(law: ChinchillaLaw.identifier, formula: ChinchillaLaw.formula,
                   parameterNames: ChinchillaLaw.parameterNames, parameters: fit.logParameters,
@@ -137,6 +160,9 @@ public struct FitFile: Sendable, Codable, Equatable {
         return try decode(data, file: path)
     }
 
+    /// Decodes and checks a fit file's bytes (`file` names it in errors): `invalidData` for JSON
+    /// that is not a fit file or whose names, parameters and covariance disagree (or a version-1
+    /// file that is not Chinchilla's), `unsupportedVersion` for a version this build does not read.
     public static func decode(_ data: Data, file: String) throws -> FitFile {
         struct Version: Decodable { let formatVersion: Int? }
         guard let v = try? JSONDecoder().decode(Version.self, from: data) else {

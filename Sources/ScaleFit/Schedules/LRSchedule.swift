@@ -50,8 +50,11 @@ public enum LRSchedule: Sendable, Equatable {
 
     /// One stage of a multi-stage constant schedule: `rate` until step `until` (exclusive).
     public struct Stage: Sendable, Equatable, Codable {
+        /// η during the stage.
         public var rate: Double
+        /// The first step after the stage (exclusive end).
         public var until: Int
+        /// The stage `rate` for the steps before `until`.
         public init(rate: Double, until: Int) { self.rate = rate; self.until = until }
     }
 
@@ -142,8 +145,11 @@ public enum LRSchedule: Sendable, Equatable {
 
 /// A (step, η) point of a piecewise-linear or logged schedule.
 public struct SchedulePoint: Sendable, Equatable, Codable {
+    /// The step, counted from 0.
     public var step: Int
+    /// η at that step.
     public var rate: Double
+    /// η = `rate` at step `step`.
     public init(step: Int, rate: Double) { self.step = step; self.rate = rate }
 
     /// Linear interpolation between `points` (strictly increasing steps), held constant

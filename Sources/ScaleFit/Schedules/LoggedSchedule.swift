@@ -20,8 +20,11 @@ public struct LoggedSchedule: Sendable, Equatable {
         case hold
     }
 
+    /// The logged (step, η) pairs, steps strictly increasing.
     public let points: [SchedulePoint]
+    /// How η is rebuilt before the first logged step.
     public let before: Before
+    /// T, the number of steps the schedule defines (steps 0..<T).
     public let totalSteps: Int
 
     /// Validates the points: steps non-negative and strictly increasing, rates finite and

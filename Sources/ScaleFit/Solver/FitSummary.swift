@@ -35,6 +35,7 @@ public struct FitSummary: Sendable, Equatable, Codable {
         }
     }
 
+    /// Why the run stopped; `converged` and `message` are read off it.
     public var termination: Termination
     /// Accepted steps.
     public var iterations: Int
@@ -91,6 +92,7 @@ public struct SolverResult: Sendable {
     public var jacobian: Matrix
     /// Which parameters were held fixed.
     public var fixed: [Bool]
+    /// Why this run stopped, and what it cost (iterations, evaluations, initial and final cost).
     public var summary: FitSummary
     /// The loss the run minimised (`ParameterCovariance(result:)` calibrates for it).
     public var loss: RobustLoss = .l2

@@ -26,8 +26,10 @@ public protocol LeastSquaresProblem: Sendable {
 }
 
 extension LeastSquaresProblem {
+    /// False: by default the solver evaluates r alone at trial points and J only at accepted ones.
     public var prefersJointEvaluation: Bool { false }
 
+    /// Writes r(x) into `r`, then J(x) into `j`, with two separate evaluations.
     public func residualsAndJacobian(at x: [Double], residuals r: inout [Double], jacobian j: inout Matrix) {
         residuals(at: x, into: &r)
         jacobian(at: x, into: &j)
@@ -82,11 +84,16 @@ public func finiteDifferenceJacobian<P: LeastSquaresProblem>(
 /// A problem given by a residual closure only; its Jacobian comes from finite
 /// differences. Use a law's analytic Jacobian whenever there is one.
 public struct FiniteDifferenceProblem: LeastSquaresProblem {
+    /// n, the length of x the residual closure takes.
     public let parameterCount: Int
+    /// m, the number of residuals the closure writes.
     public let residualCount: Int
+    /// The difference formula `jacobian(at:into:)` uses (central by default: O(h²) error for twice the evaluations).
     public let scheme: FiniteDifferenceScheme
     private let evaluate: @Sendable ([Double], inout [Double]) -> Void
 
+    /// A problem of `parameterCount` parameters whose `residuals` closure writes the
+    /// `residualCount` values rᵢ(x) into the buffer it is given.
     public init(parameterCount: Int, residualCount: Int, scheme: FiniteDifferenceScheme = .central,
                 residuals: @escaping @Sendable ([Double], inout [Double]) -> Void) {
         self.parameterCount = parameterCount
@@ -95,10 +102,13 @@ public struct FiniteDifferenceProblem: LeastSquaresProblem {
         self.evaluate = residuals
     }
 
+    /// Writes r(x) by calling the residual closure.
     public func residuals(at x: [Double], into residuals: inout [Double]) {
         evaluate(x, &residuals)
     }
 
+    /// Writes the finite-difference Jacobian of the closure at x (`finiteDifferenceJacobian`
+    /// with `scheme`: n + 1 residual evaluations forward, 2n central).
     public func jacobian(at x: [Double], into jacobian: inout Matrix) {
         jacobian = finiteDifferenceJacobian(of: self, at: x, scheme: scheme)
     }

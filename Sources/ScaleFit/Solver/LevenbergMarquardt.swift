@@ -38,8 +38,10 @@
 ///   fits: mean LRE of the worst parameter 9.93 → 10.74, every fit ≥ 10.3 digits. See
 ///   `refineStationaryPoint`.
 public struct LevenbergMarquardt: Sendable {
+    /// Tolerances, evaluation budget, robust loss and refinements of every run.
     public var options: SolverOptions
 
+    /// A solver with these options (the defaults: tolerances 1e-15, least squares, no function test).
     public init(options: SolverOptions = SolverOptions()) { self.options = options }
 
     /// Minimises from `start`. Throws only for arguments that do not fit the problem

@@ -8,16 +8,21 @@ import Foundation
 /// independently and results are written by index, so the answer does not depend on
 /// thread scheduling: same starts, same bytes.
 public struct MultiStart: Sendable {
+    /// The solver (and so the options) every start is run with.
     public var solver: LevenbergMarquardt
     /// Worker threads; defaults to the number of active processors.
     public var threads: Int
 
+    /// Runs `solver` from every start on `threads` worker threads (at least one).
     public init(solver: LevenbergMarquardt = LevenbergMarquardt(),
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.solver = solver
         self.threads = max(1, threads)
     }
 
+    /// Runs the solver from each of `starts` (each of length `parameterCount`) and returns the
+    /// best run, with every start's final cost and end point. Throws when `starts` is empty,
+    /// a start has the wrong length, or no run ends at a finite cost.
     public func minimize<P: LeastSquaresProblem>(
         _ problem: P, starts: [[Double]], bounds: ParameterBounds? = nil, fixed: [Bool]? = nil
     ) throws -> MultiStartResult {

@@ -71,6 +71,10 @@ public struct ParameterCovariance: Sendable, Equatable, Codable {
                       loss: result.loss, rankTolerance: rankTolerance)
     }
 
+    /// The covariance from a Jacobian J (m×n) and residuals r at an optimum: columns with
+    /// `fixed[j]` get zero variance, `loss` picks σ̂² (Huber's asymptotic variance for
+    /// `.huber`, Σr²/(m − p) otherwise) and singular values below `rankTolerance`·σ_max count
+    /// as zero. Throws when `residuals` does not have m entries.
     public init(jacobian: Matrix, residuals: [Double], fixed: [Bool]? = nil, loss: RobustLoss = .l2,
                 rankTolerance: Double = 1e-10) throws {
         let n = jacobian.columns, m = jacobian.rows

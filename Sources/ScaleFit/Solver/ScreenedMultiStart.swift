@@ -38,15 +38,21 @@ public struct ScreenedMultiStart: Sendable {
     public var screeningEvaluations: Int
     /// The screening runs' cost tolerance (at least the polish's); nil keeps the polish's.
     public var screeningFunctionTolerance: Double?
+    /// Which screening end points go on to a full polishing run.
     public var selection: PolishSelection
+    /// Worker threads for the screening and the polishing runs (at least one).
     public var threads: Int
 
+    /// The Chinchilla-style search: screening runs of at most `screeningEvaluations` evaluations,
+    /// then full runs from the best `polishCount` distinct ends (`.bestDistinct` with tolerance 1e-6).
     public init(options: SolverOptions = SolverOptions(), screeningEvaluations: Int = 16, polishCount: Int = 8,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.init(options: options, screeningEvaluations: screeningEvaluations,
                   selection: .bestDistinct(count: polishCount, tolerance: 1e-6), threads: threads)
     }
 
+    /// The search with an explicit `selection` of the ends to polish; counts and the evaluation
+    /// budget below 1 are raised to 1.
     public init(options: SolverOptions, screeningEvaluations: Int, screeningFunctionTolerance: Double? = nil,
                 selection: PolishSelection, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.options = options
@@ -77,6 +83,8 @@ public struct ScreenedMultiStart: Sendable {
         return o
     }
 
+    /// Screens and polishes on `problem` itself: the best polished run, with the screening's
+    /// results. Throws as `MultiStart.minimize` does.
     public func minimize<P: LeastSquaresProblem>(
         _ problem: P, starts: [[Double]], bounds: ParameterBounds? = nil, fixed: [Bool]? = nil
     ) throws -> ScreenedMultiStartResult {

@@ -36,16 +36,22 @@ public struct SolverOptions: Sendable, Equatable, Codable {
     /// is formed and the rank is reported.
     public var rankTolerance: Double = 1e-10
 
+    /// The defaults: no function test, parameter and gradient tolerances 1e-15, 20 000
+    /// evaluations, geodesic acceleration and stationary-point refinement on, least squares.
     public init() {}
 
+    /// The defaults with `loss` applied to every residual.
     public init(loss: RobustLoss) { self.loss = loss }
 }
 
 /// Box bounds lᵢ ≤ xᵢ ≤ uᵢ; ±∞ where a side is free.
 public struct ParameterBounds: Sendable, Equatable, Codable {
+    /// lᵢ, the lower bound of each parameter (−∞ where there is none).
     public var lower: [Double]
+    /// uᵢ, the upper bound of each parameter (+∞ where there is none).
     public var upper: [Double]
 
+    /// The box [lower, upper]; traps unless both have the same length.
     public init(lower: [Double], upper: [Double]) {
         precondition(lower.count == upper.count, "lower and upper bounds must have the same length")
         self.lower = lower
