@@ -98,9 +98,10 @@ public struct OptimalMix: Sendable, Codable, Equatable {
         objective = Self.objective(shares, normalized: normalized)
     }
 
-    /// Σ wᵢ·Lᵢ or Σ wᵢ·Lᵢ/Lᵢ(N, D, 1).
+    /// Σ wᵢ·Lᵢ or Σ wᵢ·Lᵢ/Lᵢ(N, D, 1); a family of weight 0 adds nothing, even where its
+    /// loss is infinite (ratio 0 with γ > 0), so 0·∞ does not make the objective NaN.
     static func objective(_ shares: [Share], normalized: Bool) -> Double {
-        shares.reduce(0) { $0 + $1.weight * (normalized ? $1.loss / $1.baseLoss : $1.loss) }
+        shares.reduce(0) { $0 + ($1.weight == 0 ? 0 : $1.weight * (normalized ? $1.loss / $1.baseLoss : $1.loss)) }
     }
 
     /// The ratios and μ: falling families at max(m, (kᵢ/μ)^(1/(γᵢ+1))), the others at m.

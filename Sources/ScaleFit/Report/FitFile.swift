@@ -144,7 +144,7 @@ public struct FitFile: Sendable, Codable, Equatable {
         return try enc.encode(self)
     }
 
-    /// Writes `encoded()` to `path`; `invalidData` naming the path if it cannot.
+    /// Writes `encoded()` to `path`; `cannotWrite` (exit 74) naming the path if it cannot.
     public func write(to path: String) throws {
         do { try encoded().write(to: URL(fileURLWithPath: path)) } catch {
             throw ScaleFitError.cannotWrite(path: path, reason: "cannot write the fit file: \(error.localizedDescription)")

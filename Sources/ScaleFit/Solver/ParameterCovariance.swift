@@ -37,7 +37,7 @@ public struct ParameterCovariance: Sendable, Equatable, Codable {
     public var unscaled: Matrix
     /// σ̂²·(JᵀJ)⁺.
     public var scaled: Matrix
-    /// σ̂² = Σr²/(m − p).
+    /// σ̂² = Σr²/(m − p); for a Huber loss, the Huber M-estimator's asymptotic variance (see the type).
     public var residualVariance: Double
     /// m − p.
     public var degreesOfFreedom: Int

@@ -56,7 +56,7 @@ final class ReadmeScriptTests: XCTestCase {
 
     func assertChinchillaOutput(_ out: String, file: StaticString = #filePath, line: UInt = #line) {
         let lines = out.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 8, out, file: file, line: line)
+        guard lines.count == 8 else { return XCTFail("expected 8 lines, got:\n\(out)", file: file, line: line) }
         // Data/runs.csv's Chinchilla fit, as `scalefit fit Data/runs.csv` prints it.
         XCTAssertTrue(lines.first?.hasPrefix("E 1.6930") ?? false, out, file: file, line: line)
         XCTAssertTrue(lines[3].hasPrefix("alpha 0.33898"), out, file: file, line: line)
@@ -86,15 +86,15 @@ final class ReadmeScriptTests: XCTestCase {
         let r = try run(["swift", "-I", ".build/release/Modules", "-L", ".build/release", "-lScaleFit", script.path], in: Self.root)
         XCTAssertEqual(r.status, 0, r.err)
         let lines = r.out.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 7 + 1 + 3, r.out)
+        guard lines.count == 7 + 1 + 3 else { return XCTFail("expected 11 lines, got:\n\(r.out)\n\(r.err)") }
         XCTAssertEqual(lines.prefix(7).map { String($0.prefix(while: { $0 != " " })) }, ["L0", "A", "alpha", "B", "C", "beta", "gamma"])
         // Data/curves.csv does not identify the decay parameters (γ ends at its bound 5):
         // the script says so instead of passing the fit off as sound.
         XCTAssertTrue(lines[7].hasPrefix("not sound: "), r.out)
         XCTAssertTrue(lines[7].contains("gamma is at its bound 5.0"), r.out)
         XCTAssertTrue(lines[7].contains("C is not identified"), r.out)
-        let losses = lines.suffix(3).compactMap { Double($0.split(separator: " ")[1]) }
-        XCTAssertEqual(losses.count, 3, r.out)
+        let losses = lines.suffix(3).compactMap { line in line.split(separator: " ").dropFirst().first.flatMap { Double($0) } }
+        guard losses.count == 3 else { return XCTFail("three predicted losses expected:\n\(r.out)") }
         XCTAssertTrue(losses[0] > losses[1] && losses[1] > losses[2], "the loss falls along the WSD run: \(losses)")
         XCTAssertEqual(losses[0], 3.930, accuracy: 0.005)
     }
