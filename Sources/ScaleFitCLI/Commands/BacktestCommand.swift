@@ -65,7 +65,7 @@ enum BacktestCommand: Subcommand {
         let format = try args.value(OutputOptions.format)!
         let given = try args.value(law) ?? nil
         if let given { try args.checkApplicability(to: given) }
-        guard FileManager.default.fileExists(atPath: path) else { throw ScaleFitError.invalidData(file: path, reason: "no such file") }
+        guard path == "-" || FileManager.default.fileExists(atPath: path) else { throw ScaleFitError.invalidData(file: path, reason: "no such file") }
         let table = try RunTableReader.read(path: path)
         var chosen = given
         if chosen == nil {

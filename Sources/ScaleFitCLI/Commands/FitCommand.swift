@@ -88,7 +88,7 @@ enum FitCommand: Subcommand {
         if args.has(FormulaOptions.formula) && isDat {
             throw UsageError(message: "--formula fits a table of runs (.csv, .jsonl, …); a NIST .dat file is fitted with its own model")
         }
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard path == "-" || FileManager.default.fileExists(atPath: path) else {
             throw ScaleFitError.invalidData(file: path, reason: "no such file")
         }
         var table: RunTable?

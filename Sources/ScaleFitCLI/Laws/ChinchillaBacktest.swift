@@ -27,6 +27,9 @@ enum ChinchillaBacktest {
             }
         }
         let seed = try args.value(BootstrapOptions.seed)!
+        if args.has(BootstrapOptions.seed) && !(args.text(holdout)?.hasPrefix("random:") ?? false) {
+            throw UsageError(message: "--seed goes with --holdout random:F (the seed of the random split)")
+        }
         let holdout = try args.text(holdout).map { try PowerLawHoldout(spec: $0, seed: UInt64(seed)) }
         let delta = try ChinchillaFitting.delta(args)
         let runs = try ChinchillaRuns.read(table: input.table!, path: path, args: args, out: out)

@@ -34,7 +34,7 @@ public final class CommandOutput: @unchecked Sendable {
     public static var standard: CommandOutput {
         CommandOutput(out: { text in
             do { try FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) } catch {
-                throw OutputError(path: "<stdout>", reason: error.localizedDescription)
+                throw OutputError(path: "<stdout>", reason: OutputError.reason(error))
             }
         }, err: { text in
             try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
@@ -76,6 +76,16 @@ public struct OutputError: Error, Equatable, CustomStringConvertible {
         self.flag = flag
         self.path = path
         self.reason = reason
+    }
+
+    /// The system's words for a failed write (`No space left on device`), else Foundation's.
+    static func reason(_ error: Error) -> String {
+        let e = error as NSError
+        if e.domain == NSPOSIXErrorDomain, let s = strerror(Int32(e.code)) { return String(cString: s) }
+        if let u = e.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain, let s = strerror(Int32(u.code)) {
+            return String(cString: s)
+        }
+        return e.localizedDescription
     }
 
     public var description: String { (flag.map { "\($0): " } ?? "") + "cannot write \(path): \(reason)" }

@@ -48,7 +48,8 @@ public struct CommandSpec: Sendable {
                 text += Self.entry(o.label, o.help + laws)
             }
         }
-        text += "\n" + Self.entry("-h, --help", "show this help")
+        if groups.allSatisfy(\.options.isEmpty) { text += "\nOPTIONS:\n" }
+        text += Self.entry("-h, --help", "show this help")
         return text
     }
 

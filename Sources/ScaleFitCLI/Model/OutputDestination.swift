@@ -42,7 +42,7 @@ enum OutputDestination {
     /// Writes `data` to `path`, or throws `OutputError` naming `flag` and the path.
     static func write(_ data: Data, to path: String, flag: String) throws {
         do { try data.write(to: URL(fileURLWithPath: path)) } catch {
-            throw OutputError(flag: flag, path: path, reason: error.localizedDescription)
+            throw OutputError(flag: flag, path: path, reason: OutputError.reason(error))
         }
     }
 

@@ -18,7 +18,7 @@ struct ReportDirectory {
     func write(to dir: String, out: CommandOutput) throws {
         let url = URL(fileURLWithPath: dir, isDirectory: true)
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw OutputError(flag: "--report", path: dir, reason: error.localizedDescription)
+            throw OutputError(flag: "--report", path: dir, reason: OutputError.reason(error))
         }
         var files: [String] = []
         func put(_ name: String, _ text: String) throws {
