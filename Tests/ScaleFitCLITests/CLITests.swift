@@ -119,6 +119,34 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(none.stderr.contains("missing data file"))
     }
 
+    func testAFullStdoutIsExit74NamingIt() throws {
+        guard let full = FileHandle(forWritingAtPath: "/dev/full") else { throw XCTSkip("no /dev/full") }
+        let r = try binary(["laws"], stdout: full)
+        XCTAssertEqual(r.status, 74)
+        XCTAssertEqual(r.stderr, "scalefit: cannot write <stdout>: No space left on device\n")
+    }
+
+    func testStandardInputIsReadOnceWithTheLawChosenFromItsColumns() throws {
+        let runs = try String(contentsOf: Self.root.appendingPathComponent("Data/runs.csv"), encoding: .utf8)
+        let piped = try binary(["fit", "/dev/stdin", "--law", "auto", "--x", "params", "--format", "csv", "--formula", "E + A*params^-alpha",
+                                "--start", "E=1,A=100,alpha=0.3"], stdin: runs)
+        let file = try binary(["fit", "Data/runs.csv", "--x", "params", "--format", "csv", "--formula", "E + A*params^-alpha",
+                               "--start", "E=1,A=100,alpha=0.3"])
+        XCTAssertEqual(piped.status, 64, "--law does not go with --formula")
+        XCTAssertEqual(piped.stderr, "scalefit: --law does not apply to the formula law (it applies to: chinchilla, power, kaplan, annealing, multipower, multilingual)\n")
+        XCTAssertEqual(file.status, 0, file.stderr)
+        let auto = try binary(["fit", "/dev/stdin", "--law", "power", "--format", "csv"], stdin: runs)
+        XCTAssertEqual(auto.status, 0, auto.stderr)
+        XCTAssertEqual(auto.stdout, try binary(["fit", "Data/runs.csv", "--law", "power", "--format", "csv"]).stdout)
+        XCTAssertTrue(auto.stdout.hasPrefix("parameter,estimate,std_error\nE,"), auto.stdout)
+        let curves = try String(contentsOf: Self.root.appendingPathComponent("Data/multilingual.csv"), encoding: .utf8)
+        let detected = try binary(["fit", "/dev/stdin", "--bootstrap", "10"], stdin: curves)
+        XCTAssertEqual(detected.status, 64)
+        XCTAssertEqual(detected.stderr, "law: multilingual (chosen from the columns; --law to choose)\n"
+                       + "scalefit: --bootstrap does not apply to the multilingual law (it applies to: chinchilla)\n")
+        XCTAssertEqual(detected.stdout, "")
+    }
+
     func testBadDataNamesTheFileAndExits65() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-cli-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
