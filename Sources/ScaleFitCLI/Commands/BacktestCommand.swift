@@ -59,8 +59,11 @@ enum BacktestCommand: Subcommand {
                         OutputOptions.output.declaration.applying(to: FitLaw.curves)]),
         ])
 
-    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+    static func validate(_ args: ParsedArguments) throws {
         guard args.positionals.count == 1 else { throw UsageError(message: "expected one data file\n\n\(spec.helpText)") }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
         let path = args.positionals[0]
         let format = try args.value(OutputOptions.format)!
         let given = try args.value(law) ?? nil

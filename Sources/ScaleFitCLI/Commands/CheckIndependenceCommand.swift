@@ -28,8 +28,11 @@ enum CheckIndependenceCommand: Subcommand {
                   + [CurveOptions.group.declaration.applying(to: nil), MultilingualOptions.family.declaration,
                      MultilingualOptions.ratio.declaration, OutputOptions.format.declaration])])
 
-    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+    static func validate(_ args: ParsedArguments) throws {
         guard args.positionals.count == 1 else { throw UsageError(message: "expected one data file\n\n\(spec.helpText)") }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
         let format = try args.value(OutputOptions.format)!
         let noise = try args.value(Self.noise)
         let path = args.positionals[0]

@@ -77,17 +77,23 @@ enum FitCommand: Subcommand {
                               FormulaOptions.bounds.declaration]),
         ])
 
-    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+    static func validate(_ args: ParsedArguments) throws {
         guard args.positionals.count == 1 else {
             throw UsageError(message: args.positionals.isEmpty
                              ? "missing data file\n\n\(spec.helpText)" : "expected one data file, found \(args.positionals.count) arguments")
         }
+        if args.has(FormulaOptions.formula) && args.positionals[0].lowercased().hasSuffix(".dat") {
+            throw UsageError(message: "--formula fits a table of runs (.csv, .jsonl, …); a NIST .dat file is fitted with its own model")
+        }
+        if args.has(BootstrapOptions.seed) && !args.has(BootstrapOptions.bootstrap) {
+            throw UsageError(message: "--seed goes with --bootstrap N (the seed of its resamples)")
+        }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
         let path = args.positionals[0]
         let format = try args.value(OutputOptions.format)!
         let isDat = path.lowercased().hasSuffix(".dat")
-        if args.has(FormulaOptions.formula) && isDat {
-            throw UsageError(message: "--formula fits a table of runs (.csv, .jsonl, …); a NIST .dat file is fitted with its own model")
-        }
         guard path == "-" || FileManager.default.fileExists(atPath: path) else {
             throw ScaleFitError.invalidData(file: path, reason: "no such file")
         }

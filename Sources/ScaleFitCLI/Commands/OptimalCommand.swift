@@ -48,8 +48,11 @@ enum OptimalCommand: Subcommand {
                               weights.declaration, normalize.declaration, minRatio.declaration, current.declaration,
                               OutputOptions.format.declaration])])
 
-    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+    static func validate(_ args: ParsedArguments) throws {
         guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(spec.helpText)") }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
         let path = args.positionals[0]
         let format = try args.value(OutputOptions.format)!
         let fit = try FitFile.read(path: path)

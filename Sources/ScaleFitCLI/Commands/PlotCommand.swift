@@ -46,9 +46,13 @@ enum PlotCommand: Subcommand {
                               CurveOptions.warmup.declaration.applying(to: FitLaw.curves)]
                   + InputOptions.declarations(laws: laws))])
 
-    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+    static func validate(_ args: ParsedArguments) throws {
         guard args.positionals.count == 2 else { throw UsageError(message: "expected a fit file and a data file\n\n\(spec.helpText)") }
-        guard let file = args.text(output) else { throw UsageError(message: "plot needs -o FIG.svg\n\n\(spec.helpText)") }
+        guard args.has(output) else { throw UsageError(message: "plot needs -o FIG.svg\n\n\(spec.helpText)") }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+        let file = args.text(output)!
         let (fitPath, dataPath) = (args.positionals[0], args.positionals[1])
         let fit = try FitFile.read(path: fitPath)
         guard let law = FitLaw(fitFileLaw: fit.law), laws.contains(law) else {

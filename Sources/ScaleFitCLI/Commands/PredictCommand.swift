@@ -51,11 +51,9 @@ enum PredictCommand: Subcommand {
 
     struct Row: Codable { let params: Double; let tokens: Double; let loss: Double; let lower95: Double; let upper95: Double }
 
-    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+    /// Usage errors first, whatever the file holds.
+    static func validate(_ args: ParsedArguments) throws {
         guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(spec.helpText)") }
-        let path = args.positionals[0]
-        let format = try args.value(OutputOptions.format)!
-        // Usage errors first, whatever the file holds.
         if args.has(params) || args.has(tokens) {
             _ = try pairedSizes(args, missing: "--params and --tokens go together\n\n\(spec.helpText)")
         }
@@ -64,6 +62,11 @@ enum PredictCommand: Subcommand {
         if args.has(CurveOptions.warmup) && !args.has(scheduleFile) {
             throw UsageError(message: "--warmup goes with --schedule-file (the warmup before its first row)")
         }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+        let path = args.positionals[0]
+        let format = try args.value(OutputOptions.format)!
         let fit = try FitFile.read(path: path)
         guard let law = FitLaw(fitFileLaw: fit.law), law != .nist else {
             throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")

@@ -20,9 +20,6 @@ enum ChinchillaFitting {
         let budget = try args.value(FitCommand.computeBudget)!
         let bootstrapCount = try args.value(BootstrapOptions.bootstrap)
         let seed = try args.value(BootstrapOptions.seed)!
-        if args.has(BootstrapOptions.seed) && bootstrapCount == nil {
-            throw UsageError(message: "--seed goes with --bootstrap N (the seed of its resamples)")
-        }
         let runs = try ChinchillaRuns.read(table: input.table!, path: path, args: args, out: out)
         let (n, d, l, labels) = (runs.parameters, runs.tokens, runs.loss, runs.labels)
         guard n.count >= 6 else {

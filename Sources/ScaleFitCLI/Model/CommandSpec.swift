@@ -88,6 +88,14 @@ public struct CommandSpec: Sendable {
 /// A subcommand: its declarations and what it does with a parsed command line.
 public protocol Subcommand: Sendable {
     static var spec: CommandSpec { get }
-    /// Validates every argument, then does the work; returns the exit status.
+    /// Checks the combinations of options and positionals that no single value shows wrong
+    /// (after every value has parsed, before any file is read); throws `UsageError`.
+    static func validate(_ args: ParsedArguments) throws
+    /// Does the work (the law's applicability and the output destinations are checked
+    /// first, once the law is known); returns the exit status.
     static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32
+}
+
+extension Subcommand {
+    public static func validate(_ args: ParsedArguments) throws {}
 }

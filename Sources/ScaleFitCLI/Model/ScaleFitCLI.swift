@@ -61,6 +61,7 @@ public enum ScaleFitCLI {
             let args = try ParsedArguments(Array(argv.dropFirst()), declarations: command.spec.declarations)
             if args.help { try out.write(command.spec.helpText); return 0 }
             try args.checkValues()
+            try command.validate(args)
             return try command.run(args, out)
         } catch let e as UsageError {
             out.note("scalefit: \(e.message)")
