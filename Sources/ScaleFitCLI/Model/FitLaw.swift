@@ -5,8 +5,6 @@ public enum FitLaw: String, CaseIterable, Sendable, Comparable {
 
     /// The two loss-curve laws.
     public static let curves: Set<FitLaw> = [.annealing, .multipower]
-    /// The laws fitted to a table of runs with params and tokens (or compute).
-    public static let tables: Set<FitLaw> = [.chinchilla, .power, .kaplan]
 
     public static func < (a: FitLaw, b: FitLaw) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
