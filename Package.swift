@@ -20,10 +20,12 @@ let package = Package(
             name: "ScaleFit",
             dependencies: ["CLapack"]
         ),
-        .executableTarget(name: "scalefit", dependencies: ["ScaleFit"]),
+        // The commands as a library, so that their tests run in-process.
+        .target(name: "ScaleFitCLI", dependencies: ["ScaleFit"]),
+        .executableTarget(name: "scalefit", dependencies: ["ScaleFitCLI"]),
         .executableTarget(name: "scalefit-bench", dependencies: ["ScaleFit"]),
         // The golden SVGs are read by path (#filePath), not bundled.
         .testTarget(name: "ScaleFitTests", dependencies: ["ScaleFit"], exclude: ["Plot/Golden"]),
-        .testTarget(name: "ScaleFitCLITests", dependencies: ["ScaleFit"]),
+        .testTarget(name: "ScaleFitCLITests", dependencies: ["ScaleFit", "ScaleFitCLI"]),
     ]
 )

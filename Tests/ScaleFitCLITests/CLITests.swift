@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
+import ScaleFitCLI
 
-/// Runs the built `scalefit` binary with `Process` and checks stdout, stderr and the exit
+/// The command line in-process (`ScaleFitCLI.run` with a capturing output), and a few tests
+/// that run the built `scalefit` binary with `Process` and check stdout, stderr and the exit
 /// status, as swift-argument-parser's own CLI tests do.
 final class CLITests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -11,7 +13,21 @@ final class CLITests: XCTestCase {
 
     func scalefit(_ args: [String]) throws -> Outcome { try Self.scalefit(args) }
 
+    /// Runs one command line in-process, from the repository's root (as the binary tests do).
     static func scalefit(_ args: [String]) throws -> Outcome {
+        FileManager.default.changeCurrentDirectoryPath(root.path)
+        let out = CommandOutput.capturing()
+        let status = ScaleFitCLI.run(args, output: out)
+        return Outcome(status: status, stdout: out.stdout, stderr: out.stderr)
+    }
+
+    func binary(_ args: [String], stdin: String? = nil, stdout: FileHandle? = nil) throws -> Outcome {
+        try Self.binary(args, stdin: stdin, stdout: stdout)
+    }
+
+    /// Runs the built `scalefit` with `Process`: `stdin` is fed to its standard input, and
+    /// `stdout` (when given) replaces the pipe its standard output goes to.
+    static func binary(_ args: [String], stdin: String? = nil, stdout: FileHandle? = nil) throws -> Outcome {
         // The test bundle sits in the same build folder as the executables.
         let bundleDir = Bundle.main.bundleURL.deletingLastPathComponent()
         var candidates = [bundleDir.appendingPathComponent("scalefit"),
@@ -29,10 +45,16 @@ final class CLITests: XCTestCase {
         p.executableURL = exe
         p.arguments = args
         p.currentDirectoryURL = root
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = stdout ?? out
         p.standardError = err
+        if stdin != nil { p.standardInput = input }
         try p.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
+        if stdout != nil { try out.fileHandleForWriting.close() }
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
@@ -41,7 +63,7 @@ final class CLITests: XCTestCase {
     }
 
     func testMainJobFitsTheExample() throws {
-        let r = try scalefit(["fit", "Data/example.dat"])
+        let r = try binary(["fit", "Data/example.dat"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("converged"), r.stdout)
         XCTAssertTrue(r.stdout.contains("b1") && r.stdout.contains("b2"), r.stdout)
@@ -69,15 +91,15 @@ final class CLITests: XCTestCase {
     }
 
     func testHelpIsTheSameBothWays() throws {
-        let a = try scalefit(["help", "fit"])
-        let b = try scalefit(["fit", "--help"])
+        let a = try binary(["help", "fit"])
+        let b = try binary(["fit", "--help"])
         XCTAssertEqual(a.status, 0)
         XCTAssertEqual(a.stdout, b.stdout)
         XCTAssertTrue(a.stdout.hasPrefix("USAGE: scalefit fit"))
     }
 
     func testUnknownFlagSuggestsTheNearestAndExits64() throws {
-        let r = try scalefit(["fit", "Data/example.dat", "--formt", "json"])
+        let r = try binary(["fit", "Data/example.dat", "--formt", "json"])
         XCTAssertEqual(r.status, 64)
         XCTAssertEqual(r.stderr, "scalefit: unknown option '--formt'; did you mean '--format'?\n")
         XCTAssertEqual(r.stdout, "")
@@ -97,6 +119,34 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(none.stderr.contains("missing data file"))
     }
 
+    func testAFullStdoutIsExit74NamingIt() throws {
+        guard let full = FileHandle(forWritingAtPath: "/dev/full") else { throw XCTSkip("no /dev/full") }
+        let r = try binary(["laws"], stdout: full)
+        XCTAssertEqual(r.status, 74)
+        XCTAssertEqual(r.stderr, "scalefit: cannot write <stdout>: No space left on device\n")
+    }
+
+    func testStandardInputIsReadOnceWithTheLawChosenFromItsColumns() throws {
+        let runs = try String(contentsOf: Self.root.appendingPathComponent("Data/runs.csv"), encoding: .utf8)
+        let piped = try binary(["fit", "/dev/stdin", "--law", "auto", "--x", "params", "--format", "csv", "--formula", "E + A*params^-alpha",
+                                "--start", "E=1,A=100,alpha=0.3"], stdin: runs)
+        let file = try binary(["fit", "Data/runs.csv", "--x", "params", "--format", "csv", "--formula", "E + A*params^-alpha",
+                               "--start", "E=1,A=100,alpha=0.3"])
+        XCTAssertEqual(piped.status, 64, "--law does not go with --formula")
+        XCTAssertEqual(piped.stderr, "scalefit: --law does not apply to the formula law (it applies to: chinchilla, power, kaplan, annealing, multipower, multilingual)\n")
+        XCTAssertEqual(file.status, 0, file.stderr)
+        let auto = try binary(["fit", "/dev/stdin", "--law", "power", "--format", "csv"], stdin: runs)
+        XCTAssertEqual(auto.status, 0, auto.stderr)
+        XCTAssertEqual(auto.stdout, try binary(["fit", "Data/runs.csv", "--law", "power", "--format", "csv"]).stdout)
+        XCTAssertTrue(auto.stdout.hasPrefix("parameter,estimate,std_error\nE,"), auto.stdout)
+        let curves = try String(contentsOf: Self.root.appendingPathComponent("Data/multilingual.csv"), encoding: .utf8)
+        let detected = try binary(["fit", "/dev/stdin", "--bootstrap", "10"], stdin: curves)
+        XCTAssertEqual(detected.status, 64)
+        XCTAssertEqual(detected.stderr, "law: multilingual (chosen from the columns; --law to choose)\n"
+                       + "scalefit: --bootstrap does not apply to the multilingual law (it applies to: chinchilla)\n")
+        XCTAssertEqual(detected.stdout, "")
+    }
+
     func testBadDataNamesTheFileAndExits65() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-cli-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -104,10 +154,10 @@ final class CLITests: XCTestCase {
         var text = try String(contentsOf: Self.root.appendingPathComponent("Data/example.dat"), encoding: .utf8)
         text = text.replacingOccurrences(of: "      10.2766      80.0", with: "      10.2x66      80.0")
         try text.write(to: bad, atomically: true, encoding: .utf8)
-        let r = try scalefit(["fit", bad.path])
+        let r = try binary(["fit", bad.path])
         XCTAssertEqual(r.status, 65, r.stderr)
         XCTAssertTrue(r.stderr.contains("broken.dat:61:"), r.stderr)
-        let missing = try scalefit(["fit", dir.appendingPathComponent("nope.dat").path])
+        let missing = try binary(["fit", dir.appendingPathComponent("nope.dat").path])
         XCTAssertEqual(missing.status, 65)
         XCTAssertTrue(missing.stderr.contains("nope.dat: no such file"), missing.stderr)
     }

@@ -78,9 +78,9 @@ final class ReportCLITests: XCTestCase {
         XCTAssertEqual(points.split(separator: "\n").filter { $0.hasPrefix("wsd,") && $0.hasSuffix(",scored") }.count, 72)
     }
 
-    func testAnUnwritableReportDirectoryIsADataError() throws {
+    func testAnUnwritableReportDirectoryIsRefusedBeforeTheFit() throws {
         let r = try CLITests.scalefit(["fit", "Data/runs.csv", "--report", "Data/runs.csv/sub"])
-        XCTAssertEqual(r.status, 65)
-        XCTAssertTrue(r.stderr.contains("Data/runs.csv/sub"), r.stderr)
+        XCTAssertEqual(r.status, 74)
+        XCTAssertEqual(r.stderr, "law: chinchilla (chosen from the columns; --law to choose)\nscalefit: --report: cannot write Data/runs.csv/sub: \(CLITests.root.path)/Data/runs.csv is not a directory\n")
     }
 }

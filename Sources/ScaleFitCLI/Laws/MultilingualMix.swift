@@ -3,25 +3,7 @@ import ScaleFit
 
 /// `scalefit optimal FIT.json --mix …` and `scalefit predict FIT.json --at FAMILY=p …` for a
 /// multilingual fit.
-enum MultilingualMixCommand {
-    static let optimalUsage = """
-    USAGE: scalefit optimal MULTILINGUAL-FIT.json --mix --params N --tokens D [--weights FAMILY=W,…]
-                            [--normalize] [--min-ratio M] [--current FAMILY=P,…] [--format …]
-
-    The language sampling ratios p minimising Σ w_i·L_i(N, D, p_i) (or, with --normalize,
-    Σ w_i·L_i/L_i(N, D, 1), which does not depend on N and D) over Σ p_i = 1, p_i ≥ M,
-    solved exactly by the KKT conditions; each family's predicted loss, the objective, and
-    the same for the --current mix. A family whose gamma ≤ 0 gains nothing from more data
-    and gets the minimum ratio.
-
-    OPTIONS (with --mix):
-      --params N, --tokens D  the model size and total training tokens (7e10 or 70B)
-      --weights FAMILY=W,…    weights w_i ≥ 0 (families not named weigh 1)
-      --normalize             minimise the sum of losses relative to each family's L_i(N, D, 1)
-      --min-ratio M           the least ratio of any family (default 0.01; n·M ≤ 1)
-      --current FAMILY=P,…    a mix to compare with (ratios summing to 1)
-    """
-
+enum MultilingualMix {
     /// `NAME=V,NAME=V`: values by name, checked finite; `flag` names the option in errors.
     static func namedValues(_ text: String, flag: String) throws -> [String: Double] {
         var out: [String: Double] = [:]
@@ -54,11 +36,10 @@ enum MultilingualMixCommand {
     }
 
     /// One N and one D from --params and --tokens.
-    static func scale(_ args: Arguments, purpose: String) throws -> (Double, Double) {
-        guard let p = args.options["params"], let t = args.options["tokens"] else {
+    static func scale(_ args: ParsedArguments, purpose: String) throws -> (Double, Double) {
+        guard let n = try args.value(PredictCommand.params), let d = try args.value(PredictCommand.tokens) else {
             throw UsageError(message: "\(purpose) needs --params N and --tokens D")
         }
-        let n = try numberList(p, flag: "--params"), d = try numberList(t, flag: "--tokens")
         guard n.count == 1, d.count == 1 else { throw UsageError(message: "\(purpose): give one --params and one --tokens value") }
         return (n[0], d[0])
     }
@@ -66,19 +47,19 @@ enum MultilingualMixCommand {
     struct OptimalOutput: Codable { let optimal: OptimalMix; let current: Current? }
     struct Current: Codable { let shares: [OptimalMix.Share]; let objective: Double }
 
-    static func optimal(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
+    static func optimal(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
         let law = try fit.multilingual(file: path)
         let families = law.families.map(\.name)
         let (n, d) = try scale(args, purpose: "optimal --mix")
         var weights: [String: Double] = [:]
-        if let w = args.options["weights"] {
+        if let w = args.text(OptimalCommand.weights) {
             weights = try namedValues(w, flag: "--weights")
             try checkFamilies(w, flag: "--weights", families: families)
         }
-        let minRatio = try args.double("min-ratio") ?? 0.01
-        let normalized = args.options["normalize"] != nil
+        let minRatio = try args.value(OptimalCommand.minRatio)!
+        let normalized = args.has(OptimalCommand.normalize)
         var current: Current?
-        if let c = args.options["current"] {
+        if let c = args.text(OptimalCommand.current) {
             let mix = try namedValues(c, flag: "--current")
             try checkFamilies(c, flag: "--current", families: families)
             let sum = mix.values.reduce(0, +)
@@ -92,9 +73,9 @@ enum MultilingualMixCommand {
                                  minRatio: minRatio, source: path)
         for name in mix.nonDecreasing {
             let g = mix.shares.first { $0.family == name }!.gamma
-            eprint("note: family \(name): gamma = \(formatSignificant(g, digits: 4)) ≤ 0, its loss does not fall with its ratio; it gets the minimum ratio \(minRatio)")
+            out.note("note: family \(name): gamma = \(formatSignificant(g, digits: 4)) ≤ 0, its loss does not fall with its ratio; it gets the minimum ratio \(minRatio)")
         }
-        if format == "json" { print(jsonText(OptimalOutput(optimal: mix, current: current)), terminator: ""); return 0 }
+        if format == .json { try out.write(jsonText(OptimalOutput(optimal: mix, current: current))); return 0 }
         var header = ["family", "weight", "gamma", "ratio", "loss"]
         if current != nil { header += ["current_ratio", "current_loss"] }
         let t = TextTable(header: header, rows: mix.shares.indices.map { i in
@@ -106,10 +87,10 @@ enum MultilingualMixCommand {
         })
         let what = normalized ? "sum of w_i * L_i / L_i(N, D, 1)" : "sum of w_i * L_i"
         var text = "optimal mix at N = \(formatSignificant(n, digits: 4)), D = \(formatSignificant(d, digits: 4)), min ratio \(minRatio)\n"
-        text += t.render(TextTable.Style(rawValue: format) ?? .table)
+        text += t.render(format.style)
         text += "objective (\(what)): \(formatSignificant(mix.objective, digits: 8))"
         if let c = current { text += "; current mix: \(formatSignificant(c.objective, digits: 8))" }
-        print(text)
+        try out.print(text)
         return 0
     }
 
@@ -120,11 +101,11 @@ enum MultilingualMixCommand {
 
     /// `predict FIT.json --params N[,…] --tokens D[,…] --at FAMILY=p[,p…] [--at …]`: each
     /// family's loss at each ratio, for each (N, D).
-    static func predict(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
+    static func predict(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
         let law = try fit.multilingual(file: path)
         let families = law.families.map(\.name)
-        let (n, d) = try pairedSizes(args, missing: "predicting from a multilingual fit needs --params, --tokens and --at FAMILY=p[,p…]")
-        let specs = args.repeated["at"] ?? []
+        let (n, d) = try PredictCommand.pairedSizes(args, missing: "predicting from a multilingual fit needs --params, --tokens and --at FAMILY=p[,p…]")
+        let specs = try args.values(PredictCommand.at)
         guard !specs.isEmpty else {
             throw UsageError(message: "a multilingual fit predicts per family: give --at FAMILY=p[,p…] (families: \(families.joined(separator: ", ")))")
         }
@@ -148,12 +129,12 @@ enum MultilingualMixCommand {
                 }
             }
         }
-        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
+        if format == .json { try out.write(jsonText(rows)); return 0 }
         let t = TextTable(header: ["family", "params", "tokens", "ratio", "loss", "lower95", "upper95"], rows: rows.map {
             [$0.family, formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4), formatSignificant($0.ratio, digits: 4),
              formatSignificant($0.loss, digits: 6), formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
         })
-        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
+        try out.write(t.render(format.style))
         return 0
     }
 }

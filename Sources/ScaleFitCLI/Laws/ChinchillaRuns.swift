@@ -12,11 +12,11 @@ struct ChinchillaRuns {
     var labels: [String]
     var dropped: Int
 
-    /// Reads `path` with `--x PARAMS,TOKENS`, `--y LOSS` and `--strict` from `args`.
-    static func read(path: String, args: Arguments) throws -> ChinchillaRuns {
-        let table = try RunTableReader.read(path: path)
+    /// The runs of `table` (read from `path`) with `--x PARAMS,TOKENS`, `--y LOSS` and
+    /// `--strict` from `args`; the detected columns and dropped rows go to `out`'s stderr.
+    static func read(table: RunTable, path: String, args: ParsedArguments, out: CommandOutput) throws -> ChinchillaRuns {
         var overrides: [ColumnRole: String] = [:]
-        if let x = args.options["x"] {
+        if let x = args.text(InputOptions.x) {
             let names = x.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             guard names.count == 2 else {
                 throw UsageError(message: "--x: expected two columns PARAMS,TOKENS for chinchilla, found \"\(x)\"")
@@ -24,7 +24,7 @@ struct ChinchillaRuns {
             overrides[.params] = names[0]
             overrides[.tokens] = names[1]
         }
-        if let y = args.options["y"] { overrides[.loss] = y }
+        if let y = args.text(InputOptions.y) { overrides[.loss] = y }
         let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
         let nName = try mapping.require(.params, in: table)
         let lName = try mapping.require(.loss, in: table)
@@ -36,9 +36,9 @@ struct ChinchillaRuns {
         }
         let xName = dName ?? cName!
         let labelColumn = mapping[.run]
-        eprint("columns: params=\"\(nName)\", \(dName != nil ? "tokens=\"\(xName)\"" : "compute=\"\(xName)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
-        let (usable, dropped) = try table.usableRows(numericColumns: [nName, lName, xName], strict: args.options["strict"] != nil)
-        if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+        out.note("columns: params=\"\(nName)\", \(dName != nil ? "tokens=\"\(xName)\"" : "compute=\"\(xName)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+        let (usable, dropped) = try table.usableRows(numericColumns: [nName, lName, xName], strict: args.has(InputOptions.strict))
+        if !dropped.isEmpty { out.note("\(path): \(dropped)") }
         let n = try usable.values(of: nName)
         let l = try usable.values(of: lName)
         let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: xName), n).map { $0 / (6 * $1) }
@@ -51,8 +51,8 @@ struct ChinchillaRuns {
     }
 
     /// Whether the table has the columns of a power-law table: params and tokens or compute.
-    static func looksLikeRuns(path: String) -> Bool {
-        guard let table = try? RunTableReader.read(path: path), let m = try? ColumnMapping.detect(in: table) else { return false }
+    static func looksLikeRuns(_ table: RunTable) -> Bool {
+        guard let m = try? ColumnMapping.detect(in: table) else { return false }
         return m[.params] != nil && (m[.tokens] != nil || m[.compute] != nil)
     }
 }

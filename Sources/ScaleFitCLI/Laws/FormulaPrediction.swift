@@ -4,7 +4,7 @@ import ScaleFit
 /// `scalefit predict fit.json --at N=7e10,1e11 --at D=1.4e12` for a formula fit: the
 /// formula at each point with a 95% delta-method interval (ŷ ± 1.96·√(gᵀΣg), g the exact
 /// gradient in the parameters).
-enum FormulaPredictCommand {
+enum FormulaPrediction {
     struct Row: Codable {
         let inputs: [String: Double]
         let predicted: Double
@@ -13,12 +13,9 @@ enum FormulaPredictCommand {
         let upper95: Double
     }
 
-    static func run(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
-        for flag in ["params", "tokens", "steps", "schedule", "schedule-file"] where args.options[flag] != nil {
-            throw UsageError(message: "--\(flag) is not for a formula fit; give each variable with --at NAME=v1,v2,…")
-        }
+    static func run(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
         let model = try fit.formulaModel(file: path)
-        let inputs = try points(args.repeated["at"] ?? [], variables: model.variableNames)
+        let inputs = try points(try args.values(PredictCommand.at), variables: model.variableNames)
         let predictions = try fit.predictFormula(inputs: inputs, file: path)
         let variables = model.variableNames
         let rows = predictions.indices.map { i in
@@ -26,13 +23,13 @@ enum FormulaPredictCommand {
                 predicted: predictions[i].value, standardError: predictions[i].standardError,
                 lower95: predictions[i].lower, upper95: predictions[i].upper)
         }
-        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
+        if format == .json { try out.write(jsonText(rows)); return 0 }
         let t = TextTable(header: variables + ["predicted", "std_error", "lower95", "upper95"], rows: rows.indices.map { i in
             variables.indices.map { formatSignificant(inputs[$0][i], digits: 6) }
                 + [formatSignificant(rows[i].predicted, digits: 8), formatSignificant(rows[i].standardError, digits: 4),
                    formatSignificant(rows[i].lower95, digits: 8), formatSignificant(rows[i].upper95, digits: 8)]
         })
-        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
+        try out.write(t.render(format.style))
         return 0
     }
 

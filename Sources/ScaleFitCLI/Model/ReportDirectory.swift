@@ -14,20 +14,19 @@ struct ReportDirectory {
     var residuals: TextTable
     var svg: String
 
-    func write(to dir: String) throws {
+    /// Writes the folder; a directory or file that cannot be written is `OutputError` (exit 74).
+    func write(to dir: String, out: CommandOutput) throws {
         let url = URL(fileURLWithPath: dir, isDirectory: true)
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw ScaleFitError.invalidData(file: dir, reason: "--report: cannot create the directory: \(error.localizedDescription)")
+            throw OutputError(flag: "--report", path: dir, reason: OutputError.reason(error))
         }
         var files: [String] = []
         func put(_ name: String, _ text: String) throws {
-            do { try Data(text.utf8).write(to: url.appendingPathComponent(name)) } catch {
-                throw ScaleFitError.invalidData(file: url.appendingPathComponent(name).path, reason: "--report: cannot write: \(error.localizedDescription)")
-            }
+            try OutputDestination.write(text, to: url.appendingPathComponent(name).path, flag: "--report")
             if name != "index.html" && name != "fit.svg" { files.append(name) }
         }
         if let fitFile {
-            try fitFile.write(to: url.appendingPathComponent("fit.json").path)
+            try OutputDestination.write(try fitFile.encoded(), to: url.appendingPathComponent("fit.json").path, flag: "--report")
             files.append("fit.json")
         }
         try put("report.md", "# \(title)\n\n![figure](fit.svg)\n\n" + markdown)
@@ -35,7 +34,7 @@ struct ReportDirectory {
         try put("residuals.csv", residuals.render(.csv))
         try put("fit.svg", svg)
         try put("index.html", HTMLReportPage(title: title, images: ["fit.svg"], markdown: markdown, files: files).xhtml())
-        eprint("wrote \(dir)/index.html (with \((files + ["fit.svg"]).joined(separator: ", ")))")
+        out.note("wrote \(dir)/index.html (with \((files + ["fit.svg"]).joined(separator: ", ")))")
     }
 }
 

@@ -3,71 +3,57 @@ import ScaleFit
 
 /// `scalefit backtest RUNS --law chinchilla --holdout …|--sweep`: fit Chinchilla's law on
 /// some runs of a table and score its prediction of the others.
-enum PowerBacktestCommand {
-    static let valueFlags = ["law", "holdout", "seed", "x", "y", "loss", "format", "plot", "report"]
-    static let boolFlags = ["sweep", "strict", "residuals"]
-
-    /// The power-law backtest when `--law chinchilla` is given, or no `--law`/`--law auto` and
-    /// the table has params and tokens (or compute) columns; nil to leave `argv` to the
-    /// loss-curve backtest.
-    static func runIfPowerLaw(_ argv: [String]) throws -> Int32? {
-        guard let args = try? Arguments(argv, valueFlags: valueFlags + CurveFitCommand.valueFlags + ["fit-runs", "score-runs"],
-                                        boolFlags: boolFlags), !args.help else { return nil }
-        switch args.options["law"] ?? "auto" {
-        case "chinchilla": break
-        case "auto":
-            guard args.positionals.count == 1, ChinchillaRuns.looksLikeRuns(path: args.positionals[0]) else { return nil }
-            eprint("law: chinchilla (chosen from the columns; --law to choose)")
-        default: return nil
-        }
-        return try run(argv)
+enum ChinchillaBacktest {
+    static let holdout = Option<String>(OptionDeclaration("holdout", value: "H", help:
+        "largest[:K] the runs of the K largest model sizes (K = 1), compute>X those with C = 6ND above X FLOPs, random:F a fraction F",
+        laws: [.chinchilla])) {
+        _ = try PowerLawHoldout(spec: $0, seed: 0)
+        return $0
     }
+    static let sweep = Flag("sweep", help: "fit on the smallest k = k0…n model sizes in turn (k0: the first with 6 runs)", laws: [.chinchilla])
 
-    static func run(_ argv: [String]) throws -> Int32 {
-        let args = try Arguments(argv, valueFlags: valueFlags, boolFlags: boolFlags)
-        guard args.positionals.count == 1 else { throw UsageError(message: "expected one data file\n\n\(CurveFitCommand.backtestUsage)") }
-        let path = args.positionals[0]
-        let format = try outputFormat(args)
-        let sweep = args.options["sweep"] != nil
-        guard sweep != (args.options["holdout"] != nil) else {
+    static func run(_ input: FitInput) throws -> Int32 {
+        let (path, args, format, out) = (input.path, input.args, input.format, input.out)
+        let sweep = args.has(Self.sweep)
+        guard sweep != args.has(holdout) else {
             throw UsageError(message: "backtest --law chinchilla needs one of --holdout largest[:K]|compute>FLOPS|random:F and --sweep")
         }
-        let seed = try args.int("seed") ?? 0
-        guard seed >= 0 else { throw UsageError(message: "--seed: expected a non-negative integer, found \(seed)") }
-        let holdout = try args.options["holdout"].map { try PowerLawHoldout(spec: $0, seed: UInt64(seed)) }
-        var delta = 1e-3
-        if let spec = args.options["loss"] {
-            guard case let .huber(scale) = try RobustLoss(spec: spec) else {
-                throw UsageError(message: "--loss: the Chinchilla fit takes huber:DELTA, found \"\(spec)\"")
+        if sweep {
+            guard !args.has(OutputOptions.report), !args.has(OutputOptions.plot) else {
+                throw UsageError(message: "--sweep writes no figure; --plot and --report go with --holdout")
             }
-            delta = scale
+            guard !args.has(OutputOptions.residuals) else {
+                throw UsageError(message: "--sweep prints no residuals; --residuals goes with --holdout")
+            }
         }
-        guard FileManager.default.fileExists(atPath: path) else { throw ScaleFitError.invalidData(file: path, reason: "no such file") }
-        let runs = try ChinchillaRuns.read(path: path, args: args)
+        let seed = try args.value(BootstrapOptions.seed)!
+        if args.has(BootstrapOptions.seed) && !(args.text(holdout)?.hasPrefix("random:") ?? false) {
+            throw UsageError(message: "--seed goes with --holdout random:F (the seed of the random split)")
+        }
+        let holdout = try args.text(holdout).map { try PowerLawHoldout(spec: $0, seed: UInt64(seed)) }
+        let delta = try ChinchillaFitting.delta(args)
+        let runs = try ChinchillaRuns.read(table: input.table!, path: path, args: args, out: out)
         let name = URL(fileURLWithPath: path).lastPathComponent
         if let holdout {
-            eprint("backtest: holding out \(holdout.description); fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on the rest…")
+            out.note("backtest: holding out \(holdout.description); fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on the rest…")
             let b = try PowerLawBacktest(parameters: runs.parameters, tokens: runs.tokens, loss: runs.loss, lines: runs.lines,
                                          labels: runs.labels, holdout: holdout, delta: delta, file: path)
             let title = "\(name): chinchilla fitted without \(holdout.description)"
             let figure = { try PowerLawPlot.chinchilla(backtest: b).figure(title: title, subtitle: subtitle(b.law)).svg() }
-            if let svg = args.options["plot"] { try writePlot(try figure(), to: svg) }
-            if let dir = args.options["report"] {
+            if let svg = args.text(OutputOptions.plot) { try writePlot(try figure(), to: svg, out: out) }
+            if let dir = args.text(OutputOptions.report) {
                 let file = try FitFile(chinchilla: b.fit, loss: .huber(scale: delta),
                                        data: .init(file: path, rows: runs.parameters.count - b.heldOutErrors.runs, droppedRows: runs.dropped))
-                try ReportDirectory(title: title, markdown: render(b, format: "markdown", residuals: true), fitFile: file,
-                                    parameters: parameterTable(b.law), residuals: residualTable(b.runs), svg: try figure()).write(to: dir)
+                try ReportDirectory(title: title, markdown: render(b, format: .markdown, residuals: true), fitFile: file,
+                                    parameters: parameterTable(b.law), residuals: residualTable(b.runs), svg: try figure()).write(to: dir, out: out)
             }
-            print(render(b, format: format, residuals: args.options["residuals"] != nil), terminator: "")
+            try out.write(render(b, format: format, residuals: args.has(OutputOptions.residuals)))
             return b.summary.converged ? 0 : 1
         }
-        guard args.options["report"] == nil, args.options["plot"] == nil else {
-            throw UsageError(message: "--sweep writes no figure; --plot and --report go with --holdout")
-        }
-        eprint("sweep: fitting chinchilla on the smallest 1…n model sizes in turn…")
+        out.note("sweep: fitting chinchilla on the smallest 1…n model sizes in turn…")
         let s = try PowerLawSweep(parameters: runs.parameters, tokens: runs.tokens, loss: runs.loss, lines: runs.lines,
                                   labels: runs.labels, delta: delta, file: path)
-        print(render(s, format: format), terminator: "")
+        try out.write(render(s, format: format))
         return 0
     }
 
@@ -98,9 +84,9 @@ enum PowerBacktestCommand {
 
     static let errorHeader = ["runs", "count", "mae", "rmse", "mean_abs_rel_error", "max_abs_error", "max_abs_rel_error"]
 
-    static func render(_ b: PowerLawBacktest, format: String, residuals: Bool) -> String {
-        if format == "json" { return jsonText(b) }
-        let style = TextTable.Style(rawValue: format) ?? .table
+    static func render(_ b: PowerLawBacktest, format: OutputFormat, residuals: Bool) -> String {
+        if format == .json { return jsonText(b) }
+        let style = format.style
         let shown = residuals ? b.runs : b.runs.filter(\.heldOut)
         let runs = residualTable(shown)
         if style == .csv { return runs.render(.csv) }
@@ -120,9 +106,9 @@ enum PowerBacktestCommand {
         """
     }
 
-    static func render(_ s: PowerLawSweep, format: String) -> String {
-        if format == "json" { return jsonText(s) }
-        let style = TextTable.Style(rawValue: format) ?? .table
+    static func render(_ s: PowerLawSweep, format: OutputFormat) -> String {
+        if format == .json { return jsonText(s) }
+        let style = format.style
         let each = s.targets.count <= 5
         var header = ["sizes", "runs", "largest_N", "E", "A", "B", "alpha", "beta"]
         if each { header += s.targets.map { "pred_\($0.label)" } }

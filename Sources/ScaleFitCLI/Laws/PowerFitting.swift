@@ -6,16 +6,17 @@ import ScaleFit
 /// (least squares unless `--loss` says otherwise) from each law's data-relative start grid.
 /// Prints parameters with standard errors, goodness of fit, the solver's summary and the
 /// per-run residual table; `-o` saves a version-2 fit file that `predict` reads.
-enum PowerFitCommand {
-    static func run(path: String, args: Arguments, format: String, law: String) throws -> Int32 {
-        let lossSpec = try args.options["loss"].map { try RobustLoss(spec: $0) } ?? .l2
+enum PowerFitting {
+    static func fit(_ input: FitInput, law fitLaw: FitLaw) throws -> Int32 {
+        let (path, args, format, out, table) = (input.path, input.args, input.format, input.out, input.table!)
+        let law = fitLaw.rawValue
+        let lossSpec = try args.value(SolverOptionsGroup.loss) ?? .l2
         var options = SolverOptions()
         options.loss = lossSpec
-        let table = try RunTableReader.read(path: path)
         var overrides: [ColumnRole: String] = [:]
-        if let y = args.options["y"] { overrides[.loss] = y }
+        if let y = args.text(InputOptions.y) { overrides[.loss] = y }
         var xNames: [String]? = nil
-        if let x = args.options["x"] {
+        if let x = args.text(InputOptions.x) {
             let names = x.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             guard names.count == (law == "power" ? 1 : 2) else {
                 throw UsageError(message: law == "power"
@@ -31,34 +32,33 @@ enum PowerFitCommand {
         let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
         let lName = try mapping.require(.loss, in: table)
         let labelColumn = mapping[.run]
-        let strict = args.options["strict"] != nil
+        let strict = args.has(InputOptions.strict)
         if law == "power" {
             guard let xName = xNames?[0] ?? mapping[.params] ?? mapping[.tokens] ?? mapping[.compute] else {
                 _ = try mapping.require(.params, in: table)
                 return 65
             }
-            eprint("columns: x=\"\(xName)\", loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+            out.note("columns: x=\"\(xName)\", loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
             let (usable, dropped) = try table.usableRows(numericColumns: [xName, lName], strict: strict)
-            if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+            if !dropped.isEmpty { out.note("\(path): \(dropped)") }
             let x = try usable.values(of: xName), l = try usable.values(of: lName)
             try checkPositive([x, l], names: [xName, lName], lines: usable.lineNumbers, path: path)
             guard x.count >= 4 else {
                 throw ScaleFitError.invalidData(file: path, reason: "the power law has 3 parameters; \(x.count) usable runs cannot determine them with any residual left")
             }
-            eprint("fitting power law on \(x.count) runs…")
+            out.note("fitting power law on \(x.count) runs…")
             let fit = try SaturatingPowerLawFit(x: x, loss: l, solverOptions: options)
             let report = try LawFitReport(power: fit, xName: xName, x: x, loss: l, lines: usable.lineNumbers,
                                           labels: labels(usable, labelColumn), lossSpec: lossSpec)
-            if let out = args.options["output"] {
-                try FitFile(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
+            if let file = args.text(OutputOptions.output) {
+                try writeFitFile(FitFile(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
                             parameterNames: SaturatingPowerLaw.parameterNames, parameters: fit.fittedParameters,
                             covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
                             objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
                             data: .init(file: path, rows: x.count, droppedRows: dropped.count),
-                            variables: [xName]).write(to: out)
-                eprint("wrote \(out)")
+                            variables: [xName]), to: file, args: args, out: out)
             }
-            return finish(report, format: format)
+            return try finish(report, format: format, out: out)
         }
         let nName = try mapping.require(.params, in: table)
         let dName = mapping[.tokens]
@@ -67,28 +67,27 @@ enum PowerFitCommand {
             _ = try mapping.require(.tokens, in: table)
             return 65
         }
-        eprint("columns: params=\"\(nName)\", \(dName.map { "tokens=\"\($0)\"" } ?? "compute=\"\(cName!)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+        out.note("columns: params=\"\(nName)\", \(dName.map { "tokens=\"\($0)\"" } ?? "compute=\"\(cName!)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
         let (usable, dropped) = try table.usableRows(numericColumns: [nName, lName, dName ?? cName!], strict: strict)
-        if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+        if !dropped.isEmpty { out.note("\(path): \(dropped)") }
         let n = try usable.values(of: nName), l = try usable.values(of: lName)
         let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: cName!), n).map { $0 / (6 * $1) }
         try checkPositive([n, d, l], names: ["params", "tokens", "loss"], lines: usable.lineNumbers, path: path)
         guard n.count >= 5 else {
             throw ScaleFitError.invalidData(file: path, reason: "Kaplan's law has 4 parameters; \(n.count) usable runs cannot determine them with any residual left")
         }
-        eprint("fitting kaplan on \(n.count) runs…")
+        out.note("fitting kaplan on \(n.count) runs…")
         let fit = try KaplanFit(parameters: n, tokens: d, loss: l, solverOptions: options)
         let report = try LawFitReport(kaplan: fit, parameters: n, tokens: d, loss: l, lines: usable.lineNumbers,
                                       labels: labels(usable, labelColumn), lossSpec: lossSpec)
-        if let out = args.options["output"] {
-            try FitFile(law: KaplanLaw.identifier, formula: KaplanLaw.formula,
+        if let file = args.text(OutputOptions.output) {
+            try writeFitFile(FitFile(law: KaplanLaw.identifier, formula: KaplanLaw.formula,
                         parameterNames: KaplanLaw.parameterNames, parameters: fit.fittedParameters,
                         covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
                         objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
-                        data: .init(file: path, rows: n.count, droppedRows: dropped.count)).write(to: out)
-            eprint("wrote \(out)")
+                        data: .init(file: path, rows: n.count, droppedRows: dropped.count)), to: file, args: args, out: out)
         }
-        return finish(report, format: format)
+        return try finish(report, format: format, out: out)
     }
 
     static func labels(_ usable: RunTable, _ column: String?) -> [String] {
@@ -104,18 +103,18 @@ enum PowerFitCommand {
         }
     }
 
-    static func finish(_ report: LawFitReport, format: String) -> Int32 {
-        print(render(report, format: format), terminator: "")
+    static func finish(_ report: LawFitReport, format: OutputFormat, out: CommandOutput) throws -> Int32 {
+        try out.write(render(report, format: format))
         if !report.summary.converged {
-            eprint("scalefit: \(report.summary.message)")
+            out.note("scalefit: \(report.summary.message)")
             return 1
         }
         return 0
     }
 
-    static func render(_ r: LawFitReport, format: String) -> String {
-        if format == "json" { return jsonText(r) }
-        let style = TextTable.Style(rawValue: format) ?? .table
+    static func render(_ r: LawFitReport, format: OutputFormat) -> String {
+        if format == .json { return jsonText(r) }
+        let style = format.style
         let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
             [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
         })
@@ -146,63 +145,5 @@ enum PowerFitCommand {
         \(stats.render(style))
         \(runs.render(style))
         """
-    }
-
-    // MARK: predict
-
-    struct PowerRow: Codable { let x: Double; let loss: Double; let lower95: Double; let upper95: Double }
-
-    /// `scalefit predict FIT.json --at COL=v1,v2…` for a power-law fit: L and its 95% interval
-    /// (delta method on log L with the analytic gradient of the fit's log residual).
-    static func predictPower(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
-        try fit.require(law: SaturatingPowerLaw.identifier, parameters: 3, file: path, for: "this needs")
-        let column = fit.variables?.first ?? "x"
-        let specs = args.repeated["at"] ?? []
-        guard specs.count == 1, let eq = specs[0].firstIndex(of: "=") else {
-            throw UsageError(message: "predicting from a power-law fit needs --at \(column)=v1,v2,… (the fitted column)")
-        }
-        let name = String(specs[0][..<eq]).trimmingCharacters(in: .whitespaces)
-        guard ColumnRole.normalize(name) == ColumnRole.normalize(column) else {
-            throw UsageError(message: "--at: this fit is in column \"\(column)\", found \"\(name)\"")
-        }
-        let xs = try numberList(String(specs[0][specs[0].index(after: eq)...]), flag: "--at")
-        let rows = xs.map { x -> PowerRow in
-            let p = SaturatingPowerLawProblem(x: [x], loss: [1])
-            let (logL, g) = logPrediction(p, fit.parameters)
-            let loss = exp(logL)
-            let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
-            return PowerRow(x: x, loss: loss, lower95: lo, upper95: hi)
-        }
-        if format == "json" { print(jsonText(rows), terminator: ""); return 0 }
-        let t = TextTable(header: [column, "loss", "lower95", "upper95"], rows: rows.map {
-            [formatSignificant($0.x, digits: 4), formatSignificant($0.loss, digits: 6),
-             formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
-        })
-        print(t.render(TextTable.Style(rawValue: format) ?? .table), terminator: "")
-        return 0
-    }
-
-    /// `scalefit predict FIT.json --params N,… --tokens D,…` for a Kaplan fit.
-    static func predictKaplan(_ fit: FitFile, path: String, args: Arguments, format: String) throws -> Int32 {
-        try fit.require(law: KaplanLaw.identifier, parameters: 4, file: path, for: "this needs")
-        let (n, d) = try pairedSizes(args, missing: "predicting from a kaplan fit needs --params and --tokens")
-        let rows = zip(n, d).map { ni, di -> PredictCommand.Row in
-            let (logL, g) = logPrediction(KaplanLogProblem(parameters: [ni], tokens: [di], loss: [1]), fit.parameters)
-            let loss = exp(logL)
-            let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
-            return PredictCommand.Row(params: ni, tokens: di, loss: loss, lower95: lo, upper95: hi)
-        }
-        print(PredictCommand.render(rows, format: format), terminator: "")
-        return 0
-    }
-
-    /// log L̂ and ∂log L̂/∂θ at one point: the law's log residual against an observed loss of 1
-    /// is log L̂ itself, and its Jacobian row is the gradient.
-    static func logPrediction<P: LeastSquaresProblem>(_ p: P, _ theta: [Double]) -> (Double, [Double]) {
-        var r = [0.0]
-        p.residuals(at: theta, into: &r)
-        var j = Matrix(rows: 1, columns: p.parameterCount)
-        p.jacobian(at: theta, into: &j)
-        return (r[0], j.storage)
     }
 }

@@ -1,85 +1,65 @@
 import Foundation
 import ScaleFit
 
-/// `scalefit fit runs.csv`: reads a table of runs, detects the columns, fits the law and
-/// prints parameters with standard errors, goodness of fit, the compute-optimal allocation
-/// and the per-run residual table.
-enum FitTableCommand {
-    static func run(path: String, args: Arguments, format: String) throws -> Int32 {
-        if args.options["formula"] != nil { return try FormulaFitCommand.run(path: path, args: args, format: format) }
-        if args.options["law"] == MultilingualLaw.identifier { return try MultilingualCommand.fit(path: path, args: args, format: format) }
-        var lawName = args.options["law"] ?? "auto"
-        let known = ["auto", "chinchilla", "power", "kaplan", MultilingualLaw.identifier] + CurveLaw.identifiers
-        guard known.contains(lawName) else {
-            let hint = nearest(lawName, in: known).map { "; did you mean '\($0)'?" } ?? ""
-            throw UsageError(message: "--law: expected \(known.joined(separator: ", ")), found \"\(lawName)\"\(hint)")
+/// `scalefit fit runs.csv --law chinchilla`: detects the columns, fits the law and prints
+/// parameters with standard errors, goodness of fit, the compute-optimal allocation and the
+/// per-run residual table; `--bootstrap`, `-o`, `--plot` and `--report` as asked.
+enum ChinchillaFitting {
+    /// Huber's δ from `--loss` (huber:DELTA only), default 1e-3.
+    static func delta(_ args: ParsedArguments) throws -> Double {
+        guard let loss = try args.value(SolverOptionsGroup.loss) else { return 1e-3 }
+        guard case let .huber(scale) = loss else {
+            throw UsageError(message: "--loss: the Chinchilla fit takes huber:DELTA, found \"\(args.text(SolverOptionsGroup.loss)!)\"")
         }
-        if lawName == "auto" {
-            let table = try RunTableReader.read(path: path)
-            let mapping = try ColumnMapping.detect(in: table)
-            lawName = mapping[.step] != nil && mapping[.params] == nil ? "multipower" : "chinchilla"
-            if mapping[.family] != nil && mapping[.ratio] != nil { lawName = MultilingualLaw.identifier }
-            eprint("law: \(lawName) (chosen from the columns; --law to choose)")
-            if lawName == MultilingualLaw.identifier { return try MultilingualCommand.fit(path: path, args: args, format: format) }
-        }
-        if CurveLaw.identifiers.contains(lawName) {
-            return try CurveFitCommand.fit(path: path, lawName: lawName, args: args, format: format)
-        }
-        if lawName == "power" || lawName == "kaplan" {
-            return try PowerFitCommand.run(path: path, args: args, format: format, law: lawName)
-        }
-        var delta = 1e-3
-        if let spec = args.options["loss"] {
-            guard case let .huber(scale) = try RobustLoss(spec: spec) else {
-                throw UsageError(message: "--loss: the Chinchilla fit takes huber:DELTA, found \"\(spec)\"")
-            }
-            delta = scale
-        }
-        let runs = try ChinchillaRuns.read(path: path, args: args)
+        return scale
+    }
+
+    static func fit(_ input: FitInput) throws -> Int32 {
+        let (path, args, format, out) = (input.path, input.args, input.format, input.out)
+        let delta = try delta(args)
+        let budget = try args.value(FitCommand.computeBudget)!
+        let bootstrapCount = try args.value(BootstrapOptions.bootstrap)
+        let seed = try args.value(BootstrapOptions.seed)!
+        let runs = try ChinchillaRuns.read(table: input.table!, path: path, args: args, out: out)
         let (n, d, l, labels) = (runs.parameters, runs.tokens, runs.loss, runs.labels)
         guard n.count >= 6 else {
             throw ScaleFitError.invalidData(file: path, reason: "Chinchilla's law has 5 parameters; \(n.count) usable runs cannot determine them with any residual left")
         }
-        eprint("fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on \(n.count) runs…")
-        let budget = try args.double("compute-budget") ?? 5.76e23
+        out.note("fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on \(n.count) runs…")
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, delta: delta)
         let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
                                           lines: runs.lines, labels: labels, delta: delta)
         let optimal = ComputeOptimalAllocation(law: fit.law, compute: budget)
         var bootstrap: ChinchillaBootstrap?
-        if let count = try args.int("bootstrap") {
-            guard count >= 10 else { throw UsageError(message: "--bootstrap: expected at least 10 resamples, found \(count)") }
-            let seed = try args.int("seed") ?? 0
-            guard seed >= 0 else { throw UsageError(message: "--seed: expected a non-negative integer, found \(seed)") }
-            eprint("bootstrap: \(count) resamples of the runs, seed \(seed)…")
+        if let count = bootstrapCount {
+            out.note("bootstrap: \(count) resamples of the runs, seed \(seed)…")
             bootstrap = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: count,
                                             seed: UInt64(seed), compute: budget)
         }
-        if let out = args.options["output"] {
-            var file = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
-                                   data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
-            file.bootstrap = bootstrap.map(FitFile.BootstrapSummary.init)
-            try file.write(to: out)
-            eprint("wrote \(out)")
+        if let file = args.text(OutputOptions.output) {
+            var fitFile = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
+                                      data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
+            fitFile.bootstrap = bootstrap.map(FitFile.BootstrapSummary.init)
+            try writeFitFile(fitFile, to: file, args: args, out: out)
         }
         let figure = {
             let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter,
                                                    bootstrapLaws: bootstrap?.laws ?? [])
             return plot.figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
-                               subtitle: PowerBacktestCommand.subtitle(fit.law)).svg()
+                               subtitle: ChinchillaBacktest.subtitle(fit.law)).svg()
         }
-        if let svg = args.options["plot"] { try writePlot(try figure(), to: svg) }
-        if let dir = args.options["report"] {
+        if let svg = args.text(OutputOptions.plot) { try writePlot(try figure(), to: svg, out: out) }
+        if let dir = args.text(OutputOptions.report) {
             try ReportDirectory(title: "chinchilla fitted to \(URL(fileURLWithPath: path).lastPathComponent)",
-                                markdown: render(report, optimal: optimal, bootstrap: bootstrap, format: "markdown"),
+                                markdown: render(report, optimal: optimal, bootstrap: bootstrap, format: .markdown),
                                 fitFile: try FitFile(chinchilla: fit, loss: .huber(scale: delta),
                                                      data: .init(file: path, rows: n.count, droppedRows: runs.dropped)),
                                 parameters: parameterTable(report), residuals: runTable(report).appending(column: "role", value: "fitted"),
-                                svg: try figure()).write(to: dir)
+                                svg: try figure()).write(to: dir, out: out)
         }
-        print(render(report, optimal: optimal, bootstrap: bootstrap, format: format), terminator: "")
+        try out.write(render(report, optimal: optimal, bootstrap: bootstrap, format: format))
         if !report.summary.converged {
-            eprint("scalefit: \(report.summary.message)")
+            out.note("scalefit: \(report.summary.message)")
             return 1
         }
         return 0
@@ -103,11 +83,11 @@ enum FitTableCommand {
     struct Output: Codable { let fit: ChinchillaReport; let computeOptimal: ComputeOptimalAllocation; let bootstrap: ChinchillaBootstrap? }
 
     static func render(_ r: ChinchillaReport, optimal o: ComputeOptimalAllocation, bootstrap: ChinchillaBootstrap?,
-                       format: String) -> String {
-        if format == "json" {
+                       format: OutputFormat) -> String {
+        if format == .json {
             return jsonText(Output(fit: r, computeOptimal: o, bootstrap: bootstrap))
         }
-        let style = TextTable.Style(rawValue: format) ?? .table
+        let style = format.style
         let params = parameterTable(r)
         if style == .csv { return params.render(.csv) }
         let stats = TextTable(header: ["statistic", "value"], rows: [
@@ -148,14 +128,3 @@ enum FitTableCommand {
     }
 }
 
-/// Deterministic JSON: sorted keys, and non-finite numbers as the strings "inf", "-inf", "nan".
-func jsonText<T: Encodable>(_ value: T) -> String {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return String(decoding: (try? enc.encode(value)) ?? Data(), as: UTF8.self) + "\n"
-}
-
-func eprint(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
-}

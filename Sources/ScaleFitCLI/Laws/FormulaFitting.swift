@@ -8,42 +8,44 @@ import ScaleFit
 /// Variables are table columns: those `--x` lists, or else every name of the formula that
 /// is a column (exact spelling); every other name is a parameter and needs a `--start`
 /// value or grid. The observed column is `--y` or the detected loss column.
-enum FormulaFitCommand {
-    /// Options of the Chinchilla fit that a formula fit does not take.
-    static let chinchillaOnlyFlags = ["law", "bootstrap", "seed", "compute-budget"]
+enum FormulaFitting {
+    /// The formula's names that stand for a column role when no column has that name.
+    static let roleAliases: [String: ColumnRole] = ["N": .params, "D": .tokens]
 
-    static func run(path: String, args: Arguments, format: String) throws -> Int32 {
-        let text = args.options["formula"] ?? ""
-        for flag in chinchillaOnlyFlags where args.options[flag] != nil {
-            throw UsageError(message: "--\(flag) is for the built-in laws; it cannot be combined with --formula")
-        }
-        let table = try RunTableReader.read(path: path)
-        let variables = try variableNames(formula: text, table: table, listed: args.options["x"])
+    static func fit(_ input: FitInput) throws -> Int32 {
+        let (path, args, format, out, table) = (input.path, input.args, input.format, input.out, input.table!)
+        let text = args.text(FormulaOptions.formula) ?? ""
+        let startText = args.text(FormulaOptions.start)
+        let starts = try startText.map { try ParameterStarts(parsing: $0) } ?? ParameterStarts(entries: [])
+        let variables = try variableNames(formula: text, table: table, listed: args.text(InputOptions.x), starts: starts)
         let model = try FormulaModel(formula: text, variables: variables)
         for name in variables where !model.usedVariableNames.contains(name) {
             throw ScaleFitError.badArgument(flag: "--x", position: 0, expected: "a column the formula uses", found: name)
         }
-        let points = try startingPoints(model, args.options["start"], table: table)
+        let points = try startingPoints(model, startText, table: table)
         if variables.isEmpty {
-            eprint("warning: no name in the formula is a column of \(path) (columns: \(table.columnNames.joined(separator: ", "))); fitting a constant")
+            out.note("warning: no name in the formula is a column of \(path) (columns: \(table.columnNames.joined(separator: ", "))); fitting a constant")
         }
-        let bounds = try args.options["bounds"].map { try model.parameterBounds(ParameterRanges(parsing: $0)) }
+        let bounds = try args.value(FormulaOptions.bounds).map { try model.parameterBounds($0) }
         var options = SolverOptions()
-        if let spec = args.options["loss"] { options.loss = try RobustLoss(spec: spec) }
+        if let loss = try args.value(SolverOptionsGroup.loss) { options.loss = loss }
 
         var overrides: [ColumnRole: String] = [:]
-        if let y = args.options["y"] { overrides[.loss] = y }
+        if let y = args.text(InputOptions.y) { overrides[.loss] = y }
         let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
         let yName = try mapping.require(.loss, in: table)
-        let columns = try variables.map { try table.requireColumn(named: $0).name }
+        let columns = try variables.map { name in
+            if table.columnIndex(named: name) == nil, let role = roleAliases[name], let column = mapping[role] { return column }
+            return try table.requireColumn(named: name).name
+        }
         guard !columns.contains(yName) else {
             throw UsageError(message: "--y: the observed column \"\(yName)\" is also a variable of the formula")
         }
         let labelColumn = mapping[.run].flatMap { columns.contains($0) || $0 == yName ? nil : $0 }
-        eprint("columns: " + zip(variables, columns).map { "\($0)=\"\($1)\"" }.joined(separator: ", ")
+        out.note("columns: " + zip(variables, columns).map { "\($0)=\"\($1)\"" }.joined(separator: ", ")
                + (variables.isEmpty ? "" : ", ") + "observed=\"\(yName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
-        let (usable, dropped) = try table.usableRows(numericColumns: columns + [yName], strict: args.options["strict"] != nil)
-        if !dropped.isEmpty { eprint("\(path): \(dropped)") }
+        let (usable, dropped) = try table.usableRows(numericColumns: columns + [yName], strict: args.has(InputOptions.strict))
+        if !dropped.isEmpty { out.note("\(path): \(dropped)") }
         let inputs = try columns.map { try usable.values(of: $0) }
         let observed = try usable.values(of: yName)
         let n = model.parameterNames.count
@@ -52,27 +54,28 @@ enum FormulaFitCommand {
         }
         let labels = labelColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
             ?? usable.lineNumbers.map { "line \($0)" }
-        eprint("fitting \(model.canonicalFormula) from \(points.count) start\(points.count == 1 ? "" : "s") on \(observed.count) rows…")
+        out.note("fitting \(model.canonicalFormula) from \(points.count) start\(points.count == 1 ? "" : "s") on \(observed.count) rows…")
         let fit = try FormulaFit(model: model, inputs: inputs, observed: observed, starts: points, bounds: bounds, options: options)
         let report = FormulaFitReport(fit: fit, lines: usable.lineNumbers, labels: labels)
         if report.rank < n {
-            eprint("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")
+            out.note("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")
         }
-        if let out = args.options["output"] {
-            try FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)).write(to: out)
-            eprint("wrote \(out)")
+        if let file = args.text(OutputOptions.output) {
+            try writeFitFile(FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)),
+                             to: file, args: args, out: out)
         }
-        print(render(report, observedName: yName, format: format), terminator: "")
+        try out.write(render(report, observedName: yName, format: format))
         if !report.summary.converged {
-            eprint("scalefit: \(report.summary.message)")
+            out.note("scalefit: \(report.summary.message)")
             return 1
         }
         return 0
     }
 
     /// The `--x` columns, or the formula's names that are columns of `table` (exact
-    /// spelling), in order of first appearance.
-    static func variableNames(formula: String, table: RunTable, listed: String?) throws -> [String] {
+    /// spelling) or role aliases (`N`, `D`) with a detected column and no `--start`, in order
+    /// of first appearance.
+    static func variableNames(formula: String, table: RunTable, listed: String?, starts: ParameterStarts) throws -> [String] {
         if let listed {
             let names = listed.split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
@@ -84,7 +87,12 @@ enum FormulaFitCommand {
         // Parsed once without variables, every name is a parameter: those that are columns are the variables.
         let names = try FormulaModel(formula: formula, variables: []).parameterNames
         let columns = Set(table.columnNames)
-        return names.filter(columns.contains)
+        let mapping = try? ColumnMapping.detect(in: table)
+        return names.filter { name in
+            if columns.contains(name) { return true }
+            guard starts[name] == nil, let role = roleAliases[name], let mapping else { return false }
+            return mapping[role] != nil
+        }
     }
 
     /// The `--start` grid in parameter order. A parameter without a start is a usage error
@@ -104,9 +112,9 @@ enum FormulaFitCommand {
         }
     }
 
-    static func render(_ r: FormulaFitReport, observedName: String, format: String) -> String {
-        if format == "json" { return jsonText(r) }
-        let style = TextTable.Style(rawValue: format) ?? .table
+    static func render(_ r: FormulaFitReport, observedName: String, format: OutputFormat) -> String {
+        if format == .json { return jsonText(r) }
+        let style = format.style
         let params = TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: r.parameters.map {
             [$0.name, formatSignificant($0.estimate, digits: 10), formatSignificant($0.standardError, digits: 4),
              formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]

@@ -1,0 +1,86 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit backtest FILE`: fits a law on some runs (or model sizes) and scores its
+/// prediction of the others — Chinchilla on a table of runs, or a loss-curve law.
+enum BacktestCommand: Subcommand {
+    static let laws: Set<FitLaw> = FitLaw.curves.union([.chinchilla])
+
+    /// `--law`: auto (nil: chinchilla for a table with params and tokens or compute) or a law.
+    static let law = Option<FitLaw?>(OptionDeclaration("law", value: "LAW", help:
+        "auto (default: chinchilla for a table with params and tokens or compute), chinchilla, annealing or multipower")) { text in
+        if text == "auto" { return nil }
+        let known: [FitLaw] = [.chinchilla, .annealing, .multipower]
+        guard let law = FitLaw(rawValue: text), known.contains(law) else {
+            let names = ["auto"] + known.map(\.rawValue)
+            let hint = nearest(text, in: names).map { "; did you mean '\($0)'?" } ?? ""
+            throw UsageError(message: "--law: expected \(names.joined(separator: ", ")), found \"\(text)\"\(hint)")
+        }
+        return law
+    }
+
+    static let spec = CommandSpec(
+        name: "backtest",
+        usage: [
+            "RUNS [--law chinchilla] --holdout largest[:K]|compute>FLOPS|random:F [--seed S] [--x PARAMS,TOKENS] [--y LOSS]",
+            "         [--loss huber:DELTA] [--residuals] [--plot FILE.svg] [--report DIR] [--format table|json|csv|markdown]",
+            "RUNS [--law chinchilla] --sweep [--format …]",
+            "CURVES --law annealing|multipower --fit-runs A,B[,…] [--score-runs C,…] [--group COL]",
+            "         [--schedule SPEC | --schedule RUN=SPEC …] [--warmup linear|none] [--momentum L|fit]",
+            "         [--convention repository|paper] [--loss SPEC] [--residuals] [--plot FILE.svg] [--report DIR] [-o FIT]",
+        ],
+        discussion: """
+        RUNS (a table with params and tokens or compute; the default law for one): fits Chinchilla's
+        law (Hoffmann's grid and objective) on the runs --holdout keeps and prints each held-out
+        run's observed and predicted loss, error and relative error (predicted − observed), and
+        MAE, RMSE, mean and max absolute relative error in total. --sweep fits on the smallest
+        k = k0…n model sizes in turn and shows the prediction of the largest size's runs converging.
+
+        CURVES: fits a loss-curve law on some runs and scores its prediction of the others:
+        per run and on average, R², MAE, RMSE, mean and worst relative error, max error and the
+        error at the last logged step (predicted − observed).
+
+        An option that does not apply to the law (the laws in brackets) is refused with exit 64.
+        """,
+        arguments: [("FILE", "a table of runs, or a log of loss curves (step, loss, lr, run)")],
+        groups: [
+            ("options", [law.declaration] + InputOptions.declarations(laws: nil) + [SolverOptionsGroup.loss.declaration]),
+            ("runs", [ChinchillaBacktest.holdout.declaration, ChinchillaBacktest.sweep.declaration,
+                      BootstrapOptions.seed.declaration.applying(to: [.chinchilla])]),
+            ("curves", [CurveBacktest.fitRuns.declaration, CurveBacktest.scoreRuns.declaration,
+                        CurveOptions.group.declaration.applying(to: FitLaw.curves),
+                        CurveOptions.schedule.declaration.applying(to: FitLaw.curves),
+                        CurveOptions.warmup.declaration.applying(to: FitLaw.curves),
+                        CurveOptions.momentum.declaration, CurveOptions.convention.declaration]),
+            ("output", [OutputOptions.format.declaration,
+                        OutputOptions.residuals.declaration.applying(to: laws),
+                        OutputOptions.plot.declaration.applying(to: laws),
+                        OutputOptions.report.declaration.applying(to: laws),
+                        OutputOptions.output.declaration.applying(to: FitLaw.curves)]),
+        ])
+
+    static func validate(_ args: ParsedArguments) throws {
+        guard args.positionals.count == 1 else { throw UsageError(message: "expected one data file\n\n\(spec.helpText)") }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+        let path = args.positionals[0]
+        let format = try args.value(OutputOptions.format)!
+        let given = try args.value(law) ?? nil
+        if let given { try args.checkApplicability(to: given) }
+        guard path == "-" || FileManager.default.fileExists(atPath: path) else { throw ScaleFitError.invalidData(file: path, reason: "no such file") }
+        let table = try RunTableReader.read(path: path)
+        var chosen = given
+        if chosen == nil {
+            guard ChinchillaRuns.looksLikeRuns(table) else {
+                throw UsageError(message: "--law: a table without params and tokens (or compute) columns is backtested as loss curves; give --law annealing or multipower")
+            }
+            out.note("law: chinchilla (chosen from the columns; --law to choose)")
+            chosen = .chinchilla
+            try args.checkApplicability(to: .chinchilla)
+        }
+        try OutputOptions.checkDestinations(args)
+        let input = FitInput(path: path, table: table, args: args, format: format, out: out)
+        return chosen == .chinchilla ? try ChinchillaBacktest.run(input) : try CurveBacktest.run(input, law: chosen!)
+    }
+}

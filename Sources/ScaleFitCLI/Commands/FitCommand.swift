@@ -1,0 +1,130 @@
+import Foundation
+import ScaleFit
+
+/// What a law's fit takes from the command line: the data file, its table (read once),
+/// the parsed arguments, the output format and where to write.
+struct FitInput {
+    let path: String
+    /// The table, read once (nil for a NIST .dat file, which has its own reader).
+    let table: RunTable?
+    let args: ParsedArguments
+    let format: OutputFormat
+    let out: CommandOutput
+}
+
+/// `scalefit fit FILE`: fits a law to a data file and prints the parameters with their
+/// uncertainty, the goodness of fit, the solver's summary and the residual table.
+enum FitCommand: Subcommand {
+    static let curves = FitLaw.curves
+    static let tableLaws: Set<FitLaw> = Set(FitLaw.allCases).subtracting([.nist])
+
+    /// `--law`: auto (nil) or a law fitted to a table.
+    static let law = Option<FitLaw?>(OptionDeclaration("law", value: "LAW", help:
+        "auto (default: multilingual for a table with family and ratio columns, multipower for one with a step column and no model-size column, else chinchilla); chinchilla: L = E + A/N^alpha + B/D^beta fitted as Hoffmann et al. (Huber on log residuals, 4500 starts); power: L = E + A*x^(-alpha) on one column (least squares on log L); kaplan: L = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD (same); annealing (Tissue et al. 2024) or multipower (Luo et al. 2025) for loss curves; multilingual (He et al. 2024): per language family L_i = (E_i + A_i/N^alpha_i + B_i/D^beta_i) * p_i^(-gamma_i), each family fitted alone (Huber on log residuals, 72 starts); see 'scalefit laws'",
+        laws: tableLaws.subtracting([.formula]))) { text in
+        if text == "auto" { return nil }
+        let known: [FitLaw] = [.chinchilla, .power, .kaplan, .multilingual, .annealing, .multipower]
+        guard let law = FitLaw(rawValue: text), known.contains(law) else {
+            let names = ["auto"] + known.map(\.rawValue)
+            let hint = nearest(text, in: names).map { "; did you mean '\($0)'?" } ?? ""
+            throw UsageError(message: "--law: expected \(names.joined(separator: ", ")), found \"\(text)\"\(hint)")
+        }
+        return law
+    }
+    static let computeBudget = Option<Double>(OptionDeclaration("compute-budget", value: "C", help:
+        "FLOPs for the compute-optimal allocation (default 5.76e23)", laws: [.chinchilla]), default: { 5.76e23 }) { text in
+        let c = try Values.double(text, flag: "--compute-budget")
+        guard c > 0 else { throw UsageError(message: "--compute-budget: expected a positive number of FLOPs, found \(text)") }
+        return c
+    }
+
+    static let spec = CommandSpec(
+        name: "fit",
+        usage: [
+            "FILE [--law auto|chinchilla|power|kaplan] [--x COLUMNS] [--y LOSS] [--strict] [--loss SPEC]",
+            "         [--compute-budget C] [--bootstrap N --seed S] [--plot FILE.svg] [--report DIR] [-o FIT] [--format …]",
+            "CURVES --law annealing|multipower [--group RUN] [--x STEP] [--y LOSS] [--schedule SPEC | --schedule RUN=SPEC …]",
+            "         [--warmup linear|none] [--momentum L|fit] [--convention repository|paper] [--residuals] [-o FIT]",
+            "RUNS --law multilingual [--share alpha,beta] [--fix FAMILY.NAME=V,…] [--family COL] [--ratio COL] [--group RUN]",
+            "         [--residuals] [-o FIT]",
+            "FILE --formula FORMULA --start NAME=V|LO:HI:STEP,… [--bounds NAME=LO:HI,…] [--x COL,…] [--y COL] [--loss SPEC] [-o FIT]",
+            "FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]",
+        ],
+        discussion: """
+        Fits a law to FILE and prints the parameters with standard errors, the goodness of fit,
+        the solver's summary and the residual table.
+
+        An option that does not apply to the law being fitted (the laws in brackets) is refused
+        with exit 64 naming the option and the law; none is silently ignored.
+        """,
+        arguments: [("FILE", "a table of runs (.csv, .jsonl, trainer_state.json, W&B export) with model size, tokens (or compute) and final loss; a log of loss curves (step, loss, lr, run); a table of (run, language family) rows; or a NIST StRD .dat file")],
+        groups: [
+            ("options", [law.declaration] + InputOptions.declarations(laws: tableLaws)
+                + [SolverOptionsGroup.loss.declaration, computeBudget.declaration]),
+            ("output", [OutputOptions.format.declaration, OutputOptions.output.declaration.applying(to: tableLaws),
+                        OutputOptions.plot.declaration.applying(to: [.chinchilla, .annealing, .multipower]),
+                        OutputOptions.report.declaration.applying(to: [.chinchilla, .annealing, .multipower]),
+                        OutputOptions.residuals.declaration.applying(to: curves.union([.multilingual]))]),
+            ("bootstrap", [BootstrapOptions.bootstrap.declaration.applying(to: [.chinchilla]),
+                           BootstrapOptions.seed.declaration.applying(to: [.chinchilla])]),
+            ("loss curves", [CurveOptions.group.declaration.applying(to: curves.union([.multilingual])),
+                             CurveOptions.schedule.declaration.applying(to: curves), CurveOptions.warmup.declaration.applying(to: curves),
+                             CurveOptions.momentum.declaration, CurveOptions.convention.declaration]),
+            ("multilingual", [MultilingualOptions.share.declaration, MultilingualOptions.fix.declaration,
+                              MultilingualOptions.family.declaration.applying(to: [.multilingual]),
+                              MultilingualOptions.ratio.declaration.applying(to: [.multilingual])]),
+            ("your own law", [FormulaOptions.formula.declaration.applying(to: [.formula]), FormulaOptions.start.declaration,
+                              FormulaOptions.bounds.declaration]),
+        ])
+
+    static func validate(_ args: ParsedArguments) throws {
+        guard args.positionals.count == 1 else {
+            throw UsageError(message: args.positionals.isEmpty
+                             ? "missing data file\n\n\(spec.helpText)" : "expected one data file, found \(args.positionals.count) arguments")
+        }
+        if args.has(FormulaOptions.formula) && args.positionals[0].lowercased().hasSuffix(".dat") {
+            throw UsageError(message: "--formula fits a table of runs (.csv, .jsonl, …); a NIST .dat file is fitted with its own model")
+        }
+        if args.has(BootstrapOptions.seed) && !args.has(BootstrapOptions.bootstrap) {
+            throw UsageError(message: "--seed goes with --bootstrap N (the seed of its resamples)")
+        }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+        let path = args.positionals[0]
+        let format = try args.value(OutputOptions.format)!
+        let isDat = path.lowercased().hasSuffix(".dat")
+        guard path == "-" || FileManager.default.fileExists(atPath: path) else {
+            throw ScaleFitError.invalidData(file: path, reason: "no such file")
+        }
+        var table: RunTable?
+        let chosen: FitLaw
+        if isDat {
+            chosen = .nist
+        } else if args.has(FormulaOptions.formula) {
+            chosen = .formula
+        } else if let given = try args.value(law) ?? nil {
+            chosen = given
+        } else {
+            let t = try RunTableReader.read(path: path)
+            table = t
+            let mapping = try ColumnMapping.detect(in: t)
+            var detected: FitLaw = mapping[.step] != nil && mapping[.params] == nil ? .multipower : .chinchilla
+            if mapping[.family] != nil && mapping[.ratio] != nil { detected = .multilingual }
+            out.note("law: \(detected.rawValue) (chosen from the columns; --law to choose)")
+            chosen = detected
+        }
+        try args.checkApplicability(to: chosen)
+        try OutputOptions.checkDestinations(args)
+        guard chosen != .nist else { return try NISTFitting.fit(path: path, args: args, format: format, out: out) }
+        let input = FitInput(path: path, table: try table ?? RunTableReader.read(path: path), args: args, format: format, out: out)
+        switch chosen {
+        case .chinchilla: return try ChinchillaFitting.fit(input)
+        case .power, .kaplan: return try PowerFitting.fit(input, law: chosen)
+        case .annealing, .multipower: return try CurveFitting.fit(input, law: chosen)
+        case .multilingual: return try MultilingualFitting.fit(input)
+        case .formula: return try FormulaFitting.fit(input)
+        case .nist: return try NISTFitting.fit(path: path, args: args, format: format, out: out)
+        }
+    }
+}

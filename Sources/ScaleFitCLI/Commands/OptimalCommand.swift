@@ -1,0 +1,77 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit optimal FIT.json --compute C[,C…]` (Chinchilla) or `--mix …` (multilingual).
+enum OptimalCommand: Subcommand {
+    static let compute = Option<[Double]>(OptionDeclaration("compute", value: "C,…", help: "budgets in FLOPs (e.g. 5.76e23)",
+                                                            laws: [.chinchilla])) { try numberList($0, flag: "--compute") }
+    static let mix = Flag("mix", help: "the language sampling ratios minimising the weighted loss", laws: [.multilingual])
+    static let weights = Option<String>(OptionDeclaration("weights", value: "FAMILY=W,…", help:
+        "weights w_i ≥ 0 (families not named weigh 1)", laws: [.multilingual])) {
+        _ = try MultilingualMix.namedValues($0, flag: "--weights")
+        return $0
+    }
+    static let normalize = Flag("normalize", help: "minimise the sum of losses relative to each family's L_i(N, D, 1)", laws: [.multilingual])
+    static let minRatio = Option<Double>(OptionDeclaration("min-ratio", value: "M", help:
+        "the least ratio of any family (default 0.01; n·M ≤ 1)", laws: [.multilingual]), default: { 0.01 }) {
+        try Values.double($0, flag: "--min-ratio")
+    }
+    static let current = Option<String>(OptionDeclaration("current", value: "FAMILY=P,…", help:
+        "a mix to compare with (ratios summing to 1)", laws: [.multilingual])) {
+        _ = try MultilingualMix.namedValues($0, flag: "--current")
+        return $0
+    }
+
+    static let spec = CommandSpec(
+        name: "optimal",
+        usage: [
+            "FIT.json --compute C[,C…] [--format table|json|csv|markdown]",
+            "MULTILINGUAL-FIT.json --mix --params N --tokens D [--weights FAMILY=W,…] [--normalize] [--min-ratio M]",
+            "         [--current FAMILY=P,…] [--format …]",
+        ],
+        discussion: """
+        The compute-optimal model size N* and tokens D* for each budget C (FLOPs, C = 6·N·D)
+        under the saved Chinchilla fit, with tokens per parameter and the predicted loss.
+
+        With --mix, for a multilingual fit: the language sampling ratios p minimising
+        Σ w_i·L_i(N, D, p_i) (or, with --normalize, Σ w_i·L_i/L_i(N, D, 1), which does not
+        depend on N and D) over Σ p_i = 1, p_i ≥ M, solved exactly by the KKT conditions; each
+        family's predicted loss, the objective, and the same for the --current mix. A family
+        whose gamma ≤ 0 gains nothing from more data and gets the minimum ratio.
+
+        An option that does not apply to the fit's law (the laws in brackets) is refused with exit 64.
+        """,
+        arguments: [("FIT.json", "a fit file written by 'scalefit fit -o'")],
+        groups: [("options", [compute.declaration, mix.declaration,
+                              PredictCommand.params.declaration.applying(to: [.multilingual]),
+                              PredictCommand.tokens.declaration.applying(to: [.multilingual]),
+                              weights.declaration, normalize.declaration, minRatio.declaration, current.declaration,
+                              OutputOptions.format.declaration])])
+
+    static func validate(_ args: ParsedArguments) throws {
+        guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(spec.helpText)") }
+    }
+
+    static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
+        let path = args.positionals[0]
+        let format = try args.value(OutputOptions.format)!
+        let fit = try FitFile.read(path: path)
+        let law = FitLaw(fitFileLaw: fit.law)
+        if let law { try args.checkApplicability(to: law) }
+        if law == .multilingual {
+            guard args.has(mix) else { throw UsageError(message: "a multilingual fit takes --mix --params N --tokens D\n\n\(spec.helpText)") }
+            return try MultilingualMix.optimal(fit, path: path, args: args, format: format, out: out)
+        }
+        guard let budgets = try args.value(compute) else { throw UsageError(message: "optimal needs --compute\n\n\(spec.helpText)") }
+        let chinchilla = try fit.chinchilla(file: path)
+        let rows = budgets.map { ComputeOptimalAllocation(law: chinchilla, compute: $0) }
+        if format == .json { try out.write(jsonText(rows)); return 0 }
+        let t = TextTable(header: ["compute", "params", "tokens", "tokens_per_param", "loss"], rows: rows.map {
+            [formatSignificant($0.compute, digits: 4), formatSignificant($0.parameters, digits: 4),
+             formatSignificant($0.tokens, digits: 4), formatSignificant($0.tokensPerParameter, digits: 4),
+             formatSignificant($0.loss, digits: 6)]
+        })
+        try out.write(t.render(format.style))
+        return 0
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit predict CURVES.fit.json --steps …`: the loss of a run at the given steps under
+/// a schedule, with its 95% interval.
+enum CurvePrediction {
+    /// `--steps 1000,5000,24000` or `--steps 0:24000:500` (start:end:stride, end included
+    /// when on the stride), or a mix separated by commas.
+    @Sendable static func steps(_ text: String) throws -> [Int] {
+        var out: [Int] = []
+        var position = 1
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let s = part.trimmingCharacters(in: .whitespaces)
+            func integer(_ t: Substring) -> Int? {
+                if let i = Int(t) { return i }
+                if let d = Double(t), d == d.rounded(), abs(d) < 1e12 { return Int(d) }
+                return nil
+            }
+            let fields = s.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count == 3, let a = integer(fields[0]), let b = integer(fields[1]), let c = integer(fields[2]), c > 0, a >= 0, b >= a {
+                guard (b - a) / c < 10_000_000 else {
+                    throw ScaleFitError.badArgument(flag: "--steps", position: position, expected: "a range of at most 10^7 steps", found: s)
+                }
+                out += Array(stride(from: a, through: b, by: c))
+            } else if fields.count == 1, let a = integer(fields[0]), a >= 0 {
+                out.append(a)
+            } else {
+                throw ScaleFitError.badArgument(flag: "--steps", position: position,
+                                                expected: "a non-negative integer step or a range START:END:STRIDE (e.g. 0:24000:500)", found: s)
+            }
+            position += part.count + 1
+        }
+        return out
+    }
+
+    static func predict(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
+        guard let steps = try args.value(PredictCommand.steps) else {
+            throw UsageError(message: "predicting from a \(fit.law) fit needs --steps (e.g. --steps 0:24000:500)")
+        }
+        let schedule: LRSchedule
+        let fitted = try fit.fittedSchedules(file: path)
+        if let given = try args.value(PredictCommand.schedule) {
+            schedule = given
+        } else if let file = args.text(PredictCommand.scheduleFile) {
+            guard FileManager.default.fileExists(atPath: file) else { throw ScaleFitError.invalidData(file: file, reason: "no such file") }
+            schedule = .logged(try LoggedSchedule.load(csvAt: URL(fileURLWithPath: file), before: try args.value(CurveOptions.warmup)!))
+        } else if let run = args.text(PredictCommand.run) {
+            guard let match = fitted.first(where: { $0.curve == run }) else {
+                throw UsageError(message: "--run: the fit has no run \"\(run)\" (runs: \(fitted.map(\.curve).joined(separator: ", ")))")
+            }
+            schedule = match.schedule
+        } else if fitted.count == 1 {
+            schedule = fitted[0].schedule
+            out.note("schedule: the fitted run \(fitted[0].curve)'s")
+        } else {
+            throw UsageError(message: "give the schedule to predict under: --schedule SPEC, --schedule-file FILE, or --run NAME (one of \(fitted.map(\.curve).joined(separator: ", ")))")
+        }
+        let all = try fit.predictCurve(schedule: schedule, steps: steps, file: path)
+        // Where the law is undefined (S1 = 0 before any learning: step 0 of a warmup from 0),
+        // say so rather than print inf.
+        let rows = all.filter { $0.loss.isFinite }
+        if rows.count < all.count {
+            let skipped = all.filter { !$0.loss.isFinite }.map { "\($0.step)" }
+            out.note("skipped \(skipped.count) step\(skipped.count == 1 ? "" : "s") where the law is undefined (no learning-rate area yet, S1 = 0): \(skipped.prefix(5).joined(separator: ", "))\(skipped.count > 5 ? ", …" : "")")
+        }
+        if format == .json { try out.write(jsonText(rows)); return 0 }
+        if format == .csv {
+            let t = TextTable(header: ["step", "loss", "lower95", "upper95"], rows: rows.map {
+                ["\($0.step)", "\($0.loss)", "\($0.lower95)", "\($0.upper95)"]
+            })
+            try out.write(t.render(.csv))
+            return 0
+        }
+        let t = TextTable(header: ["step", "lr", "loss", "lower95", "upper95"], rows: rows.map {
+            ["\($0.step)", formatSignificant($0.lr, digits: 4), formatSignificant($0.loss, digits: 6),
+             formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        })
+        try out.write(t.render(format.style))
+        return 0
+    }
+}
+

@@ -1,0 +1,62 @@
+import Foundation
+import ScaleFit
+
+/// `scalefit predict` from a power-law or Kaplan fit: L and its 95% interval (delta method
+/// on log L with the analytic gradient of the fit's log residual).
+enum PowerPrediction {
+    struct PowerRow: Codable { let x: Double; let loss: Double; let lower95: Double; let upper95: Double }
+
+    /// `scalefit predict FIT.json --at COL=v1,v2…` for a power-law fit: L and its 95% interval
+    /// (delta method on log L with the analytic gradient of the fit's log residual).
+    static func predictPower(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
+        try fit.require(law: SaturatingPowerLaw.identifier, parameters: 3, file: path, for: "this needs")
+        let column = fit.variables?.first ?? "x"
+        let specs = try args.values(PredictCommand.at)
+        guard specs.count == 1, let eq = specs[0].firstIndex(of: "=") else {
+            throw UsageError(message: "predicting from a power-law fit needs --at \(column)=v1,v2,… (the fitted column)")
+        }
+        let name = String(specs[0][..<eq]).trimmingCharacters(in: .whitespaces)
+        guard ColumnRole.normalize(name) == ColumnRole.normalize(column) else {
+            throw UsageError(message: "--at: this fit is in column \"\(column)\", found \"\(name)\"")
+        }
+        let xs = try numberList(String(specs[0][specs[0].index(after: eq)...]), flag: "--at")
+        let rows = xs.map { x -> PowerRow in
+            let p = SaturatingPowerLawProblem(x: [x], loss: [1])
+            let (logL, g) = logPrediction(p, fit.parameters)
+            let loss = exp(logL)
+            let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
+            return PowerRow(x: x, loss: loss, lower95: lo, upper95: hi)
+        }
+        if format == .json { try out.write(jsonText(rows)); return 0 }
+        let t = TextTable(header: [column, "loss", "lower95", "upper95"], rows: rows.map {
+            [formatSignificant($0.x, digits: 4), formatSignificant($0.loss, digits: 6),
+             formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        })
+        try out.write(t.render(format.style))
+        return 0
+    }
+
+    /// `scalefit predict FIT.json --params N,… --tokens D,…` for a Kaplan fit.
+    static func predictKaplan(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
+        try fit.require(law: KaplanLaw.identifier, parameters: 4, file: path, for: "this needs")
+        let (n, d) = try PredictCommand.pairedSizes(args, missing: "predicting from a kaplan fit needs --params and --tokens")
+        let rows = zip(n, d).map { ni, di -> PredictCommand.Row in
+            let (logL, g) = logPrediction(KaplanLogProblem(parameters: [ni], tokens: [di], loss: [1]), fit.parameters)
+            let loss = exp(logL)
+            let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
+            return PredictCommand.Row(params: ni, tokens: di, loss: loss, lower95: lo, upper95: hi)
+        }
+        try out.write(PredictCommand.render(rows, format: format))
+        return 0
+    }
+
+    /// log L̂ and ∂log L̂/∂θ at one point: the law's log residual against an observed loss of 1
+    /// is log L̂ itself, and its Jacobian row is the gradient.
+    static func logPrediction<P: LeastSquaresProblem>(_ p: P, _ theta: [Double]) -> (Double, [Double]) {
+        var r = [0.0]
+        p.residuals(at: theta, into: &r)
+        var j = Matrix(rows: 1, columns: p.parameterCount)
+        p.jacobian(at: theta, into: &j)
+        return (r[0], j.storage)
+    }
+}

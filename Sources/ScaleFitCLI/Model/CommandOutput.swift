@@ -1,0 +1,99 @@
+import Foundation
+
+/// Where a command writes: its standard output (the results) and its standard error
+/// (progress, warnings and errors), as two text sinks.
+///
+/// The executable passes `CommandOutput.standard`, which writes each piece as it comes;
+/// tests pass `CommandOutput.capturing()` and read `stdout` and `stderr` back. A failing
+/// write of the results (a full disk, `>/dev/full`) throws `OutputError` (exit 74).
+public final class CommandOutput: @unchecked Sendable {
+    private let writeOut: (String) throws -> Void
+    private let writeErr: (String) -> Void
+    private let lock = NSLock()
+    private var capturedOut = ""
+    private var capturedErr = ""
+    private let captures: Bool
+
+    /// A sink pair from two closures; `out` may throw when the text cannot be written.
+    public init(out: @escaping (String) throws -> Void, err: @escaping (String) -> Void) {
+        writeOut = out
+        writeErr = err
+        captures = false
+    }
+
+    private init(capturing: Void) {
+        writeOut = { _ in }
+        writeErr = { _ in }
+        captures = true
+    }
+
+    /// Text kept in memory, for tests: read it back from `stdout` and `stderr`.
+    public static func capturing() -> CommandOutput { CommandOutput(capturing: ()) }
+
+    /// The process's standard output and error, written unbuffered as each piece comes.
+    public static var standard: CommandOutput {
+        CommandOutput(out: { text in
+            do { try FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) } catch {
+                throw OutputError(path: "<stdout>", reason: OutputError.reason(error))
+            }
+        }, err: { text in
+            try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+        })
+    }
+
+    /// What was written to standard output (capturing outputs only).
+    public var stdout: String { lock.withLock { capturedOut } }
+    /// What was written to standard error (capturing outputs only).
+    public var stderr: String { lock.withLock { capturedErr } }
+
+    /// Writes `text` to standard output as it is (no newline added).
+    public func write(_ text: String) throws {
+        if captures { lock.withLock { capturedOut += text }; return }
+        try writeOut(text)
+    }
+
+    /// Writes `line` and a newline to standard output.
+    public func print(_ line: String) throws { try write(line + "\n") }
+
+    /// Writes `line` and a newline to standard error.
+    public func note(_ line: String) {
+        if captures { lock.withLock { capturedErr += line + "\n" }; return }
+        writeErr(line + "\n")
+    }
+}
+
+/// A result that cannot be written: standard output or a file named by `-o`, `--plot` or
+/// `--report` (exit 74, `sysexits.h` EX_IOERR).
+public struct OutputError: Error, Equatable, CustomStringConvertible {
+    /// The option that named the path (`-o`, `--plot`, `--report`), nil for standard output.
+    public let flag: String?
+    /// The path that cannot be written (`<stdout>` for standard output).
+    public let path: String
+    /// Why, in words.
+    public let reason: String
+
+    public init(flag: String? = nil, path: String, reason: String) {
+        self.flag = flag
+        self.path = path
+        self.reason = reason
+    }
+
+    /// The system's words for a failed write (`No space left on device`), else Foundation's.
+    static func reason(_ error: Error) -> String {
+        let e = error as NSError
+        if e.domain == NSPOSIXErrorDomain, let s = strerror(Int32(e.code)) { return String(cString: s) }
+        if let u = e.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain, let s = strerror(Int32(u.code)) {
+            return String(cString: s)
+        }
+        return e.localizedDescription
+    }
+
+    public var description: String { (flag.map { "\($0): " } ?? "") + "cannot write \(path): \(reason)" }
+}
+
+/// A usage error: a message and exit status 64 (`sysexits.h` EX_USAGE), thrown by parsing
+/// and validation before any work.
+public struct UsageError: Error, Equatable {
+    public let message: String
+    public init(message: String) { self.message = message }
+}

@@ -1,0 +1,15 @@
+/// A law the command line fits or reads from a fit file: what an option's applicability
+/// names. `nist` is a NIST StRD `.dat` file, fitted with its own model.
+public enum FitLaw: String, CaseIterable, Sendable, Comparable {
+    case chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist
+
+    /// The two loss-curve laws.
+    public static let curves: Set<FitLaw> = [.annealing, .multipower]
+
+    public static func < (a: FitLaw, b: FitLaw) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    /// The law of a fit file's `law` field, nil for one the command line does not know.
+    public init?(fitFileLaw name: String) { self.init(rawValue: name) }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import ScaleFit
+
+/// The input columns: `--x`, `--y`, `--strict` (fit, backtest, plot, check-independence).
+enum InputOptions {
+    static let x = Option<String>(OptionDeclaration("x", value: "COLUMNS", help:
+        "the input columns: PARAMS,TOKENS (chinchilla, kaplan, multilingual); the one column x of the power law (default: params if present, else tokens, else compute); the step column of curves; with --formula, the columns that are the formula's variables"))
+    static let y = Option<String>(OptionDeclaration("y", value: "LOSS", help:
+        "the loss column (detected by name otherwise); with --formula, the observed column"))
+    static let strict = Flag("strict", help: "fail (exit 65) instead of dropping rows with missing values")
+
+    static func declarations(laws: Set<FitLaw>?) -> [OptionDeclaration] {
+        [x.declaration, y.declaration, strict.declaration].map { $0.applying(to: laws) }
+    }
+}
+
+/// What is written and how: `--format`, `-o`, `--report`, `--plot`.
+enum OutputOptions {
+    static let format = Option<OutputFormat>(OptionDeclaration("format", value: "FORMAT", help: "table (default), json, csv or markdown"),
+                                             default: { .table }, parse: OutputFormat.parse)
+    static let output = Option<String>(OptionDeclaration("output", short: "o", value: "FILE", help:
+        "save the fit (versioned JSON) for 'predict', 'optimal' and 'plot'"))
+    static let report = Option<String>(OptionDeclaration("report", value: "DIR", help:
+        "write fit.json, report.md, parameters.csv, residuals.csv, fit.svg and an index.html showing them together"))
+    static let plot = Option<String>(OptionDeclaration("plot", value: "FILE.svg", help:
+        "write the figure (SVG): loss against N on log axes with the law per D/N and the compute-optimal frontier (and the bootstrap band), or the loss curves with the law, the residuals and the learning rates"))
+    static let residuals = Flag("residuals", help: "print every point's residual (curves with --format csv: only them)")
+
+    /// Checks that every destination given can be written, before any work (exit 74).
+    static func checkDestinations(_ args: ParsedArguments) throws {
+        if let o = args.text(output) { try OutputDestination.checkFile(o, flag: args.spelling(output.declaration)) }
+        if let p = args.text(plot) { try OutputDestination.checkFile(p, flag: "--plot") }
+        if let r = args.text(report) { try OutputDestination.checkDirectory(r, flag: "--report") }
+    }
+}
+
+/// The solver's objective: `--loss`.
+enum SolverOptionsGroup {
+    static let loss = Option<RobustLoss>(OptionDeclaration("loss", value: "SPEC", help:
+        "l2, huber:C, soft_l1:C, cauchy:C or arctan:C (chinchilla and multilingual: huber:DELTA only, default huber:1e-3; curves: default huber:1e-3; power, kaplan, formula, NIST: default l2)")) {
+        try RobustLoss(spec: $0)
+    }
+}
+
+/// The bootstrap: `--bootstrap`, `--seed`.
+enum BootstrapOptions {
+    static let bootstrap = Option<Int>(OptionDeclaration("bootstrap", value: "N", help:
+        "N bootstrap resamples of the runs (percentile 95% intervals; at least 10)")) { text in
+        let count = try Values.int(text, flag: "--bootstrap")
+        guard count >= 10 else { throw UsageError(message: "--bootstrap: expected at least 10 resamples, found \(count)") }
+        return count
+    }
+    static let seed = Option<Int>(OptionDeclaration("seed", value: "S", help: "the seed (default 0): same seed, same resamples"),
+                                  default: { 0 }, parse: Values.seed)
+}
+
+/// One `--schedule` value: `SPEC` for every run or `RUN=SPEC` for one.
+struct RunSchedule: Sendable {
+    var run: String
+    var spec: String
+}
+
+/// Loss-curve options: `--group`, `--schedule`, `--warmup`, `--momentum`, `--convention`.
+enum CurveOptions {
+    static let group = Option<String>(OptionDeclaration("group", value: "COL", help: "the column naming each row's run (detected: run, name)"))
+    static let schedule = Option<RunSchedule>(OptionDeclaration("schedule", value: "SPEC", arity: .repeatable, help:
+        "the LR schedule of every run, or RUN=SPEC for one run (repeatable), e.g. cosine:peak=3e-4,warmup=500,total=20000,final=0.1; without it η comes from the lr column (piecewise linear between logged steps)")) { text in
+        var run = "", spec = text
+        if let eq = text.firstIndex(of: "="), let colon = text.firstIndex(of: ":"), eq < colon {
+            run = String(text[..<eq])
+            spec = String(text[text.index(after: eq)...])
+        }
+        _ = try LRSchedule(spec: spec, flag: "--schedule")
+        return RunSchedule(run: run, spec: spec)
+    }
+    static let warmup = Option<LoggedSchedule.Before>(OptionDeclaration("warmup", value: "linear|none", help:
+        "the logged lr starts after a linear warmup from 0 (linear) or is held before the first logged step (none, the default)"),
+        default: { .hold }) { text in
+        switch text {
+        case "none": return .hold
+        case "linear": return .linearFromZero
+        default: throw UsageError(message: "--warmup: expected linear (the log starts after a linear warmup from 0) or none, found \"\(text)\"")
+        }
+    }
+    static let momentum = Option<String>(OptionDeclaration("momentum", value: "L|fit", help:
+        "λ of the annealing area (default 0.999) or fit it", laws: [.annealing])) { m in
+        guard m == "fit" || (Double(m).map { $0 >= 0 && $0 < 1 } ?? false) else {
+            throw UsageError(message: "--momentum: expected a number in [0, 1) or 'fit', found \"\(m)\"")
+        }
+        return m == "fit" ? "fitted" : m
+    }
+    static let convention = Option<String>(OptionDeclaration("convention", value: "C", help:
+        "repository (default; the published fits') or paper", laws: [.multipower])) { c in
+        guard ["repository", "paper"].contains(c) else {
+            throw UsageError(message: "--convention: expected repository or paper, found \"\(c)\"")
+        }
+        return c
+    }
+
+    /// The schedules by run ("" for every run), each run at most once.
+    static func schedules(_ args: ParsedArguments) throws -> [String: LRSchedule] {
+        var out: [String: LRSchedule] = [:]
+        for s in try args.values(schedule) {
+            guard out[s.run] == nil else {
+                throw UsageError(message: "--schedule: two schedules for \(s.run.isEmpty ? "every run" : "run \"\(s.run)\"")")
+            }
+            out[s.run] = try LRSchedule(spec: s.spec, flag: "--schedule")
+        }
+        return out
+    }
+
+    /// The curve law named `law` with `--momentum` and `--convention`.
+    static func law(_ law: FitLaw, _ args: ParsedArguments) throws -> CurveLaw {
+        var settings: [String: String] = [:]
+        if let m = try args.value(momentum) { settings["momentum"] = m }
+        if let c = try args.value(convention) { settings["convention"] = c }
+        return try CurveLaw(identifier: law.rawValue, settings: settings, file: "--law")
+    }
+}
+
+/// Multilingual options: `--share`, `--fix`, `--family`, `--ratio`.
+enum MultilingualOptions {
+    static let share = Option<Set<Int>>(OptionDeclaration("share", value: "NAMES", help:
+        "parameters common to all families (e.g. alpha,beta), fitted jointly on every family's rows", laws: [.multilingual]),
+        parse: MultilingualFitting.shared)
+    static let fix = Option<String>(OptionDeclaration("fix", value: "F.NAME=V,…", help:
+        "hold a parameter (E, A, B, alpha, beta, gamma) of family F, or of every family without \"F.\", at V", laws: [.multilingual])) {
+        _ = try MultilingualFitting.fixed($0, families: nil)
+        return $0
+    }
+    static let family = Option<String>(OptionDeclaration("family", value: "COL", help: "the language-family column (detected by name otherwise)"))
+    static let ratio = Option<String>(OptionDeclaration("ratio", value: "COL", help: "the sampling-ratio column (detected by name otherwise)"))
+}
+
+/// Your own law: `--formula`, `--start`, `--bounds`.
+enum FormulaOptions {
+    static let formula = Option<String>(OptionDeclaration("formula", value: "FORMULA", help:
+        "your own law, e.g. 'E + A*N^-alpha + B*D^-beta': + - * / ^, numbers, pi, exp expm1 log log1p log10 sqrt abs sin cos tan atan atan2(y, x) pow min max; names that are columns are variables (or those --x lists; N, D and C also name the detected params, tokens and compute columns), the others are parameters fitted by least squares (or --loss)")) {
+        _ = try FormulaModel(formula: $0, variables: [])
+        return $0
+    }
+    static let start = Option<String>(OptionDeclaration("start", value: "NAME=V,…", help:
+        "with --formula: a start for every parameter; LO:HI:STEP is a grid, and the Cartesian product of grids is fitted from each point, best kept; for a NIST .dat file: 1, 2 or all (default), which of its starting vectors ('all' keeps the better fit)",
+        laws: [.formula, .nist]))
+    static let bounds = Option<ParameterRanges>(OptionDeclaration("bounds", value: "NAME=LO:HI,…", help:
+        "box bounds of the formula's parameters (either side may be empty or inf)", laws: [.formula])) {
+        try ParameterRanges(parsing: $0)
+    }
+}

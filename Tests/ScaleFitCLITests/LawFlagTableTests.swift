@@ -1,0 +1,237 @@
+import Foundation
+import XCTest
+import ScaleFit
+
+/// The law × flag table of `scalefit fit`: for every law the command line fits and every
+/// output and law-specific flag, the flag works (exit 0 and its effect is there) or is
+/// refused before any work (exit 64, the message naming the flag and the law). Small
+/// generated inputs keep it to seconds.
+final class LawFlagTableTests: XCTestCase {
+    /// What a flag does for a law.
+    enum Expect {
+        /// Exit 0, and each check holds on the outcome (stdout, stderr, the files written).
+        case works((CLITests.Outcome) throws -> Void)
+        /// Exit 64 with "--flag does not apply to the LAW law (it applies to: …)".
+        case refused(appliesTo: String)
+    }
+
+    static let directory: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-law-flags-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// 9 runs of Chinchilla's law (3 sizes × 3 token counts), ±0.2% alternately.
+    static let runs: String = {
+        var text = "run,params,tokens,loss\n"
+        var k = 0
+        for n in [2e7, 6e7, 2e8] { for d in [4e8, 1.6e9, 6.4e9] {
+            let loss = 1.69 + 406.4 * pow(n, -0.34) + 410.7 * pow(d, -0.28)
+            text += "r\(k),\(n),\(d),\(loss * (k % 2 == 0 ? 1.002 : 0.998))\n"
+            k += 1
+        } }
+        return write("runs.csv", text)
+    }()
+
+    /// Two loss curves (constant and cosine, 300 steps) of a law, logged every `every` steps
+    /// from step 20 to `last`.
+    static func curves(_ name: String, every: Int = 10, last: Int = 290, _ predict: (LRSchedule, [Int]) -> [Double]) -> String {
+        var text = "run,step,lr,loss\n"
+        for spec in ["constant:peak=3e-4,warmup=20,total=300", "cosine:peak=3e-4,warmup=20,total=300,final=0.1"] {
+            let schedule = try! LRSchedule(spec: spec)
+            let steps = Array(stride(from: 20, through: last, by: every))
+            for (s, l) in zip(steps, predict(schedule, steps)) {
+                text += "\(spec.prefix { $0 != ":" }),\(s),\(schedule.rate(at: s)),\(l)\n"
+            }
+        }
+        return write(name, text)
+    }
+
+    static let annealingCurves = curves("annealing.csv") { AnnealingLaw().predict(schedule: $0, steps: $1, parameters: [2.8, 0.9, 0.45, 3.0]) }
+    // Every 20 steps to 200: the multi-power fit costs ~15× less than every 10 to 290.
+    static let multipowerCurves = curves("multipower.csv", every: 20, last: 200) { MultiPowerLaw().predict(schedule: $0, steps: $1, parameters: [3.0, 0.5, 0.5, 400, 2, 0.6, 0.6]) }
+
+    /// Two language families, 3 sizes × 3 token counts × 3 mixes.
+    static let multilingual: String = {
+        var text = "run,params,tokens,family,ratio,loss\n"
+        var k = 0
+        for n in [5e7, 2e8, 8e8] { for d in [1e9, 4e9, 1.6e10] { for p in [0.3, 0.5, 0.7] {
+            let base = { (e: Double) in e + 400 * pow(n, -0.33) + 410 * pow(d, -0.28) }
+            let wiggle = k % 2 == 0 ? 1.001 : 0.999
+            text += "m\(k),\(n),\(d),en,\(p),\(base(1.6) * pow(p, -0.1) * wiggle)\n"
+            text += "m\(k),\(n),\(d),zh,\(1 - p),\(base(1.9) * pow(1 - p, -0.15) / wiggle)\n"
+            k += 1
+        } } }
+        return write("multilingual.csv", text)
+    }()
+
+    static func write(_ name: String, _ text: String) -> String {
+        let p = path(name)
+        try! text.write(toFile: p, atomically: true, encoding: .utf8)
+        return p
+    }
+
+    /// Each law: its name in messages and the command line that fits it.
+    static var laws: [(name: String, args: [String])] {
+        [("chinchilla", ["fit", runs, "--law", "chinchilla"]),
+         ("power", ["fit", "Data/runs.csv", "--law", "power"]),
+         ("kaplan", ["fit", "Data/runs.csv", "--law", "kaplan"]),
+         ("annealing", ["fit", annealingCurves, "--law", "annealing"]),
+         ("multipower", ["fit", multipowerCurves, "--law", "multipower"]),
+         ("multilingual", ["fit", multilingual, "--law", "multilingual"]),
+         ("formula", ["fit", runs, "--formula", "E + A*N^-alpha + B*D^-beta", "--start", "E=2,A=400,B=400,alpha=0.3,beta=0.3"]),
+         ("nist", ["fit", "Data/example.dat"])]
+    }
+
+    static let tableLaws = "chinchilla, power, kaplan, annealing, multipower, multilingual, formula"
+
+    static func file(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    static func stdoutHas(_ needles: String...) -> Expect {
+        .works { r in for n in needles { XCTAssertTrue(r.stdout.contains(n), "\(n) missing from\n\(r.stdout)") } }
+    }
+    static func stderrHas(_ needle: String) -> Expect {
+        .works { r in XCTAssertTrue(r.stderr.contains(needle), "\(needle) missing from\n\(r.stderr)") }
+    }
+
+    /// One row per flag: the arguments that add it for a law, and what it does there.
+    static func row(_ flag: String, law: String) -> (args: [String], expect: Expect)? {
+        let all = Set(["chinchilla", "power", "kaplan", "annealing", "multipower", "multilingual", "formula", "nist"])
+        func only(_ laws: String, _ args: [String], _ works: Expect) -> (args: [String], expect: Expect) {
+            let set = Set(laws.components(separatedBy: ", "))
+            precondition(set.isSubset(of: all))
+            return (args, set.contains(law) ? works : .refused(appliesTo: laws))
+        }
+        let curves = "annealing, multipower"
+        switch flag {
+        case "--format table":
+            return (["--format", "table"], .works { r in
+                XCTAssertTrue(r.stdout.contains("estimate"), r.stdout); XCTAssertFalse(r.stdout.hasPrefix("## "), r.stdout) })
+        case "--format json":
+            return (["--format", "json"], .works { r in
+                XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout) })
+        case "--format csv":
+            return (["--format", "csv"], .works { r in
+                let header = law == "multilingual" ? "family,parameter,estimate,std_error,note\n" : "parameter,estimate,std_error"
+                XCTAssertTrue(r.stdout.hasPrefix(header), r.stdout) })
+        case "--format markdown":
+            return (["--format", "markdown"], .works { r in XCTAssertTrue(r.stdout.hasPrefix("## "), r.stdout) })
+        case "--loss":
+            return (["--loss", "huber:1e-3"], law == "formula" || law == "power" || law == "kaplan"
+                    ? stdoutHas("huber") : .works { r in XCTAssertEqual(r.status, 0) })
+        case "-o":
+            let out = path("\(law).fit.json")
+            return only(tableLaws, ["-o", out], .works { r in
+                XCTAssertTrue(r.stderr.contains("wrote \(out)"), r.stderr)
+                let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any]
+                XCTAssertEqual(json?["law"] as? String, law) })
+        case "--plot":
+            let svg = path("\(law).svg")
+            return only("chinchilla, annealing, multipower", ["--plot", svg], .works { _ in
+                XCTAssertTrue(file(svg).contains("<svg"), svg) })
+        case "--report":
+            let dir = path("\(law)-report")
+            return only("chinchilla, annealing, multipower", ["--report", dir], .works { _ in
+                XCTAssertTrue(file(dir + "/index.html").contains("<img src=\"fit.svg\""), dir) })
+        case "--bootstrap":
+            return only("chinchilla", ["--bootstrap", "10"], stdoutHas("bootstrap over runs: 10 resamples"))
+        case "--seed":
+            return only("chinchilla", ["--seed", "4", "--bootstrap", "10"], stdoutHas("seed 4"))
+        case "--residuals":
+            return only("annealing, multipower, multilingual", ["--residuals"], stdoutHas("rel_residual"))
+        case "--compute-budget":
+            return only("chinchilla", ["--compute-budget", "1e22"], stdoutHas("compute-optimal allocation", formatSignificant(1e22, digits: 3) + " "))
+        case "--x":
+            let x = ["power": "params", "annealing": "step", "multipower": "step", "formula": "N,D"][law] ?? "params,tokens"
+            return only(tableLaws, ["--x", x], .works { r in XCTAssertEqual(r.status, 0) })
+        case "--y":
+            return only(tableLaws, ["--y", "loss"], stderrHas("loss"))
+        case "--strict":
+            return only(tableLaws, ["--strict"], .works { r in XCTAssertEqual(r.status, 0) })
+        case "--group":
+            return only("annealing, multipower, multilingual", ["--group", "run"], stderrHas("run=\"run\""))
+        case "--schedule":
+            return only(curves, ["--schedule", "constant=constant:peak=3e-4,warmup=20,total=300"], stderrHas("lr given: constant:peak=0.0003"))
+        case "--warmup":
+            return only(curves, ["--warmup", "linear"], stderrHas("linear warmup from 0"))
+        case "--momentum":
+            return only("annealing", ["--momentum", "0.99"], stdoutHas("annealing"))
+        case "--convention":
+            return only("multipower", ["--convention", "paper"], stdoutHas("multipower"))
+        case "--share":
+            return only("multilingual", ["--share", "gamma"], stdoutHas("shared"))
+        case "--fix":
+            return only("multilingual", ["--fix", "zh.gamma=0.15"], stdoutHas("fixed"))
+        case "--family":
+            return only("multilingual", ["--family", "family"], stderrHas("family=\"family\""))
+        case "--ratio":
+            return only("multilingual", ["--ratio", "ratio"], stderrHas("ratio=\"ratio\""))
+        case "--start":
+            let start = law == "formula" ? "E=2,A=400,B=400,alpha=0.2:0.4:0.2,beta=0.3" : "1"
+            return only("formula, nist", ["--start", start], law == "nist" ? stdoutHas("fitted from start 1") : stderrHas("from 2 starts"))
+        case "--bounds":
+            return only("formula", ["--bounds", "alpha=0:2"], .works { r in XCTAssertEqual(r.status, 0) })
+        case "--law":
+            // The table laws are fitted with --law already; a formula or a .dat file takes none.
+            guard law == "formula" || law == "nist" else { return nil }
+            return (["--law", "chinchilla"], .refused(appliesTo: "chinchilla, power, kaplan, annealing, multipower, multilingual"))
+        default:
+            fatalError("no row for \(flag)")
+        }
+    }
+
+    static let flags = ["--format table", "--format json", "--format csv", "--format markdown", "--loss", "-o", "--plot",
+                        "--report", "--bootstrap", "--seed", "--residuals", "--compute-budget", "--x", "--y", "--strict",
+                        "--group", "--schedule", "--warmup", "--momentum", "--convention", "--share", "--fix", "--family",
+                        "--ratio", "--start", "--bounds", "--law"]
+
+    /// Flags that run on their own: each format, and `--fix` (which may not go with `--share`).
+    static let alone: Set<String> = ["--format json", "--format csv", "--format markdown", "--fix"]
+
+    /// Runs every row of `law`: each refusal alone (it costs nothing: nothing is fitted), the
+    /// flags that work together in one fit (the fits are the slow part), the others alone.
+    func check(law: String) throws {
+        let base = Self.laws.first { $0.name == law }!.args
+        var worked = 0, refused = 0
+        var together: [(flag: String, args: [String], checks: (CLITests.Outcome) throws -> Void)] = []
+        for flag in Self.flags {
+            guard let (extra, expect) = Self.row(flag, law: law) else { continue }
+            if case .works(let checks) = expect, !Self.alone.contains(flag) {
+                together.append((flag, extra, checks))
+                continue
+            }
+            let r = try CLITests.scalefit(base + extra)
+            switch expect {
+            case .works(let checks):
+                XCTAssertEqual(r.status, 0, "\(law) \(flag): \(r.stderr)")
+                try checks(r)
+                worked += 1
+            case .refused(let laws):
+                XCTAssertEqual(r.status, 64, "\(law) \(flag): \(r.stderr)")
+                let name = flag.split(separator: " ")[0]
+                XCTAssertTrue(r.stderr.hasSuffix("scalefit: \(name) does not apply to the \(law) law (it applies to: \(laws))\n"),
+                              "\(law) \(flag): \(r.stderr)")
+                XCTAssertEqual(r.stdout, "", "\(law) \(flag)")
+                refused += 1
+            }
+        }
+        let r = try CLITests.scalefit(base + together.flatMap(\.args))
+        XCTAssertEqual(r.status, 0, "\(law) \(together.map(\.flag)): \(r.stderr)")
+        for row in together { try row.checks(r) }
+        worked += together.count
+        XCTAssertGreaterThan(worked, 0)
+        XCTAssertGreaterThan(refused, 0)
+    }
+
+    func testChinchilla() throws { try check(law: "chinchilla") }
+    func testPower() throws { try check(law: "power") }
+    func testKaplan() throws { try check(law: "kaplan") }
+    func testAnnealing() throws { try check(law: "annealing") }
+    func testMultipower() throws { try check(law: "multipower") }
+    func testMultilingual() throws { try check(law: "multilingual") }
+    func testFormula() throws { try check(law: "formula") }
+    func testNIST() throws { try check(law: "nist") }
+}
