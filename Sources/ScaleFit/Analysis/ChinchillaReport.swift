@@ -36,6 +36,8 @@ package struct ChinchillaReport: Sendable, Codable, Equatable {
     package var rSquared: Double
     package var rSquaredLog: Double
     package var runs: [Run]
+    /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
+    package var diagnostics: [String]
 
     package init(fit: ChinchillaFit, parameters n: [Double], tokens d: [Double], loss: [Double],
                 lines: [Int], labels: [String], delta: Double) throws {
@@ -61,6 +63,8 @@ package struct ChinchillaReport: Sendable, Codable, Equatable {
         meanAbsoluteRelativeError = goodness.meanAbsoluteRelativeError
         rSquared = goodness.rSquared
         rSquaredLog = goodness.rSquaredLog
+        diagnostics = FitDiagnostic.diagnose(fit.best, names: ChinchillaLaw.parameterNames, bounds: nil, goodness: goodness)
+            .map(\.description)
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], parameters: n[i], tokens: d[i], observed: loss[i],
                 fitted: fitted[i], residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])

@@ -51,6 +51,8 @@ package struct CurveFitReport: Sendable, Codable {
     /// The mean of the metrics over the fitted curves, and over the scored ones (nil if none).
     package var fittedMean: LossCurveMetrics
     package var scoredMean: LossCurveMetrics?
+    /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
+    package var diagnostics: [String]
 
     /// The report of `fit` (of `law` to `fitted`), scoring `scored` too.
     ///
@@ -70,6 +72,12 @@ package struct CurveFitReport: Sendable, Codable {
         startsConverged = fit.startsConverged
         startsPolished = fit.startsPolished
         let covariance = try ParameterCovariance(result: fit.best)
+        let bounds: ParameterBounds
+        switch law {
+        case let .annealing(l): bounds = l.defaultBounds
+        case let .multipower(l): bounds = l.defaultBounds
+        }
+        diagnostics = FitDiagnostic.diagnose(fit.best, names: fit.parameterNames, bounds: bounds, goodness: nil).map(\.description)
         parameters = zip(zip(fit.parameterNames, fit.parameters), covariance.standardErrors).map {
             ParameterEstimate(name: $0.0, estimate: $0.1, standardError: $1)
         }

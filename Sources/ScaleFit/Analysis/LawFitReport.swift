@@ -32,6 +32,8 @@ package struct LawFitReport: Sendable, Codable, Equatable {
     /// The same in log L.
     package var rSquaredLog: Double
     package var runs: [Run]
+    /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
+    package var diagnostics: [String]
 
     /// The report of a saturating power law fit on column `xName`.
     package init(power fit: SaturatingPowerLawFit, xName: String, x: [Double], loss: [Double],
@@ -44,7 +46,7 @@ package struct LawFitReport: Sendable, Codable, Equatable {
         try self.init(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula + ", x = \(xName)",
                       lossSpec: lossSpec, inputNames: [xName], inputs: x.map { [$0] }, loss: loss,
                       fitted: x.map { l.loss(at: $0) }, parameters: estimates, multiStart: fit.multiStart,
-                      lines: lines, labels: labels)
+                      lines: lines, labels: labels, names: SaturatingPowerLaw.parameterNames, bounds: SaturatingPowerLawFit.bounds)
     }
 
     /// The report of a Kaplan fit.
@@ -59,12 +61,13 @@ package struct LawFitReport: Sendable, Codable, Equatable {
         try self.init(law: KaplanLaw.identifier, formula: KaplanLaw.formula, lossSpec: lossSpec,
                       inputNames: ["params", "tokens"], inputs: zip(n, d).map { [$0, $1] }, loss: loss,
                       fitted: zip(n, d).map { l.loss(parameters: $0, tokens: $1) }, parameters: estimates,
-                      multiStart: fit.multiStart, lines: lines, labels: labels)
+                      multiStart: fit.multiStart, lines: lines, labels: labels, names: KaplanLaw.parameterNames,
+                      bounds: KaplanFit.bounds)
     }
 
     private init(law: String, formula: String, lossSpec: RobustLoss, inputNames: [String], inputs: [[Double]],
                  loss: [Double], fitted: [Double], parameters: [ParameterEstimate], multiStart: MultiStartResult,
-                 lines: [Int], labels: [String]) throws {
+                 lines: [Int], labels: [String], names: [String], bounds: ParameterBounds) throws {
         self.law = law
         self.formula = formula
         objective = lossSpec == .l2 ? "least squares on log residuals log(fitted) - log(observed)"
@@ -80,6 +83,7 @@ package struct LawFitReport: Sendable, Codable, Equatable {
         meanAbsoluteRelativeError = goodness.meanAbsoluteRelativeError
         rSquared = goodness.rSquared
         rSquaredLog = goodness.rSquaredLog
+        diagnostics = FitDiagnostic.diagnose(multiStart.best, names: names, bounds: bounds, goodness: goodness).map(\.description)
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], inputs: inputs[i], observed: loss[i], fitted: fitted[i],
                 residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])

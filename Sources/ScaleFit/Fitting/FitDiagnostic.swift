@@ -58,3 +58,23 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
         return out
     }
 }
+
+extension FitDiagnostic {
+    /// The diagnostics of a solver result with its own covariance (the laws' legacy fit
+    /// types and the per-law reports use this).
+    public static func diagnose(_ result: SolverResult, names: [String], bounds: ParameterBounds?,
+                                goodness: GoodnessOfFit?) -> [FitDiagnostic] {
+        guard let cov = try? ParameterCovariance(result: result) else {
+            return [.rankDeficient(rank: 0, freeParameters: result.fixed.filter { !$0 }.count)]
+        }
+        return diagnose(names: names, parameters: result.parameters, standardErrors: cov.standardErrors,
+                        fixed: result.fixed, bounds: bounds, summary: result.summary, rank: cov.rank,
+                        freeParameters: cov.freeParameters, goodness: goodness)
+    }
+
+    /// "" for a sound fit, else the line every report prints under its header:
+    /// `NOT SOUND: gamma is at its bound 5.0: …; C is not identified …`.
+    public static func reportLine(_ descriptions: [String]) -> String {
+        descriptions.isEmpty ? "" : "NOT SOUND: " + descriptions.joined(separator: "; ") + "\n"
+    }
+}

@@ -23,6 +23,8 @@ public struct FormulaFit: Sendable {
     public let covariance: ParameterCovariance
     /// The loss the fit minimised.
     public let loss: RobustLoss
+    /// The box the parameters were held in, if any.
+    public let bounds: ParameterBounds?
 
     /// The best run.
     public var best: SolverResult { multiStart.best }
@@ -46,5 +48,6 @@ public struct FormulaFit: Sendable {
         self.multiStart = try MultiStart(solver: solver, threads: threads).minimize(problem, starts: starts, bounds: bounds)
         self.covariance = try ParameterCovariance(result: multiStart.best, rankTolerance: options.rankTolerance)
         self.loss = options.loss
+        self.bounds = bounds
     }
 }

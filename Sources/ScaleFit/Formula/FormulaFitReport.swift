@@ -36,6 +36,9 @@ package struct FormulaFitReport: Sendable, Codable, Equatable {
     package var rows: [Row]
 
     /// The report of `fit`; `lines` and `labels` name each row (one entry per row).
+    /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
+    package var diagnostics: [String]
+
     package init(fit: FormulaFit, lines: [Int], labels: [String]) {
         let m = fit.observed.count
         precondition(lines.count == m && labels.count == m, "one line and one label per row")
@@ -47,6 +50,10 @@ package struct FormulaFitReport: Sendable, Codable, Equatable {
                               standardError: fit.covariance.standardErrors[$0])
         }
         summary = fit.best.summary
+        diagnostics = FitDiagnostic.diagnose(names: fit.model.parameterNames, parameters: fit.parameters,
+                                             standardErrors: fit.covariance.standardErrors, fixed: fit.best.fixed,
+                                             bounds: fit.bounds, summary: fit.best.summary, rank: fit.covariance.rank,
+                                             freeParameters: fit.covariance.freeParameters, goodness: nil).map(\.description)
         starts = fit.multiStart.finalCosts.count
         startsAtBest = fit.multiStart.startsAtBest
         observations = m

@@ -40,6 +40,7 @@ enum ChinchillaFitting {
             var fitFile = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
                                       data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
             fitFile.bootstrap = bootstrap.map(FitFile.BootstrapSummary.init)
+            fitFile = fitFile.withDiagnostics(report.diagnostics)
             try writeFitFile(fitFile, to: file, args: args, out: out)
         }
         let figure = {
@@ -57,6 +58,7 @@ enum ChinchillaFitting {
                                 parameters: parameterTable(report), residuals: runTable(report).appending(column: "role", value: "fitted"),
                                 svg: try figure()).write(to: dir, out: out)
         }
+        warnIfUnsound(report.diagnostics, out: out)
         try out.write(render(report, optimal: optimal, bootstrap: bootstrap, format: format))
         if !report.summary.converged {
             out.note("scalefit: \(report.summary.message)")
@@ -118,7 +120,7 @@ enum ChinchillaFitting {
         \(head)chinchilla: \(r.formula)
         objective: \(r.objective)
         \(r.summary.message); best of \(r.starts) starts
-
+        \(FitDiagnostic.reportLine(r.diagnostics))
         \(params.render(style))
         \(stats.render(style))
         compute-optimal allocation (C = 6 N D):

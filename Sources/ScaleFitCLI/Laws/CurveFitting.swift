@@ -59,7 +59,8 @@ enum CurveFitting {
         let fitted = indices.map { set.curves[$0] }
         let file = try FitFile(curveFit: fit, law: law, curves: fitted, schedules: indices.map { set.schedules[$0] },
                                loss: loss, data: .init(file: path, rows: fitted.reduce(0) { $0 + $1.steps.count },
-                                                       droppedRows: set.dropped.count))
+                                                       droppedRows: set.dropped.count)).withDiagnostics(report.diagnostics)
+        warnIfUnsound(report.diagnostics, out: out)
         if let path = args.text(OutputOptions.output) { try writeFitFile(file, to: path, args: args, out: out) }
         if let svg = args.text(OutputOptions.plot) { try writePlot(try plot(report, curves: set.curves, title: title), to: svg, out: out) }
         if let dir = args.text(OutputOptions.report) {
@@ -95,7 +96,7 @@ enum CurveFitting {
         \(head)\(r.law): \(r.formula)
         objective: \(r.objective) = \(formatSignificant(r.objectiveValue, digits: 10))
         \(r.summary.message); best of \(r.startsTried) starts (\(r.startsConverged) of \(r.startsPolished) distinct polished runs converged)
-        \(schedules)
+        \(FitDiagnostic.reportLine(r.diagnostics))        \(schedules)
 
         \(params.render(style))
         \(curves.render(style))

@@ -61,9 +61,10 @@ enum FormulaFitting {
             out.note("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")
         }
         if let file = args.text(OutputOptions.output) {
-            try writeFitFile(FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)),
-                             to: file, args: args, out: out)
+            try writeFitFile(FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count))
+                                .withDiagnostics(report.diagnostics), to: file, args: args, out: out)
         }
+        warnIfUnsound(report.diagnostics, out: out)
         try out.write(render(report, observedName: yName, format: format))
         if !report.summary.converged {
             out.note("scalefit: \(report.summary.message)")
@@ -140,7 +141,7 @@ enum FormulaFitting {
         return """
         \(head)formula: \(observedName) ~ \(r.formula)
         loss: \(r.loss); \(s.message); best of \(r.starts) start\(r.starts == 1 ? "" : "s")
-        \(s.effort), cost \(formatSignificant(s.initialCost)) -> \(formatSignificant(s.finalCost, digits: 10))
+        \(FitDiagnostic.reportLine(r.diagnostics))        \(s.effort), cost \(formatSignificant(s.initialCost)) -> \(formatSignificant(s.finalCost, digits: 10))
 
         \(params.render(style))
         \(stats.render(style))

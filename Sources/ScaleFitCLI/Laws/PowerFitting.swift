@@ -56,7 +56,7 @@ enum PowerFitting {
                             covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
                             objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
                             data: .init(file: path, rows: x.count, droppedRows: dropped.count),
-                            variables: [xName]), to: file, args: args, out: out)
+                            variables: [xName]).withDiagnostics(report.diagnostics), to: file, args: args, out: out)
             }
             return try finish(report, format: format, out: out)
         }
@@ -85,7 +85,8 @@ enum PowerFitting {
                         parameterNames: KaplanLaw.parameterNames, parameters: fit.fittedParameters,
                         covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
                         objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
-                        data: .init(file: path, rows: n.count, droppedRows: dropped.count)), to: file, args: args, out: out)
+                        data: .init(file: path, rows: n.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics),
+                         to: file, args: args, out: out)
         }
         return try finish(report, format: format, out: out)
     }
@@ -104,6 +105,7 @@ enum PowerFitting {
     }
 
     static func finish(_ report: LawFitReport, format: OutputFormat, out: CommandOutput) throws -> Int32 {
+        warnIfUnsound(report.diagnostics, out: out)
         try out.write(render(report, format: format))
         if !report.summary.converged {
             out.note("scalefit: \(report.summary.message)")
@@ -140,7 +142,7 @@ enum PowerFitting {
         \(head)\(r.law): \(r.formula)
         objective: \(r.objective)
         \(s.message); best of \(r.starts) starts; \(s.effort)
-
+        \(FitDiagnostic.reportLine(r.diagnostics))
         \(params.render(style))
         \(stats.render(style))
         \(runs.render(style))

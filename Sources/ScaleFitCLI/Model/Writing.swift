@@ -20,3 +20,19 @@ func writeFitFile(_ file: FitFile, to path: String, args: ParsedArguments, out: 
     try OutputDestination.write(try file.encoded(), to: path, flag: args.spelling(OutputOptions.output.declaration))
     out.note("wrote \(path)")
 }
+
+/// Says on stderr, before the report, that a fit is not sound and why (the report and the
+/// fit file say it too).
+func warnIfUnsound(_ diagnostics: [String], out: CommandOutput) {
+    guard !diagnostics.isEmpty else { return }
+    out.note("warning: the fit is not sound: " + diagnostics.joined(separator: "; "))
+}
+
+extension FitFile {
+    /// The file with the fit's diagnostics (none kept when the fit is sound).
+    func withDiagnostics(_ diagnostics: [String]) -> FitFile {
+        var f = self
+        f.diagnostics = diagnostics.isEmpty ? nil : diagnostics
+        return f
+    }
+}
