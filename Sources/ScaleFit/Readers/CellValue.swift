@@ -14,6 +14,8 @@ import Darwin
 /// ```
 ///
 /// (`m` is mega, not milli: in a log a size column is the only place a suffix appears.)
+/// Readers accept a suffix only in a size column (`ColumnRole.acceptsSizeSuffix`): `3.0M`
+/// in a loss column is text, so its row is dropped and reported rather than read as 3·10⁶.
 /// `nan`, `inf`, `+inf`, `-inf`, `infinity` are numbers that are not finite, and `null`,
 /// `none`, `na`, `n/a` are missing values; both keep the column numeric and are dropped, with
 /// a report, when a law uses them. Anything else is text. Hex floats are text on purpose:
@@ -29,9 +31,10 @@ enum CellValue: Equatable {
     case text
 
     /// Classifies the cell `bytes`, which are already trimmed of surrounding white space.
-    static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> CellValue {
+    /// With `sizeSuffix` false a trailing K, M, B, G or T makes the cell text.
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>, sizeSuffix: Bool = true) -> CellValue {
         if bytes.isEmpty { return .empty }
-        if let value = parseDecimal(bytes) {
+        if let value = parseDecimal(bytes, sizeSuffix: sizeSuffix) {
             return value.isFinite ? .number(value) : .nonFinite(value)
         }
         if let special = parseSpecialWord(bytes) { return .nonFinite(special) }
@@ -39,9 +42,9 @@ enum CellValue: Equatable {
     }
 
     /// Classifies a Swift string (JSON string values, tests).
-    static func classify(_ text: String) -> CellValue {
+    static func classify(_ text: String, sizeSuffix: Bool = true) -> CellValue {
         var copy = text
-        return copy.withUTF8 { utf8 in classify(trimmed(utf8)) }
+        return copy.withUTF8 { utf8 in classify(trimmed(utf8), sizeSuffix: sizeSuffix) }
     }
 
     /// `bytes` without leading and trailing spaces and tabs.
@@ -71,10 +74,10 @@ enum CellValue: Equatable {
     /// the correctly rounded result (Clinger 1990). Other numbers (17 significant digits, huge
     /// exponents) go to `strtod`, which rounds correctly too; a size suffix adds 3, 6, 9 or 12
     /// to e on the fast path and multiplies after `strtod`.
-    private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, sizeSuffix: Bool) -> Double? {
         var end = bytes.count
         var suffixPower = 0
-        if let last = bytes.last, let power = suffixExponent(last) {
+        if sizeSuffix, let last = bytes.last, let power = suffixExponent(last) {
             suffixPower = power
             end -= 1
         }

@@ -8,16 +8,20 @@ struct RunTableBuilder {
     private var indexOfName: [String: Int] = [:]
     private(set) var lineNumbers: [Int] = []
     var commentLines = 0
+    /// Column names kept as written besides the label names (`ColumnBuilder`).
+    let labels: Set<String>
 
-    init(fileName: String) {
+    init(fileName: String, labels: Set<String> = []) {
         self.fileName = fileName
+        self.labels = labels
     }
 
-    init(fileName: String, columnNames: [String]) {
+    init(fileName: String, columnNames: [String], labels: Set<String> = []) {
         self.fileName = fileName
+        self.labels = labels
         for name in columnNames {
             indexOfName[name] = columns.count
-            columns.append(ColumnBuilder(name: name))
+            columns.append(ColumnBuilder(name: name, labels: labels))
         }
     }
 
@@ -33,7 +37,7 @@ struct RunTableBuilder {
         if let index = indexOfName[key] { return index }
         let index = columns.count
         indexOfName[key] = index
-        columns.append(ColumnBuilder(name: key, emptyRows: rowCount - 1))
+        columns.append(ColumnBuilder(name: key, emptyRows: rowCount - 1, labels: labels))
         return index
     }
 

@@ -27,8 +27,9 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(table.column(named: "eval.loss")?.values[1], 3.9)
         XCTAssertEqual(table.column(named: "eval.acc.1")?.values[1], 0.2)
         XCTAssertEqual(table.column(named: "run")?.strings, ["a", "", ""])
-        XCTAssertEqual(table.column(named: "done")?.values[1...], [0, 1])
-        XCTAssertEqual(table.column(named: "note")?.values[2], 70e6)
+        XCTAssertEqual(table.column(named: "done")?.strings, ["", "false", "true"])
+        // A size suffix is a number only in a size column.
+        XCTAssertEqual(table.column(named: "note")?.strings, ["", "", "70M"])
     }
 
     func testJSONLinesStringsEscapesAndUnicode() throws {
@@ -67,7 +68,8 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(table.column(named: "loss")?.isEmpty(at: 2), true)
         XCTAssertEqual(table.column(named: "eval_loss")?.values[2], 2.2)
         let mapping = try ColumnMapping.detect(in: table)
-        XCTAssertEqual(mapping[.loss], "loss")
+        XCTAssertEqual(mapping[.loss], "eval_loss")
+        XCTAssertEqual(mapping.alternatives[.loss], ["loss", "train_loss"])
         XCTAssertEqual(mapping[.lr], "learning_rate")
         XCTAssertEqual(mapping[.step], "step")
     }
