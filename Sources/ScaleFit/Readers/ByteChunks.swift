@@ -20,6 +20,8 @@ final class ByteChunks {
     }
 
     private var source: Source
+    /// A chunk read by `peek` and not yet handed out by `next`.
+    private var pending: [UInt8]?
     private let chunkSize: Int
     private let fileName: String
 
@@ -50,8 +52,26 @@ final class ByteChunks {
         source = .descriptor(descriptor, ownsDescriptor: true)
     }
 
+    /// The first chunk without consuming it: the next `next()` returns it again, so a
+    /// format can be detected from content on a pipe that can be read only once.
+    /// Reads chunks until `minimum` bytes (or the end) are held.
+    func peek(minimum: Int = 1 << 16) throws -> [UInt8] {
+        var held = pending ?? []
+        while held.count < minimum, let chunk = try readChunk() { held += chunk }
+        pending = held
+        return held
+    }
+
     /// The next chunk, or nil at the end. Closes the file once it is exhausted.
     func next() throws -> [UInt8]? {
+        if let chunk = pending {
+            pending = nil
+            return chunk.isEmpty ? nil : chunk
+        }
+        return try readChunk()
+    }
+
+    private func readChunk() throws -> [UInt8]? {
         switch source {
         case .finished:
             return nil

@@ -6,8 +6,8 @@ enum JSONLinesReader {
     /// The longest line accepted; a longer one is refused before it can fill memory.
     static let maxLineBytes = 16 << 20
 
-    static func read(_ chunks: ByteChunks, fileName: String) throws -> RunTable {
-        var builder = RunTableBuilder(fileName: fileName)
+    static func read(_ chunks: ByteChunks, fileName: String, labels: Set<String> = []) throws -> RunTable {
+        var builder = RunTableBuilder(fileName: fileName, labels: labels)
         var line: [UInt8] = []
         var lineNumber = 1
         var isFirstLine = true

@@ -17,14 +17,14 @@ struct JSONScanner {
     /// What the end of `bytes` is called in errors: "the end of the line" or "the end of the file".
     let endName: String
     var position = 0
-    private var lineCursor = (position: 0, line: 0, lineStart: 0)
+    private var lineCursor = (position: 0, line: 0, column: 1)
 
     init(bytes: UnsafeBufferPointer<UInt8>, fileName: String, firstLine: Int, endName: String) {
         self.bytes = bytes
         self.fileName = fileName
         self.firstLine = firstLine
         self.endName = endName
-        lineCursor = (0, firstLine, 0)
+        lineCursor = (0, firstLine, 1)
     }
 
     // MARK: Rows
@@ -33,7 +33,8 @@ struct JSONScanner {
     mutating func parseRow(into builder: inout RunTableBuilder) throws {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { throw unexpected("a JSON object") }
-        builder.beginRow(line: location(of: position).line)
+        let at = location(of: position)
+        builder.beginRow(line: at.line, column: at.column)
         try parseObject(prefix: "", into: &builder, depth: 1)
         builder.finishRow()
     }
@@ -316,15 +317,19 @@ struct JSONScanner {
     /// The 1-based line and column (in characters) of byte `target`; positions only move
     /// forward in a parse, so the scan resumes from the last one asked for.
     mutating func location(of target: Int) -> (line: Int, column: Int) {
-        if target < lineCursor.position { lineCursor = (0, firstLine, 0) }
-        var (position, line, lineStart) = lineCursor
+        if target < lineCursor.position { lineCursor = (0, firstLine, 1) }
+        var (position, line, column) = lineCursor
         while position < target {
-            if bytes[position] == 0x0A { line += 1; lineStart = position + 1 }
+            let byte = bytes[position]
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
             position += 1
         }
-        lineCursor = (position, line, lineStart)
-        var column = 1
-        for index in lineStart..<target where bytes[index] & 0xC0 != 0x80 { column += 1 }
+        lineCursor = (position, line, column)
         return (line, column)
     }
 

@@ -7,6 +7,8 @@ struct RunTableBuilder {
     var columns: [ColumnBuilder] = []
     private var indexOfName: [String: Int] = [:]
     private(set) var lineNumbers: [Int] = []
+    /// Each row's starting column, kept only once some row starts past column 1.
+    private(set) var rowColumns: [Int] = []
     var commentLines = 0
     /// Column names kept as written besides the label names (`ColumnBuilder`).
     let labels: Set<String>
@@ -28,8 +30,12 @@ struct RunTableBuilder {
     var rowCount: Int { lineNumbers.count }
 
     /// Starts a row that begins on source line `line`.
-    mutating func beginRow(line: Int) {
+    mutating func beginRow(line: Int, column: Int = 1) {
+        if column != 1 && rowColumns.isEmpty {
+            rowColumns = Array(repeating: 1, count: lineNumbers.count)
+        }
         lineNumbers.append(line)
+        if !rowColumns.isEmpty { rowColumns.append(column) }
     }
 
     /// The index of the column called `key`, created (empty in every earlier row) if new.
@@ -55,7 +61,7 @@ struct RunTableBuilder {
 
     /// The finished table.
     func build() -> RunTable {
-        RunTable(fileName: fileName, columns: columns.map { $0.build() },
-                 lineNumbers: lineNumbers, commentLines: commentLines)
+        RunTable(fileName: fileName, columns: columns.map { $0.build() }, lineNumbers: lineNumbers,
+                 rowColumns: rowColumns, commentLines: commentLines, skipped: [])
     }
 }

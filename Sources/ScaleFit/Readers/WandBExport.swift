@@ -32,7 +32,7 @@ enum WandBExport {
 
     /// The long-format table of `table`, a W&B export.
     /// - Throws: `ScaleFitError.invalidData` when there are no run columns or no values.
-    static func reshape(_ table: RunTable) throws -> RunTable {
+    static func reshape(_ table: RunTable, joinSegments: Bool = true) throws -> RunTable {
         guard let stepIndex = table.columnIndex(named: "Step") else {
             throw ScaleFitError.missingColumn(file: table.fileName, name: "Step", available: table.columnNames)
         }

@@ -61,15 +61,18 @@ final class JSONReaderTests: XCTestCase {
         }
         """
         let table = try read(text, fileName: "trainer_state.json")
-        XCTAssertEqual(table.columnNames, ["epoch", "learning_rate", "loss", "step", "eval_loss", "eval_runtime",
-                                           "total_flos", "train_loss"])
-        XCTAssertEqual(table.lineNumbers, [5, 6, 7, 8])
-        XCTAssertEqual(table.column(named: "step")?.values, [10, 20, 20, 30])
-        XCTAssertEqual(table.column(named: "loss")?.isEmpty(at: 2), true)
-        XCTAssertEqual(table.column(named: "eval_loss")?.values[2], 2.2)
+        // The eval entry at step 20 joins the train entry of step 20; the summary is skipped.
+        XCTAssertEqual(table.columnNames, ["epoch", "learning_rate", "loss", "step", "eval_loss", "eval_runtime"])
+        XCTAssertEqual(table.lineNumbers, [5, 6])
+        XCTAssertEqual(table.column(named: "step")?.values, [10, 20])
+        XCTAssertEqual(table.column(named: "loss")?.values, [2.31, 2.05])
+        XCTAssertEqual(table.column(named: "eval_loss")?.isEmpty(at: 0), true)
+        XCTAssertEqual(table.column(named: "eval_loss")?.values[1], 2.2)
+        XCTAssertEqual(table.skipped, [SkippedEntries(kind: "trainer summary entry", count: 1)])
+        XCTAssertEqual(table.superseded, [])
         let mapping = try ColumnMapping.detect(in: table)
         XCTAssertEqual(mapping[.loss], "eval_loss")
-        XCTAssertEqual(mapping.alternatives[.loss], ["loss", "train_loss"])
+        XCTAssertEqual(mapping.alternatives[.loss], ["loss"])
         XCTAssertEqual(mapping[.lr], "learning_rate")
         XCTAssertEqual(mapping[.step], "step")
     }
