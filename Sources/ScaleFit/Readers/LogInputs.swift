@@ -7,8 +7,10 @@ import Foundation
 /// without the extension (`sweep/a.jsonl` → run `a`), except TensorBoard event files: a run
 /// is a folder of them (the TensorBoard convention), so the event files of one folder form
 /// one run named by the folder's relative path (the directory's own name for files at its
-/// top). Files that are not logs (by name: not `.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json`,
-/// `.txt` or `*tfevents*`) are skipped and counted; hidden files and folders are skipped.
+/// top). A directory holding any event file is a TensorBoard log directory: only its event
+/// files are read. Files that are not logs (by name: not `.csv`, `.tsv`, `.jsonl`, `.ndjson`,
+/// `.json`, `.txt` or `*tfevents*`, or any non-event file in a TensorBoard log directory)
+/// are skipped and counted; hidden files and folders are skipped unread.
 enum LogInputs {
     /// One file to read and the run it belongs to (nil: a single input, no run given).
     struct File: Equatable {
@@ -47,13 +49,14 @@ enum LogInputs {
                 found.append((relative, url.path))
             }
             found.sort { $0.relative < $1.relative }
+            let isTensorBoard = found.contains { isEventFile(($0.relative as NSString).lastPathComponent) }
             var directoryFiles: [File] = []
             for (relative, path) in found {
                 let name = (relative as NSString).lastPathComponent
                 let folder = (relative as NSString).deletingLastPathComponent
                 if isEventFile(name) {
                     directoryFiles.append(File(path: path, run: folder.isEmpty ? rootName : folder))
-                } else if logExtensions.contains((name as NSString).pathExtension.lowercased()) {
+                } else if !isTensorBoard, logExtensions.contains((name as NSString).pathExtension.lowercased()) {
                     directoryFiles.append(File(path: path, run: (relative as NSString).deletingPathExtension))
                 } else {
                     skipped += 1

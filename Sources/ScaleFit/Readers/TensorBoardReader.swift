@@ -260,21 +260,22 @@ enum TensorBoardReader {
         /// Puts `value` in the row of `step` (a new row when the step changes or the tag is
         /// already in the current row).
         private mutating func add(tag: [UInt8], value: Double, step: Int64, wallTime: Double, recordOffset: Int) {
+            let known = columnOfTag[tag]
+            if rowStep != step || known.map({ builder.hasCellInCurrentRow($0) }) == true {
+                if rowStep != nil { builder.finishRow() }
+                builder.beginRow(line: 0, column: recordOffset)
+                builder.columns[stepColumn].appendNumber(Double(step))
+                if wallTime.isNaN { builder.columns[wallColumn].appendEmpty() } else { builder.columns[wallColumn].appendNumber(wallTime) }
+                rowStep = step
+            }
             let column: Int
-            if let known = columnOfTag[tag] {
+            if let known {
                 column = known
             } else {
                 var name = String(decoding: tag, as: UTF8.self)
                 if name == "step" || name == "wall_time" { name = "tag:" + name }
                 column = builder.column(forKey: name)
                 columnOfTag[tag] = column
-            }
-            if rowStep != step || builder.hasCellInCurrentRow(column) {
-                if rowStep != nil { builder.finishRow() }
-                builder.beginRow(line: 0, column: recordOffset)
-                builder.columns[stepColumn].appendNumber(Double(step))
-                if wallTime.isNaN { builder.columns[wallColumn].appendEmpty() } else { builder.columns[wallColumn].appendNumber(wallTime) }
-                rowStep = step
             }
             builder.columns[column].appendNumber(value)
         }
