@@ -28,7 +28,7 @@ public struct Supersession: Sendable, Equatable, CustomStringConvertible {
 extension RunTable {
     /// Columns that may repeat between the entries of one logged step without making them
     /// a restart: a trainer's epoch and W&B's bookkeeping.
-    static let sharedColumnNames: Set<String> = ["epoch", "_step", "_runtime", "_timestamp", "wall_time"]
+    static let sharedColumnNames: Set<String> = ["epoch", "_step", "_runtime", "_timestamp", "wall_time", "segment"]
 
     /// The table with restarts resolved, per run, in the convention of a run resumed from a
     /// checkpoint: the later segment supersedes the earlier from the step where it restarts.
