@@ -48,16 +48,12 @@ public enum LogReader {
         guard !inputs.isEmpty else {
             throw ScaleFitError.badArgument(flag: "inputs", position: 0, expected: "at least one file, directory or -", found: "")
         }
+        guard inputs.filter({ $0 == "-" }).count <= 1 else {
+            throw ScaleFitError.badArgument(flag: "-", position: 0, expected: "standard input given once", found: "- twice")
+        }
         let (files, skippedFiles) = try LogInputs.expand(inputs)
         var tables: [RunTable] = [], runs: [String?] = [], reports: [LogReadReport] = []
-        var stdinRead = false
         for file in files {
-            if file.path == "-" {
-                guard !stdinRead else {
-                    throw ScaleFitError.badArgument(flag: "-", position: 0, expected: "standard input given once", found: "- twice")
-                }
-                stdinRead = true
-            }
             let name = file.path == "-" ? "<stdin>" : file.path
             let chunks = try ByteChunks(path: file.path)
             let (table, report) = try read(chunks, fileName: name, options: options)
@@ -125,13 +121,12 @@ public enum LogReader {
             let wanted = Set(runs)
             try drop("run not in --runs \(runs.joined(separator: ","))") { !wanted.contains(column.text(at: $0)) }
         }
-        if let step = mapping[.step], let column = table.column(named: step) {
-            if let minStep = options.minStep {
-                try drop("step < --min-step \(RunTable.Column.format(minStep))") { column.values[$0] < minStep }
-            }
-            if let maxStep = options.maxStep {
-                try drop("step > --max-step \(RunTable.Column.format(maxStep))") { column.values[$0] > maxStep }
-            }
+        if let step = mapping[.step], let minStep = options.minStep, let column = table.column(named: step) {
+            try drop("step < --min-step \(RunTable.Column.format(minStep))") { column.values[$0] < minStep }
+        }
+        // Looked up again: the drop above changed the rows.
+        if let step = mapping[.step], let maxStep = options.maxStep, let column = table.column(named: step) {
+            try drop("step > --max-step \(RunTable.Column.format(maxStep))") { column.values[$0] > maxStep }
         }
         var badCells = DroppedRows()
         for role in [ColumnRole.loss, .lr] {

@@ -9,6 +9,7 @@ struct RunTableBuilder {
     private(set) var lineNumbers: [Int] = []
     /// Each row's starting column, kept only once some row starts past column 1.
     private(set) var rowColumns: [Int] = []
+    private var keepsColumns = false
     var commentLines = 0
     /// Column names kept as written besides the label names (`ColumnBuilder`).
     let labels: Set<String>
@@ -31,11 +32,12 @@ struct RunTableBuilder {
 
     /// Starts a row that begins on source line `line`.
     mutating func beginRow(line: Int, column: Int = 1) {
-        if column != 1 && rowColumns.isEmpty {
+        if column != 1 && !keepsColumns {
+            keepsColumns = true
             rowColumns = Array(repeating: 1, count: lineNumbers.count)
         }
         lineNumbers.append(line)
-        if !rowColumns.isEmpty { rowColumns.append(column) }
+        if keepsColumns { rowColumns.append(column) }
     }
 
     /// The index of the column called `key`, created (empty in every earlier row) if new.
