@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON parser over bytes that writes objects straight into a `RunTableBuilder` row,
 /// flattening nested keys with dots (`{"eval": {"loss": 2.1}}` gives column `eval.loss`,
 /// array elements `key.0`, `key.1`, …), so no tree of values is ever built.
@@ -51,9 +57,11 @@ struct JSONScanner {
             skipWhitespace()
             let keyPosition = position
             guard peek() == UInt8(ascii: "\"") else { throw unexpected("a key in double quotes") }
-            let key = prefix + (try parseString())
+            let slot = builder.keyOrdinal
+            builder.keyOrdinal += 1
+            let key = try parseKey(prefix: prefix, slot: slot, into: &builder)
             try expect(UInt8(ascii: ":"), "a colon after the key")
-            try parseValue(key: key, keyPosition: keyPosition, into: &builder, depth: depth)
+            try parseValue(key: key, slot: slot, keyPosition: keyPosition, into: &builder, depth: depth)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -61,6 +69,37 @@ struct JSONScanner {
             default: throw unexpected("a comma or a closing brace")
             }
         }
+    }
+
+    /// The flattened key at the current position (its opening quote): the cached one when
+    /// slot `slot` holds the same raw bytes under the same prefix, else parsed and cached.
+    private mutating func parseKey(prefix: String, slot: Int, into builder: inout RunTableBuilder) throws -> String {
+        var end = position + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        let plain = end < bytes.count && bytes[end] == UInt8(ascii: "\"")
+        if plain, slot < builder.keySlots.count {
+            let cached = builder.keySlots[slot]
+            let length = end - position - 1
+            if cached.raw.count == length, cached.prefix == prefix,
+               length == 0 || cached.raw.withUnsafeBufferPointer({
+                   memcmp($0.baseAddress!, bytes.baseAddress! + position + 1, length) == 0
+               }) {
+                position = end + 1
+                return cached.key
+            }
+        }
+        let start = position + 1
+        let key = prefix + (try parseString())
+        guard plain else { return key }
+        let entry = RunTableBuilder.KeySlot(raw: Array(bytes[start..<end]), prefix: prefix, key: key, column: nil)
+        if slot < builder.keySlots.count {
+            builder.keySlots[slot] = entry
+        } else if slot == builder.keySlots.count {
+            builder.keySlots.append(entry)
+        }
+        return key
     }
 
     private mutating func parseArray(prefix: String, into builder: inout RunTableBuilder,
@@ -74,7 +113,7 @@ struct JSONScanner {
         var index = 0
         while true {
             skipWhitespace()
-            try parseValue(key: prefix + String(index), keyPosition: position, into: &builder, depth: depth)
+            try parseValue(key: prefix + String(index), slot: nil, keyPosition: position, into: &builder, depth: depth)
             index += 1
             skipWhitespace()
             switch peek() {
@@ -86,7 +125,7 @@ struct JSONScanner {
     }
 
     /// Parses the value of `key` into its column of the current row.
-    private mutating func parseValue(key: String, keyPosition: Int, into builder: inout RunTableBuilder,
+    private mutating func parseValue(key: String, slot: Int?, keyPosition: Int, into builder: inout RunTableBuilder,
                                      depth: Int) throws {
         skipWhitespace()
         guard let first = peek() else { throw unexpected("a value") }
@@ -102,7 +141,13 @@ struct JSONScanner {
         default:
             break
         }
-        let column = builder.column(forKey: key)
+        let column: Int
+        if let slot, slot < builder.keySlots.count, let cached = builder.keySlots[slot].column {
+            column = cached
+        } else {
+            column = builder.column(forKey: key)
+            if let slot, slot < builder.keySlots.count { builder.keySlots[slot].column = column }
+        }
         if builder.hasCellInCurrentRow(column) {
             let at = location(of: keyPosition)
             throw ScaleFitError.duplicateColumn(file: fileName, line: at.line, column: at.column, name: key)

@@ -30,8 +30,24 @@ struct RunTableBuilder {
 
     var rowCount: Int { lineNumbers.count }
 
+    /// A key as JSON rows spell it at one position (the k-th key of a row, depth first):
+    /// its raw bytes, the prefix of the object it is in, the flattened key and its column.
+    /// Log rows repeat their keys in the same order, so comparing the raw bytes with the
+    /// slot replaces a string allocation and a hash lookup per value.
+    struct KeySlot {
+        var raw: [UInt8]
+        var prefix: String
+        var key: String
+        var column: Int?
+    }
+
+    var keySlots: [KeySlot] = []
+    /// The ordinal of the next key in the current row.
+    var keyOrdinal = 0
+
     /// Starts a row that begins on source line `line`.
     mutating func beginRow(line: Int, column: Int = 1) {
+        keyOrdinal = 0
         if column != 1 && !keepsColumns {
             keepsColumns = true
             rowColumns = Array(repeating: 1, count: lineNumbers.count)

@@ -107,4 +107,22 @@ extension JSONReaderTests {
                                                                  reason: "no values: every object is empty"))
         }
     }
+
+    /// Keys are matched by their bytes against the previous rows' keys at the same place;
+    /// a row that orders, nests or spells them differently still lands in the right columns.
+    func testKeysInChangingOrderAndNesting() throws {
+        let text = """
+        {"a": 1, "b": {"c": 2}, "d": 3}
+        {"b": {"c": 4}, "a": 5, "d": 6}
+        {"a": 7, "b": 8, "d": 9}
+        {"a": 10, "e": {"c": 11}, "b": {"c": 12}, "\\u0064": 13}
+        """
+        let table = try read(text)
+        XCTAssertEqual(table.columnNames, ["a", "b.c", "d", "b", "e.c"])
+        XCTAssertEqual(table.column(named: "a")?.values, [1, 5, 7, 10])
+        XCTAssertEqual(table.column(named: "b.c")?.values.map { $0.isNaN ? -1 : $0 }, [2, 4, -1, 12])
+        XCTAssertEqual(table.column(named: "d")?.values, [3, 6, 9, 13])
+        XCTAssertEqual(table.column(named: "b")?.values.map { $0.isNaN ? -1 : $0 }, [-1, -1, 8, -1])
+        XCTAssertEqual(table.column(named: "e.c")?.values.map { $0.isNaN ? -1 : $0 }, [-1, -1, -1, 11])
+    }
 }
