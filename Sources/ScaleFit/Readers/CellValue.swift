@@ -71,8 +71,10 @@ enum CellValue: Equatable {
     /// ```
     ///
     /// Both m and 10^|e| are then exact doubles, so one IEEE multiplication or division gives
-    /// the correctly rounded result (Clinger 1990). Other numbers (17 significant digits, huge
-    /// exponents) go to `strtod`, which rounds correctly too; a size suffix adds 3, 6, 9 or 12
+    /// the correctly rounded result (Clinger 1990). Mantissas of up to 19 digits with
+    /// |e| ≤ 27 take the same idea in `Float80` (`extendedFastPath`, x86-64). Other numbers
+    /// (20 and more significant digits, huge exponents) go to `strtod`, which rounds
+    /// correctly too; a size suffix adds 3, 6, 9 or 12
     /// to e on the fast path and multiplies after `strtod`.
     private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, sizeSuffix: Bool) -> Double? {
         var end = bytes.count
@@ -127,11 +129,16 @@ enum CellValue: Equatable {
         guard i == end else { return nil }
 
         let decimalExponent = exponent - fractionDigits + suffixPower
-        if exact, abs(decimalExponent) <= 22 {
+        if exact, mantissa <= 1 << 53, abs(decimalExponent) <= 22 {
             let magnitude = decimalExponent >= 0 ? Double(mantissa) * powersOfTen[decimalExponent]
                                                  : Double(mantissa) / powersOfTen[-decimalExponent]
             return negative ? -magnitude : magnitude
         }
+        #if arch(x86_64) && !os(Windows)
+        if exact, abs(decimalExponent) <= 27, let magnitude = extendedFastPath(mantissa, decimalExponent) {
+            return negative ? -magnitude : magnitude
+        }
+        #endif
         // strtod needs a terminated string; a stack buffer keeps this allocation-free.
         let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: end + 1) { buffer in
             for k in 0..<end { buffer[k] = CChar(bitPattern: bytes[k]) }
@@ -141,17 +148,41 @@ enum CellValue: Equatable {
         return suffixPower == 0 ? value : value * powersOfTen[suffixPower]
     }
 
-    /// mantissa·10 + digit while that stays ≤ 2⁵³ (exact as a double); else `exact` = false.
+    /// mantissa·10 + digit while that fits in 64 bits (19 digits); else `exact` = false.
     @inline(__always)
     private static func accumulate(_ digit: UInt8, into mantissa: inout UInt64, exact: inout Bool) {
         guard exact else { return }
-        let next = mantissa &* 10 &+ UInt64(digit &- 0x30)
-        if mantissa > (1 << 53) / 10 || next > 1 << 53 {
+        if mantissa > (UInt64.max - 9) / 10 {
             exact = false
         } else {
-            mantissa = next
+            mantissa = mantissa &* 10 &+ UInt64(digit &- 0x30)
         }
     }
+
+    #if arch(x86_64) && !os(Windows)
+    /// 10⁰ … 10²⁷, every one exact in `Float80` (5²⁷ < 2⁶⁴).
+    private static let extendedPowersOfTen: [Float80] = (0...27).map { exponent in
+        (0..<exponent).reduce(Float80(1)) { value, _ in value * 10 }
+    }
+
+    /// m · 10^e for the 17–19-digit mantissas that logs write (`2.9123456789012345`),
+    /// correctly rounded without `strtod`, or nil when this path cannot promise that.
+    ///
+    /// m < 2⁶⁴ and 10^|e| (|e| ≤ 27) are exact in the 64-bit significand of `Float80`, so one
+    /// multiplication or division rounds once, to within half an ulp of 64 bits. Rounding that
+    /// to a `Double` (53 bits) is then the correct rounding of the exact value unless the
+    /// `Float80` result lies exactly on a midpoint between two doubles (its low 11 bits
+    /// `100 0000 0000`): only there can the two roundings differ, and there `strtod` decides.
+    /// Results outside the normal range of `Double` go to `strtod` too.
+    private static func extendedFastPath(_ mantissa: UInt64, _ exponent: Int) -> Double? {
+        let m = Float80(mantissa)
+        let product = exponent >= 0 ? m * extendedPowersOfTen[exponent] : m / extendedPowersOfTen[-exponent]
+        guard product.isNormal, product >= Float80(Double.leastNormalMagnitude),
+              product <= Float80(Double.greatestFiniteMagnitude) else { return nil }
+        if product.significandBitPattern & 0x7FF == 0x400 { return nil }
+        return Double(product)
+    }
+    #endif
 
     /// 10⁰ … 10²², every one an exact double.
     private static let powersOfTen: [Double] = (0...22).map { exponent in

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads a TensorBoard event file (`events.out.tfevents.*`, what TensorFlow, PyTorch's
 /// `SummaryWriter`, tensorboardX, Lightning, Megatron-LM, NeMo and torchtitan write) into a
 /// `RunTable` of its scalars: columns `step`, `wall_time`, then one per tag in the order the
@@ -28,14 +34,24 @@ enum TensorBoardReader {
         var state = Reading(fileName: fileName)
         var carry: [UInt8] = []
         while let chunk = try chunks.next() {
-            if carry.isEmpty {
-                let used = try chunk.withUnsafeBytes { try state.consume($0) }
-                if used < chunk.count { carry = Array(chunk[used...]) }
-            } else {
-                carry += chunk
-                let used = try carry.withUnsafeBytes { try state.consume($0) }
-                carry.removeFirst(used)
+            var start = 0
+            if !carry.isEmpty {
+                // Complete the record that straddles the chunks, then read on in place.
+                start = carry.count < 12 ? min(12 - carry.count, chunk.count) : 0
+                carry += chunk[0..<start]
+                if carry.count >= 12 {
+                    let length = carry.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian }
+                    let total = 16 + Int(min(length, 1 << 31))
+                    let take = min(max(0, total - carry.count), chunk.count - start)
+                    carry += chunk[start..<start + take]
+                    start += take
+                    let used = try carry.withUnsafeBytes { try state.consume($0) }
+                    carry.removeFirst(used)
+                }
+                if !carry.isEmpty { continue }
             }
+            let used = try chunk.withUnsafeBytes { try state.consume(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+            if start + used < chunk.count { carry = Array(chunk[(start + used)...]) }
         }
         if !carry.isEmpty {
             let expected: String
@@ -57,7 +73,8 @@ enum TensorBoardReader {
         var builder: RunTableBuilder
         var offset = 0
         var records = 0
-        var columnOfTag: [[UInt8]: Int] = [:]
+        /// The tags seen, with their columns.
+        var tags: [(bytes: [UInt8], column: Int)] = []
         var stepColumn = 0, wallColumn = 1
         var rowStep: Int64?
         var skippedValues = 0
@@ -144,16 +161,16 @@ enum TensorBoardReader {
         }
 
         /// The tag and value of a `Summary.Value`, or nil when it is not a scalar.
-        private func scalar(in value: UnsafeRawBufferPointer, base: Int) throws -> ([UInt8], Double)? {
+        private func scalar(in value: UnsafeRawBufferPointer, base: Int) throws -> (UnsafeRawBufferPointer, Double)? {
             var reader = ProtobufReader(value, base: base)
-            var tag: [UInt8] = []
+            var tag = UnsafeRawBufferPointer(rebasing: value[0..<0])
             var number: Double?
             var tensor: UnsafeRawBufferPointer?
             var tensorBase = 0
             var plugin: [UInt8]?
             while let (field, wire) = try reader.nextField() {
                 switch (field, wire) {
-                case (1, 2): tag = Array(try reader.lengthDelimited())
+                case (1, 2): tag = try reader.lengthDelimited()
                 case (2, 5): number = Double(Float(bitPattern: try reader.fixed32()))
                 case (8, 2):
                     tensorBase = reader.absolutePosition
@@ -259,8 +276,8 @@ enum TensorBoardReader {
 
         /// Puts `value` in the row of `step` (a new row when the step changes or the tag is
         /// already in the current row).
-        private mutating func add(tag: [UInt8], value: Double, step: Int64, wallTime: Double, recordOffset: Int) {
-            let known = columnOfTag[tag]
+        private mutating func add(tag: UnsafeRawBufferPointer, value: Double, step: Int64, wallTime: Double, recordOffset: Int) {
+            let known = column(of: tag)
             if rowStep != step || known.map({ builder.hasCellInCurrentRow($0) }) == true {
                 if rowStep != nil { builder.finishRow() }
                 builder.beginRow(line: 0, column: recordOffset)
@@ -275,9 +292,20 @@ enum TensorBoardReader {
                 var name = String(decoding: tag, as: UTF8.self)
                 if name == "step" || name == "wall_time" { name = "tag:" + name }
                 column = builder.column(forKey: name)
-                columnOfTag[tag] = column
+                tags.append((Array(tag), column))
             }
             builder.columns[column].appendNumber(value)
+        }
+
+        /// The column of a tag already seen, by comparing bytes (a log has a few tags).
+        private func column(of tag: UnsafeRawBufferPointer) -> Int? {
+            for known in tags where known.bytes.count == tag.count {
+                let same = known.bytes.withUnsafeBytes { bytes in
+                    tag.isEmpty || memcmp(bytes.baseAddress!, tag.baseAddress!, tag.count) == 0
+                }
+                if same { return known.column }
+            }
+            return nil
         }
 
         mutating func finish() throws -> RunTable {

@@ -36,6 +36,17 @@ final class TensorBoardReaderTests: XCTestCase {
         }
     }
 
+    func testEveryChunkSizeGivesTheSameTable() throws {
+        for file in ["tf1/events.out.tfevents.tf1", "tf2/events.out.tfevents.tf2"] {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: fixture(file)))
+            let whole = try RunTableReader.read(data: bytes, fileName: "e", format: .tensorboard, chunkSize: 1 << 20)
+            for size in [1, 5, 11, 12, 13, 64, 100] {
+                XCTAssertEqual(try RunTableReader.read(data: bytes, fileName: "e", format: .tensorboard, chunkSize: size),
+                               whole, "\(file) chunk size \(size)")
+            }
+        }
+    }
+
     func testTF1FileWithARestart() throws {
         let path = fixture("tf1/events.out.tfevents.tf1")
         let raw = try RunTableReader.read(path: path)
