@@ -128,7 +128,18 @@ enum CellValue: Equatable {
         }
         guard i == end else { return nil }
 
-        let decimalExponent = exponent - fractionDigits + suffixPower
+        if let value = fastCompose(mantissa: mantissa, exact: exact, decimalExponent: exponent - fractionDigits + suffixPower,
+                                   negative: negative) {
+            return value
+        }
+        let value = slowPath(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+        return suffixPower == 0 ? value : value * powersOfTen[suffixPower]
+    }
+
+    /// m · 10^e (negated when `negative`), correctly rounded by Clinger's fast path or the
+    /// `Float80` path, or nil when neither applies (the caller then takes `strtod`).
+    @inline(__always)
+    private static func fastCompose(mantissa: UInt64, exact: Bool, decimalExponent: Int, negative: Bool) -> Double? {
         if exact, mantissa <= 1 << 53, abs(decimalExponent) <= 22 {
             let magnitude = decimalExponent >= 0 ? Double(mantissa) * powersOfTen[decimalExponent]
                                                  : Double(mantissa) / powersOfTen[-decimalExponent]
@@ -139,13 +150,70 @@ enum CellValue: Equatable {
             return negative ? -magnitude : magnitude
         }
         #endif
-        // strtod needs a terminated string; a stack buffer keeps this allocation-free.
-        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: end + 1) { buffer in
-            for k in 0..<end { buffer[k] = CChar(bitPattern: bytes[k]) }
-            buffer[end] = 0
+        return nil
+    }
+
+    /// `strtod` of `text`; it needs a terminated string, and a stack buffer keeps this
+    /// allocation-free.
+    private static func slowPath(_ text: UnsafeBufferPointer<UInt8>) -> Double {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer in
+            for k in 0..<text.count { buffer[k] = CChar(bitPattern: text[k]) }
+            buffer[text.count] = 0
             return strtod(buffer.baseAddress!, nil)
         }
-        return suffixPower == 0 ? value : value * powersOfTen[suffixPower]
+    }
+
+    /// A JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) starting at `start`,
+    /// scanned and valued in one pass: its end and value, or nil when `bytes[start...]`
+    /// does not start with one (the scanner then reports the error).
+    static func parseJSONNumber(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, value: Double)? {
+        var i = start
+        let count = bytes.count
+        var negative = false
+        if i < count, bytes[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
+        guard i < count, isDigit(bytes[i]) else { return nil }
+        var mantissa: UInt64 = 0
+        var exact = true
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
+            while i < count, isDigit(bytes[i]) {
+                accumulate(bytes[i], into: &mantissa, exact: &exact)
+                i += 1
+            }
+        }
+        var fractionDigits = 0
+        if i < count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < count, isDigit(bytes[i]) else { return nil }
+            while i < count, isDigit(bytes[i]) {
+                accumulate(bytes[i], into: &mantissa, exact: &exact)
+                i += 1
+                fractionDigits += 1
+            }
+        }
+        var exponent = 0
+        if i < count, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            var exponentNegative = false
+            if i < count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+                exponentNegative = bytes[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            guard i < count, isDigit(bytes[i]) else { return nil }
+            while i < count, isDigit(bytes[i]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[i] &- 0x30) }
+                i += 1
+            }
+            if exponentNegative { exponent = -exponent }
+        }
+        guard i - start <= maxNumberLength else { return nil }
+        let value = fastCompose(mantissa: mantissa, exact: exact, decimalExponent: exponent - fractionDigits, negative: negative)
+            ?? slowPath(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        return (i, value)
     }
 
     /// mantissa·10 + digit while that fits in 64 bits (19 digits); else `exact` = false.

@@ -101,6 +101,19 @@ struct ColumnBuilder {
         }
     }
 
+    /// Appends a number already parsed from `text` (a JSON number: no suffix, no word).
+    mutating func appendNumber(_ value: Double, text: UnsafeBufferPointer<UInt8>) {
+        let row = values.count
+        values.append(value)
+        numberCells += 1
+        if strings != nil {
+            strings!.append(String(decoding: text, as: UTF8.self))
+            return
+        }
+        if !value.isFinite { otherText[row] = String(decoding: text, as: UTF8.self) }
+        if row < Self.sampleLimit { sample.append(String(decoding: text, as: UTF8.self)) }
+    }
+
     /// Appends an empty cell (an absent key, a JSON `null`).
     mutating func appendEmpty() {
         let row = values.count

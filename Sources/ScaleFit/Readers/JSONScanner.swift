@@ -80,14 +80,16 @@ struct JSONScanner {
         }
         let plain = end < bytes.count && bytes[end] == UInt8(ascii: "\"")
         if plain, slot < builder.keySlots.count {
-            let cached = builder.keySlots[slot]
+            // In place: copying the slot would retain its arrays on every key.
             let length = end - position - 1
-            if cached.raw.count == length, cached.prefix == prefix,
-               length == 0 || cached.raw.withUnsafeBufferPointer({
-                   memcmp($0.baseAddress!, bytes.baseAddress! + position + 1, length) == 0
-               }) {
-                position = end + 1
-                return cached.key
+            if builder.keySlots[slot].raw.count == length, builder.keySlots[slot].prefix == prefix {
+                let same = length == 0 || builder.keySlots[slot].raw.withUnsafeBufferPointer {
+                    memcmp($0.baseAddress!, bytes.baseAddress! + position + 1, length) == 0
+                }
+                if same {
+                    position = end + 1
+                    return builder.keySlots[slot].key
+                }
             }
         }
         let start = position + 1
@@ -158,8 +160,14 @@ struct JSONScanner {
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "I"):
             try parseWord(into: &builder.columns[column])
         default:
-            let token = try scanNumber()
-            builder.columns[column].appendCell(UnsafeBufferPointer(rebasing: bytes[token]))
+            if let (end, value) = CellValue.parseJSONNumber(bytes, from: position) {
+                let token = UnsafeBufferPointer(rebasing: bytes[position..<end])
+                position = end
+                builder.columns[column].appendNumber(value, text: token)
+            } else {
+                let token = try scanNumber()
+                builder.columns[column].appendCell(UnsafeBufferPointer(rebasing: bytes[token]))
+            }
         }
     }
 

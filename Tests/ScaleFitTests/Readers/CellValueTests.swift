@@ -73,4 +73,18 @@ final class CellValueTests: XCTestCase {
             XCTAssertEqual(CellValue.classify(text), .number(strtod(text, nil)), text)
         }
     }
+
+    /// The JSON scanner's one-pass number parse gives strtod's value and stops where the
+    /// JSON grammar does (the scanner reports what follows).
+    func testJSONNumbersInOnePass() {
+        for text in ["0", "-0", "0.1", "2.9123456789012345", "-1.5e-7", "12345678901234567890", "1e400", "4.9e-324"] {
+            let parsed = Array(text.utf8).withUnsafeBufferPointer { CellValue.parseJSONNumber($0, from: 0) }
+            XCTAssertEqual(parsed?.end, text.utf8.count, text)
+            XCTAssertEqual(parsed?.value.bitPattern, strtod(text, nil).bitPattern, text)
+        }
+        for (text, end) in [("01", 1), ("1.5x", 3), ("-", -1), (".5", -1), ("1.", -1), ("1e", -1), ("-Infinity", -1)] {
+            let parsed = Array(text.utf8).withUnsafeBufferPointer { CellValue.parseJSONNumber($0, from: 0) }
+            XCTAssertEqual(parsed?.end ?? -1, end, text)
+        }
+    }
 }
