@@ -24,6 +24,8 @@ final class ByteChunks {
     private var pending: [UInt8]?
     private let chunkSize: Int
     private let fileName: String
+    /// The size in bytes when known up front (a regular file, a buffer), else nil (a pipe).
+    let totalBytes: Int?
 
     /// The bytes of `data`, in chunks of `chunkSize` (tests use tiny chunks to exercise
     /// every boundary).
@@ -31,6 +33,7 @@ final class ByteChunks {
         source = .memory([UInt8](data), offset: 0)
         self.chunkSize = max(1, chunkSize)
         self.fileName = fileName
+        totalBytes = data.count
     }
 
     /// The bytes of the file at `path`; `-` is standard input.
@@ -39,6 +42,7 @@ final class ByteChunks {
         chunkSize = Self.fileChunkSize
         if path == "-" {
             source = .descriptor(STDIN_FILENO, ownsDescriptor: false)
+            totalBytes = nil
             return
         }
         var status = stat()
@@ -50,6 +54,8 @@ final class ByteChunks {
             throw ScaleFitError.invalidData(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
         source = .descriptor(descriptor, ownsDescriptor: true)
+        var opened = stat()
+        totalBytes = fstat(descriptor, &opened) == 0 && (opened.st_mode & S_IFMT) == S_IFREG ? Int(opened.st_size) : nil
     }
 
     /// The first chunk without consuming it: the next `next()` returns it again, so a

@@ -18,8 +18,11 @@ enum CSVReader {
         // One struct holds all state: a closure capturing `var`s would box them and pay a
         // dynamic exclusivity check on every byte.
         var reading = Reading(fileName: fileName, labels: labels)
+        var bytesRead = 0
         while let chunk = try chunks.next() {
             try chunk.withUnsafeBufferPointer { try reading.feed($0) }
+            if bytesRead == 0 { reading.builder?.reserveRows(totalBytes: chunks.totalBytes, bytesSoFar: chunk.count) }
+            bytesRead += chunk.count
         }
         return try reading.finish()
     }

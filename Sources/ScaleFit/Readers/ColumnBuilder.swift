@@ -57,6 +57,12 @@ struct ColumnBuilder {
 
     var count: Int { values.count }
 
+    /// Room for `rows` values.
+    mutating func reserveCapacity(_ rows: Int) {
+        values.reserveCapacity(rows)
+        if strings != nil { strings!.reserveCapacity(rows) }
+    }
+
     /// Appends the cell whose trimmed bytes are `bytes`.
     mutating func appendCell(_ bytes: UnsafeBufferPointer<UInt8>) {
         let row = values.count

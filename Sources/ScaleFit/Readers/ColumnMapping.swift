@@ -84,7 +84,7 @@ public struct ColumnMapping: Sendable, Equatable {
     ///   the table's columns, when no column has the role.
     public func require(_ role: ColumnRole, in table: RunTable) throws -> String {
         guard let name = columns[role] else {
-            let tried = role.candidateNames.prefix(4).joined(separator: "|")
+            let tried = role == .loss ? "loss|val_loss|eval_loss|train/loss" : role.candidateNames.prefix(4).joined(separator: "|")
             throw ScaleFitError.missingColumn(file: table.fileName, name: "\(role.rawValue) (\(tried))",
                                               available: table.columnNames)
         }

@@ -20,6 +20,7 @@ enum JSONLinesReader {
     static func read(_ chunks: ByteChunks, fileName: String, labels: Set<String> = []) throws -> RunTable {
         var reading = Reading(builder: RunTableBuilder(fileName: fileName, labels: labels), fileName: fileName)
         var carry: [UInt8] = []
+        var bytesRead = 0
         while let chunk = try chunks.next() {
             try chunk.withUnsafeBufferPointer { buffer in
                 var start = 0
@@ -40,6 +41,8 @@ enum JSONLinesReader {
                     start = newline + 1
                 }
             }
+            if bytesRead == 0 { reading.builder.reserveRows(totalBytes: chunks.totalBytes, bytesSoFar: chunk.count) }
+            bytesRead += chunk.count
             if carry.count > maxLineBytes {
                 throw ScaleFitError.badValue(file: fileName, line: reading.lineNumber, column: 1,
                                              expected: "a line shorter than 16 MiB", found: "a longer one")

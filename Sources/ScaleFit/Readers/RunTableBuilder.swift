@@ -56,6 +56,19 @@ struct RunTableBuilder {
         if keepsColumns { rowColumns.append(column) }
     }
 
+    /// Reserves room for the rows a file of `totalBytes` will give, estimated from the
+    /// `bytesSoFar` that gave the rows so far (with 25% to spare): the columns then grow
+    /// without copies, and memory not written is never touched, so an overestimate costs
+    /// address space, not resident memory. Does nothing before there are rows to go by.
+    mutating func reserveRows(totalBytes: Int?, bytesSoFar: Int) {
+        guard let totalBytes, rowCount > 0, bytesSoFar > 0, totalBytes > bytesSoFar else { return }
+        let estimate = Int(Double(rowCount) * Double(totalBytes) / Double(bytesSoFar) * 1.25) + 16
+        guard estimate > lineNumbers.capacity else { return }
+        lineNumbers.reserveCapacity(estimate)
+        if keepsColumns { rowColumns.reserveCapacity(estimate) }
+        for index in columns.indices { columns[index].reserveCapacity(estimate) }
+    }
+
     /// The index of the column called `key`, created (empty in every earlier row) if new.
     mutating func column(forKey key: String) -> Int {
         if let index = indexOfName[key] { return index }

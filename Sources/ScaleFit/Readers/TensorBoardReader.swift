@@ -33,6 +33,7 @@ enum TensorBoardReader {
     static func read(_ chunks: ByteChunks, fileName: String) throws -> RunTable {
         var state = Reading(fileName: fileName)
         var carry: [UInt8] = []
+        var bytesRead = 0
         while let chunk = try chunks.next() {
             var start = 0
             if !carry.isEmpty {
@@ -52,6 +53,8 @@ enum TensorBoardReader {
             }
             let used = try chunk.withUnsafeBytes { try state.consume(UnsafeRawBufferPointer(rebasing: $0[start...])) }
             if start + used < chunk.count { carry = Array(chunk[(start + used)...]) }
+            if bytesRead == 0 { state.builder.reserveRows(totalBytes: chunks.totalBytes, bytesSoFar: chunk.count) }
+            bytesRead += chunk.count
         }
         if !carry.isEmpty {
             let expected: String
