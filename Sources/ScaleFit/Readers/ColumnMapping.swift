@@ -57,8 +57,9 @@ public struct ColumnMapping: Sendable, Equatable {
                     !matches.contains($0) && !taken.contains($0) && table.columns[$0].kind == .numeric
                         && ColumnRole.isLossName(table.columns[$0].name)
                 }
-                let validation = named.filter { ColumnRole.isValidationName(table.columns[$0].name) }
-                matches += validation + named.filter { !validation.contains($0) }
+                let all = matches + named
+                let validation = all.filter { ColumnRole.isValidationName(table.columns[$0].name) }
+                matches = validation + all.filter { !validation.contains($0) }
             }
             if role == .step {
                 // W&B bookkeeping goes last: it is a count of log calls, not the trainer's step.

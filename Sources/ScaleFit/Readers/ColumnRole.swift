@@ -85,13 +85,18 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
     }
 
     /// Whether a column name reads as a loss: its last path component (after `/` or `.`),
-    /// normalised, ends in `loss` (`eval/c4_en/CrossEntropyLoss`, `lm loss`, `val_loss`),
-    /// but not a bookkeeping figure of one (`loss_scale`, `train_loss` totals are other names).
+    /// normalised, ends in `loss` (`eval/c4_en/CrossEntropyLoss`, `lm loss`, `val_loss`), or
+    /// holds `loss` and ends in a validation word (Megatron's `lm loss validation`); not a
+    /// figure about a loss such as `loss_scale`.
     public static func isLossName(_ columnName: String) -> Bool {
         let last = columnName.split(whereSeparator: { $0 == "/" || $0 == "." }).last.map(String.init) ?? columnName
         let normalized = normalize(last)
-        return normalized.hasSuffix("loss") || normalized == "crossentropy" || normalized == "ce"
+        if normalized.hasSuffix("loss") || normalized == "crossentropy" || normalized == "ce" { return true }
+        // Megatron-LM's TensorBoard tags: "lm loss validation", "lm loss vs samples".
+        return normalized.contains("loss") && validationSuffixes.contains { normalized.hasSuffix($0) }
     }
+
+    private static let validationSuffixes = ["validation", "val", "valid", "eval", "test"]
 
     /// Whether a column name is that of a validation or evaluation metric (`val/loss`,
     /// `eval_loss`, `validation loss`, `eval/c4_en/CrossEntropyLoss`).
@@ -99,7 +104,7 @@ public enum ColumnRole: String, CaseIterable, Sendable, Codable {
         let normalized = normalize(columnName)
         return ["val", "valid", "validation", "eval", "evaluation", "test"].contains { prefix in
             normalized.hasPrefix(prefix) || normalized.contains("/" + prefix) || normalized.contains("." + prefix)
-        }
+        } || (normalized.contains("loss") && validationSuffixes.contains { normalized.hasSuffix($0) })
     }
 
     /// `name` in the form candidates are written in: lower case without spaces, underscores

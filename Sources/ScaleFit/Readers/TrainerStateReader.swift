@@ -69,7 +69,7 @@ enum TrainerStateReader {
         }
         guard foundLog else {
             throw ScaleFitError.invalidData(
-                file: fileName, reason: "no \"log_history\" array: not a Hugging Face trainer_state.json")
+                file: fileName, reason: "no \"log_history\" array: not a Hugging Face trainer_state.json (a W&B run dump has \"history\"; --input-format names another format)")
         }
         guard builder.rowCount > 0 else { throw ScaleFitError.headerOnly(file: fileName) }
         guard !builder.columns.isEmpty else {

@@ -91,4 +91,12 @@ final class ColumnMappingTests: XCTestCase {
         XCTAssertEqual(mapping[.loss], "eval/c4_en/CrossEntropyLoss")
         XCTAssertEqual(mapping.alternatives[.loss], ["train/CrossEntropyLoss"])
     }
+
+    func testMegatronTensorBoardTags() throws {
+        let runs = try table("step,lm loss,lm loss validation,learning-rate,loss-scale", row: "100,3.1,3.2,1e-4,65536")
+        let mapping = try ColumnMapping.detect(in: runs)
+        XCTAssertEqual(mapping[.loss], "lm loss validation")
+        XCTAssertEqual(mapping.alternatives[.loss], ["lm loss"])
+        XCTAssertEqual(mapping[.lr], "learning-rate")
+    }
 }

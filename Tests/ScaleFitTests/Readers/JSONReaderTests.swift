@@ -86,7 +86,7 @@ final class JSONReaderTests: XCTestCase {
     func testTrainerStateWithoutLogHistory() {
         XCTAssertThrowsError(try read("{\"epoch\": 1}", fileName: "trainer_state.json")) { error in
             XCTAssertEqual(error as? ScaleFitError, .invalidData(
-                file: "trainer_state.json", reason: "no \"log_history\" array: not a Hugging Face trainer_state.json"))
+                file: "trainer_state.json", reason: "no \"log_history\" array: not a Hugging Face trainer_state.json (a W&B run dump has \"history\"; --input-format names another format)"))
         }
         XCTAssertThrowsError(try read("{\"log_history\": []}", fileName: "trainer_state.json")) { error in
             XCTAssertEqual(error as? ScaleFitError, .headerOnly(file: "trainer_state.json"))
