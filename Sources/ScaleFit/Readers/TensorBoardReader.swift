@@ -272,7 +272,8 @@ enum TensorBoardReader {
                 while let (inner, innerWire) = try dim.nextField() {
                     if inner == 1, innerWire == 0 { size = Int64(bitPattern: try dim.varint()) } else { try dim.skip(innerWire) }
                 }
-                elements *= Int(max(0, min(size, 1 << 40)))
+                let (product, overflow) = elements.multipliedReportingOverflow(by: Int(max(0, min(size, 1 << 40))))
+                elements = overflow ? Int.max : product
             }
             return elements
         }

@@ -137,4 +137,51 @@ final class TensorBoardReaderTests: XCTestCase {
             }
         }
     }
+
+    /// Records whose Event bytes are mutated and re-framed with valid CRCs reach the
+    /// protobuf decoder: every outcome is a table or a ScaleFitError, never a trap.
+    func testMutatedEventsDecodeOrFailCleanly() throws {
+        var records: [[UInt8]] = []
+        for file in ["tf1/events.out.tfevents.tf1", "tf2/events.out.tfevents.tf2"] {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture(file))))
+            var offset = 0
+            while offset + 12 <= bytes.count {
+                let length = bytes[offset..<offset + 8].reversed().reduce(0) { $0 << 8 | Int($1) }
+                records.append(Array(bytes[offset + 12..<offset + 12 + length]))
+                offset += 16 + length
+            }
+        }
+        var state: UInt64 = 99
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33)
+        }
+        var tables = 0, errors = 0
+        for _ in 0..<3000 {
+            var event = records[next() % records.count]
+            for _ in 0..<(1 + next() % 3) where !event.isEmpty {
+                let at = next() % event.count
+                switch next() % 3 {
+                case 0: event[at] = UInt8(truncatingIfNeeded: next())
+                case 1: event.remove(at: at)
+                default: event.insert(UInt8(truncatingIfNeeded: next()), at: at)
+                }
+            }
+            var framed: [UInt8] = []
+            withUnsafeBytes(of: UInt64(event.count).littleEndian) { framed += $0 }
+            let lengthCRC = framed.withUnsafeBytes { CRC32C.masked($0) }
+            withUnsafeBytes(of: lengthCRC.littleEndian) { framed += $0 }
+            framed += event
+            withUnsafeBytes(of: event.withUnsafeBytes { CRC32C.masked($0) }.littleEndian) { framed += $0 }
+            do {
+                _ = try RunTableReader.read(data: Data(framed), fileName: "m", format: .tensorboard)
+                tables += 1
+            } catch is ScaleFitError {
+                errors += 1
+            }
+        }
+        XCTAssertEqual(tables + errors, 3000)
+        XCTAssertGreaterThan(tables, 100)
+        XCTAssertGreaterThan(errors, 100)
+    }
 }
