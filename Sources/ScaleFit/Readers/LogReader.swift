@@ -56,10 +56,27 @@ public enum LogReader {
         for file in files {
             let name = file.path == "-" ? "<stdin>" : file.path
             let chunks = try ByteChunks(path: file.path)
-            let (table, report) = try read(chunks, fileName: name, options: options)
+            var (table, report) = try read(chunks, fileName: name, options: options)
+            let run = file.run ?? (files.count > 1 ? defaultRunName(file.path) : nil)
+            if let run, report.columns[.run] == nil {
+                report.runs = [run]
+                if let wanted = options.runs, !wanted.contains(run) {
+                    // The whole file is a run that was not asked for: counted, not read on.
+                    var rows = DroppedRows()
+                    for row in 0..<table.rowCount { rows.record(table.position(of: row) + " run=\"\(run)\"") }
+                    report.dropped.append(LogReadReport.Drop(reason: "run not in --runs \(wanted.joined(separator: ","))", rows: rows))
+                    report.rowsUsed = 0
+                    reports.append(report)
+                    continue
+                }
+            }
             tables.append(table)
             reports.append(report)
-            runs.append(file.run ?? (files.count > 1 ? defaultRunName(file.path) : nil))
+            runs.append(run)
+        }
+        guard !tables.isEmpty else {
+            throw ScaleFitError.invalidData(file: inputs.joined(separator: ", "),
+                                            reason: "no input holds a run of --runs \((options.runs ?? []).joined(separator: ","))")
         }
         return try combine(tables, runs: runs, reports: reports, options: options, skippedFiles: skippedFiles,
                            fileName: inputs.count == 1 ? (inputs[0] == "-" ? "<stdin>" : inputs[0]) : "\(files.count) inputs")
@@ -83,12 +100,7 @@ public enum LogReader {
                                 options: LogReadOptions, skippedFiles: Int, fileName: String) throws -> Result {
         let named = runs.contains { $0 != nil }
         let runColumn = named ? (tables.lazy.compactMap { try? ColumnMapping.detect(in: $0, overrides: options.overrides)[.run] }.first ?? "run") : nil
-        var table = RunTable.concatenating(tables, fileName: fileName, runColumn: runColumn, runs: runs)
-        if let runs = options.runs, named {
-            let names = Set(runs)
-            let column = table.column(named: runColumn!)!
-            table = table.filter { names.contains(column.text(at: $0)) }
-        }
+        let table = RunTable.concatenating(tables, fileName: fileName, runColumn: runColumn, runs: runs)
         let mapping = try ColumnMapping.detect(in: table, overrides: options.overrides)
         return Result(table: table, mapping: mapping, reports: reports, skippedFiles: skippedFiles)
     }

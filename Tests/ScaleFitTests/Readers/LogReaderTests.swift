@@ -33,6 +33,12 @@ final class LogReaderTests: XCTestCase {
         XCTAssertEqual(try read.table.groups(by: "run").map(\.key), ["a", "b"])
         XCTAssertEqual(read.table.columnNames, ["step", "loss", "lr", "iter", "train_loss", "run"])
         XCTAssertEqual(read.table.fileName, "2 inputs")
+        XCTAssertEqual(read.reports.map(\.runs), [["a"], ["b"]])
+        let onlyB = try LogReader.read(inputs: [a, b], options: LogReadOptions(runs: ["b"]))
+        XCTAssertEqual(try onlyB.table.groups(by: "run").map(\.key), ["b"])
+        XCTAssertEqual(onlyB.reports[0].rowsUsed, 0)
+        XCTAssertEqual(onlyB.reports[0].dropped.map(\.reason), ["run not in --runs b"])
+        XCTAssertEqual(onlyB.reports[0].dropped.first?.rows.count, 2)
     }
 
     func testADirectoryReadsEveryLogInIt() throws {
