@@ -24,8 +24,8 @@ let package = Package(
         .target(name: "ScaleFitCLI", dependencies: ["ScaleFit"]),
         .executableTarget(name: "scalefit", dependencies: ["ScaleFitCLI"]),
         .executableTarget(name: "scalefit-bench", dependencies: ["ScaleFit"]),
-        // The golden SVGs are read by path (#filePath), not bundled.
-        .testTarget(name: "ScaleFitTests", dependencies: ["ScaleFit"], exclude: ["Plot/Golden"]),
+        // The golden SVGs and the reader fixtures are read by path (#filePath), not bundled.
+        .testTarget(name: "ScaleFitTests", dependencies: ["ScaleFit"], exclude: ["Plot/Golden", "Readers/Fixtures"]),
         .testTarget(name: "ScaleFitCLITests", dependencies: ["ScaleFit", "ScaleFitCLI"]),
     ]
 )

@@ -55,14 +55,31 @@ let formulaBenchmark = BenchSubcommand(
     return 0
 }
 
-/// `scalefit-bench read`: reads a generated 100 MB CSV of four numeric columns.
+/// `scalefit-bench read [csv|jsonl|tensorboard] [--mb N]`: writes a log of N MB (100 by
+/// default) to the temporary directory unless it is there, then times one read of it.
 let readBenchmark = BenchSubcommand(
     name: "read",
-    synopsis: "read",
-    summary: "read a generated 100 MB CSV (peak memory: run under /usr/bin/time -v)"
-) { _ in
+    synopsis: "read [csv|jsonl|tensorboard] [--mb N]",
+    summary: "read a generated N MB log (default CSV, 100 MB; peak memory: run under /usr/bin/time -v)"
+) { arguments in
+    var format = RunTableFormat.csv
+    var megabytes = 100
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--mb", index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 {
+            megabytes = value
+            index += 2
+        } else if let named = RunTableFormat(name: argument), ReadBenchmark.formats.contains(named) {
+            format = named
+            index += 1
+        } else {
+            printError("scalefit-bench read: expected csv, jsonl, tensorboard or --mb N, found \"\(argument)\"")
+            return 64
+        }
+    }
     do {
-        print(try ReadBenchmark.run())
+        print(try ReadBenchmark.run(format: format, targetBytes: megabytes * 1_000_000))
         return 0
     } catch {
         printError("scalefit-bench read: \(error)")

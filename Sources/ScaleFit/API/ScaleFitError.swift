@@ -8,6 +8,9 @@ public enum ScaleFitError: Error, Equatable, Sendable {
 
     /// A cell, token or field that is not what was expected.
     case badValue(file: String, line: Int, column: Int, expected: String, found: String)
+    /// Bytes of a binary file (a TensorBoard event file) that are not what was expected;
+    /// `offset` is the 0-based byte offset in the file where the problem starts.
+    case badBytes(file: String, offset: Int, expected: String, found: String)
     /// A file with no data at all.
     case emptyFile(file: String)
     /// A file that has a header but no data rows.
@@ -51,7 +54,7 @@ extension ScaleFitError {
     /// fit or numerical failure (the BSD `sysexits.h` convention).
     public var exitCode: Int32 {
         switch self {
-        case .badValue, .emptyFile, .headerOnly, .duplicateColumn, .missingColumn,
+        case .badValue, .badBytes, .emptyFile, .headerOnly, .duplicateColumn, .missingColumn,
              .invalidData, .droppedRows, .unsupportedVersion:
             return 65
         case .badArgument:
@@ -70,6 +73,8 @@ extension ScaleFitError: CustomStringConvertible {
         switch self {
         case let .badValue(file, line, column, expected, found):
             return "\(file):\(line):\(column): expected \(expected), found \"\(found)\""
+        case let .badBytes(file, offset, expected, found):
+            return "\(file): byte \(offset): expected \(expected), found \(found)"
         case let .emptyFile(file):
             return "\(file): the file is empty"
         case let .headerOnly(file):

@@ -20,8 +20,12 @@ final class ByteChunks {
     }
 
     private var source: Source
+    /// A chunk read by `peek` and not yet handed out by `next`.
+    private var pending: [UInt8]?
     private let chunkSize: Int
     private let fileName: String
+    /// The size in bytes when known up front (a regular file, a buffer), else nil (a pipe).
+    let totalBytes: Int?
 
     /// The bytes of `data`, in chunks of `chunkSize` (tests use tiny chunks to exercise
     /// every boundary).
@@ -29,6 +33,7 @@ final class ByteChunks {
         source = .memory([UInt8](data), offset: 0)
         self.chunkSize = max(1, chunkSize)
         self.fileName = fileName
+        totalBytes = data.count
     }
 
     /// The bytes of the file at `path`; `-` is standard input.
@@ -37,6 +42,7 @@ final class ByteChunks {
         chunkSize = Self.fileChunkSize
         if path == "-" {
             source = .descriptor(STDIN_FILENO, ownsDescriptor: false)
+            totalBytes = nil
             return
         }
         var status = stat()
@@ -48,10 +54,30 @@ final class ByteChunks {
             throw ScaleFitError.invalidData(file: path, reason: "cannot open: \(String(cString: strerror(errno)))")
         }
         source = .descriptor(descriptor, ownsDescriptor: true)
+        var opened = stat()
+        totalBytes = fstat(descriptor, &opened) == 0 && (opened.st_mode & S_IFMT) == S_IFREG ? Int(opened.st_size) : nil
+    }
+
+    /// The first chunk without consuming it: the next `next()` returns it again, so a
+    /// format can be detected from content on a pipe that can be read only once.
+    /// Reads chunks until `minimum` bytes (or the end) are held.
+    func peek(minimum: Int = 1 << 16) throws -> [UInt8] {
+        var held = pending ?? []
+        while held.count < minimum, let chunk = try readChunk() { held += chunk }
+        pending = held
+        return held
     }
 
     /// The next chunk, or nil at the end. Closes the file once it is exhausted.
     func next() throws -> [UInt8]? {
+        if let chunk = pending {
+            pending = nil
+            return chunk.isEmpty ? nil : chunk
+        }
+        return try readChunk()
+    }
+
+    private func readChunk() throws -> [UInt8]? {
         switch source {
         case .finished:
             return nil

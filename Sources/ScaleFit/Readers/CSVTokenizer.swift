@@ -50,7 +50,8 @@ struct CSVRecord {
 /// and keeps only the current record.
 ///
 /// Beyond RFC 4180 it accepts LF and lone CR line ends as well as CRLF, a UTF-8 byte-order
-/// mark, `#` comment lines (a `#` first on a line outside quotes), white space after a
+/// mark, `#` comment lines (a `#` first on a line, while `commentsAllowed`: the reader allows
+/// them before the header only, see `CSVReader`), white space after a
 /// closing quote, and a quote inside an unquoted field (kept literally, as spreadsheets do).
 /// A quoted field keeps its commas and line breaks. It refuses text after a closing quote
 /// (`"a"b`), a quote left open at the end of the file, and a record longer than
@@ -71,7 +72,9 @@ struct CSVTokenizer {
     private var previousWasCR = false
     private var quoteLine = 0
     private var quoteColumn = 0
-    private(set) var commentLines = 0
+    var commentLines = 0
+    /// Whether a `#` first on a line starts a comment (true until the header is read).
+    var commentsAllowed = true
     /// The record completed by the last `consume` that returned true.
     var record = CSVRecord()
 
@@ -152,7 +155,7 @@ struct CSVTokenizer {
     private mutating func step(_ byte: UInt8) throws -> Bool {
         switch state {
         case .recordStart:
-            if byte == UInt8(ascii: "#") {
+            if commentsAllowed, byte == UInt8(ascii: "#") {
                 state = .comment
                 commentLines += 1
                 return false

@@ -14,6 +14,8 @@ import Darwin
 /// ```
 ///
 /// (`m` is mega, not milli: in a log a size column is the only place a suffix appears.)
+/// Readers accept a suffix only in a size column (`ColumnRole.acceptsSizeSuffix`): `3.0M`
+/// in a loss column is text, so its row is dropped and reported rather than read as 3·10⁶.
 /// `nan`, `inf`, `+inf`, `-inf`, `infinity` are numbers that are not finite, and `null`,
 /// `none`, `na`, `n/a` are missing values; both keep the column numeric and are dropped, with
 /// a report, when a law uses them. Anything else is text. Hex floats are text on purpose:
@@ -29,9 +31,10 @@ enum CellValue: Equatable {
     case text
 
     /// Classifies the cell `bytes`, which are already trimmed of surrounding white space.
-    static func classify(_ bytes: UnsafeBufferPointer<UInt8>) -> CellValue {
+    /// With `sizeSuffix` false a trailing K, M, B, G or T makes the cell text.
+    static func classify(_ bytes: UnsafeBufferPointer<UInt8>, sizeSuffix: Bool = true) -> CellValue {
         if bytes.isEmpty { return .empty }
-        if let value = parseDecimal(bytes) {
+        if let value = parseDecimal(bytes, sizeSuffix: sizeSuffix) {
             return value.isFinite ? .number(value) : .nonFinite(value)
         }
         if let special = parseSpecialWord(bytes) { return .nonFinite(special) }
@@ -39,9 +42,9 @@ enum CellValue: Equatable {
     }
 
     /// Classifies a Swift string (JSON string values, tests).
-    static func classify(_ text: String) -> CellValue {
+    static func classify(_ text: String, sizeSuffix: Bool = true) -> CellValue {
         var copy = text
-        return copy.withUTF8 { utf8 in classify(trimmed(utf8)) }
+        return copy.withUTF8 { utf8 in classify(trimmed(utf8), sizeSuffix: sizeSuffix) }
     }
 
     /// `bytes` without leading and trailing spaces and tabs.
@@ -68,13 +71,15 @@ enum CellValue: Equatable {
     /// ```
     ///
     /// Both m and 10^|e| are then exact doubles, so one IEEE multiplication or division gives
-    /// the correctly rounded result (Clinger 1990). Other numbers (17 significant digits, huge
-    /// exponents) go to `strtod`, which rounds correctly too; a size suffix adds 3, 6, 9 or 12
+    /// the correctly rounded result (Clinger 1990). Mantissas of up to 19 digits with
+    /// |e| ≤ 27 take the same idea in `Float80` (`extendedFastPath`, x86-64). Other numbers
+    /// (20 and more significant digits, huge exponents) go to `strtod`, which rounds
+    /// correctly too; a size suffix adds 3, 6, 9 or 12
     /// to e on the fast path and multiplies after `strtod`.
-    private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, sizeSuffix: Bool) -> Double? {
         var end = bytes.count
         var suffixPower = 0
-        if let last = bytes.last, let power = suffixExponent(last) {
+        if sizeSuffix, let last = bytes.last, let power = suffixExponent(last) {
             suffixPower = power
             end -= 1
         }
@@ -123,32 +128,129 @@ enum CellValue: Equatable {
         }
         guard i == end else { return nil }
 
-        let decimalExponent = exponent - fractionDigits + suffixPower
-        if exact, abs(decimalExponent) <= 22 {
+        if let value = fastCompose(mantissa: mantissa, exact: exact, decimalExponent: exponent - fractionDigits + suffixPower,
+                                   negative: negative) {
+            return value
+        }
+        let value = slowPath(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+        return suffixPower == 0 ? value : value * powersOfTen[suffixPower]
+    }
+
+    /// m · 10^e (negated when `negative`), correctly rounded by Clinger's fast path or the
+    /// `Float80` path, or nil when neither applies (the caller then takes `strtod`).
+    @inline(__always)
+    private static func fastCompose(mantissa: UInt64, exact: Bool, decimalExponent: Int, negative: Bool) -> Double? {
+        if exact, mantissa <= 1 << 53, abs(decimalExponent) <= 22 {
             let magnitude = decimalExponent >= 0 ? Double(mantissa) * powersOfTen[decimalExponent]
                                                  : Double(mantissa) / powersOfTen[-decimalExponent]
             return negative ? -magnitude : magnitude
         }
-        // strtod needs a terminated string; a stack buffer keeps this allocation-free.
-        let value = withUnsafeTemporaryAllocation(of: CChar.self, capacity: end + 1) { buffer in
-            for k in 0..<end { buffer[k] = CChar(bitPattern: bytes[k]) }
-            buffer[end] = 0
-            return strtod(buffer.baseAddress!, nil)
+        #if arch(x86_64) && !os(Windows)
+        if exact, abs(decimalExponent) <= 27, let magnitude = extendedFastPath(mantissa, decimalExponent) {
+            return negative ? -magnitude : magnitude
         }
-        return suffixPower == 0 ? value : value * powersOfTen[suffixPower]
+        #endif
+        return nil
     }
 
-    /// mantissa·10 + digit while that stays ≤ 2⁵³ (exact as a double); else `exact` = false.
+    /// `strtod` of `text`; it needs a terminated string, and a stack buffer keeps this
+    /// allocation-free.
+    private static func slowPath(_ text: UnsafeBufferPointer<UInt8>) -> Double {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer in
+            for k in 0..<text.count { buffer[k] = CChar(bitPattern: text[k]) }
+            buffer[text.count] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
+    }
+
+    /// A JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) starting at `start`,
+    /// scanned and valued in one pass: its end and value, or nil when `bytes[start...]`
+    /// does not start with one (the scanner then reports the error).
+    static func parseJSONNumber(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, value: Double)? {
+        var i = start
+        let count = bytes.count
+        var negative = false
+        if i < count, bytes[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
+        guard i < count, isDigit(bytes[i]) else { return nil }
+        var mantissa: UInt64 = 0
+        var exact = true
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
+            while i < count, isDigit(bytes[i]) {
+                accumulate(bytes[i], into: &mantissa, exact: &exact)
+                i += 1
+            }
+        }
+        var fractionDigits = 0
+        if i < count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < count, isDigit(bytes[i]) else { return nil }
+            while i < count, isDigit(bytes[i]) {
+                accumulate(bytes[i], into: &mantissa, exact: &exact)
+                i += 1
+                fractionDigits += 1
+            }
+        }
+        var exponent = 0
+        if i < count, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            var exponentNegative = false
+            if i < count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+                exponentNegative = bytes[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            guard i < count, isDigit(bytes[i]) else { return nil }
+            while i < count, isDigit(bytes[i]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[i] &- 0x30) }
+                i += 1
+            }
+            if exponentNegative { exponent = -exponent }
+        }
+        guard i - start <= maxNumberLength else { return nil }
+        let value = fastCompose(mantissa: mantissa, exact: exact, decimalExponent: exponent - fractionDigits, negative: negative)
+            ?? slowPath(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        return (i, value)
+    }
+
+    /// mantissa·10 + digit while that fits in 64 bits (19 digits); else `exact` = false.
     @inline(__always)
     private static func accumulate(_ digit: UInt8, into mantissa: inout UInt64, exact: inout Bool) {
         guard exact else { return }
-        let next = mantissa &* 10 &+ UInt64(digit &- 0x30)
-        if mantissa > (1 << 53) / 10 || next > 1 << 53 {
+        if mantissa > (UInt64.max - 9) / 10 {
             exact = false
         } else {
-            mantissa = next
+            mantissa = mantissa &* 10 &+ UInt64(digit &- 0x30)
         }
     }
+
+    #if arch(x86_64) && !os(Windows)
+    /// 10⁰ … 10²⁷, every one exact in `Float80` (5²⁷ < 2⁶⁴).
+    private static let extendedPowersOfTen: [Float80] = (0...27).map { exponent in
+        (0..<exponent).reduce(Float80(1)) { value, _ in value * 10 }
+    }
+
+    /// m · 10^e for the 17–19-digit mantissas that logs write (`2.9123456789012345`),
+    /// correctly rounded without `strtod`, or nil when this path cannot promise that.
+    ///
+    /// m < 2⁶⁴ and 10^|e| (|e| ≤ 27) are exact in the 64-bit significand of `Float80`, so one
+    /// multiplication or division rounds once, to within half an ulp of 64 bits. Rounding that
+    /// to a `Double` (53 bits) is then the correct rounding of the exact value unless the
+    /// `Float80` result lies exactly on a midpoint between two doubles (its low 11 bits
+    /// `100 0000 0000`): only there can the two roundings differ, and there `strtod` decides.
+    /// Results outside the normal range of `Double` go to `strtod` too.
+    private static func extendedFastPath(_ mantissa: UInt64, _ exponent: Int) -> Double? {
+        let m = Float80(mantissa)
+        let product = exponent >= 0 ? m * extendedPowersOfTen[exponent] : m / extendedPowersOfTen[-exponent]
+        guard product.isNormal, product >= Float80(Double.leastNormalMagnitude),
+              product <= Float80(Double.greatestFiniteMagnitude) else { return nil }
+        if product.significandBitPattern & 0x7FF == 0x400 { return nil }
+        return Double(product)
+    }
+    #endif
 
     /// 10⁰ … 10²², every one an exact double.
     private static let powersOfTen: [Double] = (0...22).map { exponent in

@@ -4,10 +4,21 @@
 /// Detection gives each role the first column whose normalised name is among the role's
 /// `candidateNames`, trying the candidates in their order of preference; a column serves at
 /// most one role, the numeric roles take only numeric columns, and an override's column is
-/// never given to another role.
+/// never given to another role. Beyond the candidate lists:
+///
+/// - loss: a validation loss is preferred over a training loss where both exist (it is what
+///   a law predicts); with no candidate name, any column whose name reads as a loss
+///   (`…loss`, `…CrossEntropyLoss`, `…/lm loss`) is taken, validation ones first. The other
+///   loss columns are listed in `alternatives[.loss]`, for the report to name.
+/// - step: W&B's bookkeeping columns `_step`, `_runtime`, `_timestamp` (a count of log
+///   calls and clock times) are the step axis only when no trainer step column (`iter`,
+///   `step`, `global_step`, `trainer/global_step`, …) exists.
 public struct ColumnMapping: Sendable, Equatable {
     /// The column name chosen for each role found.
     public private(set) var columns: [ColumnRole: String]
+    /// For each role found by detection, the other columns that could have taken it, in
+    /// order of preference (`--y val/loss` was chosen; `train/loss` is an alternative).
+    public private(set) var alternatives: [ColumnRole: [String]] = [:]
     /// The table's column names, so the description can follow the file's order.
     private var tableColumns: [String]
 
@@ -34,14 +45,31 @@ public struct ColumnMapping: Sendable, Equatable {
         }
         let normalized = table.columns.map { ColumnRole.normalize($0.name) }
         for role in ColumnRole.allCases where mapping.columns[role] == nil {
-            search: for candidate in role.candidateNames {
+            var matches: [Int] = []
+            for candidate in role.candidateNames {
                 for (index, name) in normalized.enumerated() where name == candidate && !taken.contains(index) {
                     if role.isNumeric && table.columns[index].kind != .numeric { continue }
-                    mapping.columns[role] = table.columns[index].name
-                    taken.insert(index)
-                    break search
+                    if !matches.contains(index) { matches.append(index) }
                 }
             }
+            if role == .loss {
+                let named = table.columns.indices.filter {
+                    !matches.contains($0) && !taken.contains($0) && table.columns[$0].kind == .numeric
+                        && ColumnRole.isLossName(table.columns[$0].name)
+                }
+                let all = matches + named
+                let validation = all.filter { ColumnRole.isValidationName(table.columns[$0].name) }
+                matches = validation + all.filter { !validation.contains($0) }
+            }
+            if role == .step {
+                // W&B bookkeeping goes last: it is a count of log calls, not the trainer's step.
+                let bookkeeping = matches.filter { ColumnRole.isBookkeeping(columnName: table.columns[$0].name) }
+                matches = matches.filter { !bookkeeping.contains($0) } + bookkeeping
+            }
+            guard let chosen = matches.first else { continue }
+            mapping.columns[role] = table.columns[chosen].name
+            taken.insert(chosen)
+            if matches.count > 1 { mapping.alternatives[role] = matches.dropFirst().map { table.columns[$0].name } }
         }
         return mapping
     }
@@ -57,7 +85,7 @@ public struct ColumnMapping: Sendable, Equatable {
     ///   the table's columns, when no column has the role.
     public func require(_ role: ColumnRole, in table: RunTable) throws -> String {
         guard let name = columns[role] else {
-            let tried = role.candidateNames.prefix(4).joined(separator: "|")
+            let tried = role == .loss ? "loss|val_loss|eval_loss|train/loss" : role.candidateNames.prefix(4).joined(separator: "|")
             throw ScaleFitError.missingColumn(file: table.fileName, name: "\(role.rawValue) (\(tried))",
                                               available: table.columnNames)
         }

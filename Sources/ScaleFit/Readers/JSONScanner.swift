@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON parser over bytes that writes objects straight into a `RunTableBuilder` row,
 /// flattening nested keys with dots (`{"eval": {"loss": 2.1}}` gives column `eval.loss`,
 /// array elements `key.0`, `key.1`, …), so no tree of values is ever built.
@@ -17,14 +23,14 @@ struct JSONScanner {
     /// What the end of `bytes` is called in errors: "the end of the line" or "the end of the file".
     let endName: String
     var position = 0
-    private var lineCursor = (position: 0, line: 0, lineStart: 0)
+    private var lineCursor = (position: 0, line: 0, column: 1)
 
     init(bytes: UnsafeBufferPointer<UInt8>, fileName: String, firstLine: Int, endName: String) {
         self.bytes = bytes
         self.fileName = fileName
         self.firstLine = firstLine
         self.endName = endName
-        lineCursor = (0, firstLine, 0)
+        lineCursor = (0, firstLine, 1)
     }
 
     // MARK: Rows
@@ -33,7 +39,8 @@ struct JSONScanner {
     mutating func parseRow(into builder: inout RunTableBuilder) throws {
         skipWhitespace()
         guard peek() == UInt8(ascii: "{") else { throw unexpected("a JSON object") }
-        builder.beginRow(line: location(of: position).line)
+        let at = location(of: position)
+        builder.beginRow(line: at.line, column: at.column)
         try parseObject(prefix: "", into: &builder, depth: 1)
         builder.finishRow()
     }
@@ -50,9 +57,11 @@ struct JSONScanner {
             skipWhitespace()
             let keyPosition = position
             guard peek() == UInt8(ascii: "\"") else { throw unexpected("a key in double quotes") }
-            let key = prefix + (try parseString())
+            let slot = builder.keyOrdinal
+            builder.keyOrdinal += 1
+            let key = try parseKey(prefix: prefix, slot: slot, into: &builder)
             try expect(UInt8(ascii: ":"), "a colon after the key")
-            try parseValue(key: key, keyPosition: keyPosition, into: &builder, depth: depth)
+            try parseValue(key: key, slot: slot, keyPosition: keyPosition, into: &builder, depth: depth)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -60,6 +69,39 @@ struct JSONScanner {
             default: throw unexpected("a comma or a closing brace")
             }
         }
+    }
+
+    /// The flattened key at the current position (its opening quote): the cached one when
+    /// slot `slot` holds the same raw bytes under the same prefix, else parsed and cached.
+    private mutating func parseKey(prefix: String, slot: Int, into builder: inout RunTableBuilder) throws -> String {
+        var end = position + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        let plain = end < bytes.count && bytes[end] == UInt8(ascii: "\"")
+        if plain, slot < builder.keySlots.count {
+            // In place: copying the slot would retain its arrays on every key.
+            let length = end - position - 1
+            if builder.keySlots[slot].raw.count == length, builder.keySlots[slot].prefix == prefix {
+                let same = length == 0 || builder.keySlots[slot].raw.withUnsafeBufferPointer {
+                    memcmp($0.baseAddress!, bytes.baseAddress! + position + 1, length) == 0
+                }
+                if same {
+                    position = end + 1
+                    return builder.keySlots[slot].key
+                }
+            }
+        }
+        let start = position + 1
+        let key = prefix + (try parseString())
+        guard plain else { return key }
+        let entry = RunTableBuilder.KeySlot(raw: Array(bytes[start..<end]), prefix: prefix, key: key, column: nil)
+        if slot < builder.keySlots.count {
+            builder.keySlots[slot] = entry
+        } else if slot == builder.keySlots.count {
+            builder.keySlots.append(entry)
+        }
+        return key
     }
 
     private mutating func parseArray(prefix: String, into builder: inout RunTableBuilder,
@@ -73,7 +115,7 @@ struct JSONScanner {
         var index = 0
         while true {
             skipWhitespace()
-            try parseValue(key: prefix + String(index), keyPosition: position, into: &builder, depth: depth)
+            try parseValue(key: prefix + String(index), slot: nil, keyPosition: position, into: &builder, depth: depth)
             index += 1
             skipWhitespace()
             switch peek() {
@@ -85,7 +127,7 @@ struct JSONScanner {
     }
 
     /// Parses the value of `key` into its column of the current row.
-    private mutating func parseValue(key: String, keyPosition: Int, into builder: inout RunTableBuilder,
+    private mutating func parseValue(key: String, slot: Int?, keyPosition: Int, into builder: inout RunTableBuilder,
                                      depth: Int) throws {
         skipWhitespace()
         guard let first = peek() else { throw unexpected("a value") }
@@ -101,7 +143,13 @@ struct JSONScanner {
         default:
             break
         }
-        let column = builder.column(forKey: key)
+        let column: Int
+        if let slot, slot < builder.keySlots.count, let cached = builder.keySlots[slot].column {
+            column = cached
+        } else {
+            column = builder.column(forKey: key)
+            if let slot, slot < builder.keySlots.count { builder.keySlots[slot].column = column }
+        }
         if builder.hasCellInCurrentRow(column) {
             let at = location(of: keyPosition)
             throw ScaleFitError.duplicateColumn(file: fileName, line: at.line, column: at.column, name: key)
@@ -112,8 +160,14 @@ struct JSONScanner {
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "I"):
             try parseWord(into: &builder.columns[column])
         default:
-            let token = try scanNumber()
-            builder.columns[column].appendCell(UnsafeBufferPointer(rebasing: bytes[token]))
+            if let (end, value) = CellValue.parseJSONNumber(bytes, from: position) {
+                let token = UnsafeBufferPointer(rebasing: bytes[position..<end])
+                position = end
+                builder.columns[column].appendNumber(value, text: token)
+            } else {
+                let token = try scanNumber()
+                builder.columns[column].appendCell(UnsafeBufferPointer(rebasing: bytes[token]))
+            }
         }
     }
 
@@ -316,15 +370,19 @@ struct JSONScanner {
     /// The 1-based line and column (in characters) of byte `target`; positions only move
     /// forward in a parse, so the scan resumes from the last one asked for.
     mutating func location(of target: Int) -> (line: Int, column: Int) {
-        if target < lineCursor.position { lineCursor = (0, firstLine, 0) }
-        var (position, line, lineStart) = lineCursor
+        if target < lineCursor.position { lineCursor = (0, firstLine, 1) }
+        var (position, line, column) = lineCursor
         while position < target {
-            if bytes[position] == 0x0A { line += 1; lineStart = position + 1 }
+            let byte = bytes[position]
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
             position += 1
         }
-        lineCursor = (position, line, lineStart)
-        var column = 1
-        for index in lineStart..<target where bytes[index] & 0xC0 != 0x80 { column += 1 }
+        lineCursor = (position, line, column)
         return (line, column)
     }
 

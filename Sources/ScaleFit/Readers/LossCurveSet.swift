@@ -123,13 +123,13 @@ public struct LossCurveSet: Sendable {
             let name = group.key.isEmpty ? (runColumn == nil ? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent : group.key) : group.key
             var curveSteps: [Int] = [], curveLosses: [Double] = [], curveLines: [Int] = []
             var ratePoints: [SchedulePoint] = []
-            var previous: (step: Int, line: Int)?
+            var previous: (step: Int, position: String)?
             for row in group.rows {
                 let step = Int(steps[row]), line = usable.lineNumbers[row]
                 if let p = previous, step <= p.step {
-                    throw ScaleFitError.invalidData(file: file, reason: "line \(line): step \(step) does not increase after step \(p.step) on line \(p.line)" + (runColumn == nil ? "" : " in run \"\(group.key)\"") + "; steps of a curve must increase")
+                    throw ScaleFitError.invalidData(file: file, reason: "\(usable.position(of: row)): step \(step) does not increase after step \(p.step) on \(p.position)" + (runColumn == nil ? "" : " in run \"\(group.key)\"") + "; steps of a curve must increase")
                 }
-                previous = (step, line)
+                previous = (step, usable.position(of: row))
                 if losses[row].isFinite {
                     guard losses[row] > 0 else {
                         throw ScaleFitError.badValue(file: file, line: line, column: try columnPosition(table, lossColumn),

@@ -9,9 +9,9 @@ extension RunTable {
     public struct Column: Sendable, Equatable {
         /// Whether a column holds numbers or text.
         public enum Kind: String, Sendable, Equatable {
-            /// Every non-empty cell is a number, a non-finite number or a missing-value word.
+            /// Most non-empty cells are numbers (the others, kept as text, are NaN).
             case numeric
-            /// At least one cell is text that is not a number (run names, language families).
+            /// A label column (run names, language families), or more text than numbers.
             case text
         }
 
@@ -24,7 +24,8 @@ extension RunTable {
         /// For a text column, the trimmed text of every row ("" where empty); nil for a
         /// numeric column.
         public internal(set) var strings: [String]?
-        /// The original text of the numeric cells whose value is not finite, by row.
+        /// The original text of the numeric column's cells whose value is not a finite
+        /// number (`nan`, `inf`, and text such as `oops` or `true`, which are NaN), by row.
         /// Empty cells have no entry.
         public internal(set) var nonFiniteText: [Int: String]
 

@@ -56,6 +56,6 @@ extension RunTable {
     /// `line 17 loss="nan" lr=""`: the row's source line and each named cell's text.
     private func describe(row: Int, columns indices: [Int]) -> String {
         let cells = indices.map { "\(columns[$0].name)=\"\(columns[$0].text(at: row))\"" }
-        return "line \(lineNumbers[row]) " + cells.joined(separator: " ")
+        return position(of: row) + " " + cells.joined(separator: " ")
     }
 }

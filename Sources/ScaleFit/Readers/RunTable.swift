@@ -10,17 +10,44 @@ public struct RunTable: Sendable, Equatable {
     public internal(set) var columns: [Column]
     /// The 1-based line on which each row starts in the source file.
     public internal(set) var lineNumbers: [Int]
+    /// The 1-based column (in characters) at which each row starts, for formats whose rows
+    /// can share a line (a minified JSON file); empty when every row starts a line. For a
+    /// binary format, the byte offset of each row's record, and `lineNumbers` are all 0.
+    public internal(set) var rowColumns: [Int]
     /// How many `#` comment lines the reader skipped.
     public var commentLines: Int
+    /// What the reader skipped on purpose, counted by kind (a trainer state's summary entry,
+    /// W&B's `__MIN`/`__MAX` columns), so nothing is left out without a word.
+    public internal(set) var skipped: [SkippedEntries]
+    /// Rows of restarted runs that later segments replaced (`resolvingRestarts`).
+    public internal(set) var superseded: [Supersession] = []
 
     /// A table from its columns. Every column must have one value per entry of `lineNumbers`.
     public init(fileName: String, columns: [Column], lineNumbers: [Int], commentLines: Int = 0) {
+        self.init(fileName: fileName, columns: columns, lineNumbers: lineNumbers, rowColumns: [],
+                  commentLines: commentLines, skipped: [])
+    }
+
+    init(fileName: String, columns: [Column], lineNumbers: [Int], rowColumns: [Int],
+         commentLines: Int, skipped: [SkippedEntries], superseded: [Supersession] = []) {
         precondition(columns.allSatisfy { $0.count == lineNumbers.count },
                      "every column needs one value per row")
+        precondition(rowColumns.isEmpty || rowColumns.count == lineNumbers.count)
         self.fileName = fileName
         self.columns = columns
         self.lineNumbers = lineNumbers
+        self.rowColumns = rowColumns
         self.commentLines = commentLines
+        self.skipped = skipped
+        self.superseded = superseded
+    }
+
+    /// Where row `row` is in the file, as reports write it: `line 17`, `line 1 column 2345`
+    /// (a row inside a minified JSON file) or `byte 4096` (a binary format).
+    public func position(of row: Int) -> String {
+        if rowColumns.isEmpty { return "line \(lineNumbers[row])" }
+        if lineNumbers[row] == 0 { return "byte \(rowColumns[row])" }
+        return "line \(lineNumbers[row]) column \(rowColumns[row])"
     }
 
     /// The number of rows.
@@ -62,7 +89,9 @@ public struct RunTable: Sendable, Equatable {
     /// The table restricted to `rows` (indices into this table), in that order.
     public func selecting(rows: [Int]) -> RunTable {
         RunTable(fileName: fileName, columns: columns.map { $0.selecting(rows) },
-                 lineNumbers: rows.map { lineNumbers[$0] }, commentLines: commentLines)
+                 lineNumbers: rows.map { lineNumbers[$0] },
+                 rowColumns: rowColumns.isEmpty ? [] : rows.map { rowColumns[$0] },
+                 commentLines: commentLines, skipped: skipped, superseded: superseded)
     }
 
     /// The table of the rows for which `isIncluded(row)` is true, in their order.
@@ -87,6 +116,26 @@ public struct RunTable: Sendable, Equatable {
             }
         }
         return groups
+    }
+}
+
+/// Entries of a log a reader skipped on purpose, and how many: `1 trainer summary entry`.
+public struct SkippedEntries: Sendable, Equatable, CustomStringConvertible {
+    /// What was skipped, in the singular: "trainer summary entry", "predict_* entry".
+    public var kind: String
+    /// How many.
+    public var count: Int
+
+    /// A count of skipped entries of one kind.
+    public init(kind: String, count: Int) {
+        self.kind = kind
+        self.count = count
+    }
+
+    /// `10 predict_* entries skipped`.
+    public var description: String {
+        let plural = count == 1 ? kind : (kind.hasSuffix("y") ? String(kind.dropLast()) + "ies" : kind + "s")
+        return "\(count) \(plural) skipped"
     }
 }
 

@@ -1,9 +1,11 @@
-/// Reshapes a Weights & Biases CSV export into one row per (run, step).
+/// Reshapes a Weights & Biases chart CSV export into one row per (run, step).
 ///
-/// W&B exports a chart's data "wide": a `Step` column, then for every run a column
+/// W&B exports a chart's data "wide": a first column with the x axis (`Step`, or whatever
+/// the chart plots against: `trainer/global_step`, `_step`, …), then for every run a column
 /// `RUN - metric` (or, in some exports, `run/metric`) and its `__MIN` / `__MAX` companions
-/// (the band of the smoothing window when points were bucketed). The companions are dropped
-/// and the main series kept. Several runs are reshaped to the long format a law wants:
+/// (the band of the smoothing window when points were bucketed). The companions are skipped,
+/// counted in `RunTable.skipped`, and the main series kept. Runs are reshaped to the long
+/// format a law wants:
 ///
 /// ```
 /// Step, a - loss, a - loss__MIN, a - loss__MAX, b - loss     Step, run, loss
@@ -18,11 +20,28 @@
 /// ` - `; only when no column has one are they split at the first `/` (W&B metric names
 /// themselves often contain `/`, as in `train/loss`). A column with neither belongs to the
 /// run named "".
+///
+/// Restart segments: a run that was restarted is often logged as several W&B runs whose
+/// names differ only in a trailing number (`OLMo-7B-run-001`, `OLMo-7B-run-002`, …). Run
+/// names that end in `-` or `_` and digits, and share everything before them with at least
+/// one other run, are the segments of one run named by that prefix (`OLMo-7B-run`), taken
+/// in the order of their numbers; a `segment` column keeps each row's original run. Where
+/// segments overlap, the later supersedes the earlier from the step where it starts
+/// (`RunTable.resolvingRestarts`, recorded in `RunTable.superseded`). `joinSegments: false`
+/// (`LogReadOptions.keepSegmentsApart`) keeps them as separate runs.
+///
+/// Detection (`looksLikeExport`) wants a step-like first column (`Step`, `step`,
+/// `trainer/global_step`, `_step`, …) and a `RUN - metric` or `__MIN`/`__MAX` column; a
+/// plain CSV that happens to look so is read as it is with the format given as `csv`.
 enum WandBExport {
-    /// True when `names` look like a W&B export: a first column `Step` and at least one
-    /// `__MIN`/`__MAX` companion or `RUN - metric` column.
+    /// True when `names` look like a W&B chart export: a step-like first column and at least
+    /// one `__MIN`/`__MAX` companion or `RUN - metric` column.
     static func looksLikeExport(_ names: [String]) -> Bool {
-        guard names.first == "Step" else { return false }
+        guard let first = names.first else { return false }
+        let normalized = ColumnRole.normalize(first)
+        guard ColumnRole.step.candidateNames.contains(normalized) || ColumnRole.isBookkeeping(columnName: first) else {
+            return false
+        }
         return names.dropFirst().contains { isCompanion($0) || $0.contains(" - ") }
     }
 
@@ -30,16 +49,16 @@ enum WandBExport {
         name.hasSuffix("__MIN") || name.hasSuffix("__MAX")
     }
 
-    /// The long-format table of `table`, a W&B export.
+    /// The long-format table of `table`, a W&B chart export whose first column is the step.
     /// - Throws: `ScaleFitError.invalidData` when there are no run columns or no values.
-    static func reshape(_ table: RunTable) throws -> RunTable {
-        guard let stepIndex = table.columnIndex(named: "Step") else {
-            throw ScaleFitError.missingColumn(file: table.fileName, name: "Step", available: table.columnNames)
-        }
+    static func reshape(_ table: RunTable, joinSegments: Bool = true) throws -> RunTable {
+        guard let stepName = table.columns.first?.name else { throw ScaleFitError.emptyFile(file: table.fileName) }
+        let stepIndex = 0
+        let companions = table.columns.filter { isCompanion($0.name) }.count
         let series = table.columns.indices.filter { $0 != stepIndex && !isCompanion(table.columns[$0].name) }
         guard !series.isEmpty else {
             throw ScaleFitError.invalidData(file: table.fileName,
-                                            reason: "no run columns besides \"Step\": not a W&B export")
+                                            reason: "no run columns besides \"\(stepName)\": not a W&B export")
         }
         let separator = series.contains { table.columns[$0].name.contains(" - ") } ? " - " : "/"
 
@@ -53,12 +72,13 @@ enum WandBExport {
             if !metrics.contains(metric) { metrics.append(metric) }
             columnOf[run, default: [:]][metric] = index
         }
+        let joined = joinSegments ? segmentsJoined(runs) : runs.map { ($0, $0) }
 
-        var sources: [(run: String, row: Int)] = []
-        for run in runs {
+        var sources: [(run: String, segment: String, row: Int)] = []
+        for (name, run) in joined {
             let owned = Array(columnOf[run]!.values)
             for row in 0..<table.rowCount where owned.contains(where: { !table.columns[$0].isEmpty(at: row) }) {
-                sources.append((run, row))
+                sources.append((name, run, row))
             }
         }
 
@@ -70,12 +90,53 @@ enum WandBExport {
         while metrics.contains(runName) || runName == stepColumn.name { runName += "_" }
         let runColumn = RunTable.Column(name: runName, values: Array(repeating: .nan, count: sources.count),
                                         strings: sources.map(\.run))
-        let metricColumns = metrics.map { metric in
-            gather(metric, from: table, sources: sources, columnOf: columnOf)
+        var columns = [stepColumn, runColumn]
+        let hasSegments = sources.contains { $0.run != $0.segment }
+        if hasSegments {
+            columns.append(RunTable.Column(name: "segment", values: Array(repeating: .nan, count: sources.count),
+                                           strings: sources.map(\.segment)))
         }
-        return RunTable(fileName: table.fileName, columns: [stepColumn, runColumn] + metricColumns,
-                        lineNumbers: sources.map { table.lineNumbers[$0.row] },
-                        commentLines: table.commentLines)
+        columns += metrics.map { metric in
+            gather(metric, from: table, sources: sources.map { ($0.segment, $0.row) }, columnOf: columnOf)
+        }
+        var long = RunTable(fileName: table.fileName, columns: columns, lineNumbers: sources.map { table.lineNumbers[$0.row] },
+                            rowColumns: [], commentLines: table.commentLines, skipped: table.skipped)
+        if companions > 0 { long.skipped.append(SkippedEntries(kind: "W&B __MIN/__MAX column", count: companions)) }
+        if hasSegments, stepColumn.kind == .numeric {
+            long = try long.resolvingRestarts(stepColumn: stepColumn.name, runColumn: runName).table
+        }
+        return long
+    }
+
+    /// Each run with the run it belongs to: segments `NAME-001`, `NAME-002` (`-` or `_` and
+    /// digits, at least two sharing NAME) join under NAME, in the order of their numbers,
+    /// placed where the first of them appeared; other runs are their own.
+    static func segmentsJoined(_ runs: [String]) -> [(name: String, run: String)] {
+        func parts(_ run: String) -> (prefix: String, number: Int)? {
+            guard let last = run.lastIndex(where: { $0 == "-" || $0 == "_" }) else { return nil }
+            let digits = run[run.index(after: last)...]
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+                  let number = Int(digits), last > run.startIndex else { return nil }
+            return (String(run[..<last]), number)
+        }
+        var members: [String: [(number: Int, run: String)]] = [:]
+        for run in runs {
+            if let (prefix, number) = parts(run) { members[prefix, default: []].append((number, run)) }
+        }
+        var result: [(name: String, run: String)] = []
+        var done: Set<String> = []
+        for run in runs {
+            guard let (prefix, _) = parts(run), let segments = members[prefix], segments.count > 1,
+                  !runs.contains(prefix) else {
+                result.append((run, run))
+                continue
+            }
+            guard done.insert(prefix).inserted else { continue }
+            for segment in segments.sorted(by: { ($0.number, $0.run) < ($1.number, $1.run) }) {
+                result.append((prefix, segment.run))
+            }
+        }
+        return result
     }
 
     /// `name` split at the first `separator` into (run, metric); ("", name) without one.

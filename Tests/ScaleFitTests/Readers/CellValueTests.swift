@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import ScaleFit
 
@@ -47,6 +48,43 @@ final class CellValueTests: XCTestCase {
             if next() % 2 == 0 { text += "e\(Int(next() % 60) - 30)" }
             if next() % 3 == 0 { text = "-" + text }
             XCTAssertEqual(CellValue.classify(text), .number(Double(text)!), text)
+        }
+    }
+
+    /// The 17–19-digit mantissas logs write take the Float80 path; it must agree with
+    /// strtod (correct rounding) on every one, midpoints included.
+    func testLongMantissasAgreeWithStrtod() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 1
+        }
+        for _ in 0..<50_000 {
+            let digits = String(next() % 10_000_000_000_000_000_000)
+            let point = Int(next() % UInt64(digits.count + 1))
+            var text = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            if text == "." { text = "0" }
+            if next() % 2 == 0 { text += "e\(Int(next() % 50) - 25)" }
+            XCTAssertEqual(CellValue.classify(text), .number(strtod(text, nil)), text)
+        }
+        // Exact midpoints between two doubles: 2^53 + 1 and friends, written out in full.
+        for text in ["9007199254740993", "9007199254740995", "18014398509481986", "1.8014398509481986e16",
+                     "4611686018427387905", "2.9123456789012345", "0.00029999999999999997", "1e-300"] {
+            XCTAssertEqual(CellValue.classify(text), .number(strtod(text, nil)), text)
+        }
+    }
+
+    /// The JSON scanner's one-pass number parse gives strtod's value and stops where the
+    /// JSON grammar does (the scanner reports what follows).
+    func testJSONNumbersInOnePass() {
+        for text in ["0", "-0", "0.1", "2.9123456789012345", "-1.5e-7", "12345678901234567890", "1e400", "4.9e-324"] {
+            let parsed = Array(text.utf8).withUnsafeBufferPointer { CellValue.parseJSONNumber($0, from: 0) }
+            XCTAssertEqual(parsed?.end, text.utf8.count, text)
+            XCTAssertEqual(parsed?.value.bitPattern, strtod(text, nil).bitPattern, text)
+        }
+        for (text, end) in [("01", 1), ("1.5x", 3), ("-", -1), (".5", -1), ("1.", -1), ("1e", -1), ("-Infinity", -1)] {
+            let parsed = Array(text.utf8).withUnsafeBufferPointer { CellValue.parseJSONNumber($0, from: 0) }
+            XCTAssertEqual(parsed?.end ?? -1, end, text)
         }
     }
 }

@@ -16,15 +16,16 @@ final class ColumnMappingTests: XCTestCase {
                                          .family: "language", .ratio: "sampling_ratio"])
     }
 
-    func testPrefersAPlainLossAndNormalisesNames() throws {
+    func testPrefersTheValidationLossAndNormalisesNames() throws {
         let runs = try table("eval.loss,Model Size,LOSS,n_tokens,Training FLOP", row: "3,1e8,2.9,1e9,1e18")
         let mapping = try ColumnMapping.detect(in: runs)
-        XCTAssertEqual(mapping[.loss], "LOSS")
+        XCTAssertEqual(mapping[.loss], "eval.loss")
+        XCTAssertEqual(mapping.alternatives[.loss], ["LOSS"])
         XCTAssertEqual(mapping[.params], "Model Size")
         XCTAssertEqual(mapping[.tokens], "n_tokens")
         XCTAssertEqual(mapping[.compute], "Training FLOP")
         XCTAssertEqual(mapping.description,
-                       "columns: params=\"Model Size\", loss=\"LOSS\", tokens=\"n_tokens\", compute=\"Training FLOP\"")
+                       "columns: loss=\"eval.loss\", params=\"Model Size\", tokens=\"n_tokens\", compute=\"Training FLOP\"")
     }
 
     func testEvalLossWhenItIsTheOnlyLoss() throws {
@@ -61,5 +62,41 @@ final class ColumnMappingTests: XCTestCase {
         }
         XCTAssertEqual(try mapping.require(.loss, in: runs), "loss")
         XCTAssertEqual(ColumnMapping().description, "columns: none recognised")
+    }
+
+    func testTrainerLrNamesAndRunNames() throws {
+        for name in ["lr", "learning_rate", "lr-AdamW", "train/lr", "optimizer/lr", "train.lr", "train/learning_rate"] {
+            XCTAssertEqual(try ColumnMapping.detect(in: try table("step,\(name),loss", row: "1,0.1,3"))[.lr], name, name)
+        }
+        for name in ["model", "run_name", "name", "run"] {
+            XCTAssertEqual(try ColumnMapping.detect(in: try table("\(name),loss", row: "a,3"))[.run], name, name)
+        }
+    }
+
+    func testWandBBookkeepingIsNeverTheStepAxisBesideATrainerStep() throws {
+        for step in ["iter", "step", "global_step", "trainer/global_step", "train/global_step"] {
+            let runs = try table("_step,_runtime,_timestamp,\(step),lr,train/loss,val/loss", row: "3,10,1.7e9,1500,1e-4,3.1,3.2")
+            let mapping = try ColumnMapping.detect(in: runs)
+            XCTAssertEqual(mapping[.step], step)
+            XCTAssertEqual(mapping.alternatives[.step], ["_step"])
+            XCTAssertEqual(mapping[.loss], "val/loss")
+            XCTAssertEqual(mapping.alternatives[.loss], ["train/loss"])
+        }
+        XCTAssertEqual(try ColumnMapping.detect(in: try table("_step,loss", row: "1,3"))[.step], "_step")
+    }
+
+    func testLossNamesBeyondTheCandidates() throws {
+        let runs = try table("Step,eval/c4_en/CrossEntropyLoss,train/CrossEntropyLoss,loss_scale", row: "1,3,2.9,1024")
+        let mapping = try ColumnMapping.detect(in: runs)
+        XCTAssertEqual(mapping[.loss], "eval/c4_en/CrossEntropyLoss")
+        XCTAssertEqual(mapping.alternatives[.loss], ["train/CrossEntropyLoss"])
+    }
+
+    func testMegatronTensorBoardTags() throws {
+        let runs = try table("step,lm loss,lm loss validation,learning-rate,loss-scale", row: "100,3.1,3.2,1e-4,65536")
+        let mapping = try ColumnMapping.detect(in: runs)
+        XCTAssertEqual(mapping[.loss], "lm loss validation")
+        XCTAssertEqual(mapping.alternatives[.loss], ["lm loss"])
+        XCTAssertEqual(mapping[.lr], "learning-rate")
     }
 }

@@ -27,8 +27,9 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(table.column(named: "eval.loss")?.values[1], 3.9)
         XCTAssertEqual(table.column(named: "eval.acc.1")?.values[1], 0.2)
         XCTAssertEqual(table.column(named: "run")?.strings, ["a", "", ""])
-        XCTAssertEqual(table.column(named: "done")?.values[1...], [0, 1])
-        XCTAssertEqual(table.column(named: "note")?.values[2], 70e6)
+        XCTAssertEqual(table.column(named: "done")?.strings, ["", "false", "true"])
+        // A size suffix is a number only in a size column.
+        XCTAssertEqual(table.column(named: "note")?.strings, ["", "", "70M"])
     }
 
     func testJSONLinesStringsEscapesAndUnicode() throws {
@@ -60,14 +61,18 @@ final class JSONReaderTests: XCTestCase {
         }
         """
         let table = try read(text, fileName: "trainer_state.json")
-        XCTAssertEqual(table.columnNames, ["epoch", "learning_rate", "loss", "step", "eval_loss", "eval_runtime",
-                                           "total_flos", "train_loss"])
-        XCTAssertEqual(table.lineNumbers, [5, 6, 7, 8])
-        XCTAssertEqual(table.column(named: "step")?.values, [10, 20, 20, 30])
-        XCTAssertEqual(table.column(named: "loss")?.isEmpty(at: 2), true)
-        XCTAssertEqual(table.column(named: "eval_loss")?.values[2], 2.2)
+        // The eval entry at step 20 joins the train entry of step 20; the summary is skipped.
+        XCTAssertEqual(table.columnNames, ["epoch", "learning_rate", "loss", "step", "eval_loss", "eval_runtime"])
+        XCTAssertEqual(table.lineNumbers, [5, 6])
+        XCTAssertEqual(table.column(named: "step")?.values, [10, 20])
+        XCTAssertEqual(table.column(named: "loss")?.values, [2.31, 2.05])
+        XCTAssertEqual(table.column(named: "eval_loss")?.isEmpty(at: 0), true)
+        XCTAssertEqual(table.column(named: "eval_loss")?.values[1], 2.2)
+        XCTAssertEqual(table.skipped, [SkippedEntries(kind: "trainer summary entry", count: 1)])
+        XCTAssertEqual(table.superseded, [])
         let mapping = try ColumnMapping.detect(in: table)
-        XCTAssertEqual(mapping[.loss], "loss")
+        XCTAssertEqual(mapping[.loss], "eval_loss")
+        XCTAssertEqual(mapping.alternatives[.loss], ["loss"])
         XCTAssertEqual(mapping[.lr], "learning_rate")
         XCTAssertEqual(mapping[.step], "step")
     }
@@ -81,7 +86,7 @@ final class JSONReaderTests: XCTestCase {
     func testTrainerStateWithoutLogHistory() {
         XCTAssertThrowsError(try read("{\"epoch\": 1}", fileName: "trainer_state.json")) { error in
             XCTAssertEqual(error as? ScaleFitError, .invalidData(
-                file: "trainer_state.json", reason: "no \"log_history\" array: not a Hugging Face trainer_state.json"))
+                file: "trainer_state.json", reason: "no \"log_history\" array: not a Hugging Face trainer_state.json (a W&B run dump has \"history\"; --input-format names another format)"))
         }
         XCTAssertThrowsError(try read("{\"log_history\": []}", fileName: "trainer_state.json")) { error in
             XCTAssertEqual(error as? ScaleFitError, .headerOnly(file: "trainer_state.json"))
@@ -101,5 +106,23 @@ extension JSONReaderTests {
             XCTAssertEqual(error as? ScaleFitError, .invalidData(file: "trainer_state.json",
                                                                  reason: "no values: every object is empty"))
         }
+    }
+
+    /// Keys are matched by their bytes against the previous rows' keys at the same place;
+    /// a row that orders, nests or spells them differently still lands in the right columns.
+    func testKeysInChangingOrderAndNesting() throws {
+        let text = """
+        {"a": 1, "b": {"c": 2}, "d": 3}
+        {"b": {"c": 4}, "a": 5, "d": 6}
+        {"a": 7, "b": 8, "d": 9}
+        {"a": 10, "e": {"c": 11}, "b": {"c": 12}, "\\u0064": 13}
+        """
+        let table = try read(text)
+        XCTAssertEqual(table.columnNames, ["a", "b.c", "d", "b", "e.c"])
+        XCTAssertEqual(table.column(named: "a")?.values, [1, 5, 7, 10])
+        XCTAssertEqual(table.column(named: "b.c")?.values.map { $0.isNaN ? -1 : $0 }, [2, 4, -1, 12])
+        XCTAssertEqual(table.column(named: "d")?.values, [3, 6, 9, 13])
+        XCTAssertEqual(table.column(named: "b")?.values.map { $0.isNaN ? -1 : $0 }, [-1, -1, 8, -1])
+        XCTAssertEqual(table.column(named: "e.c")?.values.map { $0.isNaN ? -1 : $0 }, [-1, -1, -1, 11])
     }
 }

@@ -78,8 +78,13 @@ final class ReaderErrorTests: XCTestCase {
                                                                  reason: "cannot open: No such file or directory"))
             XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
         }
-        XCTAssertThrowsError(try RunTableReader.read(path: "/tmp")) { error in
-            XCTAssertEqual(error as? ScaleFitError, .invalidData(file: "/tmp", reason: "is a directory, not a file"))
+        // A directory is read as a set of logs; one without any is refused.
+        let empty = NSTemporaryDirectory() + "scalefit-empty-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        XCTAssertThrowsError(try RunTableReader.read(path: empty)) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(
+                file: empty, reason: "the directory holds no log (.csv, .jsonl, .json, events.out.tfevents.*)"))
         }
     }
 

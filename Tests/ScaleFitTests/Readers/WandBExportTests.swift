@@ -19,6 +19,7 @@ final class WandBExportTests: XCTestCase {
         XCTAssertEqual(table.column(named: "lr")?.isEmpty(at: 0), true)   // "small" has no lr
         XCTAssertEqual(table.column(named: "lr")?.values[3], 0.0005)
         XCTAssertEqual(table.lineNumbers, [2, 3, 2, 4])
+        XCTAssertEqual(table.skipped, [SkippedEntries(kind: "W&B __MIN/__MAX column", count: 2)])
         let mapping = try ColumnMapping.detect(in: table)
         XCTAssertEqual(mapping.description, "columns: step=\"Step\", run=\"run\", loss=\"train/loss\", lr=\"lr\"")
         let groups = try table.groups(by: "run")
@@ -41,11 +42,13 @@ final class WandBExportTests: XCTestCase {
         XCTAssertEqual(table.columnNames, ["Step", "a - loss", "a - loss__MIN"])
     }
 
-    func testMissingStepColumn() {
-        XCTAssertThrowsError(try RunTableReader.read(string: "t,a - loss\n1,2\n", fileName: "w.csv", format: .wandb)) { error in
-            XCTAssertEqual(error as? ScaleFitError, .missingColumn(file: "w.csv", name: "Step", available: ["t", "a - loss"]))
-            XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
-        }
+    func testAnyFirstColumnIsTheStep() throws {
+        let detected = try RunTableReader.read(string: "trainer/global_step,a - loss\n1,2\n", fileName: "w.csv")
+        XCTAssertEqual(detected.columnNames, ["trainer/global_step", "run", "loss"])
+        // Not detected without a step-like first column, but read so when asked.
+        XCTAssertEqual(try RunTableReader.read(string: "t,a - loss\n1,2\n", fileName: "w.csv").columnNames, ["t", "a - loss"])
+        XCTAssertEqual(try RunTableReader.read(string: "t,a - loss\n1,2\n", fileName: "w.csv", format: .wandb).columnNames,
+                       ["t", "run", "loss"])
     }
 }
 
@@ -55,7 +58,7 @@ extension WandBExportTests {
     func testNoSeriesOrNoValues() {
         XCTAssertThrowsError(try RunTableReader.read(string: "step\ntep\u{FF}\"", fileName: "w.csv", format: .wandb)) { error in
             XCTAssertEqual(error as? ScaleFitError, .invalidData(
-                file: "w.csv", reason: "no run columns besides \"Step\": not a W&B export"))
+                file: "w.csv", reason: "no run columns besides \"step\": not a W&B export"))
             XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
         }
         XCTAssertThrowsError(try RunTableReader.read(string: "Step,a - loss\n1,\n2,\n", fileName: "w.csv")) { error in
