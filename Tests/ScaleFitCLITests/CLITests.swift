@@ -15,7 +15,7 @@ final class CLITests: XCTestCase {
 
     /// Runs one command line in-process, from the repository's root (as the binary tests do).
     static func scalefit(_ args: [String]) throws -> Outcome {
-        FileManager.default.changeCurrentDirectoryPath(root.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(root.path)
         let out = CommandOutput.capturing()
         let status = ScaleFitCLI.run(args, output: out)
         return Outcome(status: status, stdout: out.stdout, stderr: out.stderr)

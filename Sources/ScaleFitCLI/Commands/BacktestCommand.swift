@@ -45,6 +45,7 @@ enum BacktestCommand: Subcommand {
         arguments: [("FILE", "a table of runs, or a log of loss curves (step, loss, lr, run)")],
         groups: [
             ("options", [law.declaration] + InputOptions.declarations(laws: nil) + [SolverOptionsGroup.loss.declaration]),
+            ("reading logs", LogInputOptions.declarations(laws: nil)),
             ("runs", [ChinchillaBacktest.holdout.declaration, ChinchillaBacktest.sweep.declaration,
                       BootstrapOptions.seed.declaration.applying(to: [.chinchilla])]),
             ("curves", [CurveBacktest.fitRuns.declaration, CurveBacktest.scoreRuns.declaration,
@@ -69,7 +70,7 @@ enum BacktestCommand: Subcommand {
         let given = try args.value(law) ?? nil
         if let given { try args.checkApplicability(to: given) }
         guard path == "-" || FileManager.default.fileExists(atPath: path) else { throw ScaleFitError.invalidData(file: path, reason: "no such file") }
-        let table = try RunTableReader.read(path: path)
+        let table = try LogInputOptions.read([path], args: args, curveLaw: given.map { FitLaw.curves.contains($0) } ?? false, out: out)
         var chosen = given
         if chosen == nil {
             guard ChinchillaRuns.looksLikeRuns(table) else {

@@ -61,6 +61,7 @@ enum FitCommand: Subcommand {
         groups: [
             ("options", [law.declaration] + InputOptions.declarations(laws: tableLaws)
                 + [SolverOptionsGroup.loss.declaration, computeBudget.declaration]),
+            ("reading logs", LogInputOptions.declarations(laws: tableLaws)),
             ("output", [OutputOptions.format.declaration, OutputOptions.output.declaration.applying(to: tableLaws),
                         OutputOptions.plot.declaration.applying(to: [.chinchilla, .annealing, .multipower]),
                         OutputOptions.report.declaration.applying(to: [.chinchilla, .annealing, .multipower]),
@@ -78,9 +79,11 @@ enum FitCommand: Subcommand {
         ])
 
     static func validate(_ args: ParsedArguments) throws {
-        guard args.positionals.count == 1 else {
-            throw UsageError(message: args.positionals.isEmpty
-                             ? "missing data file\n\n\(spec.helpText)" : "expected one data file, found \(args.positionals.count) arguments")
+        guard !args.positionals.isEmpty else {
+            throw UsageError(message: "missing data file\n\n\(spec.helpText)")
+        }
+        if args.positionals.count > 1, args.positionals.contains(where: { $0.lowercased().hasSuffix(".dat") }) {
+            throw UsageError(message: "a NIST .dat file is fitted alone; several inputs are for logs (a run per file)")
         }
         if args.has(FormulaOptions.formula) && args.positionals[0].lowercased().hasSuffix(".dat") {
             throw UsageError(message: "--formula fits a table of runs (.csv, .jsonl, …); a NIST .dat file is fitted with its own model")
@@ -91,11 +94,12 @@ enum FitCommand: Subcommand {
     }
 
     static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
-        let path = args.positionals[0]
+        let paths = args.positionals
+        var path = paths[0]
         let format = try args.value(OutputOptions.format)!
         let isDat = path.lowercased().hasSuffix(".dat")
-        guard path == "-" || FileManager.default.fileExists(atPath: path) else {
-            throw ScaleFitError.invalidData(file: path, reason: "no such file")
+        for p in paths where !(p == "-" || FileManager.default.fileExists(atPath: p)) {
+            throw ScaleFitError.invalidData(file: p, reason: "no such file or directory")
         }
         var table: RunTable?
         let chosen: FitLaw
@@ -106,7 +110,7 @@ enum FitCommand: Subcommand {
         } else if let given = try args.value(law) ?? nil {
             chosen = given
         } else {
-            let t = try RunTableReader.read(path: path)
+            let t = try LogInputOptions.read(paths, args: args, curveLaw: false, out: out)
             table = t
             let mapping = try ColumnMapping.detect(in: t)
             var detected: FitLaw = mapping[.step] != nil && mapping[.params] == nil ? .multipower : .chinchilla
@@ -117,7 +121,9 @@ enum FitCommand: Subcommand {
         try args.checkApplicability(to: chosen)
         try OutputOptions.checkDestinations(args)
         guard chosen != .nist else { return try NISTFitting.fit(path: path, args: args, format: format, out: out) }
-        let input = FitInput(path: path, table: try table ?? RunTableReader.read(path: path), args: args, format: format, out: out)
+        let read = try table ?? LogInputOptions.read(paths, args: args, curveLaw: FitLaw.curves.contains(chosen), out: out)
+        if paths.count > 1 { path = read.fileName }
+        let input = FitInput(path: path, table: read, args: args, format: format, out: out)
         switch chosen {
         case .chinchilla: return try ChinchillaFitting.fit(input)
         case .power, .kaplan: return try PowerFitting.fit(input, law: chosen)

@@ -11,7 +11,8 @@ enum CurveFitting {
     /// The curves of a table, with the detected columns printed to stderr.
     static func readCurves(table: RunTable, path: String, args: ParsedArguments, out: CommandOutput) throws -> LossCurveSet {
         var overrides: [ColumnRole: String] = [:]
-        if let x = args.text(InputOptions.x) { overrides[.step] = x }
+        if let x = args.text(LogInputOptions.step) ?? args.text(InputOptions.x) { overrides[.step] = x }
+        if let lr = args.text(LogInputOptions.lr) { overrides[.lr] = lr }
         if let y = args.text(InputOptions.y) { overrides[.loss] = y }
         if let g = args.text(CurveOptions.group) { overrides[.run] = g }
         let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
