@@ -140,9 +140,11 @@ final class CurveCLITests: XCTestCase {
     func testBadCurvesAndSchedulesNameWhere() throws {
         let bad = temporary("bad.csv")
         try "run,step,lr,loss\na,10,1e-3,3.0\na,20,1e-3,2.9\na,15,1e-3,2.8\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        // A step that goes back is a restart: the later segment supersedes the earlier from
+        // its restart step, and the report says which rows (issue 13).
         let order = try CLITests.scalefit(["fit", bad, "--law", "annealing"])
-        XCTAssertEqual(order.status, 65)
-        XCTAssertTrue(order.stderr.contains("line 4: step 15 does not increase after step 20 on line 3 in run \"a\""), order.stderr)
+        XCTAssertTrue(order.stderr.contains("1 row superseded by restarts (1 row superseded at step 15 in run \"a\" (line 4))"), order.stderr)
+        XCTAssertTrue(order.stderr.contains("curve a: 2 losses, steps 10–15"), order.stderr)
 
         try "run,step,lr,loss\na,10,1e-3,3.0\na,20,-1e-3,2.9\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let negative = try CLITests.scalefit(["fit", bad, "--law", "annealing"])

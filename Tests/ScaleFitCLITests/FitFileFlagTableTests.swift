@@ -23,7 +23,7 @@ final class FitFileFlagTableTests: XCTestCase {
     func refused(_ args: [String], flag: String, law: String, appliesTo: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let r = try CLITests.scalefit(args)
         XCTAssertEqual(r.status, 64, r.stderr, file: file, line: line)
-        XCTAssertEqual(r.stderr, "scalefit: \(flag) does not apply to the \(law) law (it applies to: \(appliesTo))\n", file: file, line: line)
+        XCTAssertTrue(r.stderr.hasSuffix("scalefit: \(flag) does not apply to the \(law) law (it applies to: \(appliesTo))\n"), r.stderr, file: file, line: line)
         XCTAssertEqual(r.stdout, "", file: file, line: line)
     }
 
@@ -70,7 +70,7 @@ final class FitFileFlagTableTests: XCTestCase {
                     law: "annealing", appliesTo: "chinchilla")
         let p = try CLITests.scalefit(["plot", try fitFile("annealing"), T.annealingCurves, "-o", svg, "--until", "400"])
         XCTAssertEqual(p.status, 0, p.stderr)
-        XCTAssertEqual(p.stderr, "wrote \(svg)\n")
+        XCTAssertTrue(p.stderr.hasSuffix("wrote \(svg)\n"), p.stderr)
     }
 
     func testBacktestRefusesTheOtherLawsOptions() throws {
@@ -83,8 +83,8 @@ final class FitFileFlagTableTests: XCTestCase {
                     law: "annealing", appliesTo: "multipower")
         let o = try CLITests.scalefit(["backtest", runs, "--holdout", "largest", "-o", T.path("x.json")])
         XCTAssertEqual(o.status, 64)
-        XCTAssertEqual(o.stderr, "law: chinchilla (chosen from the columns; --law to choose)\n"
-                       + "scalefit: -o does not apply to the chinchilla law (it applies to: annealing, multipower)\n")
+        XCTAssertTrue(o.stderr.hasSuffix("law: chinchilla (chosen from the columns; --law to choose)\n"
+                       + "scalefit: -o does not apply to the chinchilla law (it applies to: annealing, multipower)\n"), o.stderr)
         let fitted = T.path("backtest.fit.json")
         let c = try CLITests.scalefit(["backtest", curves, "--law", "annealing", "--fit-runs", "constant", "-o", fitted, "--format", "csv"])
         XCTAssertEqual(c.status, 0, c.stderr)

@@ -85,3 +85,34 @@ final class LogInputCLITests: XCTestCase {
         XCTAssertEqual(dat.status, 64)
     }
 }
+
+/// `optimal --compute` gives the bootstrap's intervals at any budget when the fit file keeps
+/// the resamples, and says so when it does not.
+final class OptimalIntervalCLITests: XCTestCase {
+    func testOptimalShowsTheBootstrapsIntervalsAtEveryBudget() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-optimal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("b.fit.json").path
+        let fit = try CLITests.scalefit(["fit", "Data/runs.csv", "--bootstrap", "20", "--seed", "3", "-o", file, "--format", "csv"])
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        let table = try CLITests.scalefit(["optimal", file, "--compute", "1e22,5.76e23", "--format", "csv"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let lines = table.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first, "compute,params,tokens,tokens_per_param,loss,params_95,tokens_95,tokens_per_param_95,loss_95")
+        XCTAssertEqual(lines.count, 3)
+        let json = try CLITests.scalefit(["optimal", file, "--compute", "5.76e23", "--format", "json"])
+        let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let n = try XCTUnwrap(rows[0]["parameters"] as? Double)
+        let band = try XCTUnwrap(rows[0]["bootstrap95"] as? [[String: Any]])
+        XCTAssertEqual(band.map { $0["name"] as? String }, ["params*", "tokens*", "tokens_per_param*", "loss*"])
+        let lower = try XCTUnwrap(band[0]["lower"] as? Double), upper = try XCTUnwrap(band[0]["upper"] as? Double)
+        XCTAssertTrue(lower < n && n < upper, "N* = \(n) within its bootstrap interval [\(lower), \(upper)]")
+        // Without resamples: no interval, and stderr says why.
+        let plain = dir.appendingPathComponent("p.fit.json").path
+        XCTAssertEqual(try CLITests.scalefit(["fit", "Data/runs.csv", "-o", plain, "--format", "csv"]).status, 0)
+        let none = try CLITests.scalefit(["optimal", plain, "--compute", "1e22", "--format", "csv"])
+        XCTAssertTrue(none.stdout.hasPrefix("compute,params,tokens,tokens_per_param,loss\n"), none.stdout)
+        XCTAssertTrue(none.stderr.contains("no intervals: the fit file holds no bootstrap resamples"), none.stderr)
+    }
+}

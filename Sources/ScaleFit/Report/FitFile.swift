@@ -82,6 +82,7 @@ public struct FitFile: Sendable, Codable, Equatable {
         /// What a Chinchilla bootstrap keeps: its counts, seed, budget and intervals (no draws).
         public init(_ b: ChinchillaBootstrap) {
             samples = b.samples; failed = b.failed; seed = b.seed; compute = b.compute; intervals = b.intervals
+            draws = b.laws.isEmpty ? nil : b.laws.map(\.logParameters)
         }
 
         /// A summary given field by field.

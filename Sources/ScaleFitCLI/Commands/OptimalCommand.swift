@@ -65,11 +65,38 @@ enum OptimalCommand: Subcommand {
         guard let budgets = try args.value(compute) else { throw UsageError(message: "optimal needs --compute\n\n\(spec.helpText)") }
         let chinchilla = try fit.chinchilla(file: path)
         let rows = budgets.map { ComputeOptimalAllocation(law: chinchilla, compute: $0) }
-        if format == .json { try out.write(jsonText(rows)); return 0 }
-        let t = TextTable(header: ["compute", "params", "tokens", "tokens_per_param", "loss"], rows: rows.map {
-            [formatSignificant($0.compute, digits: 4), formatSignificant($0.parameters, digits: 4),
-             formatSignificant($0.tokens, digits: 4), formatSignificant($0.tokensPerParameter, digits: 4),
-             formatSignificant($0.loss, digits: 6)]
+        // The bootstrap's resamples, when the file keeps them, give each budget's intervals.
+        let bootstrapped = try Fit<ChinchillaLaw>(file: fit, source: path)
+        let intervals = budgets.map { bootstrapped.allocationIntervals(compute: $0) }
+        if let notes = fit.diagnostics, !notes.isEmpty {
+            out.note("warning: the fit is not sound: " + notes.joined(separator: "; "))
+        }
+        if intervals.first == nil || intervals.first! == nil {
+            out.note("no intervals: the fit file holds no bootstrap resamples (fit with --bootstrap N -o FIT to have them)")
+        }
+        if format == .json {
+            // The allocation's own fields, and its intervals when there are resamples.
+            struct Row: Encodable {
+                let compute, parameters, tokens, tokensPerParameter, loss: Double
+                let bootstrap95: [Bootstrap.Interval]?
+            }
+            try out.write(jsonText(zip(rows, intervals).map { o, i in
+                Row(compute: o.compute, parameters: o.parameters, tokens: o.tokens, tokensPerParameter: o.tokensPerParameter,
+                    loss: o.loss, bootstrap95: i)
+            }))
+            return 0
+        }
+        let withBands = intervals.contains { $0 != nil }
+        let span = { (i: Bootstrap.Interval?) -> String in
+            i.map { "\(formatSignificant($0.lower, digits: 3))–\(formatSignificant($0.upper, digits: 3))" } ?? ""
+        }
+        let header = ["compute", "params", "tokens", "tokens_per_param", "loss"]
+            + (withBands ? ["params_95", "tokens_95", "tokens_per_param_95", "loss_95"] : [])
+        let t = TextTable(header: header, rows: zip(rows, intervals).map { o, i in
+            [formatSignificant(o.compute, digits: 4), formatSignificant(o.parameters, digits: 4),
+             formatSignificant(o.tokens, digits: 4), formatSignificant(o.tokensPerParameter, digits: 4),
+             formatSignificant(o.loss, digits: 6)]
+                + (withBands ? (0..<4).map { span(i?[$0]) } : [])
         })
         try out.write(t.render(format.style))
         return 0
