@@ -11,14 +11,23 @@ import Foundation
 // try fit.save(to: "runs.fit.json")
 // ```
 
-/// Reads the table at `path` (CSV, JSON Lines, a trainer state or a W&B export; `-` for
-/// standard input) and fits `law` to it.
+/// Reads the log at `path` (CSV, JSON Lines, a trainer state, a W&B export or run, TensorBoard
+/// events, a directory of them; `-` for standard input) and fits `law` to it.
 /// - Parameters:
 ///   - options: columns by role, strictness, and for curve laws the schedules.
 /// - Throws: `ScaleFitError` naming the file, line and column of bad data, or why the fit
 ///   could not be made.
 public func fit<L: Law>(file path: String, law: L, options: TableOptions = TableOptions()) throws -> Fit<L> {
-    let table = try RunTableReader.read(path: path)
+    try fit(files: [path], law: law, options: options)
+}
+
+/// Reads several logs (files, directories, `-`; a run per file) through `LogReader` and fits
+/// `law` to them all. `options.reading` chooses the format, steps and runs; its columns and
+/// `options.columns` name the same roles (the latter win).
+public func fit<L: Law>(files paths: [String], law: L, options: TableOptions = TableOptions()) throws -> Fit<L> {
+    var reading = options.reading
+    reading.strict = reading.strict || options.strict
+    let table = try LogReader.read(inputs: paths, options: reading).table
     return try Fit(law, to: try law.observations(from: table, options: options))
 }
 

@@ -162,14 +162,18 @@ public struct TableOptions: Sendable {
     public var schedules: [String: LRSchedule]
     /// Curve laws: η before the first logged lr.
     public var before: LoggedSchedule.Before
+    /// How the file is read: format, step range, runs, W&B segments (`LogReadOptions`).
+    public var reading: LogReadOptions
 
     /// Options; by default columns are detected by name, rows that cannot be used are dropped and counted, and η comes from the lr column.
     public init(columns: [ColumnRole: String] = [:], strict: Bool = false,
-                schedules: [String: LRSchedule] = [:], before: LoggedSchedule.Before = .hold) {
+                schedules: [String: LRSchedule] = [:], before: LoggedSchedule.Before = .hold,
+                reading: LogReadOptions = LogReadOptions()) {
         self.columns = columns
         self.strict = strict
         self.schedules = schedules
         self.before = before
+        self.reading = reading
     }
 }
 

@@ -88,6 +88,17 @@ final class LawProtocolTests: XCTestCase {
         XCTAssertEqual(fit.parameters[0], 3.0, accuracy: 0.01)
     }
 
+    func testTheFrontDoorReadsLogsWithTheReadingOptions() throws {
+        let curves = URL(fileURLWithPath: Self.runsPath).deletingLastPathComponent().appendingPathComponent("curves.csv").path
+        var options = TableOptions(before: .linearFromZero)
+        options.reading.minStep = 2000
+        options.reading.runs = ["constant", "wsd"]
+        let fit = try ScaleFit.fit(file: curves, law: AnnealingLaw(), options: options)
+        // 72 logged losses per curve at steps 400…3950 every 50: 40 from step 2000, two curves.
+        XCTAssertEqual(fit.data.rows, 80)
+        XCTAssertEqual(Set(fit.settings.keys.filter { $0.hasPrefix("schedule:") }), ["schedule:constant", "schedule:wsd"])
+    }
+
     // MARK: analytic derivatives
 
     func testEveryLawsJacobianAndPredictionGradientMatchFiniteDifferences() throws {
