@@ -137,9 +137,9 @@ final class LawFlagTableTests: XCTestCase {
             return only("chinchilla, annealing, multipower", ["--report", dir], .works { _ in
                 XCTAssertTrue(file(dir + "/index.html").contains("<img src=\"fit.svg\""), dir) })
         case "--bootstrap":
-            return only("chinchilla", ["--bootstrap", "10"], stdoutHas("bootstrap over runs: 10 resamples"))
+            return only("chinchilla, power, kaplan", ["--bootstrap", "10"], stdoutHas("bootstrap over runs: 10 resamples"))
         case "--seed":
-            return only("chinchilla", ["--seed", "4", "--bootstrap", "10"], stdoutHas("seed 4"))
+            return only("chinchilla, power, kaplan", ["--seed", "4", "--bootstrap", "10"], stdoutHas("seed 4"))
         case "--residuals":
             return only("annealing, multipower, multilingual", ["--residuals"], stdoutHas("rel_residual"))
         case "--compute-budget":

@@ -34,6 +34,8 @@ package struct LawFitReport: Sendable, Codable, Equatable {
     package var runs: [Run]
     /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
     package var diagnostics: [String]
+    /// The bootstrap over runs, when one was made (`Bootstrap`'s intervals and draws).
+    package var bootstrap: Bootstrap?
 
     /// The report of a saturating power law fit on column `xName`.
     package init(power fit: SaturatingPowerLawFit, xName: String, x: [Double], loss: [Double],
@@ -84,6 +86,7 @@ package struct LawFitReport: Sendable, Codable, Equatable {
         rSquared = goodness.rSquared
         rSquaredLog = goodness.rSquaredLog
         diagnostics = FitDiagnostic.diagnose(multiStart.best, names: names, bounds: bounds, goodness: goodness).map(\.description)
+        bootstrap = nil
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], inputs: inputs[i], observed: loss[i], fitted: fitted[i],
                 residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])

@@ -42,8 +42,11 @@ public struct LossCurveSet: Sendable {
     public var dropped: DroppedRows
     /// The columns used: step, loss, and lr and run when present.
     public var stepColumn: String
+    /// The loss column.
     public var lossColumn: String
+    /// The learning-rate column, when η came from the table.
     public var rateColumn: String?
+    /// The run column, when the table has several runs.
     public var runColumn: String?
 
     /// Reads curves from `table` with the columns of `mapping` (`.step`, `.loss`, and `.lr`,

@@ -48,15 +48,18 @@ enum PowerFitting {
             }
             out.note("fitting power law on \(x.count) runs…")
             let fit = try SaturatingPowerLawFit(x: x, loss: l, solverOptions: options)
-            let report = try LawFitReport(power: fit, xName: xName, x: x, loss: l, lines: usable.lineNumbers,
+            var report = try LawFitReport(power: fit, xName: xName, x: x, loss: l, lines: usable.lineNumbers,
                                           labels: labels(usable, labelColumn), lossSpec: lossSpec)
+            report.bootstrap = try bootstrap(SaturatingPowerLaw(variable: xName, loss: lossSpec),
+                                             try PowerLawRuns(x: x, loss: l, variable: xName, file: path), args: args, out: out)
             if let file = args.text(OutputOptions.output) {
                 try writeFitFile(FitFile(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
                             parameterNames: SaturatingPowerLaw.parameterNames, parameters: fit.fittedParameters,
                             covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
                             objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
                             data: .init(file: path, rows: x.count, droppedRows: dropped.count),
-                            variables: [xName]).withDiagnostics(report.diagnostics), to: file, args: args, out: out)
+                            variables: [xName]).withDiagnostics(report.diagnostics).withBootstrap(report.bootstrap),
+                             to: file, args: args, out: out)
             }
             return try finish(report, format: format, out: out)
         }
@@ -78,17 +81,28 @@ enum PowerFitting {
         }
         out.note("fitting kaplan on \(n.count) runs…")
         let fit = try KaplanFit(parameters: n, tokens: d, loss: l, solverOptions: options)
-        let report = try LawFitReport(kaplan: fit, parameters: n, tokens: d, loss: l, lines: usable.lineNumbers,
+        var report = try LawFitReport(kaplan: fit, parameters: n, tokens: d, loss: l, lines: usable.lineNumbers,
                                       labels: labels(usable, labelColumn), lossSpec: lossSpec)
+        report.bootstrap = try bootstrap(KaplanLaw(loss: lossSpec), try ModelRuns(N: n, D: d, loss: l, file: path), args: args, out: out)
         if let file = args.text(OutputOptions.output) {
             try writeFitFile(FitFile(law: KaplanLaw.identifier, formula: KaplanLaw.formula,
                         parameterNames: KaplanLaw.parameterNames, parameters: fit.fittedParameters,
                         covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
                         objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
-                        data: .init(file: path, rows: n.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics),
+                        data: .init(file: path, rows: n.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics)
+                            .withBootstrap(report.bootstrap),
                          to: file, args: args, out: out)
         }
         return try finish(report, format: format, out: out)
+    }
+
+    /// `--bootstrap N --seed S`: the one `Bootstrap` over runs, of the law fitted to `data`.
+    static func bootstrap<L: Law>(_ law: L, _ data: L.Observations, args: ParsedArguments, out: CommandOutput) throws -> Bootstrap?
+        where L.Observations: ResamplableObservations {
+        guard let count = try args.value(BootstrapOptions.bootstrap) else { return nil }
+        let seed = try args.value(BootstrapOptions.seed)!
+        out.note("bootstrap: \(count) resamples of the runs, seed \(seed)…")
+        return try Fit(law, to: data).bootstrapped(data, samples: count, seed: UInt64(seed)).bootstrap
     }
 
     static func labels(_ usable: RunTable, _ column: String?) -> [String] {
@@ -145,7 +159,16 @@ enum PowerFitting {
         \(FitDiagnostic.reportLine(r.diagnostics))
         \(params.render(style))
         \(stats.render(style))
-        \(runs.render(style))
+        \(bootstrapTable(r.bootstrap, style: style))\(runs.render(style))
         """
+    }
+
+    /// The bootstrap's intervals as the Chinchilla report prints them, or "".
+    static func bootstrapTable(_ b: Bootstrap?, style: TextTable.Style) -> String {
+        guard let b else { return "" }
+        let t = TextTable(header: ["quantity", "lower95", "median", "upper95"], rows: b.intervals.map {
+            [$0.name, formatSignificant($0.lower, digits: 4), formatSignificant($0.median, digits: 4), formatSignificant($0.upper, digits: 4)]
+        })
+        return "bootstrap over runs: \(b.samples) resamples (\(b.failed) failed), seed \(b.seed)\n" + t.render(style) + "\n"
     }
 }

@@ -29,6 +29,15 @@ func warnIfUnsound(_ diagnostics: [String], out: CommandOutput) {
 }
 
 extension FitFile {
+    /// The file with a bootstrap's intervals and resamples (unchanged without one).
+    func withBootstrap(_ b: Bootstrap?) -> FitFile {
+        guard let b else { return self }
+        var f = self
+        f.bootstrap = BootstrapSummary(samples: b.samples, failed: b.failed, seed: b.seed, compute: nil,
+                                       intervals: b.intervals, draws: b.draws)
+        return f
+    }
+
     /// The file with the fit's diagnostics (none kept when the fit is sound).
     func withDiagnostics(_ diagnostics: [String]) -> FitFile {
         var f = self
