@@ -83,6 +83,10 @@ final class LogInputCLITests: XCTestCase {
         XCTAssertTrue(order.stderr.contains("--min-step 500.0 is above --max-step 100.0"), order.stderr)
         let dat = try CLITests.scalefit(["fit", "Data/example.dat", "Data/runs.csv"])
         XCTAssertEqual(dat.status, 64)
+        // A bootstrap size is capped before any work (each resample is a refit).
+        let huge = try CLITests.scalefit(["fit", "Data/runs.csv", "--bootstrap", "1000000000"])
+        XCTAssertEqual(huge.status, 64)
+        XCTAssertEqual(huge.stderr, "scalefit: --bootstrap: expected at most 100000 resamples, found 1000000000\n")
     }
 }
 

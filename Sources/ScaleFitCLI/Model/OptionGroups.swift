@@ -45,9 +45,13 @@ enum SolverOptionsGroup {
 /// The bootstrap: `--bootstrap`, `--seed`.
 enum BootstrapOptions {
     static let bootstrap = Option<Int>(OptionDeclaration("bootstrap", value: "N", help:
-        "N bootstrap resamples of the runs (percentile 95% intervals; at least 10)")) { text in
+        "N bootstrap resamples of the runs (percentile 95% intervals; 10 to 100000)")) { text in
         let count = try Values.int(text, flag: "--bootstrap")
         guard count >= 10 else { throw UsageError(message: "--bootstrap: expected at least 10 resamples, found \(count)") }
+        // Each resample is a whole refit: a cap keeps a typo from running for days.
+        guard count <= Bootstrap.maximumSamples else {
+            throw UsageError(message: "--bootstrap: expected at most \(Bootstrap.maximumSamples) resamples, found \(count)")
+        }
         return count
     }
     static let seed = Option<Int>(OptionDeclaration("seed", value: "S", help: "the seed (default 0): same seed, same resamples"),
