@@ -13,7 +13,7 @@ public enum PowerLawHoldout: Sendable, Equatable {
 
     /// Parses `largest`, `largest:K`, `compute>X` and `random:F` (0 < F < 1); the error
     /// names `flag` and the character position.
-    public init(spec: String, seed: UInt64 = 0, flag: String = "--holdout") throws {
+    public init(spec: String, seed: UInt64 = 0, flag: String = "holdout") throws {
         let expected = "largest[:K], compute>FLOPS or random:FRACTION (e.g. largest:2, compute>1e21, random:0.2)"
         if spec == "largest" { self = .largest(count: 1); return }
         if spec.hasPrefix("largest:") {
@@ -168,10 +168,10 @@ public struct PowerLawBacktest: Sendable, Encodable {
         let held = holdout.heldOut(parameters: n, tokens: d)
         let kept = held.indices.filter { !held[$0] }
         guard kept.count < n.count else {
-            throw ScaleFitError.invalidData(file: file, reason: "--holdout \(holdout.spec) holds out no run (\(n.count) runs, largest C = 6ND is \(formatSignificant(zip(n, d).map { 6 * $0 * $1 }.max() ?? 0, digits: 3)) FLOPs)")
+            throw ScaleFitError.invalidData(file: file, reason: "holdout \(holdout.spec) holds out no run (\(n.count) runs, largest C = 6ND is \(formatSignificant(zip(n, d).map { 6 * $0 * $1 }.max() ?? 0, digits: 3)) FLOPs)")
         }
         guard kept.count >= 6 else {
-            throw ScaleFitError.invalidData(file: file, reason: "--holdout \(holdout.spec) leaves \(kept.count) runs to fit; Chinchilla's 5 parameters need at least 6")
+            throw ScaleFitError.invalidData(file: file, reason: "holdout \(holdout.spec) leaves \(kept.count) runs to fit; Chinchilla's 5 parameters need at least 6")
         }
         let fit = try ChinchillaFit(parameters: kept.map { n[$0] }, tokens: kept.map { d[$0] }, loss: kept.map { loss[$0] },
                                     delta: delta, starts: starts)

@@ -144,11 +144,11 @@ public struct OptimalMix: Sendable, Codable, Equatable {
     static func check(weights: [String: Double], families: [String]) throws {
         for (name, w) in weights.sorted(by: { $0.key < $1.key }) {
             guard families.contains(name) else {
-                throw ScaleFitError.badArgument(flag: "--weights", position: 0,
+                throw ScaleFitError.badArgument(flag: "weights", position: 0,
                                                 expected: "a family of the fit (\(families.joined(separator: ", ")))", found: name)
             }
             guard w.isFinite, w >= 0 else {
-                throw ScaleFitError.badArgument(flag: "--weights", position: 0, expected: "a weight ≥ 0 for \(name)", found: "\(w)")
+                throw ScaleFitError.badArgument(flag: "weights", position: 0, expected: "a weight ≥ 0 for \(name)", found: "\(w)")
             }
         }
     }

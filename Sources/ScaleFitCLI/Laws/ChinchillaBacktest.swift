@@ -7,7 +7,7 @@ enum ChinchillaBacktest {
     static let holdout = Option<String>(OptionDeclaration("holdout", value: "H", help:
         "largest[:K] the runs of the K largest model sizes (K = 1), compute>X those with C = 6ND above X FLOPs, random:F a fraction F",
         laws: [.chinchilla])) {
-        _ = try PowerLawHoldout(spec: $0, seed: 0)
+        _ = try PowerLawHoldout(spec: $0, seed: 0, flag: "--holdout")
         return $0
     }
     static let sweep = Flag("sweep", help: "fit on the smallest k = k0…n model sizes in turn (k0: the first with 6 runs)", laws: [.chinchilla])
@@ -30,7 +30,7 @@ enum ChinchillaBacktest {
         if args.has(BootstrapOptions.seed) && !(args.text(holdout)?.hasPrefix("random:") ?? false) {
             throw UsageError(message: "--seed goes with --holdout random:F (the seed of the random split)")
         }
-        let holdout = try args.text(holdout).map { try PowerLawHoldout(spec: $0, seed: UInt64(seed)) }
+        let holdout = try args.text(holdout).map { try PowerLawHoldout(spec: $0, seed: UInt64(seed), flag: "--holdout") }
         let delta = try ChinchillaFitting.delta(args)
         let runs = try ChinchillaRuns.read(table: input.table!, path: path, args: args, out: out)
         let name = URL(fileURLWithPath: path).lastPathComponent

@@ -34,7 +34,7 @@ final class PowerLawBacktestTests: XCTestCase {
         XCTAssertEqual(try PowerLawHoldout(spec: "compute>1e21"), .computeAbove(1e21))
         XCTAssertEqual(try PowerLawHoldout(spec: "random:0.2", seed: 9), .random(fraction: 0.2, seed: 9))
         XCTAssertThrowsError(try PowerLawHoldout(spec: "random:1.5")) {
-            guard case .badArgument(flag: "--holdout", _, _, found: "random:1.5") = $0 as? ScaleFitError else { return XCTFail("\($0)") }
+            guard case .badArgument(flag: "holdout", _, _, found: "random:1.5") = $0 as? ScaleFitError else { return XCTFail("\($0)") }
         }
         XCTAssertThrowsError(try PowerLawHoldout(spec: "biggest"))
     }

@@ -105,7 +105,7 @@ final class OptimalMixTests: XCTestCase {
         }
         XCTAssertThrowsError(try OptimalMix(law: l, parameters: 1e9, tokens: 1e10, weights: ["de": 1])) { e in
             guard case let ScaleFitError.badArgument(flag, _, _, found) = e else { return XCTFail("\(e)") }
-            XCTAssertEqual(flag, "--weights"); XCTAssertEqual(found, "de")
+            XCTAssertEqual(flag, "weights", "the library names the argument, not the flag"); XCTAssertEqual(found, "de")
         }
         XCTAssertThrowsError(try OptimalMix(law: law([0, -0.1]), parameters: 1e9, tokens: 1e10, source: "m.fit.json")) { e in
             guard case let ScaleFitError.invalidData(file, reason) = e else { return XCTFail("\(e)") }
