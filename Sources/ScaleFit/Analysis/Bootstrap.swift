@@ -58,6 +58,11 @@ public struct Bootstrap: Sendable, Equatable, Codable {
         public init(name: String, lower: Double, median: Double, upper: Double) {
             self.name = name; self.lower = lower; self.median = median; self.upper = upper
         }
+        /// The 2.5%, 50% and 97.5% percentiles of `sorted` (ascending).
+        public init(name: String, percentilesOf sorted: [Double]) {
+            self.init(name: name, lower: Bootstrap.percentile(sorted, 0.025), median: Bootstrap.percentile(sorted, 0.5),
+                      upper: Bootstrap.percentile(sorted, 0.975))
+        }
     }
 
     /// The number of resamples drawn.
@@ -97,7 +102,7 @@ public struct Bootstrap: Sendable, Equatable, Codable {
         failed = samples - draws.count
         self.seed = seed
         let reported = law.reportedParameters
-        intervals = []
+        intervals = []  // self is whole before `interval(named:)` is called on it
         intervals = reported.indices.map { j in
             interval(named: reported[j].name) { reported[j].exponentiated ? exp($0[j]) : $0[j] }
         }
@@ -105,9 +110,7 @@ public struct Bootstrap: Sendable, Equatable, Codable {
 
     /// The percentile interval of `value(θ)` over the draws (NaN values left out).
     public func interval(named name: String, _ value: ([Double]) -> Double) -> Interval {
-        let v = draws.map(value).filter { !$0.isNaN }.sorted()
-        return Interval(name: name, lower: Self.percentile(v, 0.025), median: Self.percentile(v, 0.5),
-                        upper: Self.percentile(v, 0.975))
+        Interval(name: name, percentilesOf: draws.map(value).filter { !$0.isNaN }.sorted())
     }
 
     /// `refit` on `samples` resamples of `units` units, in parallel; resample b's indices

@@ -62,11 +62,7 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
         self.seed = seed
         self.compute = compute
         let names = ["E", "A", "B", "alpha", "beta", "params*", "tokens*", "tokens_per_param*", "loss*"]
-        intervals = names.indices.map { k in
-            let v = rows.map { $0[k] }.sorted()
-            return Interval(name: names[k], lower: Self.percentile(v, 0.025),
-                            median: Self.percentile(v, 0.5), upper: Self.percentile(v, 0.975))
-        }
+        intervals = names.indices.map { k in Interval(name: names[k], percentilesOf: rows.map { $0[k] }.sorted()) }
     }
 
     static func percentile(_ sorted: [Double], _ q: Double) -> Double { Bootstrap.percentile(sorted, q) }

@@ -20,9 +20,7 @@ extension Fit {
         let count = try law.evaluate(query, parameters: parameters).count
         let values = try b.draws.map { try law.evaluate(query, parameters: $0).map(\.value) }
         return (0..<count).map { i in
-            let v = values.map { $0[i] }.filter { !$0.isNaN }.sorted()
-            return Bootstrap.Interval(name: "point \(i + 1)", lower: Bootstrap.percentile(v, 0.025),
-                                      median: Bootstrap.percentile(v, 0.5), upper: Bootstrap.percentile(v, 0.975))
+            Bootstrap.Interval(name: "point \(i + 1)", percentilesOf: values.map { $0[i] }.filter { !$0.isNaN }.sorted())
         }
     }
 }
@@ -37,9 +35,7 @@ extension Fit where L == ChinchillaLaw {
             ("params*", \.parameters), ("tokens*", \.tokens), ("tokens_per_param*", \.tokensPerParameter), ("loss*", \.loss),
         ]
         return columns.map { name, value in
-            let v = plans.map(value).filter { !$0.isNaN }.sorted()
-            return Bootstrap.Interval(name: name, lower: Bootstrap.percentile(v, 0.025),
-                                      median: Bootstrap.percentile(v, 0.5), upper: Bootstrap.percentile(v, 0.975))
+            Bootstrap.Interval(name: name, percentilesOf: plans.map(value).filter { !$0.isNaN }.sorted())
         }
     }
 }

@@ -72,8 +72,7 @@ public struct ModelRuns: LawObservations, Equatable {
         D = d
         loss = l
         lines = usable.lineNumbers
-        labels = runColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
-            ?? usable.lineNumbers.map { "line \($0)" }
+        labels = usable.rowLabels(column: runColumn)
         self.dropped = dropped
         file = table.fileName
         columnsDescription = "params=\"\(nName)\", "

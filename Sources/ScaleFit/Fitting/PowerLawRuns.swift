@@ -60,8 +60,7 @@ public struct PowerLawRuns: LawObservations, Equatable {
         loss = try usable.values(of: lName)
         self.variable = xName
         lines = usable.lineNumbers
-        labels = runColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
-            ?? usable.lineNumbers.map { "line \($0)" }
+        labels = usable.rowLabels(column: runColumn)
         self.dropped = dropped
         file = table.fileName
         columnsDescription = "x=\"\(xName)\", loss=\"\(lName)\"" + (runColumn.map { ", run=\"\($0)\"" } ?? "")

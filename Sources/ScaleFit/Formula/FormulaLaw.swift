@@ -148,8 +148,7 @@ public struct FormulaData: LawObservations {
             throw ScaleFitError.invalidData(file: table.fileName, reason: "the formula has \(parameterCount) parameters; \(observed.count) usable rows cannot determine them with any residual left")
         }
         lines = usable.lineNumbers
-        labels = runColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
-            ?? usable.lineNumbers.map { "line \($0)" }
+        labels = usable.rowLabels(column: runColumn)
         self.dropped = dropped
         file = table.fileName
         columnsDescription = zip(variables, names).map { "\($0)=\"\($1)\"" }.joined(separator: ", ")

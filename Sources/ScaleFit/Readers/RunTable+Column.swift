@@ -88,3 +88,12 @@ extension RunTable {
         }
     }
 }
+
+extension RunTable {
+    /// A label per row for residual tables: the text of `column` (a run column) as written,
+    /// or `line K` when there is none or the table has no such column.
+    public func rowLabels(column: String?) -> [String] {
+        column.flatMap { self.column(named: $0) }.map { c in lineNumbers.indices.map { c.text(at: $0) } }
+            ?? lineNumbers.map { "line \($0)" }
+    }
+}

@@ -45,8 +45,7 @@ struct ChinchillaRuns {
         for (i, v) in zip(n.indices, zip(n, zip(d, l))) where !(v.0 > 0 && v.1.0 > 0 && v.1.1 > 0) {
             throw ScaleFitError.invalidData(file: path, reason: "line \(usable.lineNumbers[i]): params, tokens and loss must be positive for a power law")
         }
-        let labels = labelColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
-            ?? usable.lineNumbers.map { "line \($0)" }
+        let labels = usable.rowLabels(column: labelColumn)
         return ChinchillaRuns(parameters: n, tokens: d, loss: l, lines: usable.lineNumbers, labels: labels, dropped: dropped.count)
     }
 

@@ -52,8 +52,7 @@ enum FormulaFitting {
         guard observed.count > n else {
             throw ScaleFitError.invalidData(file: path, reason: "the formula has \(n) parameters; \(observed.count) usable rows cannot determine them with any residual left")
         }
-        let labels = labelColumn.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
-            ?? usable.lineNumbers.map { "line \($0)" }
+        let labels = usable.rowLabels(column: labelColumn)
         out.note("fitting \(model.canonicalFormula) from \(points.count) start\(points.count == 1 ? "" : "s") on \(observed.count) rows…")
         let fit = try FormulaFit(model: model, inputs: inputs, observed: observed, starts: points, bounds: bounds, options: options)
         let report = FormulaFitReport(fit: fit, lines: usable.lineNumbers, labels: labels)

@@ -106,8 +106,7 @@ enum PowerFitting {
     }
 
     static func labels(_ usable: RunTable, _ column: String?) -> [String] {
-        column.flatMap { usable.column(named: $0) }.map { c in usable.lineNumbers.indices.map { c.text(at: $0) } }
-            ?? usable.lineNumbers.map { "line \($0)" }
+        usable.rowLabels(column: column)
     }
 
     static func checkPositive(_ columns: [[Double]], names: [String], lines: [Int], path: String) throws {
