@@ -13,6 +13,7 @@ import Foundation
 /// negativeRSquared   the law fits worse than the mean of the data (R² < 0)
 /// ```
 public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// The solver stopped without converging; `reason` is its `FitSummary.message`.
     case notConverged(reason: String)
     case atBound(parameter: String, bound: Double)
     case notIdentified(parameter: String)
@@ -24,7 +25,8 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
     /// The diagnostic in a sentence, as reports print it.
     public var description: String {
         switch self {
-        case let .notConverged(reason): return "not converged: \(reason)"
+        // The solver's message already says "not converged: …" or "failed: …".
+        case let .notConverged(reason): return reason
         case let .atBound(name, bound): return "\(name) is at its bound \(bound): the optimum may lie beyond it"
         case let .notIdentified(name): return "\(name) is not identified by these data (standard error above \(Self.identificationLimit)·max(|value|, 1))"
         case let .rankDeficient(rank, free): return "the Jacobian has rank \(rank) for \(free) free parameters: some combination of them is not identified"
