@@ -63,7 +63,8 @@ package struct ChinchillaReport: Sendable, Codable, Equatable {
         meanAbsoluteRelativeError = goodness.meanAbsoluteRelativeError
         rSquared = goodness.rSquared
         rSquaredLog = goodness.rSquaredLog
-        diagnostics = FitDiagnostic.diagnose(fit.best, names: ChinchillaLaw.parameterNames, bounds: nil, goodness: goodness)
+        diagnostics = FitDiagnostic.diagnose(fit.best, names: ChinchillaLaw.parameterNames, bounds: nil, goodness: goodness,
+                                             logScale: [true, true, true, false, false])
             .map(\.description)
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], parameters: n[i], tokens: d[i], observed: loss[i],

@@ -77,7 +77,6 @@ package struct CurveFitReport: Sendable, Codable {
         case let .annealing(l): bounds = l.defaultBounds
         case let .multipower(l): bounds = l.defaultBounds
         }
-        diagnostics = FitDiagnostic.diagnose(fit.best, names: fit.parameterNames, bounds: bounds, goodness: nil).map(\.description)
         parameters = zip(zip(fit.parameterNames, fit.parameters), covariance.standardErrors).map {
             ParameterEstimate(name: $0.0, estimate: $0.1, standardError: $1)
         }
@@ -97,5 +96,10 @@ package struct CurveFitReport: Sendable, Codable {
         fittedMean = LossCurveMetrics.average(curves.filter { $0.role == .fitted }.map(\.metrics))
         let scoredMetrics = curves.filter { $0.role == .scored }.map(\.metrics)
         scoredMean = scoredMetrics.isEmpty ? nil : LossCurveMetrics.average(scoredMetrics)
+        // Goodness over every fitted point together: R² < 0 is flagged like any law's.
+        let fittedPoints = curves.filter { $0.role == .fitted }.flatMap(\.points)
+        let goodness = fittedPoints.count >= 2 && fittedPoints.allSatisfy({ $0.predicted > 0 })
+            ? GoodnessOfFit(observed: fittedPoints.map(\.observed), fitted: fittedPoints.map(\.predicted)) : nil
+        diagnostics = FitDiagnostic.diagnose(fit.best, names: fit.parameterNames, bounds: bounds, goodness: goodness).map(\.description)
     }
 }

@@ -48,7 +48,8 @@ package struct LawFitReport: Sendable, Codable, Equatable {
         try self.init(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula + ", x = \(xName)",
                       lossSpec: lossSpec, inputNames: [xName], inputs: x.map { [$0] }, loss: loss,
                       fitted: x.map { l.loss(at: $0) }, parameters: estimates, multiStart: fit.multiStart,
-                      lines: lines, labels: labels, names: SaturatingPowerLaw.parameterNames, bounds: SaturatingPowerLawFit.bounds)
+                      lines: lines, labels: labels, names: SaturatingPowerLaw.parameterNames, bounds: SaturatingPowerLawFit.bounds,
+                      logScale: [false, true, false])
     }
 
     /// The report of a Kaplan fit.
@@ -64,12 +65,12 @@ package struct LawFitReport: Sendable, Codable, Equatable {
                       inputNames: ["params", "tokens"], inputs: zip(n, d).map { [$0, $1] }, loss: loss,
                       fitted: zip(n, d).map { l.loss(parameters: $0, tokens: $1) }, parameters: estimates,
                       multiStart: fit.multiStart, lines: lines, labels: labels, names: KaplanLaw.parameterNames,
-                      bounds: KaplanFit.bounds)
+                      bounds: KaplanFit.bounds, logScale: [true, true, false, false])
     }
 
     private init(law: String, formula: String, lossSpec: RobustLoss, inputNames: [String], inputs: [[Double]],
                  loss: [Double], fitted: [Double], parameters: [ParameterEstimate], multiStart: MultiStartResult,
-                 lines: [Int], labels: [String], names: [String], bounds: ParameterBounds) throws {
+                 lines: [Int], labels: [String], names: [String], bounds: ParameterBounds, logScale: [Bool]) throws {
         self.law = law
         self.formula = formula
         objective = lossSpec == .l2 ? "least squares on log residuals log(fitted) - log(observed)"
@@ -85,7 +86,8 @@ package struct LawFitReport: Sendable, Codable, Equatable {
         meanAbsoluteRelativeError = goodness.meanAbsoluteRelativeError
         rSquared = goodness.rSquared
         rSquaredLog = goodness.rSquaredLog
-        diagnostics = FitDiagnostic.diagnose(multiStart.best, names: names, bounds: bounds, goodness: goodness).map(\.description)
+        diagnostics = FitDiagnostic.diagnose(multiStart.best, names: names, bounds: bounds, goodness: goodness,
+                                             logScale: logScale).map(\.description)
         bootstrap = nil
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], inputs: inputs[i], observed: loss[i], fitted: fitted[i],

@@ -97,7 +97,8 @@ public struct Fit<L: Law>: Sendable {
         diagnostics = FitDiagnostic.diagnose(names: law.parameterNames, parameters: best.parameters,
                                              standardErrors: cov.standardErrors, fixed: best.fixed,
                                              bounds: bounds, summary: best.summary, rank: cov.rank,
-                                             freeParameters: cov.freeParameters, goodness: goodness)
+                                             freeParameters: cov.freeParameters, goodness: goodness,
+                                             covariance: cov.scaled, logScale: law.reportedParameters.map(\.exponentiated))
     }
 
     /// The parameters' names, in the order of θ.

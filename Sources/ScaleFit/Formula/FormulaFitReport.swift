@@ -53,7 +53,8 @@ package struct FormulaFitReport: Sendable, Codable, Equatable {
         diagnostics = FitDiagnostic.diagnose(names: fit.model.parameterNames, parameters: fit.parameters,
                                              standardErrors: fit.covariance.standardErrors, fixed: fit.best.fixed,
                                              bounds: fit.bounds, summary: fit.best.summary, rank: fit.covariance.rank,
-                                             freeParameters: fit.covariance.freeParameters, goodness: nil).map(\.description)
+                                             freeParameters: fit.covariance.freeParameters, goodness: nil,
+                                             covariance: fit.covariance.scaled).map(\.description)
         starts = fit.multiStart.finalCosts.count
         startsAtBest = fit.multiStart.startsAtBest
         observations = m

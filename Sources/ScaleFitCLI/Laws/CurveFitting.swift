@@ -97,7 +97,7 @@ enum CurveFitting {
         \(head)\(r.law): \(r.formula)
         objective: \(r.objective) = \(formatSignificant(r.objectiveValue, digits: 10))
         \(r.summary.message); best of \(r.startsTried) starts (\(r.startsConverged) of \(r.startsPolished) distinct polished runs converged)
-        \(FitDiagnostic.reportLine(r.diagnostics))        \(schedules)
+        \(FitDiagnostic.reportLine(r.diagnostics))\(schedules)
 
         \(params.render(style))
         \(curves.render(style))

@@ -140,7 +140,7 @@ enum FormulaFitting {
         return """
         \(head)formula: \(observedName) ~ \(r.formula)
         loss: \(r.loss); \(s.message); best of \(r.starts) start\(r.starts == 1 ? "" : "s")
-        \(FitDiagnostic.reportLine(r.diagnostics))        \(s.effort), cost \(formatSignificant(s.initialCost)) -> \(formatSignificant(s.finalCost, digits: 10))
+        \(FitDiagnostic.reportLine(r.diagnostics))\(s.effort), cost \(formatSignificant(s.initialCost)) -> \(formatSignificant(s.finalCost, digits: 10))
 
         \(params.render(style))
         \(stats.render(style))
