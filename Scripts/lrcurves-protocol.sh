@@ -35,6 +35,6 @@ for model in 25M 100M; do
   for law in ${laws[@]}; do
     echo "== $model, $law law: fit on cosine_24000, constant_24000, wsdcon_9; score the rest"
     /usr/bin/time -f "   (%e s wall)" "$bin" backtest "$csv" --law "$law" \
-      --fit-runs cosine_24000,constant_24000,wsdcon_9 "${schedules[@]}" 2>&1 | grep -v '^curve \|^columns:'
+      --fit-runs cosine_24000,constant_24000,wsdcon_9 "${schedules[@]}" ${SCALEFIT_PROTOCOL_ARGS:-} 2>&1 | grep -v '^curve \|^columns:'
   done
 done

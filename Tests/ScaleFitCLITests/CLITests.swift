@@ -217,8 +217,14 @@ final class PredictCLITests: XCTestCase {
         let p = try CLITests.scalefit(["predict", fitFile, "--params", "7e10,70B", "--tokens", "1.4T", "--format", "csv"])
         XCTAssertEqual(p.status, 0, p.stderr)
         let lines = p.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.first, "params,tokens,loss,lower95,upper95")
+        XCTAssertEqual(lines.first, "params,tokens,loss,lower95,upper95,mean_lower95,mean_upper95")
         XCTAssertEqual(lines.count, 3)
+        // The prediction interval (noise from the fit file) contains the confidence band, and stderr says which is which.
+        let cells = lines[1].split(separator: ",").compactMap { Double($0) }
+        XCTAssertTrue(cells[3] < cells[5] && cells[5] < cells[2] && cells[2] < cells[6] && cells[6] < cells[4], "\(cells)")
+        XCTAssertTrue(p.stderr.contains("lower95/upper95: 95% prediction interval for an observed value"), p.stderr)
+        XCTAssertTrue(fit.stderr.contains("prediction noise: σ = "), fit.stderr)
+        XCTAssertTrue(try String(contentsOfFile: fitFile, encoding: .utf8).contains("\"noise\""))
         XCTAssertEqual(lines[1], lines[2], "7e10 and 70B are the same size")
         let o = try CLITests.scalefit(["optimal", fitFile, "--compute", "5.76e23", "--format", "json"])
         XCTAssertEqual(o.status, 0, o.stderr)

@@ -86,7 +86,7 @@ final class CurveCLITests: XCTestCase {
         XCTAssertEqual(a.status, 0, a.stderr)
         XCTAssertEqual(b.status, 0, b.stderr)
         XCTAssertEqual(a.stdout, b.stdout)
-        XCTAssertTrue(a.stdout.hasPrefix("step,loss,lower95,upper95\n"), a.stdout)
+        XCTAssertTrue(a.stdout.hasPrefix("step,loss,lower95,upper95,mean_lower95,mean_upper95\n"), a.stdout)
         XCTAssertEqual(a.stdout.split(separator: "\n").count, 1 + 13)
         // Several fitted runs and no schedule: the user must say which.
         let none = try CLITests.scalefit(["predict", fitPath, "--steps", "100"])

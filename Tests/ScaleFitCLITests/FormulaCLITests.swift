@@ -91,7 +91,7 @@ final class FormulaCLITests: XCTestCase {
         // One value broadcasts against a list.
         let broadcast = try run(["predict", out, "--at", "N=7e10,1e11", "--at", "D=1.4e12"])
         XCTAssertEqual(broadcast.status, 0, broadcast.stderr)
-        XCTAssertTrue(broadcast.stdout.hasPrefix("          N            D  predicted  std_error    lower95    upper95\n"), broadcast.stdout)
+        XCTAssertTrue(broadcast.stdout.hasPrefix("          N            D  predicted  std_error    lower95    upper95  mean_lower95  mean_upper95\n"), broadcast.stdout)
         XCTAssertEqual(broadcast.stdout.split(separator: "\n").count, 4, broadcast.stdout)
     }
 

@@ -53,6 +53,19 @@ package struct CurveFitReport: Sendable, Codable {
     package var scoredMean: LossCurveMetrics?
     /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
     package var diagnostics: [String]
+    /// How often the scored curves' logged losses fall inside the 95% intervals (a backtest).
+    package var coverage: Coverage?
+
+    /// The share of held-out points inside the 95% prediction interval and inside the 95%
+    /// confidence band of the law's value.
+    package struct Coverage: Sendable, Codable, Equatable {
+        package var points: Int
+        package var predictionInterval: Double
+        package var confidenceBand: Double
+        package init(points: Int, predictionInterval: Double, confidenceBand: Double) {
+            self.points = points; self.predictionInterval = predictionInterval; self.confidenceBand = confidenceBand
+        }
+    }
 
     /// The report of `fit` (of `law` to `fitted`), scoring `scored` too.
     ///

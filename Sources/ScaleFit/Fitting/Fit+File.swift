@@ -10,6 +10,7 @@ extension Fit {
                         variables: variables, settings: settings.isEmpty ? nil : settings)
         f.solver = summary
         f.diagnostics = diagnostics.isEmpty ? nil : diagnostics.map(\.description)
+        f.noise = noise
         if let b = bootstrap {
             f.bootstrap = FitFile.BootstrapSummary(samples: b.samples, failed: b.failed, seed: b.seed, compute: nil,
                                                    intervals: b.intervals, draws: b.draws)
@@ -58,6 +59,7 @@ extension Fit {
         bootstrap = f.bootstrap.flatMap { b in
             b.draws.map { Bootstrap(samples: b.samples, failed: b.failed, seed: b.seed, intervals: b.intervals, draws: $0) }
         }
+        noise = f.noise
         if let saved = f.diagnostics, !saved.isEmpty { diagnostics = saved.map { .recorded($0) } }
     }
 }

@@ -40,6 +40,9 @@ public struct Fit<L: Law>: Sendable {
     public var variables: [String]?
     /// The bootstrap over runs, when one was made (`bootstrapped(…)`) or read back.
     public var bootstrap: Bootstrap?
+    /// The scatter of a new observation about the law (`predictionNoise(_:)`), which
+    /// widens `predict`'s band into a prediction interval; nil until estimated.
+    public var noise: PredictionNoise?
 
     /// The search's counts.
     public struct SearchCounts: Sendable, Equatable, Codable {
@@ -89,6 +92,7 @@ public struct Fit<L: Law>: Sendable {
         self.data = data.summary
         settings = law.fileSettings(for: data)
         bootstrap = nil
+        noise = nil
         variables = law.fileVariables(for: data)
         let observed = data.observed
         let fitted = law.fitted(data, parameters: best.parameters)
@@ -135,19 +139,27 @@ public struct Fit<L: Law>: Sendable {
         parameterNames.firstIndex(of: name).map { parameters[$0] }
     }
 
-    /// The law's predictions at `query`, each with the interval at `level` that the
-    /// parameter uncertainty gives (the delta method on log ŷ; see `Prediction`).
+    /// The law's predictions at `query`, each with the confidence band at `level` that the
+    /// parameter uncertainty gives (the delta method on log ŷ) and, when `noise` is known,
+    /// the prediction interval for an observation there (see `Prediction`).
     public func predict(_ query: L.Query, level: Double = 0.95) throws -> [Prediction] {
-        try law.evaluate(query, parameters: parameters).map { Prediction($0, covariance: covariance, level: level) }
+        try law.evaluate(query, parameters: parameters).map { Prediction($0, covariance: covariance, level: level, noise: noise) }
     }
 }
 
-/// A predicted value with the interval its parameter uncertainty gives.
+/// A predicted value with its confidence band and, when the fit's noise is known, its
+/// prediction interval.
 ///
-/// The interval is the delta method on the scale the law was fitted on: with g = ∂log ŷ/∂θ
-/// and Σ the fit's covariance, sd = √(gᵀΣg) and the interval is ŷ·exp(±z·sd), z the normal
-/// quantile of `level` (a formula fitted on y itself: g = ∂ŷ/∂θ and ŷ ± z·sd). It covers **the law's value** at the query (where the fitted law would be
-/// with other draws of the same data), not the scatter of one new run about the law.
+/// The band (`lower`, `upper`) is the delta method on the scale the law was fitted on: with
+/// g = ∂log ŷ/∂θ and Σ the fit's covariance, sd = √(gᵀΣg) and the band is ŷ·exp(±z·sd), z
+/// the normal quantile of `level` (a formula fitted on y itself: g = ∂ŷ/∂θ and ŷ ± z·sd).
+/// It covers **the law's value** at the query (where the fitted law would be with other
+/// draws of the same data), not one new observation.
+///
+/// The prediction interval (`predictionLower`, `predictionUpper`) covers **an observed
+/// value** there: ŷ·exp(±z·√(sd² + σ²)), σ the fit's `PredictionNoise.sigma` (the residual
+/// scatter, or the leave-one-group-out error when larger). Without a noise estimate it is
+/// the band itself and `hasNoise` is false.
 public struct Prediction: Sendable, Equatable, Codable {
     /// ŷ, the law's value at the query.
     public var value: Double
@@ -161,10 +173,16 @@ public struct Prediction: Sendable, Equatable, Codable {
     public var scale: LawValue.Scale
     /// √(gᵀΣg): the standard error of log ŷ (log scale) or of ŷ (linear).
     public var standardError: Double
+    /// The prediction interval's ends (the band's when there is no noise estimate).
+    public var predictionLower: Double
+    /// The prediction interval's upper end.
+    public var predictionUpper: Double
+    /// Whether the prediction interval includes a noise estimate.
+    public var hasNoise: Bool
 
     /// ŷ with its interval from `covariance` on the scale of `v.gradient`; NaN bounds when
     /// the variance is not finite (or, on the log scale, ŷ is not positive).
-    public init(_ v: LawValue, covariance: Matrix, level: Double = 0.95) {
+    public init(_ v: LawValue, covariance: Matrix, level: Double = 0.95, noise: PredictionNoise? = nil) {
         let g = v.gradient, n = g.count
         var variance = 0.0
         for i in 0..<n where g[i] != 0 { for j in 0..<n where g[j] != 0 { variance += g[i] * covariance[i, j] * g[j] } }
@@ -174,16 +192,17 @@ public struct Prediction: Sendable, Equatable, Codable {
         self.level = level
         scale = v.scale
         standardError = sd
-        if v.scale == .linear {
-            lower = sd.isFinite ? v.value - z * sd : .nan
-            upper = sd.isFinite ? v.value + z * sd : .nan
-        } else if v.value > 0, sd.isFinite {
-            lower = v.value * exp(-z * sd)
-            upper = v.value * exp(z * sd)
-        } else {
-            lower = .nan
-            upper = .nan
-        }
+        (lower, upper) = Self.interval(v.value, sd: sd, z: z, scale: v.scale)
+        let sigma = noise.map(\.sigma) ?? 0
+        hasNoise = noise != nil && sigma.isFinite
+        let total = hasNoise ? (sd * sd + sigma * sigma).squareRoot() : sd
+        (predictionLower, predictionUpper) = Self.interval(v.value, sd: total, z: z, scale: v.scale)
+    }
+
+    static func interval(_ value: Double, sd: Double, z: Double, scale: LawValue.Scale) -> (Double, Double) {
+        guard sd.isFinite else { return (.nan, .nan) }
+        if scale == .linear { return (value - z * sd, value + z * sd) }
+        return value > 0 ? (value * exp(-z * sd), value * exp(z * sd)) : (.nan, .nan)
     }
 
     /// (lower, upper).

@@ -116,3 +116,70 @@ public struct ModelSize: Sendable, Equatable, Codable {
         self.D = D
     }
 }
+
+/// What the data must show for a law in N and D (or in one x) to be fitted at all, and the
+/// trends it must not contradict.
+public enum RunVariation {
+    /// Refuses runs that cannot determine a law of N and D: a single model size (A and α
+    /// cannot be told from E), a single token count (B and β likewise), or one loss for all.
+    /// - Throws: `invalidData` naming the file and what is missing.
+    public static func check(N: [Double], D: [Double], loss: [Double], law: String, file: String) throws {
+        if let n = N.first, N.allSatisfy({ $0 == n }) {
+            throw ScaleFitError.invalidData(file: file, reason: "every run has the same model size N = \(formatSignificant(n, digits: 4)): \(law.isEmpty ? "the law's" : "the \(law) law's") N term cannot be told from its constant; give runs of at least 3 sizes, or fit L(D) alone with --law power --x tokens")
+        }
+        if let d = D.first, D.allSatisfy({ $0 == d }) {
+            throw ScaleFitError.invalidData(file: file, reason: "every run has the same token count D = \(formatSignificant(d, digits: 4)): \(law.isEmpty ? "the law's" : "the \(law) law's") D term cannot be told from its constant; give runs of at least 3 token counts, or fit L(N) alone with --law power --x params")
+        }
+        try checkLoss(loss, law: law, file: file)
+    }
+
+    /// Refuses one x for all runs, or one loss for all.
+    public static func check(x: [Double], loss: [Double], variable: String, file: String) throws {
+        if let v = x.first, x.allSatisfy({ $0 == v }) {
+            throw ScaleFitError.invalidData(file: file, reason: "every run has the same \(variable) = \(formatSignificant(v, digits: 4)): a power law in \(variable) needs at least 3 distinct values")
+        }
+        try checkLoss(loss, law: "power", file: file)
+    }
+
+    static func checkLoss(_ loss: [Double], law: String, file: String) throws {
+        if let l = loss.first, loss.allSatisfy({ $0 == l }) {
+            throw ScaleFitError.invalidData(file: file, reason: "every run has the same loss \(l): there is no trend for the \(law) law to fit")
+        }
+    }
+
+    /// The trends a falling power law contradicts, in words: a slope of log L on log N (and
+    /// on log D, fitted together by least squares) that is not negative. Empty when the
+    /// losses fall with both.
+    public static func trendWarnings(N: [Double], D: [Double], loss: [Double]) -> [String] {
+        let slopes = leastSquaresSlopes([N.map(log), D.map(log)], loss.map(log))
+        var out: [String] = []
+        for (name, slope) in zip(["model size N", "tokens D"], slopes) where slope.isFinite && slope >= 0 {
+            out.append("the losses do not fall with \(name) (slope of log L on log \(name.split(separator: " ").last!) = +\(formatSignificant(slope, digits: 3))): the law's terms assume they do, so its exponents and any allocation from them are not meaningful")
+        }
+        return out
+    }
+
+    /// The same for one variable.
+    public static func trendWarnings(x: [Double], loss: [Double], variable: String) -> [String] {
+        let slope = leastSquaresSlopes([x.map(log)], loss.map(log))[0]
+        guard slope.isFinite, slope >= 0 else { return [] }
+        return ["the losses do not fall with \(variable) (slope of log L on log \(variable) = +\(formatSignificant(slope, digits: 3))): the power law's exponent is not meaningful"]
+    }
+
+    /// The slopes of y on the columns (with an intercept), by the normal equations; NaN
+    /// when they are singular.
+    static func leastSquaresSlopes(_ columns: [[Double]], _ y: [Double]) -> [Double] {
+        let k = columns.count, n = y.count
+        guard n > k + 1 else { return Array(repeating: .nan, count: k) }
+        let means = columns.map { $0.reduce(0, +) / Double(n) }, ym = y.reduce(0, +) / Double(n)
+        var a = [[Double]](repeating: [Double](repeating: 0, count: k), count: k), b = [Double](repeating: 0, count: k)
+        for i in 0..<k {
+            for j in 0..<k { a[i][j] = (0..<n).reduce(0) { $0 + (columns[i][$1] - means[i]) * (columns[j][$1] - means[j]) } }
+            b[i] = (0..<n).reduce(0) { $0 + (columns[i][$1] - means[i]) * (y[$1] - ym) }
+        }
+        if k == 1 { return [a[0][0] > 0 ? b[0] / a[0][0] : .nan] }
+        let det = a[0][0] * a[1][1] - a[0][1] * a[1][0]
+        guard abs(det) > 1e-12 * max(a[0][0] * a[1][1], 1e-300) else { return [.nan, .nan] }
+        return [(b[0] * a[1][1] - b[1] * a[0][1]) / det, (a[0][0] * b[1] - a[1][0] * b[0]) / det]
+    }
+}

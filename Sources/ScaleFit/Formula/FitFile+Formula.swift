@@ -45,18 +45,15 @@ extension FitFile {
     ///
     /// Throws as `formulaModel(file:)`, and `dimensionMismatch` for inputs of the wrong shape.
     public func predictFormula(inputs: [[Double]], file: String) throws
-        -> [(value: Double, standardError: Double, lower: Double, upper: Double)] {
+        -> [(value: Double, standardError: Double, lower: Double, upper: Double, predictionLower: Double, predictionUpper: Double)] {
         let model = try formulaModel(file: file)
         let values = try model.values(inputs: inputs, parameters: parameters)
         let gradients = try model.jacobian(inputs: inputs, parameters: parameters)
-        let n = parameters.count, z = 1.959963984540054
+        let n = parameters.count
         return values.indices.map { i in
-            var v = 0.0
-            for a in 0..<n {
-                for b in 0..<n { v += gradients[i, a] * covariance[a, b] * gradients[i, b] }
-            }
-            let sd = max(v, 0).squareRoot()
-            return (values[i], sd, values[i] - z * sd, values[i] + z * sd)
+            let p = Prediction(LawValue(value: values[i], gradient: (0..<n).map { gradients[i, $0] }, scale: .linear),
+                               covariance: covariance, noise: noise)
+            return (values[i], p.standardError, p.lower, p.upper, p.predictionLower, p.predictionUpper)
         }
     }
 }

@@ -35,6 +35,8 @@ public struct FormulaLaw: Law {
     public var parameterBounds: ParameterBounds?
     /// The objective on the residuals (least squares by default).
     public var loss: RobustLoss
+    /// A formula is fitted on y itself: residuals ŷ − y.
+    public var residualScale: LawValue.Scale { .linear }
     /// Table column for a variable, where it is not the variable's own name.
     public var columns: [String: String]
 

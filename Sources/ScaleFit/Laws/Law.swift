@@ -43,6 +43,9 @@ public protocol Law: Sendable {
     var variables: [String]? { get }
     /// The objective: least squares or a robust loss on the law's residuals.
     var loss: RobustLoss { get }
+    /// The scale the residuals live on: log ŷ − log y (every built-in law), or ŷ − y (a
+    /// formula). `PredictionNoise` and the prediction interval follow it.
+    var residualScale: LawValue.Scale { get }
     /// The law a fit file holds, with its options (`settings`, `loss`, `formula`,
     /// `variables`); `source` names the file in errors.
     init(fitFile: FitFile, source: String) throws
@@ -88,6 +91,8 @@ extension Law {
     public func screeningProblem(for data: Observations) throws -> Problem { try problem(for: data) }
     /// None fixed.
     public var fixed: [Bool]? { nil }
+    /// Log residuals.
+    public var residualScale: LawValue.Scale { .log }
     /// None: the law's inputs are its own (N, D, steps).
     public var variables: [String]? { nil }
     /// θ as it is, by its names.

@@ -9,10 +9,16 @@ public struct CurvePrediction: Sendable, Codable, Equatable {
     public var lr: Double
     /// L̂(s), the law's predicted loss.
     public var loss: Double
-    /// The lower end of the 95% interval, L̂·exp(−1.96·sd) (NaN when L̂ ≤ 0).
+    /// The lower end of the 95% prediction interval for an observed loss (`Prediction`:
+    /// parameter uncertainty and the fit's noise; the confidence band when the file has no
+    /// noise estimate). NaN when L̂ ≤ 0.
     public var lower95: Double
-    /// The upper end of the 95% interval, L̂·exp(+1.96·sd) (NaN when L̂ ≤ 0).
+    /// Its upper end.
     public var upper95: Double
+    /// The lower end of the 95% confidence band of the law's value, L̂·exp(−1.96·sd).
+    public var meanLower95: Double
+    /// Its upper end, L̂·exp(+1.96·sd).
+    public var meanUpper95: Double
 }
 
 /// Fit files of loss-curve laws: the law's options and the schedule of each fitted curve
@@ -69,8 +75,9 @@ extension FitFile {
         return sorted.indices.map { j in
             let value = values[j]
             let g = (0..<p).map { gradient[j + $0 * n] / value }
-            let (lower, upper) = value > 0 ? logNormalInterval(value: value, logGradient: g) : (.nan, .nan)
-            return CurvePrediction(step: sorted[j], lr: rates[sorted[j]], loss: value, lower95: lower, upper95: upper)
+            let p = prediction(value: value, logGradient: g)
+            return CurvePrediction(step: sorted[j], lr: rates[sorted[j]], loss: value, lower95: p.predictionLower,
+                                   upper95: p.predictionUpper, meanLower95: p.lower, meanUpper95: p.upper)
         }
     }
 }

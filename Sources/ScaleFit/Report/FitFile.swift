@@ -62,6 +62,9 @@ public struct FitFile: Sendable, Codable, Equatable {
     public var solver: FitSummary?
     /// What made the fit unsound, in words (absent when it was sound).
     public var diagnostics: [String]?
+    /// The scatter of a new observation about the law, which turns the confidence band
+    /// into a prediction interval (absent in files written before it was estimated).
+    public var noise: PredictionNoise?
 
     /// What a fit file keeps of a bootstrap: enough to report its intervals again.
     public struct BootstrapSummary: Sendable, Codable, Equatable {
@@ -196,23 +199,30 @@ public struct FitFile: Sendable, Codable, Equatable {
     /// The 95% delta-method interval of a positive prediction ŷ whose log has gradient
     /// `g` = ∂log ŷ/∂θ: sd = √(gᵀΣg), interval ŷ·exp(±1.96·sd).
     public func logNormalInterval(value: Double, logGradient g: [Double]) -> (lower: Double, upper: Double) {
-        let n = parameters.count
-        precondition(g.count == n, "one gradient entry per parameter")
-        var v = 0.0
-        for i in 0..<n { for j in 0..<n { v += g[i] * covariance[i, j] * g[j] } }
-        let sd = max(v, 0).squareRoot()
-        let z = 1.959963984540054
-        return (value * exp(-z * sd), value * exp(z * sd))
+        let p = prediction(value: value, logGradient: g)
+        return (p.lower, p.upper)
+    }
+
+    /// ŷ with its 95% confidence band and prediction interval (`Prediction`, with this
+    /// file's `noise`), from ∂log ŷ/∂θ.
+    public func prediction(value: Double, logGradient g: [Double], level: Double = 0.95) -> Prediction {
+        precondition(g.count == parameters.count, "one gradient entry per parameter")
+        return Prediction(LawValue(value: value, logGradient: g), covariance: covariance, level: level, noise: noise)
     }
 
     /// The Chinchilla prediction at (N, D) with a 95% interval from the parameter covariance
     /// by the delta method on log L: g = ∂log L/∂θ (the softmax weights of the LSE form).
     /// Throws `invalidData` if the file holds another law.
     public func predict(parameters n: Double, tokens d: Double, file: String = "fit file") throws -> (loss: Double, lower: Double, upper: Double) {
+        let p = try chinchillaPrediction(N: n, D: d, file: file)
+        return (p.value, p.lower, p.upper)
+    }
+
+    /// The Chinchilla prediction at (N, D) with its confidence band and prediction interval
+    /// (`Prediction`, with this file's `noise`).
+    public func chinchillaPrediction(N n: Double, D d: Double, file: String = "fit file") throws -> Prediction {
         _ = try chinchilla(file: file)
         let (logL, w1, w2, w3) = ChinchillaLogProblem.logLoss(parameters, logN: log(n), logD: log(d))
-        let loss = exp(logL)
-        let (lower, upper) = logNormalInterval(value: loss, logGradient: [w3, w1, w2, -w1 * log(n), -w2 * log(d)])
-        return (loss, lower, upper)
+        return prediction(value: exp(logL), logGradient: [w3, w1, w2, -w1 * log(n), -w2 * log(d)])
     }
 }

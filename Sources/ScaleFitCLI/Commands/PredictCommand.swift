@@ -49,7 +49,15 @@ enum PredictCommand: Subcommand {
                               CurveOptions.warmup.declaration.applying(to: FitLaw.curves),
                               run.declaration, OutputOptions.format.declaration])])
 
-    struct Row: Codable { let params: Double; let tokens: Double; let loss: Double; let lower95: Double; let upper95: Double }
+    /// A prediction at (N, D): the loss, the 95% prediction interval and the 95% confidence band.
+    struct Row: Codable {
+        let params: Double; let tokens: Double; let loss: Double; let lower95: Double; let upper95: Double
+        let meanLower95: Double; let meanUpper95: Double
+        init(params: Double, tokens: Double, _ p: Prediction) {
+            self.params = params; self.tokens = tokens; loss = p.value
+            lower95 = p.predictionLower; upper95 = p.predictionUpper; meanLower95 = p.lower; meanUpper95 = p.upper
+        }
+    }
 
     /// Usage errors first, whatever the file holds.
     static func validate(_ args: ParsedArguments) throws {
@@ -72,6 +80,7 @@ enum PredictCommand: Subcommand {
             throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
         }
         try args.checkApplicability(to: law)
+        IntervalColumns.note(fit, out: out)
         switch law {
         case .chinchilla: return try chinchilla(fit, path: path, args: args, format: format, out: out)
         case .annealing, .multipower: return try CurvePrediction.predict(fit, path: path, args: args, format: format, out: out)
@@ -98,8 +107,7 @@ enum PredictCommand: Subcommand {
     static func chinchilla(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
         let (n, d) = try pairedSizes(args, missing: "predicting from a chinchilla fit needs --params and --tokens\n\n\(spec.helpText)")
         let rows = try zip(n, d).map { ni, di -> Row in
-            let p = try fit.predict(parameters: ni, tokens: di, file: path)
-            return Row(params: ni, tokens: di, loss: p.loss, lower95: p.lower, upper95: p.upper)
+            Row(params: ni, tokens: di, try fit.chinchillaPrediction(N: ni, D: di, file: path))
         }
         try out.write(render(rows, format: format))
         return 0
@@ -108,9 +116,9 @@ enum PredictCommand: Subcommand {
     /// Predictions at (N, D) as the chosen format prints them.
     static func render(_ rows: [Row], format: OutputFormat) -> String {
         if format == .json { return jsonText(rows) }
-        let t = TextTable(header: ["params", "tokens", "loss", "lower95", "upper95"], rows: rows.map {
-            [formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4),
-             formatSignificant($0.loss, digits: 6), formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        let t = TextTable(header: ["params", "tokens", "loss"] + IntervalColumns.header, rows: rows.map {
+            [formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4)]
+                + [$0.loss, $0.lower95, $0.upper95, $0.meanLower95, $0.meanUpper95].map { formatSignificant($0, digits: 6) }
         })
         return t.render(format.style)
     }

@@ -25,10 +25,12 @@ enum ChinchillaFitting {
         guard n.count >= 6 else {
             throw ScaleFitError.invalidData(file: path, reason: "Chinchilla's law has 5 parameters; \(n.count) usable runs cannot determine them with any residual left")
         }
+        try RunVariation.check(N: n, D: d, loss: l, law: "chinchilla", file: path)
         out.note("fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on \(n.count) runs…")
         let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, delta: delta)
-        let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
+        var report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
                                           lines: runs.lines, labels: labels, delta: delta)
+        report.diagnostics += RunVariation.trendWarnings(N: n, D: d, loss: l)
         let optimal = ComputeOptimalAllocation(law: fit.law, compute: budget)
         var bootstrap: ChinchillaBootstrap?
         if let count = bootstrapCount {
@@ -36,13 +38,17 @@ enum ChinchillaFitting {
             bootstrap = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: count,
                                             seed: UInt64(seed), compute: budget)
         }
-        if let file = args.text(OutputOptions.output) {
+        // The fit file, with its prediction noise, when one is written (-o, --report).
+        var saved: FitFile?
+        if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
             var fitFile = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
                                       data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
             fitFile.bootstrap = bootstrap.map(FitFile.BootstrapSummary.init)
             fitFile = fitFile.withDiagnostics(report.diagnostics)
-            try writeFitFile(fitFile, to: file, args: args, out: out)
+            saved = try NoiseEstimate.attach(fitFile, as: ChinchillaLaw.self, data: try ModelRuns(N: n, D: d, loss: l, file: path),
+                                             source: path, out: out)
         }
+        if let file = args.text(OutputOptions.output), let saved { try writeFitFile(saved, to: file, args: args, out: out) }
         let figure = {
             let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter,
                                                    bootstrapLaws: bootstrap?.laws ?? [])
@@ -53,8 +59,7 @@ enum ChinchillaFitting {
         if let dir = args.text(OutputOptions.report) {
             try ReportDirectory(title: "chinchilla fitted to \(URL(fileURLWithPath: path).lastPathComponent)",
                                 markdown: render(report, optimal: optimal, bootstrap: bootstrap, format: .markdown),
-                                fitFile: try FitFile(chinchilla: fit, loss: .huber(scale: delta),
-                                                     data: .init(file: path, rows: n.count, droppedRows: runs.dropped)),
+                                fitFile: saved!,
                                 parameters: parameterTable(report), residuals: runTable(report).appending(column: "role", value: "fitted"),
                                 svg: try figure()).write(to: dir, out: out)
         }
@@ -123,7 +128,7 @@ enum ChinchillaFitting {
         \(FitDiagnostic.reportLine(r.diagnostics))
         \(params.render(style))
         \(stats.render(style))
-        compute-optimal allocation (C = 6 N D):
+        compute-optimal allocation (C = 6 N D)\(r.diagnostics.isEmpty ? "" : ", from a fit that is NOT SOUND (above): not to be relied on"):
         \(opt.render(style))
         \(boot)\(runs.render(style))
         """

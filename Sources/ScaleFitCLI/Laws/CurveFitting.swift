@@ -58,9 +58,36 @@ enum CurveFitting {
                        title: String, path: String, args: ParsedArguments, loss: RobustLoss, format: OutputFormat,
                        out: CommandOutput) throws -> Int32 {
         let fitted = indices.map { set.curves[$0] }
-        let file = try FitFile(curveFit: fit, law: law, curves: fitted, schedules: indices.map { set.schedules[$0] },
+        var file = try FitFile(curveFit: fit, law: law, curves: fitted, schedules: indices.map { set.schedules[$0] },
                                loss: loss, data: .init(file: path, rows: fitted.reduce(0) { $0 + $1.steps.count },
                                                        droppedRows: set.dropped.count)).withDiagnostics(report.diagnostics)
+        if args.has(OutputOptions.output) || args.has(OutputOptions.report) || report.scoredMean != nil {
+            let data = LossCurves(set, file: path).selecting(curves: indices)
+            switch law {
+            case .annealing: file = try NoiseEstimate.attach(file, as: AnnealingLaw.self, data: data, source: path, out: out)
+            case .multipower: file = try NoiseEstimate.attach(file, as: MultiPowerLaw.self, data: data, source: path, out: out)
+            }
+        }
+        var report = report
+        let scored = set.curves.indices.filter { !indices.contains($0) }
+        if !scored.isEmpty {
+            var inside = 0, inBand = 0, count = 0
+            for i in scored {
+                let c = set.curves[i]
+                let byStep = Dictionary(try file.predictCurve(schedule: set.schedules[i], steps: c.steps, file: path).map { ($0.step, $0) },
+                                        uniquingKeysWith: { a, _ in a })
+                for (s, y) in zip(c.steps, c.losses) {
+                    guard let p = byStep[s] else { continue }
+                    count += 1
+                    if p.lower95 <= y && y <= p.upper95 { inside += 1 }
+                    if p.meanLower95 <= y && y <= p.meanUpper95 { inBand += 1 }
+                }
+            }
+            if count > 0 {
+                report.coverage = .init(points: count, predictionInterval: Double(inside) / Double(count),
+                                        confidenceBand: Double(inBand) / Double(count))
+            }
+        }
         warnIfUnsound(report.diagnostics, out: out)
         if let path = args.text(OutputOptions.output) { try writeFitFile(file, to: path, args: args, out: out) }
         if let svg = args.text(OutputOptions.plot) { try writePlot(try plot(report, curves: set.curves, title: title), to: svg, out: out) }
@@ -101,7 +128,14 @@ enum CurveFitting {
 
         \(params.render(style))
         \(curves.render(style))
-        """ + (residuals ? "\n" + points.render(style) : "")
+        """ + coverageLine(r) + (residuals ? "\n" + points.render(style) : "")
+    }
+
+    /// The backtest's coverage of the scored points by the 95% intervals, or "".
+    static func coverageLine(_ r: CurveFitReport) -> String {
+        guard let c = r.coverage else { return "" }
+        let pct = { (x: Double) in formatSignificant(100 * x, digits: 3) + "%" }
+        return "\ncoverage of the \(c.points) scored points: 95% prediction interval \(pct(c.predictionInterval)), 95% confidence band of the law's value \(pct(c.confidenceBand))\n"
     }
 
     static func parameterTable(_ r: CurveFitReport) -> TextTable {

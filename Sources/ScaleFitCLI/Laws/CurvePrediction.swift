@@ -65,15 +65,15 @@ enum CurvePrediction {
         }
         if format == .json { try out.write(jsonText(rows)); return 0 }
         if format == .csv {
-            let t = TextTable(header: ["step", "loss", "lower95", "upper95"], rows: rows.map {
-                ["\($0.step)", "\($0.loss)", "\($0.lower95)", "\($0.upper95)"]
+            let t = TextTable(header: ["step", "loss"] + IntervalColumns.header, rows: rows.map {
+                ["\($0.step)", "\($0.loss)", "\($0.lower95)", "\($0.upper95)", "\($0.meanLower95)", "\($0.meanUpper95)"]
             })
             try out.write(t.render(.csv))
             return 0
         }
-        let t = TextTable(header: ["step", "lr", "loss", "lower95", "upper95"], rows: rows.map {
-            ["\($0.step)", formatSignificant($0.lr, digits: 4), formatSignificant($0.loss, digits: 6),
-             formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        let t = TextTable(header: ["step", "lr", "loss"] + IntervalColumns.header, rows: rows.map {
+            ["\($0.step)", formatSignificant($0.lr, digits: 4)]
+                + [$0.loss, $0.lower95, $0.upper95, $0.meanLower95, $0.meanUpper95].map { formatSignificant($0, digits: 6) }
         })
         try out.write(t.render(format.style))
         return 0

@@ -60,8 +60,11 @@ enum FormulaFitting {
             out.note("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")
         }
         if let file = args.text(OutputOptions.output) {
-            try writeFitFile(FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count))
-                                .withDiagnostics(report.diagnostics), to: file, args: args, out: out)
+            let fitFile = NoiseEstimate.attachResidual(
+                FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics),
+                observed: observed, fitted: try model.values(inputs: inputs, parameters: fit.parameters),
+                parameterCount: n - (fit.best.fixed.filter { $0 }.count), scale: .linear, out: out)
+            try writeFitFile(fitFile, to: file, args: args, out: out)
         }
         warnIfUnsound(report.diagnostics, out: out)
         try out.write(render(report, observedName: yName, format: format))

@@ -11,6 +11,8 @@ enum FormulaPrediction {
         let standardError: Double
         let lower95: Double
         let upper95: Double
+        let meanLower95: Double
+        let meanUpper95: Double
     }
 
     static func run(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
@@ -21,13 +23,14 @@ enum FormulaPrediction {
         let rows = predictions.indices.map { i in
             Row(inputs: Dictionary(uniqueKeysWithValues: variables.indices.map { (variables[$0], inputs[$0][i]) }),
                 predicted: predictions[i].value, standardError: predictions[i].standardError,
-                lower95: predictions[i].lower, upper95: predictions[i].upper)
+                lower95: predictions[i].predictionLower, upper95: predictions[i].predictionUpper,
+                meanLower95: predictions[i].lower, meanUpper95: predictions[i].upper)
         }
         if format == .json { try out.write(jsonText(rows)); return 0 }
-        let t = TextTable(header: variables + ["predicted", "std_error", "lower95", "upper95"], rows: rows.indices.map { i in
+        let t = TextTable(header: variables + ["predicted", "std_error"] + IntervalColumns.header, rows: rows.indices.map { i in
             variables.indices.map { formatSignificant(inputs[$0][i], digits: 6) }
-                + [formatSignificant(rows[i].predicted, digits: 8), formatSignificant(rows[i].standardError, digits: 4),
-                   formatSignificant(rows[i].lower95, digits: 8), formatSignificant(rows[i].upper95, digits: 8)]
+                + [formatSignificant(rows[i].predicted, digits: 8), formatSignificant(rows[i].standardError, digits: 4)]
+                + [rows[i].lower95, rows[i].upper95, rows[i].meanLower95, rows[i].meanUpper95].map { formatSignificant($0, digits: 8) }
         })
         try out.write(t.render(format.style))
         return 0

@@ -46,20 +46,24 @@ enum PowerFitting {
             guard x.count >= 4 else {
                 throw ScaleFitError.invalidData(file: path, reason: "the power law has 3 parameters; \(x.count) usable runs cannot determine them with any residual left")
             }
+            try RunVariation.check(x: x, loss: l, variable: xName, file: path)
             out.note("fitting power law on \(x.count) runs…")
             let fit = try SaturatingPowerLawFit(x: x, loss: l, solverOptions: options)
             var report = try LawFitReport(power: fit, xName: xName, x: x, loss: l, lines: usable.lineNumbers,
                                           labels: labels(usable, labelColumn), lossSpec: lossSpec)
+            report.diagnostics += RunVariation.trendWarnings(x: x, loss: l, variable: xName)
             report.bootstrap = try bootstrap(SaturatingPowerLaw(variable: xName, loss: lossSpec),
                                              try PowerLawRuns(x: x, loss: l, variable: xName, file: path), args: args, out: out)
             if let file = args.text(OutputOptions.output) {
-                try writeFitFile(FitFile(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
-                            parameterNames: SaturatingPowerLaw.parameterNames, parameters: fit.fittedParameters,
-                            covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
-                            objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
-                            data: .init(file: path, rows: x.count, droppedRows: dropped.count),
-                            variables: [xName]).withDiagnostics(report.diagnostics).withBootstrap(report.bootstrap),
-                             to: file, args: args, out: out)
+                let fitFile = FitFile(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
+                                      parameterNames: SaturatingPowerLaw.parameterNames, parameters: fit.fittedParameters,
+                                      covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
+                                      objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
+                                      data: .init(file: path, rows: x.count, droppedRows: dropped.count),
+                                      variables: [xName]).withDiagnostics(report.diagnostics).withBootstrap(report.bootstrap)
+                try writeFitFile(try NoiseEstimate.attach(fitFile, as: SaturatingPowerLaw.self,
+                                                          data: try PowerLawRuns(x: x, loss: l, variable: xName, file: path),
+                                                          source: path, out: out), to: file, args: args, out: out)
             }
             return try finish(report, format: format, out: out)
         }
@@ -79,19 +83,23 @@ enum PowerFitting {
         guard n.count >= 5 else {
             throw ScaleFitError.invalidData(file: path, reason: "Kaplan's law has 4 parameters; \(n.count) usable runs cannot determine them with any residual left")
         }
+        try RunVariation.check(N: n, D: d, loss: l, law: "kaplan", file: path)
         out.note("fitting kaplan on \(n.count) runs…")
         let fit = try KaplanFit(parameters: n, tokens: d, loss: l, solverOptions: options)
         var report = try LawFitReport(kaplan: fit, parameters: n, tokens: d, loss: l, lines: usable.lineNumbers,
                                       labels: labels(usable, labelColumn), lossSpec: lossSpec)
+        report.diagnostics += RunVariation.trendWarnings(N: n, D: d, loss: l)
         report.bootstrap = try bootstrap(KaplanLaw(loss: lossSpec), try ModelRuns(N: n, D: d, loss: l, file: path), args: args, out: out)
         if let file = args.text(OutputOptions.output) {
-            try writeFitFile(FitFile(law: KaplanLaw.identifier, formula: KaplanLaw.formula,
-                        parameterNames: KaplanLaw.parameterNames, parameters: fit.fittedParameters,
-                        covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
-                        objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
-                        data: .init(file: path, rows: n.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics)
-                            .withBootstrap(report.bootstrap),
-                         to: file, args: args, out: out)
+            let fitFile = FitFile(law: KaplanLaw.identifier, formula: KaplanLaw.formula,
+                                  parameterNames: KaplanLaw.parameterNames, parameters: fit.fittedParameters,
+                                  covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
+                                  objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
+                                  data: .init(file: path, rows: n.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics)
+                .withBootstrap(report.bootstrap)
+            try writeFitFile(try NoiseEstimate.attach(fitFile, as: KaplanLaw.self,
+                                                      data: try ModelRuns(N: n, D: d, loss: l, file: path), source: path, out: out),
+                             to: file, args: args, out: out)
         }
         return try finish(report, format: format, out: out)
     }

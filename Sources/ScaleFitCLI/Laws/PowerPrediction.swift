@@ -4,7 +4,9 @@ import ScaleFit
 /// `scalefit predict` from a power-law or Kaplan fit: L and its 95% interval (delta method
 /// on log L with the analytic gradient of the fit's log residual).
 enum PowerPrediction {
-    struct PowerRow: Codable { let x: Double; let loss: Double; let lower95: Double; let upper95: Double }
+    struct PowerRow: Codable {
+        let x: Double; let loss: Double; let lower95: Double; let upper95: Double; let meanLower95: Double; let meanUpper95: Double
+    }
 
     /// `scalefit predict FIT.json --at COL=v1,v2…` for a power-law fit: L and its 95% interval
     /// (delta method on log L with the analytic gradient of the fit's log residual).
@@ -21,16 +23,15 @@ enum PowerPrediction {
         }
         let xs = try numberList(String(specs[0][specs[0].index(after: eq)...]), flag: "--at")
         let rows = xs.map { x -> PowerRow in
-            let p = SaturatingPowerLawProblem(x: [x], loss: [1])
-            let (logL, g) = logPrediction(p, fit.parameters)
-            let loss = exp(logL)
-            let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
-            return PowerRow(x: x, loss: loss, lower95: lo, upper95: hi)
+            let (logL, g) = logPrediction(SaturatingPowerLawProblem(x: [x], loss: [1]), fit.parameters)
+            let p = fit.prediction(value: exp(logL), logGradient: g)
+            return PowerRow(x: x, loss: p.value, lower95: p.predictionLower, upper95: p.predictionUpper,
+                            meanLower95: p.lower, meanUpper95: p.upper)
         }
         if format == .json { try out.write(jsonText(rows)); return 0 }
-        let t = TextTable(header: [column, "loss", "lower95", "upper95"], rows: rows.map {
-            [formatSignificant($0.x, digits: 4), formatSignificant($0.loss, digits: 6),
-             formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        let t = TextTable(header: [column, "loss"] + IntervalColumns.header, rows: rows.map {
+            [formatSignificant($0.x, digits: 4)]
+                + [$0.loss, $0.lower95, $0.upper95, $0.meanLower95, $0.meanUpper95].map { formatSignificant($0, digits: 6) }
         })
         try out.write(t.render(format.style))
         return 0
@@ -42,9 +43,7 @@ enum PowerPrediction {
         let (n, d) = try PredictCommand.pairedSizes(args, missing: "predicting from a kaplan fit needs --params and --tokens")
         let rows = zip(n, d).map { ni, di -> PredictCommand.Row in
             let (logL, g) = logPrediction(KaplanLogProblem(parameters: [ni], tokens: [di], loss: [1]), fit.parameters)
-            let loss = exp(logL)
-            let (lo, hi) = fit.logNormalInterval(value: loss, logGradient: g)
-            return PredictCommand.Row(params: ni, tokens: di, loss: loss, lower95: lo, upper95: hi)
+            return PredictCommand.Row(params: ni, tokens: di, fit.prediction(value: exp(logL), logGradient: g))
         }
         try out.write(PredictCommand.render(rows, format: format))
         return 0

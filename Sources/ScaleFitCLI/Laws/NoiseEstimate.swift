@@ -1,0 +1,33 @@
+import Foundation
+import ScaleFit
+
+/// The prediction noise a fit file keeps (`PredictionNoise`): estimated when a fit file is
+/// written (`-o`, `--report`, `backtest`), so that `predict` prints prediction intervals.
+enum NoiseEstimate {
+    /// `file` with the σ_r and leave-one-group-out σ_h of the law fitted to `data`, said on stderr.
+    static func attach<L: Law>(_ file: FitFile, as type: L.Type, data: L.Observations, source: String,
+                               out: CommandOutput) throws -> FitFile where L.Observations: GroupedObservations {
+        guard file.noise == nil else { return file }
+        let groups = data.groupNames.count
+        if groups >= 2 { out.note("prediction noise: \(groups) leave-one-out refits (\(data.groupNames.joined(separator: ", ")))…") }
+        var f = file
+        f.noise = try Fit<L>(file: file, source: source).predictionNoise(data)
+        note(f.noise!, out: out)
+        return f
+    }
+
+    /// `file` with the residual scatter only (formula fits: no groups to leave out).
+    static func attachResidual(_ file: FitFile, observed: [Double], fitted: [Double], parameterCount: Int,
+                               scale: LawValue.Scale, out: CommandOutput) -> FitFile {
+        var f = file
+        f.noise = PredictionNoise.residualOnly(observed: observed, fitted: fitted, parameterCount: parameterCount, scale: scale)
+        note(f.noise!, out: out)
+        return f
+    }
+
+    static func note(_ n: PredictionNoise, out: CommandOutput) {
+        let scale = n.scale == .log ? "log L" : "y"
+        let held = n.heldOut.map { ", σ_h = \(formatSignificant($0, digits: 3))" } ?? ""
+        out.note("prediction noise: σ = \(formatSignificant(n.sigma, digits: 3)) on \(scale) (σ_r = \(formatSignificant(n.residual, digits: 3))\(held)); \(n.method)")
+    }
+}
