@@ -181,6 +181,7 @@ enum CellValue: Equatable {
             i += 1
         } else {
             i += accumulateEightDigits(bytes, from: i, into: &mantissa)
+            i += accumulateFourDigits(bytes, from: i, into: &mantissa)
             while i < count, isDigit(bytes[i]) {
                 accumulate(bytes[i], into: &mantissa, exact: &exact)
                 i += 1
@@ -193,6 +194,7 @@ enum CellValue: Equatable {
             let fractionStart = i
             i += accumulateEightDigits(bytes, from: i, into: &mantissa)
             i += accumulateEightDigits(bytes, from: i, into: &mantissa)
+            i += accumulateFourDigits(bytes, from: i, into: &mantissa)
             fractionDigits = i - fractionStart
             while i < count, isDigit(bytes[i]) {
                 accumulate(bytes[i], into: &mantissa, exact: &exact)
@@ -246,6 +248,24 @@ enum CellValue: Equatable {
         value = (value &* 10_000 &+ (value >> 32)) & 0xFFFF_FFFF
         mantissa = mantissa &* 100_000_000 &+ value
         return 8
+    }
+
+    /// The largest mantissa m for which m·10⁴ + 9 999 still fits in 64 bits.
+    private static let fourDigitLimit: UInt64 = (UInt64.max - 9_999) / 10_000
+
+    /// `accumulateEightDigits` for four bytes (a 32-bit word): returns 4 or 0.
+    @inline(__always)
+    private static func accumulateFourDigits(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                             into mantissa: inout UInt64) -> Int {
+        guard start + 4 <= bytes.count, mantissa <= fourDigitLimit else { return 0 }
+        let word = UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt32.self))
+        let high: UInt32 = 0xF0F0_F0F0
+        guard (word & high) | (((word &+ 0x0606_0606) & high) >> 4) == 0x3333_3333 else { return 0 }
+        var value = word &- 0x3030_3030
+        value = (value &* 10 &+ (value >> 8)) & 0x00FF_00FF
+        value = (value &* 100 &+ (value >> 16)) & 0xFFFF
+        mantissa = mantissa &* 10_000 &+ UInt64(value)
+        return 4
     }
 
     /// mantissa·10 + digit while that fits in 64 bits (19 digits); else `exact` = false.

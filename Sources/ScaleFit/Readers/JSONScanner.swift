@@ -60,7 +60,11 @@ struct JSONScanner {
             let slot = builder.keyOrdinal
             builder.keyOrdinal += 1
             let key = try parseKey(prefix: prefix, slot: slot, into: &builder)
-            try expect(UInt8(ascii: ":"), "a colon after the key")
+            if position < bytes.count, bytes[position] == UInt8(ascii: ":") {
+                position += 1  // the common case, without a call
+            } else {
+                try expect(UInt8(ascii: ":"), "a colon after the key")
+            }
             try parseValue(key: key, slot: key == nil ? slot : nil, keyPosition: keyPosition, into: &builder, depth: depth)
             skipWhitespace()
             switch peek() {

@@ -67,7 +67,7 @@ enum WandBRunReader {
         guard foundHistory else {
             throw ScaleFitError.invalidData(
                 file: fileName,
-                reason: "no \"history\" array: not a W&B run dump (a trainer state needs \"log_history\"; give the format with --input-format)")
+                reason: "no \"history\" array or object of columns: not a W&B run dump (a trainer state needs \"log_history\"; give the format with --input-format)")
         }
         guard builder.rowCount > 0 else { throw ScaleFitError.headerOnly(file: fileName) }
         guard !builder.columns.isEmpty else {
