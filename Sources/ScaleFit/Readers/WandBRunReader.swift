@@ -16,7 +16,8 @@
 ///   `config` are skipped and counted in `RunTable.skipped`, and a run name (`display_name`,
 ///   else `name`, else `id`) becomes a `run` column when the rows have none;
 /// - API history records (`json_records`): a top-level array of row objects, as
-///   `run.history()` writes with pandas' `to_json(orient="records")`.
+///   `run.history()` writes with pandas' `to_json(orient="records")`, or a top-level object
+///   of columns, as `to_json()` (keyed by row) and `to_json(orient="list")`-style dumps do.
 ///
 /// In both, `_step`, `_runtime` and `_timestamp` are W&B's bookkeeping (`ColumnMapping`
 /// takes the trainer's step column over them). The document is read whole as bytes; no value
@@ -38,9 +39,15 @@ enum WandBRunReader {
             var scanner = JSONScanner(bytes: buffer, fileName: fileName, firstLine: 1, endName: "the end of the file")
             scanner.skipWhitespace()
             if format == .jsonRecords {
-                guard scanner.peek() == UInt8(ascii: "[") else { throw scanner.unexpected("a JSON array of row objects") }
                 foundHistory = true
-                try readRows(&scanner, into: &builder)
+                if scanner.peek() == UInt8(ascii: "{") {
+                    try readColumns(&scanner, into: &builder)
+                } else {
+                    guard scanner.peek() == UInt8(ascii: "[") else {
+                        throw scanner.unexpected("a JSON array of row objects or an object of columns")
+                    }
+                    try readRows(&scanner, into: &builder)
+                }
             } else {
                 guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.unexpected("a JSON object") }
                 try scanner.forEachKey { key, scanner in

@@ -64,6 +64,22 @@ final class ReadReportIssue13Tests: XCTestCase {
         XCTAssertEqual(read.reports[0].badCells.examples, ["line 1 column 71 train/loss=\"oops\""])
     }
 
+    func testAHistoryFrameWrittenByColumnsIsReadAsRecords() throws {
+        let lists = #"{"_step": [0, 1, 2], "trainer/global_step": [0, 500, 1000], "train/loss": [9.5, 4.1, 3.6]}"#
+        let read = try LogReader.read(data: Data(lists.utf8), fileName: "history.json")
+        XCTAssertEqual(read.reports[0].format, .jsonRecords)
+        XCTAssertEqual(read.mapping[.step], "trainer/global_step")
+        XCTAssertEqual(try read.table.values(of: "train/loss"), [9.5, 4.1, 3.6])
+        let keyed = "{\"_step\": {\"0\": 0, \"1\": 1},\n \"train/loss\": {\"0\": 9.5, \"1\": 4.1}}"
+        let byRow = try LogReader.read(data: Data(keyed.utf8), fileName: "history.json")
+        XCTAssertEqual(byRow.reports[0].format, .jsonRecords)
+        XCTAssertEqual(try byRow.table.values(of: "train/loss"), [9.5, 4.1])
+        XCTAssertEqual(byRow.table.position(of: 1), "line 1 column 25")
+        // Still a trainer state when it says so, and rows when the array holds objects.
+        XCTAssertEqual(RunTableFormat.detect(name: "t.json", prefix: Array(#"{"log_history": [{"step": 1}]}"#.utf8)), .trainerState)
+        XCTAssertEqual(RunTableFormat.detect(name: "t.json", prefix: Array(#"{"runs": [{"step": 1}]}"#.utf8)), .trainerState)
+    }
+
     func testHistoryColumnsOfUnequalLengthOrKeysAreRefusedWhereTheyStart() {
         let short = #"{"history": {"_step": [0, 1, 2], "loss": [3.0, 2.5]}}"#
         XCTAssertThrowsError(try RunTableReader.read(string: short, fileName: "run.json")) { error in
