@@ -30,7 +30,7 @@ final class LogInputCLITests: XCTestCase {
         let r = try CLITests.scalefit(["fit", path, "--law", "annealing", "--min-step", "100"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("jsonl, 1 run; step=\"step\", loss=\"loss\", lr=\"lr\"; 384 of 398 rows used; 10 rows superseded by restarts"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("4 rows dropped: step < --min-step 100"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("4 rows dropped: step below --min-step 100"), r.stderr)
         XCTAssertTrue(r.stderr.contains("384 losses, steps 100–7760"), r.stderr)
         XCTAssertTrue(r.stdout.hasPrefix("annealing: "), r.stdout)
     }

@@ -90,11 +90,14 @@ final class ByteChunks {
             source = .memory(bytes, offset: end)
             return offset == 0 && end == bytes.count ? bytes : Array(bytes[offset..<end])
         case let .descriptor(descriptor, owns):
-            var chunk = [UInt8](repeating: 0, count: chunkSize)
             var count = 0
-            repeat {
-                count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
-            } while count < 0 && errno == EINTR
+            // Uninitialised: `read` writes the bytes, and zeroing 1 MiB first would cost as much.
+            let chunk = [UInt8](unsafeUninitializedCapacity: chunkSize) { buffer, initialized in
+                repeat {
+                    count = read(descriptor, buffer.baseAddress, chunkSize)
+                } while count < 0 && errno == EINTR
+                initialized = max(0, count)
+            }
             if count < 0 {
                 let reason = String(cString: strerror(errno))
                 finish(owned: owns, descriptor)
@@ -104,7 +107,6 @@ final class ByteChunks {
                 finish(owned: owns, descriptor)
                 return nil
             }
-            chunk.removeLast(chunkSize - count)
             return chunk
         }
     }

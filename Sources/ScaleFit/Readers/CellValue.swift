@@ -180,6 +180,8 @@ enum CellValue: Equatable {
         if bytes[i] == UInt8(ascii: "0") {
             i += 1
         } else {
+            i += accumulateEightDigits(bytes, from: i, into: &mantissa)
+            i += accumulateFourDigits(bytes, from: i, into: &mantissa)
             while i < count, isDigit(bytes[i]) {
                 accumulate(bytes[i], into: &mantissa, exact: &exact)
                 i += 1
@@ -189,6 +191,11 @@ enum CellValue: Equatable {
         if i < count, bytes[i] == UInt8(ascii: ".") {
             i += 1
             guard i < count, isDigit(bytes[i]) else { return nil }
+            let fractionStart = i
+            i += accumulateEightDigits(bytes, from: i, into: &mantissa)
+            i += accumulateEightDigits(bytes, from: i, into: &mantissa)
+            i += accumulateFourDigits(bytes, from: i, into: &mantissa)
+            fractionDigits = i - fractionStart
             while i < count, isDigit(bytes[i]) {
                 accumulate(bytes[i], into: &mantissa, exact: &exact)
                 i += 1
@@ -214,6 +221,51 @@ enum CellValue: Equatable {
         let value = fastCompose(mantissa: mantissa, exact: exact, decimalExponent: exponent - fractionDigits, negative: negative)
             ?? slowPath(UnsafeBufferPointer(rebasing: bytes[start..<i]))
         return (i, value)
+    }
+
+    /// The largest mantissa m for which m·10⁸ + 99 999 999 still fits in 64 bits.
+    private static let eightDigitLimit: UInt64 = (UInt64.max - 99_999_999) / 100_000_000
+
+    /// Takes the eight bytes at `start` as one step of `accumulate` when all eight are digits
+    /// and the mantissa has room for them (m·10⁸ + d, the same value eight single steps
+    /// give); returns 8, or 0 (nothing taken) when they are not or it has not. The digits
+    /// are checked and valued together in one 64-bit word (SWAR, as simdjson does):
+    ///
+    /// ```
+    /// digits      (w & 0xF0…F0) | (((w + 0x06…06) & 0xF0…F0) >> 4) == 0x33…33
+    /// value       w − 0x30…30, then pairs, quads and the octet by three multiplications
+    /// ```
+    @inline(__always)
+    private static func accumulateEightDigits(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                              into mantissa: inout UInt64) -> Int {
+        guard start + 8 <= bytes.count, mantissa <= eightDigitLimit else { return 0 }
+        let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt64.self))
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        guard (word & high) | (((word &+ 0x0606_0606_0606_0606) & high) >> 4) == 0x3333_3333_3333_3333 else { return 0 }
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10 &+ (value >> 8)) & 0x00FF_00FF_00FF_00FF
+        value = (value &* 100 &+ (value >> 16)) & 0x0000_FFFF_0000_FFFF
+        value = (value &* 10_000 &+ (value >> 32)) & 0xFFFF_FFFF
+        mantissa = mantissa &* 100_000_000 &+ value
+        return 8
+    }
+
+    /// The largest mantissa m for which m·10⁴ + 9 999 still fits in 64 bits.
+    private static let fourDigitLimit: UInt64 = (UInt64.max - 9_999) / 10_000
+
+    /// `accumulateEightDigits` for four bytes (a 32-bit word): returns 4 or 0.
+    @inline(__always)
+    private static func accumulateFourDigits(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                                             into mantissa: inout UInt64) -> Int {
+        guard start + 4 <= bytes.count, mantissa <= fourDigitLimit else { return 0 }
+        let word = UInt32(littleEndian: UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt32.self))
+        let high: UInt32 = 0xF0F0_F0F0
+        guard (word & high) | (((word &+ 0x0606_0606) & high) >> 4) == 0x3333_3333 else { return 0 }
+        var value = word &- 0x3030_3030
+        value = (value &* 10 &+ (value >> 8)) & 0x00FF_00FF
+        value = (value &* 100 &+ (value >> 16)) & 0xFFFF
+        mantissa = mantissa &* 10_000 &+ UInt64(value)
+        return 4
     }
 
     /// mantissa·10 + digit while that fits in 64 bits (19 digits); else `exact` = false.

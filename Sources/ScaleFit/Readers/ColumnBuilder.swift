@@ -108,10 +108,13 @@ struct ColumnBuilder {
     }
 
     /// Appends a number already parsed from `text` (a JSON number: no suffix, no word).
+    @inline(__always)
     mutating func appendNumber(_ value: Double, text: UnsafeBufferPointer<UInt8>) {
         let row = values.count
         values.append(value)
         numberCells += 1
+        // Past the sample, a finite number of a numeric column keeps nothing but its value.
+        if row >= Self.sampleLimit, value.isFinite, strings == nil { return }
         if strings != nil {
             strings!.append(String(decoding: text, as: UTF8.self))
             return

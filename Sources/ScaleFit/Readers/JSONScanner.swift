@@ -60,8 +60,12 @@ struct JSONScanner {
             let slot = builder.keyOrdinal
             builder.keyOrdinal += 1
             let key = try parseKey(prefix: prefix, slot: slot, into: &builder)
-            try expect(UInt8(ascii: ":"), "a colon after the key")
-            try parseValue(key: key, slot: slot, keyPosition: keyPosition, into: &builder, depth: depth)
+            if position < bytes.count, bytes[position] == UInt8(ascii: ":") {
+                position += 1  // the common case, without a call
+            } else {
+                try expect(UInt8(ascii: ":"), "a colon after the key")
+            }
+            try parseValue(key: key, slot: key == nil ? slot : nil, keyPosition: keyPosition, into: &builder, depth: depth)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): position += 1
@@ -71,37 +75,60 @@ struct JSONScanner {
         }
     }
 
-    /// The flattened key at the current position (its opening quote): the cached one when
-    /// slot `slot` holds the same raw bytes under the same prefix, else parsed and cached.
-    private mutating func parseKey(prefix: String, slot: Int, into builder: inout RunTableBuilder) throws -> String {
+    /// Reads the flattened key at the current position (its opening quote): nil when slot
+    /// `slot` holds it (it held the same raw bytes under the same prefix, or the key was
+    /// parsed and cached there), else the key (one with escapes, never cached, or one past
+    /// the slots), so a log's repeated keys never make a `String`.
+    private mutating func parseKey(prefix: String, slot: Int, into builder: inout RunTableBuilder) throws -> String? {
+        if slot < builder.keySlots.count {
+            // In place: copying the slot would retain its arrays on every key. The slot's raw
+            // bytes hold no quote, backslash or control character, so the key is the same
+            // when those bytes follow the opening quote and a closing quote follows them.
+            let length = builder.keySlots[slot].raw.count
+            let close = position + 1 + length
+            if close < bytes.count, bytes[close] == UInt8(ascii: "\""), builder.keySlots[slot].prefix == prefix {
+                let same = builder.keySlots[slot].raw.withUnsafeBufferPointer {
+                    Self.equal($0.baseAddress!, bytes.baseAddress! + position + 1, count: length)
+                }
+                if same {
+                    position = close + 1
+                    return nil
+                }
+            }
+        }
         var end = position + 1
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
             end += 1
         }
         let plain = end < bytes.count && bytes[end] == UInt8(ascii: "\"")
-        if plain, slot < builder.keySlots.count {
-            // In place: copying the slot would retain its arrays on every key.
-            let length = end - position - 1
-            if builder.keySlots[slot].raw.count == length, builder.keySlots[slot].prefix == prefix {
-                let same = length == 0 || builder.keySlots[slot].raw.withUnsafeBufferPointer {
-                    memcmp($0.baseAddress!, bytes.baseAddress! + position + 1, length) == 0
-                }
-                if same {
-                    position = end + 1
-                    return builder.keySlots[slot].key
-                }
-            }
-        }
         let start = position + 1
         let key = prefix + (try parseString())
         guard plain else { return key }
-        let entry = RunTableBuilder.KeySlot(raw: Array(bytes[start..<end]), prefix: prefix, key: key, column: nil)
+        let entry = RunTableBuilder.KeySlot(raw: Array(bytes[start..<end]), prefix: prefix, key: key, childPrefix: key + ".",
+                                            column: nil)
         if slot < builder.keySlots.count {
             builder.keySlots[slot] = entry
         } else if slot == builder.keySlots.count {
             builder.keySlots.append(entry)
         }
-        return key
+        return slot < builder.keySlots.count ? nil : key
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal: eight at a time, then one at a time
+    /// (keys are short, and a call to `memcmp` would cost more than comparing them).
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+        var offset = 0
+        while offset + 8 <= count {
+            if UnsafeRawPointer(a + offset).loadUnaligned(as: UInt64.self)
+                != UnsafeRawPointer(b + offset).loadUnaligned(as: UInt64.self) { return false }
+            offset += 8
+        }
+        while offset < count {
+            if a[offset] != b[offset] { return false }
+            offset += 1
+        }
+        return true
     }
 
     private mutating func parseArray(prefix: String, into builder: inout RunTableBuilder,
@@ -126,8 +153,9 @@ struct JSONScanner {
         }
     }
 
-    /// Parses the value of `key` into its column of the current row.
-    private mutating func parseValue(key: String, slot: Int?, keyPosition: Int, into builder: inout RunTableBuilder,
+    /// Parses the value of `key` (nil: the key slot `slot` holds) into its column of the
+    /// current row.
+    private mutating func parseValue(key: String?, slot: Int?, keyPosition: Int, into builder: inout RunTableBuilder,
                                      depth: Int) throws {
         skipWhitespace()
         guard let first = peek() else { throw unexpected("a value") }
@@ -135,24 +163,28 @@ struct JSONScanner {
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             guard depth < Self.maxDepth else { throw unexpected("at most \(Self.maxDepth) levels of nesting") }
             if first == UInt8(ascii: "{") {
-                try parseObject(prefix: key + ".", into: &builder, depth: depth + 1)
+                let prefix = key.map { $0 + "." } ?? builder.keySlots[slot!].childPrefix
+                try parseObject(prefix: prefix, into: &builder, depth: depth + 1)
             } else {
-                try parseArray(prefix: key + ".", into: &builder, depth: depth + 1)
+                try parseArray(prefix: (key ?? builder.keySlots[slot!].key) + ".", into: &builder, depth: depth + 1)
             }
             return
         default:
             break
         }
         let column: Int
-        if let slot, slot < builder.keySlots.count, let cached = builder.keySlots[slot].column {
+        if let key {
+            column = builder.column(forKey: key)
+        } else if let cached = builder.keySlots[slot!].column {
             column = cached
         } else {
-            column = builder.column(forKey: key)
-            if let slot, slot < builder.keySlots.count { builder.keySlots[slot].column = column }
+            column = builder.column(forKey: builder.keySlots[slot!].key)
+            builder.keySlots[slot!].column = column
         }
         if builder.hasCellInCurrentRow(column) {
             let at = location(of: keyPosition)
-            throw ScaleFitError.duplicateColumn(file: fileName, line: at.line, column: at.column, name: key)
+            throw ScaleFitError.duplicateColumn(file: fileName, line: at.line, column: at.column,
+                                                name: key ?? builder.keySlots[slot!].key)
         }
         switch first {
         case UInt8(ascii: "\""):
@@ -169,6 +201,12 @@ struct JSONScanner {
                 builder.columns[column].appendCell(UnsafeBufferPointer(rebasing: bytes[token]))
             }
         }
+    }
+
+    /// Parses the value at the current position as the cell of column `key` in the current
+    /// row (an object or array value flattened under `key.`), as a row object's value is.
+    mutating func parseCell(key: String, into builder: inout RunTableBuilder) throws {
+        try parseValue(key: key, slot: nil, keyPosition: position, into: &builder, depth: 2)
     }
 
     private mutating func parseWord(into column: inout ColumnBuilder) throws {

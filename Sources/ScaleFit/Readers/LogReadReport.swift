@@ -6,19 +6,83 @@
 /// slm.jsonl: jsonl, 1 run; step="step", loss="loss", lr="lr"; 388 of 398 rows used;
 /// 10 rows superseded (1 row superseded at step 20 (line 2), …)
 /// ```
+///
+/// A table without a step column is a table of runs, a row each (`245 runs, a row each`).
+/// The library says what an argument did in the argument's terms (`step below the minimum
+/// step 100`, `lossColumn picks another`); a command line gives its own flags' names with
+/// `description(naming:)` (`step < --min-step 100`, `--y picks another`).
 public struct LogReadReport: Sendable, Equatable, CustomStringConvertible {
     /// Rows dropped for one reason.
     public struct Drop: Sendable, Equatable {
-        /// Why: "step is not a number", "step < --min-step 100", "run not in --runs".
+        /// Why, in the library's terms: "step \"step\" is not a number", "step below the
+        /// minimum step 100", "run not among the runs asked for: a,b".
         public var reason: String
+        /// The selection argument that dropped the rows, if one did (so that a command line
+        /// can name its flag), else nil.
+        public var selection: Selection?
         /// How many, with examples.
         public var rows: DroppedRows
+
+        /// The selections of `LogReadOptions` that drop rows.
+        public enum Selection: Sendable, Equatable {
+            /// `LogReadOptions.runs`.
+            case runs([String])
+            /// `LogReadOptions.minStep`.
+            case minStep(Double)
+            /// `LogReadOptions.maxStep`.
+            case maxStep(Double)
+        }
 
         /// A drop of `rows` for `reason`.
         public init(reason: String, rows: DroppedRows) {
             self.reason = reason
             self.rows = rows
         }
+
+        /// A drop of `rows` by `selection`, its reason in the library's terms.
+        public init(selection: Selection, rows: DroppedRows) {
+            self.init(reason: Self.reason(selection, naming: .arguments), rows: rows)
+            self.selection = selection
+        }
+
+        /// The reason with the selection's argument named as `names` says.
+        public func reason(naming names: ArgumentNames) -> String {
+            selection.map { Self.reason($0, naming: names) } ?? reason
+        }
+
+        private static func reason(_ selection: Selection, naming names: ArgumentNames) -> String {
+            switch selection {
+            case let .runs(runs): return "run not among \(names.runs) \(runs.joined(separator: ","))"
+            case let .minStep(step): return "step below \(names.minStep) \(RunTable.Column.format(step))"
+            case let .maxStep(step): return "step above \(names.maxStep) \(RunTable.Column.format(step))"
+            }
+        }
+    }
+
+    /// What the report calls the arguments it mentions: the library's words by default
+    /// (`arguments`), a command line's flags when it passes its own.
+    public struct ArgumentNames: Sendable, Equatable {
+        /// The runs kept (`LogReadOptions.runs`), before their list: "the runs asked for:".
+        public var runs: String
+        /// The minimum step (`LogReadOptions.minStep`): "the minimum step".
+        public var minStep: String
+        /// The maximum step (`LogReadOptions.maxStep`): "the maximum step".
+        public var maxStep: String
+        /// What picks another column for a role: `stepColumn`, `lossColumn`, `lrColumn`, `runColumn`.
+        public var columnChoice: [ColumnRole: String]
+
+        /// Names from their parts.
+        public init(runs: String, minStep: String, maxStep: String, columnChoice: [ColumnRole: String]) {
+            self.runs = runs
+            self.minStep = minStep
+            self.maxStep = maxStep
+            self.columnChoice = columnChoice
+        }
+
+        /// The library's words: `LogReadOptions`' fields.
+        public static let arguments = ArgumentNames(
+            runs: "the runs asked for:", minStep: "the minimum step", maxStep: "the maximum step",
+            columnChoice: [.step: "stepColumn", .loss: "lossColumn", .lr: "lrColumn", .run: "runColumn"])
     }
 
     /// The input as given (`-` reads as `<stdin>`).
@@ -46,10 +110,19 @@ public struct LogReadReport: Sendable, Equatable, CustomStringConvertible {
     /// `#` comment lines skipped.
     public var commentLines: Int
 
-    /// The whole report in one line.
-    public var description: String {
+    /// The whole report in one line, in the library's words.
+    public var description: String { description(naming: .arguments) }
+
+    /// The whole report in one line, naming the arguments as `names` says.
+    public func description(naming names: ArgumentNames) -> String {
         var parts: [String] = []
-        let runCount = runs.count == 1 && runs[0].isEmpty ? "1 run" : "\(runs.count) run\(runs.count == 1 ? "" : "s")"
+        let runCount: String
+        if runs == [""] {
+            // No run column: a log is one run; a table without steps is a run per row.
+            runCount = columns[.step] == nil ? "\(rowsUsed) run\(rowsUsed == 1 ? "" : "s"), a row each" : "1 run"
+        } else {
+            runCount = "\(runs.count) run\(runs.count == 1 ? "" : "s")"
+        }
         let shown = runs.filter { !$0.isEmpty }.prefix(5).joined(separator: ", ")
         parts.append("\(input): \(format.rawValue), \(runCount)" + (shown.isEmpty ? "" : " (\(shown)\(runs.count > 5 ? ", …" : ""))"))
         var roles: [String] = []
@@ -57,7 +130,7 @@ public struct LogReadReport: Sendable, Equatable, CustomStringConvertible {
             guard let name = columns[role] else { continue }
             var text = "\(role.rawValue)=\"\(name)\""
             if let others = columns.alternatives[role], !others.isEmpty {
-                let flag = Self.flag[role].map { ", \($0) picks another" } ?? ""
+                let flag = names.columnChoice[role].map { ", \($0) picks another" } ?? ""
                 text += " (not " + others.map { "\"\($0)\"" }.joined(separator: ", ") + flag + ")"
             }
             roles.append(text)
@@ -70,7 +143,7 @@ public struct LogReadReport: Sendable, Equatable, CustomStringConvertible {
             parts.append("\(total) row\(total == 1 ? "" : "s") superseded by restarts (\(shownRestarts)\(superseded.count > 3 ? ", …" : ""))")
         }
         for drop in dropped {
-            parts.append("\(drop.rows.count) row\(drop.rows.count == 1 ? "" : "s") dropped: \(drop.reason) ("
+            parts.append("\(drop.rows.count) row\(drop.rows.count == 1 ? "" : "s") dropped: \(drop.reason(naming: names)) ("
                          + drop.rows.examples.joined(separator: ", ") + (drop.rows.count > drop.rows.examples.count ? ", …" : "") + ")")
         }
         if !badCells.isEmpty {
@@ -81,7 +154,4 @@ public struct LogReadReport: Sendable, Equatable, CustomStringConvertible {
         if commentLines > 0 { parts.append("\(commentLines) comment line\(commentLines == 1 ? "" : "s")") }
         return parts.joined(separator: "; ")
     }
-
-    /// The command-line flag that picks another column for a role.
-    private static let flag: [ColumnRole: String] = [.step: "--step", .loss: "--y", .lr: "--lr", .run: "--group"]
 }

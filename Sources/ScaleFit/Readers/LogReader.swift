@@ -5,8 +5,8 @@ import Foundation
 ///
 /// ```swift
 /// var options = LogReadOptions()
-/// options.minStep = 1000                       // --min-step
-/// options.lrColumn = "lr-AdamW"                // --lr
+/// options.minStep = 1000                       // the start of training dropped
+/// options.lrColumn = "lr-AdamW"                // the lr column, not detected
 /// let read = try LogReader.read(inputs: ["a.jsonl", "tb-runs/", "-"], options: options)
 /// for report in read.reports { print(report) } // one line per file, for stderr
 /// let set = try LossCurveSet(table: read.table, mapping: read.mapping)
@@ -27,7 +27,8 @@ import Foundation
 /// Several files make one table: a file's rows belong to the run its own run column names,
 /// else to a run named after the file (its name without the extension, or its folder for
 /// TensorBoard event files read from a directory, see `LogInputs`), in a `run` column.
-/// A single file without a run column gets none.
+/// A single file without a run column gets none. Each file's step, loss and lr columns are
+/// the ones its report names, joined under the first file's names (`RunTable.aligningRoles`).
 public enum LogReader {
     /// The table of every input, its column roles and what reading each file did.
     public struct Result: Sendable {
@@ -64,7 +65,7 @@ public enum LogReader {
                     // The whole file is a run that was not asked for: counted, not read on.
                     var rows = DroppedRows()
                     for row in 0..<table.rowCount { rows.record(table.position(of: row) + " run=\"\(run)\"") }
-                    report.dropped.append(LogReadReport.Drop(reason: "run not in --runs \(wanted.joined(separator: ","))", rows: rows))
+                    report.dropped.append(LogReadReport.Drop(selection: .runs(wanted), rows: rows))
                     report.rowsUsed = 0
                     reports.append(report)
                     continue
@@ -76,7 +77,7 @@ public enum LogReader {
         }
         guard !tables.isEmpty else {
             throw ScaleFitError.invalidData(file: inputs.joined(separator: ", "),
-                                            reason: "no input holds a run of --runs \((options.runs ?? []).joined(separator: ","))")
+                                            reason: "no input holds one of the runs asked for (\((options.runs ?? []).joined(separator: ", ")))")
         }
         return try combine(tables, runs: runs, reports: reports, options: options, skippedFiles: skippedFiles,
                            fileName: inputs.count == 1 ? (inputs[0] == "-" ? "<stdin>" : inputs[0]) : "\(files.count) inputs")
@@ -100,8 +101,17 @@ public enum LogReader {
                                 options: LogReadOptions, skippedFiles: Int, fileName: String) throws -> Result {
         let named = runs.contains { $0 != nil }
         let runColumn = named ? (tables.lazy.compactMap { try? ColumnMapping.detect(in: $0, overrides: options.overrides)[.run] }.first ?? "run") : nil
+        var tables = tables
+        var overrides = options.overrides
+        if tables.count > 1 {
+            // Each file's own step, loss and lr, under one name each, as its report said.
+            let mappings = try tables.map { try ColumnMapping.detect(in: $0, overrides: options.overrides) }
+            let aligned = RunTable.aligningRoles(tables, mappings: mappings)
+            tables = aligned.tables
+            for (role, name) in aligned.names where overrides[role] == nil { overrides[role] = name }
+        }
         let table = RunTable.concatenating(tables, fileName: fileName, runColumn: runColumn, runs: runs)
-        let mapping = try ColumnMapping.detect(in: table, overrides: options.overrides)
+        let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
         return Result(table: table, mapping: mapping, reports: reports, skippedFiles: skippedFiles)
     }
 
@@ -111,17 +121,18 @@ public enum LogReader {
         let mapping = try ColumnMapping.detect(in: raw, overrides: options.overrides)
         var table = raw
         var dropped: [LogReadReport.Drop] = []
-        func drop(_ reason: String, where isDropped: (Int) -> Bool) throws {
+        func drop(_ reason: String, selection: LogReadReport.Drop.Selection? = nil, where isDropped: (Int) -> Bool) throws {
             var rows = DroppedRows()
             var keep: [Int] = []
             for row in 0..<table.rowCount {
                 if isDropped(row) { rows.record(describe(table, row: row, mapping: mapping)) } else { keep.append(row) }
             }
             guard !rows.isEmpty else { return }
-            if options.strict, !reason.hasPrefix("step <"), !reason.hasPrefix("step >"), !reason.hasPrefix("run not") {
+            // A selection drops on purpose; only a row that cannot be read is an error under strict.
+            if options.strict, selection == nil {
                 throw ScaleFitError.droppedRows(file: fileName, count: rows.count, first: rows.examples.joined(separator: ", "))
             }
-            dropped.append(LogReadReport.Drop(reason: reason, rows: rows))
+            dropped.append(selection.map { LogReadReport.Drop(selection: $0, rows: rows) } ?? LogReadReport.Drop(reason: reason, rows: rows))
             table = table.selecting(rows: keep)
         }
 
@@ -131,14 +142,14 @@ public enum LogReader {
         }
         if let runs = options.runs, let run = mapping[.run], let column = table.column(named: run) {
             let wanted = Set(runs)
-            try drop("run not in --runs \(runs.joined(separator: ","))") { !wanted.contains(column.text(at: $0)) }
+            try drop("", selection: .runs(runs)) { !wanted.contains(column.text(at: $0)) }
         }
         if let step = mapping[.step], let minStep = options.minStep, let column = table.column(named: step) {
-            try drop("step < --min-step \(RunTable.Column.format(minStep))") { column.values[$0] < minStep }
+            try drop("", selection: .minStep(minStep)) { column.values[$0] < minStep }
         }
         // Looked up again: the drop above changed the rows.
         if let step = mapping[.step], let maxStep = options.maxStep, let column = table.column(named: step) {
-            try drop("step > --max-step \(RunTable.Column.format(maxStep))") { column.values[$0] > maxStep }
+            try drop("", selection: .maxStep(maxStep)) { column.values[$0] > maxStep }
         }
         var badCells = DroppedRows()
         for role in [ColumnRole.loss, .lr] {

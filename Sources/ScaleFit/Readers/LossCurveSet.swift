@@ -91,7 +91,7 @@ public struct LossCurveSet: Sendable {
             var empty = DroppedRows()
             let keep = (0..<usable.rowCount).filter { row in
                 if loss[row].isFinite || rate[row].isFinite { return true }
-                empty.record("line \(usable.lineNumbers[row]) \(lossColumn)=\"\" \(lr)=\"\"")
+                empty.record("\(usable.position(of: row)) \(lossColumn)=\"\" \(lr)=\"\"")
                 return false
             }
             if !empty.isEmpty {
@@ -111,11 +111,11 @@ public struct LossCurveSet: Sendable {
         for row in 0..<usable.rowCount {
             let s = steps[row]
             guard s >= 0, s == s.rounded(), s < 1e12 else {
-                throw ScaleFitError.badValue(file: file, line: usable.lineNumbers[row], column: try columnPosition(table, stepColumn),
+                throw ScaleFitError.badValue(file: usable.file(ofRow: row), line: usable.lineNumbers[row], column: try columnPosition(table, stepColumn),
                                              expected: "a non-negative integer step", found: usable.column(named: stepColumn)!.text(at: row))
             }
             if let rates, rates[row].isFinite, rates[row] < 0 {
-                throw ScaleFitError.badValue(file: file, line: usable.lineNumbers[row], column: try columnPosition(table, rateColumn!),
+                throw ScaleFitError.badValue(file: usable.file(ofRow: row), line: usable.lineNumbers[row], column: try columnPosition(table, rateColumn!),
                                              expected: "a non-negative learning rate", found: usable.column(named: rateColumn!)!.text(at: row))
             }
         }
@@ -135,7 +135,7 @@ public struct LossCurveSet: Sendable {
                 previous = (step, usable.position(of: row))
                 if losses[row].isFinite {
                     guard losses[row] > 0 else {
-                        throw ScaleFitError.badValue(file: file, line: line, column: try columnPosition(table, lossColumn),
+                        throw ScaleFitError.badValue(file: usable.file(ofRow: row), line: line, column: try columnPosition(table, lossColumn),
                                                      expected: "a positive loss", found: usable.column(named: lossColumn)!.text(at: row))
                     }
                     curveSteps.append(step); curveLosses.append(losses[row]); curveLines.append(line)

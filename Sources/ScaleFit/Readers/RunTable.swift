@@ -21,6 +21,12 @@ public struct RunTable: Sendable, Equatable {
     public internal(set) var skipped: [SkippedEntries]
     /// Rows of restarted runs that later segments replaced (`resolvingRestarts`).
     public internal(set) var superseded: [Supersession] = []
+    /// For a table of several files (`LogReader` with several inputs), the files, in order;
+    /// empty for a table of one file, whose rows are all in `fileName`.
+    public internal(set) var sourceFiles: [String] = []
+    /// For a table of several files, the index into `sourceFiles` of each row's file, so
+    /// that `position(of:)` names it; empty otherwise.
+    public internal(set) var rowFiles: [Int] = []
 
     /// A table from its columns. Every column must have one value per entry of `lineNumbers`.
     public init(fileName: String, columns: [Column], lineNumbers: [Int], commentLines: Int = 0) {
@@ -29,10 +35,14 @@ public struct RunTable: Sendable, Equatable {
     }
 
     init(fileName: String, columns: [Column], lineNumbers: [Int], rowColumns: [Int],
-         commentLines: Int, skipped: [SkippedEntries], superseded: [Supersession] = []) {
+         commentLines: Int, skipped: [SkippedEntries], superseded: [Supersession] = [],
+         sourceFiles: [String] = [], rowFiles: [Int] = []) {
         precondition(columns.allSatisfy { $0.count == lineNumbers.count },
                      "every column needs one value per row")
         precondition(rowColumns.isEmpty || rowColumns.count == lineNumbers.count)
+        precondition(rowFiles.isEmpty || (rowFiles.count == lineNumbers.count && rowFiles.allSatisfy(sourceFiles.indices.contains)))
+        self.sourceFiles = sourceFiles
+        self.rowFiles = rowFiles
         self.fileName = fileName
         self.columns = columns
         self.lineNumbers = lineNumbers
@@ -43,11 +53,18 @@ public struct RunTable: Sendable, Equatable {
     }
 
     /// Where row `row` is in the file, as reports write it: `line 17`, `line 1 column 2345`
-    /// (a row inside a minified JSON file) or `byte 4096` (a binary format).
+    /// (a row inside a minified JSON file) or `byte 4096` (a binary format); in a table of
+    /// several files, after the row's file: `b.jsonl line 17`.
     public func position(of row: Int) -> String {
-        if rowColumns.isEmpty { return "line \(lineNumbers[row])" }
-        if lineNumbers[row] == 0 { return "byte \(rowColumns[row])" }
-        return "line \(lineNumbers[row]) column \(rowColumns[row])"
+        let file = rowFiles.isEmpty ? "" : sourceFiles[rowFiles[row]] + " "
+        if rowColumns.isEmpty { return file + "line \(lineNumbers[row])" }
+        if lineNumbers[row] == 0 { return file + "byte \(rowColumns[row])" }
+        return file + "line \(lineNumbers[row]) column \(rowColumns[row])"
+    }
+
+    /// The file row `row` was read from: its own in a table of several files, else `fileName`.
+    public func file(ofRow row: Int) -> String {
+        rowFiles.isEmpty ? fileName : sourceFiles[rowFiles[row]]
     }
 
     /// The number of rows.
@@ -91,7 +108,8 @@ public struct RunTable: Sendable, Equatable {
         RunTable(fileName: fileName, columns: columns.map { $0.selecting(rows) },
                  lineNumbers: rows.map { lineNumbers[$0] },
                  rowColumns: rowColumns.isEmpty ? [] : rows.map { rowColumns[$0] },
-                 commentLines: commentLines, skipped: skipped, superseded: superseded)
+                 commentLines: commentLines, skipped: skipped, superseded: superseded,
+                 sourceFiles: sourceFiles, rowFiles: rowFiles.isEmpty ? [] : rows.map { rowFiles[$0] })
     }
 
     /// The table of the rows for which `isIncluded(row)` is true, in their order.

@@ -31,13 +31,16 @@ struct RunTableBuilder {
     var rowCount: Int { lineNumbers.count }
 
     /// A key as JSON rows spell it at one position (the k-th key of a row, depth first):
-    /// its raw bytes, the prefix of the object it is in, the flattened key and its column.
+    /// its raw bytes, the prefix of the object it is in, the flattened key, the prefix it
+    /// gives an object value and its column.
     /// Log rows repeat their keys in the same order, so comparing the raw bytes with the
     /// slot replaces a string allocation and a hash lookup per value.
     struct KeySlot {
         var raw: [UInt8]
         var prefix: String
         var key: String
+        /// The prefix of the keys inside an object value: `key.`.
+        var childPrefix: String
         var column: Int?
     }
 

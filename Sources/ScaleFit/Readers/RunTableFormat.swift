@@ -59,6 +59,8 @@ public enum RunTableFormat: String, CaseIterable, Sendable {
     ///   followed by another `{` line, or .jsonl/.ndjson   jsonl
     /// `{` first, one document with "log_history"          trainer_state
     /// `{` first, one document with "history"              wandb_run
+    /// `{` first, its first value a list of scalars or an
+    ///   object keyed "0" (a pandas frame of columns)      json_records
     /// `{` first, one one-line object with neither,
     ///   not named .json                                   jsonl
     /// anything else                                       csv (a W&B chart export by its header)
@@ -85,10 +87,41 @@ public enum RunTableFormat: String, CaseIterable, Sendable {
             let text = String(decoding: prefix[start...], as: UTF8.self)
             if text.contains("\"log_history\"") { return .trainerState }
             if text.contains("\"history\"") { return .wandbRun }
+            if startsWithColumns(prefix, from: start) { return .jsonRecords }
             return line == .onlyObject && byName != .trainerState ? .jsonLines : .trainerState
         default:
             return .csv
         }
+    }
+
+    /// Whether the object at `start` begins like a pandas frame written by columns: its
+    /// first key's value is an array whose first element is not an object, or an object
+    /// whose first key is `"0"` (`{"_step": [0, 1], …}`, `{"_step": {"0": 0, …}, …}`).
+    private static func startsWithColumns(_ bytes: [UInt8], from start: Int) -> Bool {
+        var index = start + 1
+        func skipSpace() { while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 } }
+        func skipPlainString() -> Bool {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return false }
+            index += 1
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return false }
+            index += 1
+            return true
+        }
+        skipSpace()
+        guard skipPlainString() else { return false }
+        skipSpace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
+        index += 1
+        skipSpace()
+        guard index < bytes.count else { return false }
+        let open = bytes[index]
+        index += 1
+        skipSpace()
+        guard index < bytes.count else { return false }
+        if open == UInt8(ascii: "[") { return bytes[index] != UInt8(ascii: "{") && bytes[index] != UInt8(ascii: "[") }
+        guard open == UInt8(ascii: "{") else { return false }
+        return Array(bytes[index..<min(bytes.count, index + 3)]) == Array("\"0\"".utf8)
     }
 
     private enum FirstLine { case objectThenObject, onlyObject, other }

@@ -57,11 +57,16 @@ enum LogInputOptions {
                               strict: args.has(InputOptions.strict))
     }
 
+    /// The read report's arguments as this command line's flags.
+    static let flagNames = LogReadReport.ArgumentNames(
+        runs: "--runs", minStep: "--min-step", maxStep: "--max-step",
+        columnChoice: [.step: "--step", .loss: "--y", .lr: "--lr", .run: "--group"])
+
     /// Reads `inputs` (files, directories, `-`) once, with each input's one-line report on
     /// stderr; the table of every input.
     static func read(_ inputs: [String], args: ParsedArguments, curveLaw: Bool, out: CommandOutput) throws -> RunTable {
         let result = try LogReader.read(inputs: inputs, options: try options(args, curveLaw: curveLaw))
-        for report in result.reports { out.note(report.description) }
+        for report in result.reports { out.note(report.description(naming: flagNames)) }
         if result.skippedFiles > 0 {
             out.note("skipped \(result.skippedFiles) file\(result.skippedFiles == 1 ? "" : "s") that are not logs")
         }

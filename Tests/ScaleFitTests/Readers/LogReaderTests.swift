@@ -31,13 +31,16 @@ final class LogReaderTests: XCTestCase {
         XCTAssertEqual(read.reports.map(\.format), [.jsonLines, .csv])
         XCTAssertEqual(read.mapping[.run], "run")
         XCTAssertEqual(try read.table.groups(by: "run").map(\.key), ["a", "b"])
-        XCTAssertEqual(read.table.columnNames, ["step", "loss", "lr", "iter", "train_loss", "run"])
+        // b's iter and train_loss are its step and loss, so they join a's under a's names.
+        XCTAssertEqual(read.table.columnNames, ["step", "loss", "lr", "run"])
+        XCTAssertEqual(try read.table.values(of: "step"), [1, 2, 1, 2, 3])
+        XCTAssertEqual(try read.table.values(of: "loss"), [3.0, 2.5, 3.5, 3.0, 2.75])
         XCTAssertEqual(read.table.fileName, "2 inputs")
         XCTAssertEqual(read.reports.map(\.runs), [["a"], ["b"]])
         let onlyB = try LogReader.read(inputs: [a, b], options: LogReadOptions(runs: ["b"]))
         XCTAssertEqual(try onlyB.table.groups(by: "run").map(\.key), ["b"])
         XCTAssertEqual(onlyB.reports[0].rowsUsed, 0)
-        XCTAssertEqual(onlyB.reports[0].dropped.map(\.reason), ["run not in --runs b"])
+        XCTAssertEqual(onlyB.reports[0].dropped.map(\.reason), ["run not among the runs asked for: b"])
         XCTAssertEqual(onlyB.reports[0].dropped.first?.rows.count, 2)
     }
 
@@ -86,17 +89,17 @@ final class LogReaderTests: XCTestCase {
         let report = read.reports[0]
         XCTAssertEqual(report.rowsRead, 12)
         XCTAssertEqual(report.rowsUsed, 3)
-        XCTAssertEqual(report.dropped.map(\.reason), ["step \"step\" is not a number", "run not in --runs a",
-                                                      "step < --min-step 100", "step > --max-step 300"])
+        XCTAssertEqual(report.dropped.map(\.reason), ["step \"step\" is not a number", "run not among the runs asked for: a",
+                                                      "step below the minimum step 100", "step above the maximum step 300"])
         XCTAssertEqual(report.dropped.map(\.rows.count), [1, 6, 1, 1])
         XCTAssertEqual(report.dropped[0].rows.examples, ["line 12 run=\"a\" step=\"oops\""])
         XCTAssertEqual(report.description, """
             runs.csv: csv, 1 run (a); step="step", loss="loss", lr="lr", run="run"; 3 of 12 rows used; \
             1 row dropped: step "step" is not a number (line 12 run="a" step="oops"); \
-            6 rows dropped: run not in --runs a (line 7 run="b" step="0", line 8 run="b" step="100", \
+            6 rows dropped: run not among the runs asked for: a (line 7 run="b" step="0", line 8 run="b" step="100", \
             line 9 run="b" step="200", line 10 run="b" step="300", line 11 run="b" step="400", …); \
-            1 row dropped: step < --min-step 100 (line 2 run="a" step="0"); \
-            1 row dropped: step > --max-step 300 (line 6 run="a" step="400")
+            1 row dropped: step below the minimum step 100 (line 2 run="a" step="0"); \
+            1 row dropped: step above the maximum step 300 (line 6 run="a" step="400")
             """)
         XCTAssertThrowsError(try LogReader.read(data: Data(text.utf8), fileName: "runs.csv",
                                                 options: LogReadOptions(strict: true))) { error in

@@ -23,7 +23,7 @@ final class WandBLayoutTests: XCTestCase {
         let set = try LossCurveSet(table: read.table, mapping: read.mapping)
         XCTAssertEqual(set.curves[0].steps, [10000, 20000, 30000, 40000, 50000])
         XCTAssertEqual(set.curves[0].losses.last, 3.12)
-        XCTAssertTrue(read.reports[0].description.contains("step=\"iter\" (not \"_step\", --step picks another)"),
+        XCTAssertTrue(read.reports[0].description.contains("step=\"iter\" (not \"_step\", stepColumn picks another)"),
                       read.reports[0].description)
     }
 
