@@ -47,7 +47,22 @@ enum ChinchillaBacktest {
                 try ReportDirectory(title: title, markdown: render(b, format: .markdown, residuals: true), fitFile: file,
                                     parameters: parameterTable(b.law), residuals: residualTable(b.runs), svg: try figure()).write(to: dir, out: out)
             }
-            try out.write(render(b, format: format, residuals: args.has(OutputOptions.residuals)))
+            // The held-out runs against the 95% prediction interval of the fit to the others.
+            let fitted = b.runs.filter { !$0.heldOut }, held = b.runs.filter(\.heldOut)
+            var fitFile = try FitFile(chinchilla: b.fit, loss: .huber(scale: delta),
+                                      data: .init(file: path, rows: fitted.count, droppedRows: runs.dropped))
+            fitFile = try NoiseEstimate.attach(fitFile, as: ChinchillaLaw.self,
+                                               data: try ModelRuns(N: fitted.map(\.parameters), D: fitted.map(\.tokens),
+                                                                   loss: fitted.map(\.observed), file: path),
+                                               source: path, out: out)
+            let predictions = try held.map { try fitFile.chinchillaPrediction(N: $0.parameters, D: $0.tokens, file: path) }
+            let inside = zip(held, predictions).filter { $1.predictionLower <= $0.observed && $0.observed <= $1.predictionUpper }.count
+            let inBand = zip(held, predictions).filter { $1.lower <= $0.observed && $0.observed <= $1.upper }.count
+            let pct = { (k: Int) in formatSignificant(100 * Double(k) / Double(max(held.count, 1)), digits: 3) + "%" }
+            let coverage = "coverage of the \(held.count) held-out runs: 95% prediction interval \(pct(inside)), 95% confidence band of the law's value \(pct(inBand))"
+            var text = render(b, format: format, residuals: args.has(OutputOptions.residuals))
+            if format == .table || format == .markdown { text += "\n" + coverage + "\n" } else { out.note(coverage) }
+            try out.write(text)
             return b.summary.converged ? 0 : 1
         }
         out.note("sweep: fitting chinchilla on the smallest 1…n model sizes in turn…")
