@@ -87,8 +87,8 @@ package struct CurveFitReport: Sendable, Codable {
         let covariance = try ParameterCovariance(result: fit.best)
         let bounds: ParameterBounds
         switch law {
-        case let .annealing(l): bounds = l.defaultBounds
-        case let .multipower(l): bounds = l.defaultBounds
+        case let .annealing(l): bounds = l.bounds(for: fitted.map(\.curve))
+        case let .multipower(l): bounds = l.bounds(for: fitted.map(\.curve))
         }
         parameters = zip(zip(fit.parameterNames, fit.parameters), covariance.standardErrors).map {
             ParameterEstimate(name: $0.0, estimate: $0.1, standardError: $1)

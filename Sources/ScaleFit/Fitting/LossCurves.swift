@@ -98,7 +98,7 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
     /// The law's documented grid for these curves.
     public func starts(for data: LossCurves) -> [[Double]] { startingGrid(for: data.curves) }
     /// The law's `defaultBounds`.
-    public func bounds(for data: LossCurves) -> ParameterBounds? { defaultBounds }
+    public func bounds(for data: LossCurves) -> ParameterBounds? { bounds(for: data.curves) }
 
     /// `CurveFit`'s search: 20-evaluation screening runs (cost tolerance 1e-8), the distinct ends (1e-3) among the best 3 polished, with the law's loss.
     public var search: LawSearch {

@@ -54,7 +54,7 @@ public enum CurveFit {
         fixed: [Bool]? = nil, options: SolverOptions = CurveFit.defaultOptions, polish: Int = 3
     ) throws -> Result {
         let grid = starts ?? problem.law.startingGrid(for: problem.curves)
-        let box = bounds ?? problem.law.defaultBounds
+        let box = bounds ?? problem.law.bounds(for: problem.curves)
         let search = ScreenedMultiStart(
             options: options, screeningEvaluations: screeningEvaluations, screeningFunctionTolerance: 1e-8,
             selection: .distinctAmongBest(count: max(polish, 1), tolerance: 1e-3),

@@ -17,6 +17,9 @@ public protocol LossCurveLaw: Sendable {
     /// The documented starting points for a multi-start fit of these curves.
     func startingGrid(for curves: [LossCurve]) -> [[Double]]
 
+    /// The box for a fit to these curves (by default `defaultBounds`).
+    func bounds(for curves: [LossCurve]) -> ParameterBounds
+
     /// The θ-independent part of a curve with η = `rates` logged at `steps`.
     func prepare(rates: [Double], steps: [Int]) -> Prepared
 
@@ -37,6 +40,9 @@ public protocol LossCurveLaw: Sendable {
 extension LossCurveLaw {
     /// By default a law screens with itself.
     public var screeningLaw: Self { self }
+
+    /// The box for a fit to `curves`: `defaultBounds` unless the law narrows it by the data.
+    public func bounds(for curves: [LossCurve]) -> ParameterBounds { defaultBounds }
 
     /// n, the number of parameters.
     public var parameterCount: Int { parameterNames.count }

@@ -73,6 +73,19 @@ public struct MultiPowerLaw: LossCurveLaw {
                         upper: [.infinity, .infinity, 10, .infinity, .infinity, 10, 5])
     }
 
+    /// `defaultBounds` with B ≤ m/η_max, m the smallest observed loss and η_max the largest
+    /// rate: the loss drop B·Σ(η_(k−1) − η_k)·G ≤ B·η_max cannot exceed the loss itself. On
+    /// curves that do not determine the decay terms (one cosine: for small β,
+    /// G ≈ β·log(1 + C·x), so only B·β is fixed) this keeps the solver from walking the
+    /// valley to B ~ 1e5 and β ~ 1e-4; a fit that reaches the bound is flagged.
+    public func bounds(for curves: [LossCurve]) -> ParameterBounds {
+        var box = defaultBounds
+        let m = curves.lazy.flatMap(\.losses).min() ?? .nan
+        let peak = curves.lazy.flatMap(\.rates).max() ?? .nan
+        if m > 0, peak > 0, (m / peak).isFinite { box.upper[3] = m / peak }
+        return box
+    }
+
     /// The change points of η and the cumulative sums the law needs at the logged steps.
     public struct Prepared: Sendable {
         /// The logged steps t_j the curve is predicted at.
