@@ -1,0 +1,150 @@
+import Foundation
+
+/// The best staircase schedule of K = 1…6 sharp drops: positions by integer pattern search,
+/// drop sizes by `CappedSimplexMinimizer` on the K decrements, alternately.
+///
+/// Why: for the multi-power law, a drop spread over neighbouring steps loses to the same drop
+/// made at once (d·G(η^(−γ)·S) rewards a low η right after the drop), so every single-step
+/// drop position is a KKT point of the per-step problem: the projected gradient at a
+/// staircase says nothing about moving a whole drop by a step, which changes the loss by
+/// ~10⁻⁶ per step. A staircase is z (the decrements scaled by 1/(η_max − η_min)) with K
+/// non-zero entries; this search moves those entries, which no per-step first-order method
+/// does. Each move costs one value (O(T) sums, transcendentals only at the K drops and the
+/// warmup's steps), each size search a few gradients.
+///
+/// Starts for K drops: K equal drops evenly spaced over the best WSD's decay, and the
+/// (K − 1)-drop optimum with its last drop split in two. The search stops adding drops when two
+/// more have not lowered the loss.
+struct StaircaseSearch {
+    let objective: FinalLossObjective
+    let constraints: ScheduleConstraints
+    var maxDrops = 6
+
+    /// Drops at free-step indices `positions` (increasing) of scaled sizes `sizes`.
+    struct Staircase {
+        var positions: [Int]
+        var sizes: [Double]
+        var loss: Double
+    }
+
+    private(set) var evaluations = 0
+
+    /// The best staircase found, starting from a decay window that begins at free step `decayStart`.
+    mutating func best(decayStart: Int) -> Staircase {
+        let n = constraints.freeSteps
+        let start = min(max(decayStart, 0), n - 1)
+        var best: Staircase? = nil
+        var previous: Staircase? = nil
+        var stale = 0
+        for k in 1...max(1, min(maxDrops, n)) {
+            var candidates: [Staircase] = []
+            let width = n - start
+            let even = (1...k).map { start + Int(Double(width) * Double($0) / Double(k + 1)) }
+            if Set(even).count == k, even.allSatisfy({ $0 < n }) {
+                candidates.append(make(even, [Double](repeating: 1 / Double(k), count: k)))
+            }
+            if let p = previous, let last = p.positions.last, last + 1 < n {
+                let inserted = (last + n) / 2
+                if inserted > last {
+                    var sizes = p.sizes
+                    let half = sizes[sizes.count - 1] / 2
+                    sizes[sizes.count - 1] = half
+                    candidates.append(make(p.positions + [inserted], sizes + [half]))
+                }
+            }
+            guard !candidates.isEmpty else { break }
+            let found = candidates.map { refine($0) }.min { $0.loss < $1.loss }!
+            previous = found
+            if best == nil || found.loss < best!.loss - 1e-13 {
+                best = found
+                stale = 0
+            } else {
+                stale += 1
+                if stale >= 2 { break }
+            }
+        }
+        return best!
+    }
+
+    /// z of a staircase: its sizes at its positions.
+    func decrements(_ s: Staircase) -> [Double] {
+        var z = [Double](repeating: 0, count: constraints.freeSteps)
+        for (p, v) in zip(s.positions, s.sizes) { z[p] = v }
+        return z
+    }
+
+    private mutating func make(_ positions: [Int], _ sizes: [Double]) -> Staircase {
+        var s = Staircase(positions: positions, sizes: sizes, loss: 0)
+        s.loss = value(s)
+        return s
+    }
+
+    private mutating func value(_ s: Staircase) -> Double {
+        evaluations += 1
+        return objective.value(constraints.rates(decrements: decrements(s)))
+    }
+
+    /// Sizes, then positions, until a round lowers the loss by less than 1e-15·|L| (8 rounds at most).
+    private mutating func refine(_ start: Staircase) -> Staircase {
+        var s = start
+        for _ in 0..<8 {
+            let before = s.loss
+            s = optimiseSizes(s)
+            s = optimisePositions(s)
+            if before - s.loss <= 1e-15 * abs(before) { break }
+        }
+        return optimiseSizes(s)
+    }
+
+    /// The sizes at fixed positions: the capped-simplex problem in K variables.
+    private mutating func optimiseSizes(_ s: Staircase) -> Staircase {
+        let c = constraints, objective = objective
+        var rateGradient: [Double] = []
+        var full = [Double](repeating: 0, count: c.freeSteps)
+        let positions = s.positions
+        var count = 0
+        let f: CappedSimplexMinimizer.Objective = { sizes, g in
+            count += 1
+            var z = [Double](repeating: 0, count: c.freeSteps)
+            for (p, v) in zip(positions, sizes) { z[p] = v }
+            let value = objective.value(c.rates(decrements: z), gradient: &rateGradient)
+            c.decrementGradient(rateGradient, into: &full)
+            if g.count != sizes.count { g = [Double](repeating: 0, count: sizes.count) }
+            for (i, p) in positions.enumerated() { g[i] = full[p] }
+            return value
+        }
+        let r = CappedSimplexMinimizer(gradientTolerance: 1e-13, maxIterations: 100, memory: max(positions.count, 2)).minimize(f, from: s.sizes)
+        evaluations += count
+        guard r.value < s.loss else { return s }
+        return Staircase(positions: positions, sizes: r.z, loss: r.value)
+    }
+
+    /// Each drop moved by ±step while that lowers the loss (between its neighbours), for steps
+    /// halving from (T − W)/8 to 1.
+    private mutating func optimisePositions(_ start: Staircase) -> Staircase {
+        var s = start
+        let n = constraints.freeSteps
+        var step = max(1, n / 8)
+        while step >= 1 {
+            var moved = false
+            for i in s.positions.indices {
+                for direction in [1, -1] {
+                    while true {
+                        let low = i == 0 ? -1 : s.positions[i - 1]
+                        let high = i + 1 == s.positions.count ? n : s.positions[i + 1]
+                        let p = s.positions[i] + direction * step
+                        guard p > low, p < high else { break }
+                        var trial = s
+                        trial.positions[i] = p
+                        trial.loss = value(trial)
+                        guard trial.loss < s.loss else { break }
+                        s = trial
+                        moved = true
+                    }
+                }
+            }
+            if !moved { step /= 2 }
+        }
+        return s
+    }
+}
