@@ -139,7 +139,7 @@ public struct OptimalSchedule: Sendable {
             if case let .wsd(_, _, stable, _, _, _) = wsd.schedule { decayStart = stable }
             let staircase = staircases.best(decayStart: decayStart)
             let (rates, summary) = Self.free(objective, constraints, starts: [
-                ("best staircase (\(staircase.positions.count) drops)", constraints.rates(decrements: staircases.decrements(staircase)), 1000),
+                ("best staircase (\(staircase.positions.count) drop\(staircase.positions.count == 1 ? "" : "s"))", constraints.rates(decrements: staircases.decrements(staircase)), 1000),
                 ("best WSD", wsd.schedule.rates(count: constraints.steps), 50),
             ], familyEvaluations: wsd.evaluations + best.evaluations + staircases.evaluations)
             schedule = nil
