@@ -53,8 +53,13 @@ public struct ScheduleSearchSummary: Sendable, Equatable, Codable {
 /// (`CappedSimplexMinimizer`) with the law's exact gradient (`FinalLossObjective`, O(T) per
 /// evaluation), from two starts: the best staircase of 1–6 sharp drops (`StaircaseSearch`,
 /// which moves whole drops, what no per-step first-order move does) and the best WSD (at most
-/// 50 iterations: per-step moves from a smooth decay creep, which is why the staircase start exists); the lowest end wins. For the multi-power law the optimum is a staircase of
-/// a few sharp drops near the end, which no smooth family reaches. The annealing law's final loss is convex in the
+/// 30 iterations: per-step moves from a smooth decay creep, which is why the staircase start
+/// exists). When the polish changes the staircase's drops, those drops are moved as whole
+/// drops once more and polished again; the lowest end wins. For the multi-power law the
+/// optimum is a staircase of a few sharp drops near the end, which no smooth family reaches.
+/// The optimality measure is that of the per-step problem (a KKT point); the problem is not
+/// convex for the multi-power law, so it certifies a local optimum, and the starts make it the
+/// best one found. The annealing law's final loss is convex in the
 /// decrements (S1 is linear in them, S2 linear, A·S1^(−α) convex), and its optimum is one
 /// sharp drop (at most two adjacent steps): d_k > 0 only where
 /// g(n) = α·A·S1^(−α−1)·n − C·(1 − λ^n)/(1 − λ) (n = T − k), which is strictly convex in n, is least.
@@ -138,10 +143,32 @@ public struct OptimalSchedule: Sendable {
             var decayStart = 0
             if case let .wsd(_, _, stable, _, _, _) = wsd.schedule { decayStart = stable }
             let staircase = staircases.best(decayStart: decayStart)
-            let (rates, summary) = Self.free(objective, constraints, starts: [
-                ("best staircase (\(staircase.positions.count) drop\(staircase.positions.count == 1 ? "" : "s"))", constraints.rates(decrements: staircases.decrements(staircase)), 1000),
-                ("best WSD", wsd.schedule.rates(count: constraints.steps), 50),
+            var (rates, summary) = Self.free(objective, constraints, starts: [
+                (Self.name(staircase.positions.count), constraints.rates(decrements: staircases.decrements(staircase)), 1000),
+                ("best WSD", wsd.schedule.rates(count: constraints.steps), 30),
             ], familyEvaluations: wsd.evaluations + best.evaluations + staircases.evaluations)
+            // The polished optimum's own drops (when the polish changed them) moved as whole drops
+            // once more, and polished again.
+            let z = constraints.decrements(rates: rates)
+            let support = z.indices.filter { z[$0] > 1e-12 }
+            if (1...12).contains(support.count), support != staircase.positions {
+                let before = staircases.evaluations
+                let again = staircases.refine(.init(positions: support, sizes: support.map { z[$0] }, loss: objective.value(rates)))
+                let (more, extra) = Self.free(objective, constraints, starts: [
+                    ("polished, its " + Self.name(again.positions.count), constraints.rates(decrements: staircases.decrements(again)), 1000),
+                ], familyEvaluations: staircases.evaluations - before)
+                summary.startNames += extra.startNames
+                summary.startLosses += extra.startLosses
+                summary.evaluations += extra.evaluations
+                if extra.startLosses[0] < summary.startLosses[summary.bestStart] {
+                    rates = more
+                    summary.bestStart = summary.startNames.count - 1
+                    summary.iterations = extra.iterations
+                    summary.optimality = extra.optimality
+                    summary.converged = extra.converged
+                    summary.reason = extra.reason
+                }
+            }
             schedule = nil
             search = summary
             found = rates
@@ -163,6 +190,9 @@ public struct OptimalSchedule: Sendable {
         if covariance == nil { prediction.lower = .nan; prediction.upper = .nan; prediction.standardError = .nan }
         return prediction
     }
+
+    /// "best staircase (K drops)".
+    static func name(_ drops: Int) -> String { "best staircase (\(drops) drop\(drops == 1 ? "" : "s"))" }
 
     /// The projected quasi-Newton from each start; the lowest end wins (the first on a tie).
     static func free(_ objective: FinalLossObjective, _ c: ScheduleConstraints, starts: [(String, [Double], Int)],

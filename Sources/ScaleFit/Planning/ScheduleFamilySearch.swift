@@ -4,8 +4,8 @@ import Foundation
 /// searches:
 ///
 /// - cosine: the final ratio f ∈ [η_min/η_max, 1] of `LRSchedule.cosine` (to f·η_max), by a
-///   grid of 41 points and golden-section search in the grid cell pair around the best
-///   (to |Δf| ≤ 1e-10);
+///   grid of 21 points and golden-section search in the grid cell pair around the best
+///   (to |Δf| ≤ 1e-9, where the loss is flat to ~1e-15);
 /// - WSD: for each decay shape (linear, cosine, 1-sqrt, geometric), the decay length
 ///   L ∈ 1…T − W (integer) of `LRSchedule.wsd` to η_min, by a grid of 33 lengths and an integer
 ///   golden-section search around the best, finished by trying every length left in the
@@ -27,14 +27,14 @@ struct ScheduleFamilySearch {
         let low = constraints.minimumRate / constraints.peak
         var evaluations = 0
         func f(_ ratio: Double) -> Double { evaluations += 1; return loss(constraints.cosine(finalRatio: ratio)) }
-        let grid = (0...40).map { low + (1 - low) * Double($0) / 40 }
+        let grid = (0...20).map { low + (1 - low) * Double($0) / 20 }
         let values = grid.map(f)
         let best = values.indices.min { values[$0] < values[$1] }!
         var a = grid[max(best - 1, 0)], b = grid[min(best + 1, grid.count - 1)]
         let phi = (5.0.squareRoot() - 1) / 2
         var c = b - phi * (b - a), d = a + phi * (b - a)
         var fc = f(c), fd = f(d)
-        while b - a > 1e-10 {
+        while b - a > 1e-9 {
             if fc < fd { b = d; d = c; fd = fc; c = b - phi * (b - a); fc = f(c) } else { a = c; c = d; fc = fd; d = a + phi * (b - a); fd = f(d) }
         }
         var candidates = [(grid[best], values[best]), (c, fc), (d, fd)]

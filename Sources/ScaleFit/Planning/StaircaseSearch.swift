@@ -13,7 +13,8 @@ import Foundation
 /// warmup's steps), each size search a few gradients.
 ///
 /// Starts for K drops: K equal drops evenly spaced over the best WSD's decay, and the
-/// (K − 1)-drop optimum with its last drop split in two. The search stops adding drops when two
+/// (K − 1)-drop optimum with a new drop in each of its gaps (half of its neighbour's size;
+/// the two best after sizing are refined). The search stops adding drops when two
 /// more have not lowered the loss.
 struct StaircaseSearch {
     let objective: FinalLossObjective
@@ -43,14 +44,24 @@ struct StaircaseSearch {
             if Set(even).count == k, even.allSatisfy({ $0 < n }) {
                 candidates.append(make(even, [Double](repeating: 1 / Double(k), count: k)))
             }
-            if let p = previous, let last = p.positions.last, last + 1 < n {
-                let inserted = (last + n) / 2
-                if inserted > last {
-                    var sizes = p.sizes
-                    let half = sizes[sizes.count - 1] / 2
-                    sizes[sizes.count - 1] = half
-                    candidates.append(make(p.positions + [inserted], sizes + [half]))
+            if let p = previous {
+                // A new drop in each gap (before the first, between two, after the last), taking
+                // half of the neighbouring drop; the two best after their sizes are refined.
+                var inserted: [Staircase] = []
+                for gap in 0...p.positions.count {
+                    let low = gap == 0 ? start - 1 : p.positions[gap - 1]
+                    let high = gap == p.positions.count ? n : p.positions[gap]
+                    let at = (low + high) / 2
+                    guard at > low, at < high, at >= 0 else { continue }
+                    let neighbour = min(gap, p.positions.count - 1)
+                    var positions = p.positions, sizes = p.sizes
+                    let half = sizes[neighbour] / 2
+                    sizes[neighbour] = half
+                    positions.insert(at, at: gap)
+                    sizes.insert(half, at: gap)
+                    inserted.append(optimiseSizes(make(positions, sizes)))
                 }
+                candidates += inserted.sorted { $0.loss < $1.loss }.prefix(2)
             }
             guard !candidates.isEmpty else { break }
             let found = candidates.map { refine($0) }.min { $0.loss < $1.loss }!
@@ -85,7 +96,7 @@ struct StaircaseSearch {
     }
 
     /// Sizes, then positions, until a round lowers the loss by less than 1e-15·|L| (8 rounds at most).
-    private mutating func refine(_ start: Staircase) -> Staircase {
+    mutating func refine(_ start: Staircase) -> Staircase {
         var s = start
         for _ in 0..<8 {
             let before = s.loss
@@ -96,7 +107,8 @@ struct StaircaseSearch {
         return optimiseSizes(s)
     }
 
-    /// The sizes at fixed positions: the capped-simplex problem in K variables.
+    /// The sizes at fixed positions: the capped-simplex problem in K variables (30 iterations at
+    /// most: each round re-sizes, and the final per-step polish certifies the optimum).
     private mutating func optimiseSizes(_ s: Staircase) -> Staircase {
         let c = constraints, objective = objective
         var rateGradient: [Double] = []
@@ -113,7 +125,7 @@ struct StaircaseSearch {
             for (i, p) in positions.enumerated() { g[i] = full[p] }
             return value
         }
-        let r = CappedSimplexMinimizer(gradientTolerance: 1e-13, maxIterations: 100, memory: max(positions.count, 2)).minimize(f, from: s.sizes)
+        let r = CappedSimplexMinimizer(gradientTolerance: 1e-11, maxIterations: 30, memory: max(positions.count, 2)).minimize(f, from: s.sizes)
         evaluations += count
         guard r.value < s.loss else { return s }
         return Staircase(positions: positions, sizes: r.z, loss: r.value)
