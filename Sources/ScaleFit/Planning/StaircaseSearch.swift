@@ -104,7 +104,38 @@ struct StaircaseSearch {
             s = optimisePositions(s)
             if before - s.loss <= 1e-15 * abs(before) { break }
         }
-        return optimiseSizes(s)
+        return adjustPairs(optimiseSizes(s))
+    }
+
+    /// One-step moves with the sizes re-optimised for each trial (each drop ±1, then all ±1),
+    /// while one lowers the loss (20 moves at most): the fixed-size moves above miss a better
+    /// spacing whose sizes differ.
+    private mutating func adjustPairs(_ start: Staircase) -> Staircase {
+        var s = start
+        let n = constraints.freeSteps
+        for _ in 0..<20 {
+            var trials: [[Int]] = []
+            for i in s.positions.indices {
+                for d in [1, -1] {
+                    var p = s.positions
+                    p[i] += d
+                    let low = i == 0 ? -1 : p[i - 1], high = i + 1 == p.count ? n : p[i + 1]
+                    if p[i] > low, p[i] < high { trials.append(p) }
+                }
+            }
+            for d in [1, -1] where s.positions.count > 1 {
+                let p = s.positions.map { $0 + d }
+                if p.first! >= 0, p.last! < n { trials.append(p) }
+            }
+            var better: Staircase? = nil
+            for p in trials {
+                let trial = optimiseSizes(make(p, s.sizes))
+                if trial.loss < s.loss { better = trial; break }
+            }
+            guard let better else { break }
+            s = better
+        }
+        return s
     }
 
     /// The sizes at fixed positions: the capped-simplex problem in K variables (30 iterations at
@@ -131,8 +162,8 @@ struct StaircaseSearch {
         return Staircase(positions: positions, sizes: r.z, loss: r.value)
     }
 
-    /// Each drop moved by ±step while that lowers the loss (between its neighbours), for steps
-    /// halving from (T − W)/8 to 1.
+    /// Each drop moved by ±step while that lowers the loss (between its neighbours), then all
+    /// of them together, for steps halving from (T − W)/8 to 1.
     private mutating func optimisePositions(_ start: Staircase) -> Staircase {
         var s = start
         let n = constraints.freeSteps
@@ -153,6 +184,19 @@ struct StaircaseSearch {
                         s = trial
                         moved = true
                     }
+                }
+            }
+            // Every drop shifted together: what one drop at a time cannot do when their sizes
+            // are tuned to their spacing.
+            for direction in [1, -1] {
+                while let first = s.positions.first, let last = s.positions.last,
+                      first + direction * step >= 0, last + direction * step < n {
+                    var trial = s
+                    trial.positions = s.positions.map { $0 + direction * step }
+                    trial.loss = value(trial)
+                    guard trial.loss < s.loss else { break }
+                    s = trial
+                    moved = true
                 }
             }
             if !moved { step /= 2 }

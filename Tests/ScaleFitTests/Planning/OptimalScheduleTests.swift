@@ -38,6 +38,20 @@ final class OptimalScheduleTests: XCTestCase {
         }
     }
 
+    /// 3,000 steps of the 25M fit (warmup 216): the optimum is a staircase of two drops. An
+    /// independent search (scipy Nelder–Mead over K = 1…4 drops' positions and levels, 20
+    /// starts each) found 3.654665897776222 with drops at steps 2845 and 2972 (the one-drop best
+    /// 3.6547323278653847, three and four drops no better); the free search must reach it.
+    func testShortHorizonFindsTheTwoDropStaircase() throws {
+        let c = try ScheduleConstraints(steps: 3000, peak: 3e-4, warmup: 216, minimumRate: 3e-5)
+        let r = try OptimalSchedule(law: .multipower(MultiPowerLaw()), parameters: Self.published, constraints: c)
+        XCTAssertLessThanOrEqual(r.finalLoss.value, 3.654665897776222 + 1e-12, r.shape.description)
+        XCTAssertEqual(r.shape.drops.map(\.first), [2845, 2972], r.shape.description)
+        XCTAssertEqual(r.shape.description, "staircase of 2 sharp drops (at steps 2845, 2972)")
+        XCTAssertTrue(r.search!.converged, "\(r.search!)")
+        try assertFeasible(r.rates, c, "T = 3000")
+    }
+
     /// The annealing law's final loss is convex in the decrements and its optimum one sharp
     /// drop (see `OptimalSchedule`): brute force over every drop step, with the loss in closed
     /// form and a golden-section search on the drop's size, finds the optimum, which the free search must match.
