@@ -73,6 +73,26 @@ final class FitFileFlagTableTests: XCTestCase {
         XCTAssertTrue(p.stderr.hasSuffix("wrote \(svg)\n"), p.stderr)
     }
 
+    func testOptimalScheduleTakesTheCurveLawsAndRefusesTheOthers() throws {
+        let curve = "annealing, multipower"
+        for law in ["chinchilla", "kaplan", "multilingual"] {
+            try refused(["optimal", try fitFile(law), "--schedule", "--steps", "100"], flag: "--schedule", law: law, appliesTo: curve)
+        }
+        try refused(["optimal", try fitFile("annealing"), "--compute", "1e22"], flag: "--compute", law: "annealing", appliesTo: "chinchilla")
+        try refused(["optimal", try fitFile("multipower"), "--schedule", "--steps", "300", "--mix"], flag: "--mix", law: "multipower",
+                    appliesTo: "multilingual")
+        for law in ["annealing", "multipower"] {
+            // Peak and η_min from the fitted runs' logged schedules (the lr column); a log records no warmup.
+            let r = try CLITests.scalefit(["optimal", try fitFile(law), "--schedule", "--steps", "300", "--warmup", "20", "--format", "csv"])
+            XCTAssertEqual(r.status, 0, "\(law): \(r.stderr)")
+            XCTAssertTrue(r.stdout.hasPrefix("schedule,final_loss,lower95,upper95,excess_loss,spec\noptimal (free),"), "\(law): \(r.stdout)")
+            XCTAssertTrue(r.stdout.contains("cosine:peak=0.0003,warmup=20,total=300,final="), "\(law): \(r.stdout)")
+            let bare = try CLITests.scalefit(["optimal", try fitFile(law), "--schedule", "--steps", "300"])
+            XCTAssertEqual(bare.status, 64)
+            XCTAssertTrue(bare.stderr.hasSuffix("--warmup: the fit file's schedules do not record one warmup; give --warmup\n"), bare.stderr)
+        }
+    }
+
     func testBacktestRefusesTheOtherLawsOptions() throws {
         let runs = T.runs, curves = T.annealingCurves
         try refused(["backtest", runs, "--law", "chinchilla", "--holdout", "largest", "--fit-runs", "a"], flag: "--fit-runs", law: "chinchilla",

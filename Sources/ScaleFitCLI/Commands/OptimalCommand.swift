@@ -1,7 +1,8 @@
 import Foundation
 import ScaleFit
 
-/// `scalefit optimal FIT.json --compute C[,C…]` (Chinchilla) or `--mix …` (multilingual).
+/// `scalefit optimal FIT.json --compute C[,C…]` (Chinchilla), `--mix …` (multilingual) or
+/// `--schedule --steps T …` (the curve laws, `ScheduleOptimization`).
 enum OptimalCommand: Subcommand {
     static let compute = Option<[Double]>(OptionDeclaration("compute", value: "C,…", help: "budgets in FLOPs (e.g. 5.76e23)",
                                                             laws: [.chinchilla])) { try numberList($0, flag: "--compute") }
@@ -28,6 +29,8 @@ enum OptimalCommand: Subcommand {
             "FIT.json --compute C[,C…] [--format table|json|csv|markdown]",
             "MULTILINGUAL-FIT.json --mix --params N --tokens D [--weights FAMILY=W,…] [--normalize] [--min-ratio M]",
             "         [--current FAMILY=P,…] [--format …]",
+            "CURVES-FIT.json --schedule --steps T [--peak η] [--warmup W] [--min-lr η_min] [--family free|wsd|cosine]",
+            "         [-o schedule.csv] [--plot fig.svg] [--format …]",
         ],
         discussion: """
         The compute-optimal model size N* and tokens D* for each budget C (FLOPs, C = 6·N·D)
@@ -39,17 +42,29 @@ enum OptimalCommand: Subcommand {
         family's predicted loss, the objective, and the same for the --current mix. A family
         whose gamma ≤ 0 gains nothing from more data and gets the minimum ratio.
 
+        With --schedule, for a loss-curve fit (annealing, multipower): the learning-rate schedule of
+        T steps (linear warmup of W steps to the peak, then non-increasing down to at least
+        η_min) that minimises the law's predicted final loss, the law at step T−1 after the
+        updates η_0…η_(T−1). --family free searches every such schedule step by step (exact
+        gradient, projected quasi-Newton on the decrements, from the best staircase of sharp
+        drops and the best WSD), wsd the decay length and shape, cosine the final ratio. Prints
+        its final loss with the 95% interval, the best WSD's and the cosine's (to η_min), the
+        gains, the shape found and the search's optimality measure; -o writes the schedule as
+        step,lr for 'predict --schedule-file'. Peak, warmup and η_min default to the fitted runs'
+        schedules when the fit file records them. T is capped at 10^7.
+
         An option that does not apply to the fit's law (the laws in brackets) is refused with exit 64.
         """,
         arguments: [("FIT.json", "a fit file written by 'scalefit fit -o'")],
         groups: [("options", [compute.declaration, mix.declaration,
                               PredictCommand.params.declaration.applying(to: [.multilingual]),
                               PredictCommand.tokens.declaration.applying(to: [.multilingual]),
-                              weights.declaration, normalize.declaration, minRatio.declaration, current.declaration,
-                              OutputOptions.format.declaration])])
+                              weights.declaration, normalize.declaration, minRatio.declaration, current.declaration]
+                              + ScheduleOptimization.declarations + [OutputOptions.format.declaration])])
 
     static func validate(_ args: ParsedArguments) throws {
         guard args.positionals.count == 1 else { throw UsageError(message: "expected one fit file\n\n\(spec.helpText)") }
+        try ScheduleOptimization.validate(args)
     }
 
     static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
@@ -58,6 +73,12 @@ enum OptimalCommand: Subcommand {
         let fit = try FitFile.read(path: path)
         let law = FitLaw(fitFileLaw: fit.law)
         if let law { try args.checkApplicability(to: law) }
+        if let law, FitLaw.curves.contains(law) {
+            guard args.has(ScheduleOptimization.schedule) else {
+                throw UsageError(message: "a \(law.rawValue) fit takes --schedule --steps T\n\n\(spec.helpText)")
+            }
+            return try ScheduleOptimization.run(fit, path: path, args: args, format: format, out: out)
+        }
         if law == .multilingual {
             guard args.has(mix) else { throw UsageError(message: "a multilingual fit takes --mix --params N --tokens D\n\n\(spec.helpText)") }
             return try MultilingualMix.optimal(fit, path: path, args: args, format: format, out: out)
