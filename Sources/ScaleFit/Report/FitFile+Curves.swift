@@ -63,6 +63,8 @@ extension FitFile {
         guard sorted[0] >= 0 else {
             throw ScaleFitError.invalidData(file: file, reason: "step \(sorted[0]) is negative")
         }
+        try LRSchedule.checkStep(last, argument: "steps")
+        try LRSchedule.checkStep(schedule.totalSteps - 1, argument: "schedule")
         let rates = schedule.rates(count: max(schedule.totalSteps, last + 1))
         let (values, gradient) = law.predictWithGradient(rates: rates, steps: sorted, parameters: parameters)
         let n = sorted.count, p = parameters.count
