@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import ScaleFit
 
 /// The hostile-input table (issue 16): every case ends with exit 0, 1, 64, 65 or 74 — never
@@ -283,6 +286,58 @@ final class HostileInputTests: XCTestCase {
             p.waitUntilExit()
             XCTAssertTrue(expected.contains(p.terminationStatus), "\(command): exit \(p.terminationStatus)")
             XCTAssertLessThan(Date().timeIntervalSince(start), 20, command)
+        }
+    }
+}
+
+/// Data strings in every output medium: a run name cannot shift a table, reach the page as
+/// markup, make the page invalid XML, or reach the terminal as an escape sequence.
+final class HostileStringTests: XCTestCase {
+    static let names = ["evil|name", "new\nline", "<script>alert(1)</script>", "\u{1B}[31mred\u{1B}[0m", "ctl\u{1}\u{2}", "a&b\\|c"]
+
+    static let data: String = {
+        let lines = try! String(contentsOfFile: CLITests.root.appendingPathComponent("Data/runs.csv").path, encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        var out = [lines[0]]
+        for (i, line) in lines.dropFirst().enumerated() {
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if i < names.count { fields[0] = "\"" + names[i].replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            out.append(fields.joined(separator: ","))
+        }
+        return HostileInputTests.write(out.joined(separator: "\n") + "\n", "evil.csv")
+    }()
+
+    func testRunNamesAreEscapedInTablesMarkdownAndTheReportPage() throws {
+        let dir = HostileInputTests.path("report")
+        try? FileManager.default.removeItem(atPath: dir)
+        let r = try CLITests.scalefit(["fit", Self.data, "--report", dir])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // The table: one line per run, control characters visible, never raw.
+        XCTAssertFalse(r.stdout.contains("\u{1B}") || r.stderr.contains("\u{1B}"))
+        XCTAssertTrue(r.stdout.contains("\\u{1B}[31mred\\u{1B}[0m  "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("new\\u{A}line  "), r.stdout)
+        // Markdown: seven cells on every run's row, whatever its name holds.
+        let md = try String(contentsOfFile: dir + "/report.md", encoding: .utf8)
+        XCTAssertFalse(md.contains("<script>"), md)
+        XCTAssertTrue(md.contains("| evil\\|name | 5.000e+07 |"), md)
+        XCTAssertTrue(md.contains("| &lt;script&gt;alert(1)&lt;/script&gt; |"), md)
+        XCTAssertTrue(md.contains("| a&amp;b\\\\\\|c |"), md)
+        // The page is well-formed XML and shows the names as they were.
+        let html = try Data(contentsOf: URL(fileURLWithPath: dir + "/index.html"))
+        XCTAssertTrue(XMLParser(data: html).parse(), "index.html is not well-formed")
+        let page = String(decoding: html, as: UTF8.self)
+        XCTAssertTrue(page.contains("<td>evil|name</td>"), page)
+        XCTAssertTrue(page.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"), page)
+        XCTAssertTrue(page.contains("<td>a&amp;b\\|c</td>"), page)
+        XCTAssertTrue(page.contains("<td>ctl\\u{1}\\u{2}</td>"), page)
+        let svg = try Data(contentsOf: URL(fileURLWithPath: dir + "/fit.svg"))
+        XCTAssertTrue(XMLParser(data: svg).parse(), "fit.svg is not well-formed")
+        let markdown = try CLITests.scalefit(["fit", Self.data, "--format", "markdown"])
+        XCTAssertEqual(markdown.status, 0, markdown.stderr)
+        for line in markdown.stdout.split(separator: "\n") where line.hasPrefix("| 5.000e+07") || Self.names.contains(where: { line.contains($0.prefix(3)) }) {
+            // Unescaped pipes: the row's cells are the header's.
+            let pipes = line.indices.filter { line[$0] == "|" && ($0 == line.startIndex || line[line.index(before: $0)] != "\\") }
+            XCTAssertTrue(pipes.count == 8 || pipes.count == 3, "\(line)")
         }
     }
 }

@@ -22,24 +22,35 @@ package struct TextTable: Sendable, Equatable {
             return ([header] + rows).map { $0.map(Self.csvField).joined(separator: ",") }
                 .joined(separator: "\n") + "\n"
         case .markdown:
-            var lines = ["| " + header.joined(separator: " | ") + " |"]
-            lines.append("|" + header.indices.map { numeric($0) ? " ---: |" : " --- |" }.joined())
-            for r in rows { lines.append("| " + r.joined(separator: " | ") + " |") }
-            return lines.joined(separator: "\n") + "\n"
+            // Every cell escaped for Markdown: a `|` or a newline in a run name cannot shift
+            // the values under the wrong headers, nor raw HTML reach the page.
+            let numeric = header.indices.map(numeric)
+            var out = "| " + header.map(\.markdownCellEscaped).joined(separator: " | ") + " |\n"
+            out += "|" + numeric.map { $0 ? " ---: |" : " --- |" }.joined() + "\n"
+            for r in rows { out += "| " + r.map(\.markdownCellEscaped).joined(separator: " | ") + " |\n" }
+            return out
         case .table:
-            let widths = header.indices.map { j in
-                ([header[j]] + rows.map { j < $0.count ? $0[j] : "" }).map { $0.count }.max() ?? 0
-            }
-            func line(_ cells: [String]) -> String {
-                header.indices.map { j in
+            // O(rows·cols): the cells escaped, and widths and alignment found, once each.
+            let head = header.map(\.terminalEscaped)
+            let body = rows.map { $0.map(\.terminalEscaped) }
+            let numeric = header.indices.map(numeric)
+            var widths = head.map(\.count)
+            for r in body { for j in header.indices where j < r.count { widths[j] = max(widths[j], r[j].count) } }
+            var out = ""
+            func line(_ cells: [String]) {
+                var text = ""
+                for j in header.indices {
                     let c = j < cells.count ? cells[j] : ""
                     let pad = String(repeating: " ", count: widths[j] - c.count)
-                    return numeric(j) ? pad + c : c + pad
-                }.joined(separator: "  ").replacingTrailingSpaces()
+                    if j > 0 { text += "  " }
+                    text += numeric[j] ? pad + c : c + pad
+                }
+                out += text.replacingTrailingSpaces() + "\n"
             }
-            var out = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-            out += rows.map(line)
-            return out.joined(separator: "\n") + "\n"
+            line(head)
+            out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
+            for r in body { line(r) }
+            return out
         }
     }
 
@@ -59,9 +70,9 @@ package struct TextTable: Sendable, Equatable {
 
 extension String {
     func replacingTrailingSpaces() -> String {
-        var s = self
-        while s.hasSuffix(" ") { s.removeLast() }
-        return s
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return end == endIndex ? self : String(self[..<end])
     }
 }
 
