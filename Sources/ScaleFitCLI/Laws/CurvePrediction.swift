@@ -72,13 +72,7 @@ enum CurvePrediction {
             out.note("skipped \(skipped.count) step\(skipped.count == 1 ? "" : "s") where the law is undefined (no learning-rate area yet, S1 = 0): \(skipped.prefix(5).joined(separator: ", "))\(skipped.count > 5 ? ", …" : "")")
         }
         if format == .json { try out.write(jsonText(rows)); return 0 }
-        if format == .csv {
-            let t = TextTable(header: ["step", "loss", "lower95", "upper95"], rows: rows.map {
-                ["\($0.step)", "\($0.loss)", "\($0.lower95)", "\($0.upper95)"]
-            })
-            try out.write(t.render(.csv))
-            return 0
-        }
+        if format == .csv { try out.write(ScaleFit.CurvePrediction.csv(rows)); return 0 }
         let t = TextTable(header: ["step", "lr", "loss", "lower95", "upper95"], rows: rows.map {
             ["\($0.step)", formatSignificant($0.lr, digits: 4), formatSignificant($0.loss, digits: 6),
              formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
