@@ -59,3 +59,25 @@ final class TextEscapingTests: XCTestCase {
         XCTAssertEqual(TickLabel.scientific(-.infinity), "-inf")
     }
 }
+
+/// `formatSignificant`'s fast fixed-point path gives printf's bytes.
+final class FixedFormattingTests: XCTestCase {
+    func testShortestDigitsRoundAsPrintfDoes() {
+        var g = SeededGenerator(seed: 17)
+        var values: [Double] = [0.001, 0.0015, 2.675, 1.005, 0.125, 9.9999995, 999999.95, 1234567.5, 0.00999999, 4.48644, 1.0, 3.5]
+        for _ in 0..<20_000 {
+            let e = -3 + 10 * g.nextUnit()
+            values.append(pow(10, e) * (g.nextUnit() < 0.5 ? -1 : 1))
+            values.append((pow(10, e) * 1000).rounded() / 1000)
+        }
+        for v in values where abs(v) >= 1e-3 && abs(v) < 1e7 {
+            for decimals in 0...9 {
+                let printf = String(format: "%.\(decimals)f", v)
+                if let fast = fixedFromShortestDigits(v, decimals: decimals) {
+                    XCTAssertEqual(fast, printf, "\(v) with \(decimals) decimals")
+                }
+            }
+            XCTAssertEqual(formatSignificant(v), String(format: "%.\(max(0, 5 - Int(log10(abs(v)).rounded(.down))))f", v))
+        }
+    }
+}
