@@ -318,6 +318,19 @@ final class HostileInputTests: XCTestCase {
             XCTAssertTrue(expected.contains(p.terminationStatus), "\(command): exit \(p.terminationStatus)")
             XCTAssertLessThan(Date().timeIntervalSince(start), 20, command)
         }
+        // A JSON document that never ends, on a pipe: refused at the document limit.
+        let endless = "(echo '{\"log_history\": ['; yes '{\"loss\": 1.5, \"step\": 1},') | (ulimit -v 2000000; timeout 60 '\(exe)' fit - --input-format trainer_state)"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", endless + "; echo $? >&2"]
+        p.currentDirectoryURL = CLITests.root
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertTrue(text.hasSuffix("65\n") && text.contains("256 MiB"), text)
     }
 }
 

@@ -28,3 +28,23 @@ enum BoundedRead {
         throw ScaleFitError.invalidData(file: path, reason: "\(what) is larger than \(limit >> 20) MiB, the most read whole (or it grows without end)")
     }
 }
+
+extension ByteChunks {
+    /// The most bytes a document read whole may hold (trainer_state.json, W&B run JSON):
+    /// 256 MiB, far above a real one (10⁵ log entries are ~20 MB); they are scanned without
+    /// a value tree, so the bytes are most of the memory.
+    static let documentLimit = 256 << 20
+
+    /// Every remaining byte, or `invalidData` naming the limit once more than `limit` arrive
+    /// (an endless pipe, `/dev/zero`), having held at most `limit` + one chunk.
+    func all(limit: Int = documentLimit, fileName: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        while let chunk = try next() {
+            bytes.append(contentsOf: chunk)
+            guard bytes.count <= limit else {
+                throw ScaleFitError.invalidData(file: fileName, reason: "a JSON document larger than \(limit >> 20) MiB, the most read whole (or it grows without end); JSON Lines and CSV are streamed")
+            }
+        }
+        return bytes
+    }
+}

@@ -109,30 +109,41 @@ func fixedFromShortestDigits(_ v: Double, decimals: Int) -> String? {
     // Only where the last decimal is far coarser than the double's spacing: then the exact
     // value and its shortest digits round to the same `decimals` places (padding included).
     guard v.isFinite, decimals <= 15, pow(10, -Double(decimals)) > 1e3 * abs(v).ulp else { return nil }
-    let text = abs(v).description
-    guard let dot = text.utf8.firstIndex(of: UInt8(ascii: ".")), !text.utf8.contains(UInt8(ascii: "e")) else { return nil }
-    let zero = UInt8(ascii: "0")
-    var digits = Array(text.utf8[..<dot])
-    var fraction = Array(text.utf8[text.utf8.index(after: dot)...])
-    if fraction.count > decimals {
-        let cut = fraction[decimals...]
-        if cut.first == UInt8(ascii: "5") && cut.dropFirst().allSatisfy({ $0 == zero }) { return nil }
-        let up = cut.first! >= UInt8(ascii: "5")
-        fraction.removeLast(fraction.count - decimals)
-        digits += fraction
-        if up {
-            var i = digits.count - 1
-            while i >= 0 && digits[i] == UInt8(ascii: "9") { digits[i] = zero; i -= 1 }
-            if i >= 0 { digits[i] += 1 } else { digits.insert(UInt8(ascii: "1"), at: 0) }
+    var text = abs(v).description
+    return text.withUTF8 { src -> String? in
+        guard let dot = src.firstIndex(of: UInt8(ascii: ".")), !src.contains(UInt8(ascii: "e")) else { return nil }
+        let zero = UInt8(ascii: "0")
+        let fractionCount = src.count - dot - 1
+        if fractionCount > decimals {
+            let cut = dot + 1 + decimals
+            if src[cut] == UInt8(ascii: "5") && src[(cut + 1)...].allSatisfy({ $0 == zero }) { return nil }
         }
-    } else {
-        digits += fraction + Array(repeating: zero, count: decimals - fraction.count)
+        // Sign, a carry digit, the integer digits, the point and the decimals.
+        let capacity = 2 + dot + 1 + decimals
+        return String(unsafeUninitializedCapacity: capacity) { out in
+            var n = 0
+            if v < 0 { out[n] = UInt8(ascii: "-"); n += 1 }
+            let first = n
+            out[n] = zero; n += 1 // room for a carry
+            for i in 0..<dot { out[n] = src[i]; n += 1 }
+            let point = n
+            if decimals > 0 { out[n] = UInt8(ascii: "."); n += 1 }
+            for k in 0..<decimals { out[n] = k < fractionCount ? src[dot + 1 + k] : zero; n += 1 }
+            if fractionCount > decimals, src[dot + 1 + decimals] >= UInt8(ascii: "5") {
+                var i = n - 1
+                while true {
+                    if i == point { i -= 1; continue }
+                    if out[i] == UInt8(ascii: "9") { out[i] = zero; i -= 1 } else { out[i] += 1; break }
+                }
+            }
+            // Drop the carry digit when unused.
+            if out[first] == zero {
+                for i in first..<(n - 1) { out[i] = out[i + 1] }
+                n -= 1
+            }
+            return n
+        }
     }
-    var out = v < 0 ? "-" : ""
-    let split = digits.count - decimals
-    out += String(decoding: digits[..<split], as: UTF8.self)
-    if decimals > 0 { out += "." + String(decoding: digits[split...], as: UTF8.self) }
-    return out
 }
 
 /// `String(format:)` for one Double through C's `vsnprintf`: the same bytes (the process
