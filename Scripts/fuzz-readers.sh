@@ -29,7 +29,7 @@ sources+=(Scripts/fuzz/ScaleFitFuzzTarget.swift)
 rm -f "$out/scalefit-fuzzer"
 echo "building the fuzz target (${#sources[@]} files)…" >&2
 # (ld.gold warns about every ASan check symbol it cannot export; those lines are noise.)
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ScaleFitFuzz -I Sources/CLapack \
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ScaleFitFuzz -package-name scalefit -I Sources/CLapack \
     "${sources[@]}" -llapacke -llapack -lblas -o "$out/scalefit-fuzzer" 2>&1 | { grep -v "Cannot export local symbol" || true; } >&2
 [ -x "$out/scalefit-fuzzer" ] || { echo "fuzz-readers: the build failed" >&2; exit 1; }
 [ "$build_only" -eq 0 ] || { echo "fuzz-readers: built $out/scalefit-fuzzer" >&2; exit 0; }
