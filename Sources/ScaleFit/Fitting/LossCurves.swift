@@ -127,6 +127,8 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         guard sorted[0] >= 0 else {
             throw ScaleFitError.invalidData(file: "query", reason: "step \(sorted[0]) is negative")
         }
+        try LRSchedule.checkStep(sorted.last!, argument: "steps")
+        try LRSchedule.checkStep(query.schedule.totalSteps - 1, argument: "schedule")
         let rates = query.schedule.rates(count: max(query.schedule.totalSteps, sorted.last! + 1))
         var values = [Double](repeating: 0, count: sorted.count)
         var gradient = [Double](repeating: 0, count: sorted.count * parameterNames.count)

@@ -28,7 +28,7 @@ extension FormulaModel {
         guard total <= Double(Self.maximumStartCount) else {
             throw ScaleFitError.badArgument(flag: starts.flag, position: 0,
                                             expected: "at most \(Self.maximumStartCount) starting points",
-                                            found: "\(Int(total)) points")
+                                            found: "\(total < 1e18 ? "\(Int(total))" : "more than 10^18") points")
         }
         var points: [[Double]] = [[]]
         for values in perParameter {

@@ -66,12 +66,14 @@ public struct ParameterStarts: Sendable, Equatable {
                                                 expected: "a grid lo:hi:step with lo ≤ hi and step > 0",
                                                 found: item.value)
             }
-            let count = Int(((hi - lo) / step + 1e-9).rounded(.down)) + 1
-            guard count <= maximumGridSize else {
+            // Counted in Double: (hi − lo)/step may be far past Int (1e19, 1e20, ∞).
+            let exact = ((hi - lo) / step + 1e-9).rounded(.down) + 1
+            guard exact.isFinite, exact <= Double(maximumGridSize) else {
                 throw ScaleFitError.badArgument(flag: flag, position: item.valuePosition,
                                                 expected: "a grid of at most \(maximumGridSize) values",
-                                                found: "\(item.value) (\(count) values)")
+                                                found: "\(item.value) (\(exact < 1e18 ? "\(Int(exact))" : "more than 10^18") values)")
             }
+            let count = Int(exact)
             return (0..<count).map { Swift.min(lo + Double($0) * step, hi) }
         default:
             throw ScaleFitError.badArgument(flag: flag, position: item.valuePosition,

@@ -107,6 +107,12 @@ public struct ChinchillaLaw: Law, Equatable {
         ChinchillaLogProblem(parameters: data.N, tokens: data.D, loss: data.loss)
     }
 
+    /// The screening runs' problem: at most `ChinchillaLogProblem.screeningRuns` runs,
+    /// evenly spaced through the data.
+    public func screeningProblem(for data: ModelRuns) throws -> ChinchillaLogProblem {
+        try problem(for: data).screeningSubsample()
+    }
+
     /// The starting `grid` (Hoffmann's 4500 starts unless replaced), whatever the data.
     public func starts(for data: ModelRuns) -> [[Double]] { grid }
     /// None: θ is unbounded (the log-space form keeps E, A, B positive).
@@ -262,7 +268,8 @@ public struct ChinchillaFit: Sendable {
         var options = solverOptions ?? SolverOptions()
         options.loss = .huber(scale: delta)
         search = try ScreenedMultiStart(options: options, screeningEvaluations: screeningEvaluations,
-                                        polishCount: polishCount).minimize(problem, starts: starts)
+                                        polishCount: polishCount)
+            .minimize(problem, screeningProblem: problem.screeningSubsample(), starts: starts)
         logParameters = search.best.parameters
         law = ChinchillaLaw.Parameters(logParameters: search.best.parameters)
         objective = problem.huberObjective(at: search.best.parameters, delta: delta)

@@ -48,7 +48,11 @@ public struct LossCurve: Sendable, Equatable {
     /// A curve whose η comes from a schedule, extended (held at its last value) to cover
     /// the last logged step if the schedule is shorter.
     public init(name: String, schedule: LRSchedule, steps: [Int], losses: [Double]) throws {
-        let count = max(schedule.totalSteps, (steps.last ?? -1) + 1)
+        let last = steps.max() ?? -1
+        guard last < LRSchedule.maximumSteps, schedule.totalSteps <= LRSchedule.maximumSteps else {
+            throw ScaleFitError.invalidData(file: name, reason: "step \(max(last, schedule.totalSteps - 1)) is past the last step a curve may have, \(LRSchedule.maximumSteps - 1) (LRSchedule.maximumSteps)")
+        }
+        let count = max(schedule.totalSteps, last + 1)
         try self.init(name: name, rates: schedule.rates(count: count), steps: steps, losses: losses)
     }
 

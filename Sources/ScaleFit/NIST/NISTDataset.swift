@@ -62,12 +62,7 @@ package struct NISTDataset: Sendable, Equatable {
     /// Reads a NIST StRD `.dat` file. Throws `ScaleFitError` naming the line and column of
     /// anything that does not parse.
     package init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ScaleFitError.invalidData(file: url.path, reason: "cannot be read (\(error.localizedDescription))")
-        }
+        let data = try BoundedRead.contents(of: url.path, limit: 16 << 20, what: "the NIST file")
         guard !data.isEmpty else { throw ScaleFitError.emptyFile(file: url.path) }
         let text = String(decoding: data, as: UTF8.self)
         self = try NISTDatasetReader(text: text, file: url.path).read()

@@ -74,6 +74,7 @@ package enum TickLabel {
 
     /// Three significant digits, trailing zeros (and a bare point) removed.
     static func significant(_ value: Double) -> String {
+        guard value.isFinite else { return String(describing: value) }
         let a = abs(value)
         let decimals = a == 0 ? 0 : max(0, 2 - Int(floor(log10(a) + 1e-9)))
         var text = PlotNumber.fixed(value, decimals: decimals)

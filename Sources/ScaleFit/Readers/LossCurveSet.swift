@@ -110,9 +110,9 @@ public struct LossCurveSet: Sendable {
         let rates = try rateColumn.map { try usable.values(of: $0) }
         for row in 0..<usable.rowCount {
             let s = steps[row]
-            guard s >= 0, s == s.rounded(), s < 1e12 else {
+            guard s >= 0, s == s.rounded(), s < Double(LRSchedule.maximumSteps) else {
                 throw ScaleFitError.badValue(file: usable.file(ofRow: row), line: usable.lineNumbers[row], column: try columnPosition(table, stepColumn),
-                                             expected: "a non-negative integer step", found: usable.column(named: stepColumn)!.text(at: row))
+                                             expected: "a non-negative integer step below \(LRSchedule.maximumSteps) (LRSchedule.maximumSteps)", found: usable.column(named: stepColumn)!.text(at: row))
             }
             if let rates, rates[row].isFinite, rates[row] < 0 {
                 throw ScaleFitError.badValue(file: usable.file(ofRow: row), line: usable.lineNumbers[row], column: try columnPosition(table, rateColumn!),

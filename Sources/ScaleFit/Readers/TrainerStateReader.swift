@@ -24,8 +24,7 @@
 /// trainer_state.json is small next to the logs of a run); no value tree is built.
 enum TrainerStateReader {
     static func read(_ chunks: ByteChunks, fileName: String) throws -> RunTable {
-        var bytes: [UInt8] = []
-        while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
+        var bytes = try chunks.all(fileName: fileName)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
             throw ScaleFitError.emptyFile(file: fileName)

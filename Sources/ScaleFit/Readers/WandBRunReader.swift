@@ -25,8 +25,7 @@
 /// at it.
 enum WandBRunReader {
     static func read(_ chunks: ByteChunks, fileName: String, format: RunTableFormat) throws -> RunTable {
-        var bytes: [UInt8] = []
-        while let chunk = try chunks.next() { bytes.append(contentsOf: chunk) }
+        var bytes = try chunks.all(fileName: fileName)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else {
             throw ScaleFitError.emptyFile(file: fileName)

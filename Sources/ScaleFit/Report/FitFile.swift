@@ -155,13 +155,11 @@ public struct FitFile: Sendable, Codable, Equatable {
         }
     }
 
-    /// Reads and checks a fit file. Throws `invalidData` for unreadable or malformed JSON and
+    /// Reads and checks a fit file (`validate(file:)`). Throws `invalidData` for unreadable or
+    /// malformed JSON or a value that fails a check, naming its JSON path, and
     /// `unsupportedVersion` for a version this build does not read.
     public static func read(path: String) throws -> FitFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScaleFitError.invalidData(file: path, reason: "cannot open the fit file")
-        }
-        return try decode(data, file: path)
+        return try decode(try BoundedRead.contents(of: path, what: "the fit file"), file: path)
     }
 
     /// Decodes and checks a fit file's bytes (`file` names it in errors): `invalidData` for JSON
@@ -182,15 +180,13 @@ public struct FitFile: Sendable, Codable, Equatable {
         dec.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             let f = try dec.decode(FitFile.self, from: data)
-            let n = f.parameters.count
-            guard f.parameterNames.count == n, f.covariance.rows == n, f.covariance.columns == n,
-                  f.covariance.storage.count == n * n else {
-                throw ScaleFitError.invalidData(file: file, reason: "fit file for law \"\(f.law)\": \(n) parameters, \(f.parameterNames.count) names and a \(f.covariance.rows)×\(f.covariance.columns) covariance do not match")
-            }
             if version == 1 { try f.require(law: ChinchillaLaw.identifier, parameters: 5, file: file, for: "a version-1 file must be") }
+            try f.validate(file: file)
             return f
         } catch let e as ScaleFitError {
             throw e
+        } catch let e as DecodingError {
+            throw ScaleFitError.invalidData(file: file, reason: "malformed fit file: \(describe(e))")
         } catch {
             throw ScaleFitError.invalidData(file: file, reason: "malformed fit file: \(error)")
         }
@@ -223,6 +219,10 @@ public struct FitFile: Sendable, Codable, Equatable {
     public func chinchillaPrediction(N n: Double, D d: Double, file: String = "fit file") throws -> Prediction {
         _ = try chinchilla(file: file)
         let (logL, w1, w2, w3) = ChinchillaLogProblem.logLoss(parameters, logN: log(n), logD: log(d))
-        return prediction(value: exp(logL), logGradient: [w3, w1, w2, -w1 * log(n), -w2 * log(d)])
+        let loss = exp(logL)
+        guard loss.isFinite else {
+            throw ScaleFitError.invalidData(file: file, reason: "the prediction at N = \(n), D = \(d) is \(loss), not a finite loss")
+        }
+        return prediction(value: loss, logGradient: [w3, w1, w2, -w1 * log(n), -w2 * log(d)])
     }
 }

@@ -9,7 +9,7 @@ package enum MarkdownHTML {
         var paragraph: [String] = []
         var table: [String] = []
         func flushParagraph() {
-            if !paragraph.isEmpty { out.append("<p>" + paragraph.map(escape).joined(separator: "<br/>") + "</p>") }
+            if !paragraph.isEmpty { out.append("<p>" + paragraph.map { escape(plainText($0)) }.joined(separator: "<br/>") + "</p>") }
             paragraph = []
         }
         func flushTable() {
@@ -28,7 +28,7 @@ package enum MarkdownHTML {
             if let level = headingLevel(line) {
                 flushParagraph()
                 let text = line.dropFirst(level).drop { $0 == " " }
-                out.append("<h\(level + 1)>\(escape(String(text)))</h\(level + 1)>")
+                out.append("<h\(level + 1)>\(escape(plainText(String(text))))</h\(level + 1)>")
                 continue
             }
             paragraph.append(line)
@@ -45,11 +45,47 @@ package enum MarkdownHTML {
         return hashes
     }
 
+    /// The cells of a table row, split at the `|` that are not escaped (`\|` is a `|` in a
+    /// cell, `String.markdownCellEscaped`), each still in Markdown.
     static func cells(_ line: String) -> [String] {
-        var s = Substring(line)
-        if s.hasPrefix("|") { s = s.dropFirst() }
-        if s.hasSuffix("|") { s = s.dropLast() }
-        return s.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace() }
+        var cells: [String] = []
+        var cell = ""
+        var escaped = false
+        for c in line {
+            if escaped { cell.append(c); escaped = false; continue }
+            if c == "\\" { cell.append(c); escaped = true; continue }
+            if c == "|" { cells.append(cell); cell = ""; continue }
+            cell.append(c)
+        }
+        cells.append(cell)
+        // The text before the leading `|` and after the trailing one is not a cell.
+        if line.hasPrefix("|") { cells.removeFirst() }
+        if cells.count > 1, cell.trimmingWhitespace().isEmpty, line.hasSuffix("|") { cells.removeLast() }
+        return cells.map { $0.trimmingWhitespace() }
+    }
+
+    /// Markdown text as the text it shows: backslash escapes of punctuation (`\|`, `\\`) and
+    /// the entities `&lt;` `&gt;` `&amp;` `&quot;` resolved, as `markdownCellEscaped` writes them.
+    static func plainText(_ markdown: String) -> String {
+        guard markdown.contains("\\") || markdown.contains("&") else { return markdown }
+        var out = ""
+        var rest = Substring(markdown)
+        let entities = [("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"), ("&quot;", "\"")]
+        while let c = rest.first {
+            if c == "\\", let next = rest.dropFirst().first, next.isASCII, next.isPunctuation || next.isSymbol {
+                out.append(next)
+                rest = rest.dropFirst(2)
+                continue
+            }
+            if c == "&", let (entity, text) = entities.first(where: { rest.hasPrefix($0.0) }) {
+                out += text
+                rest = rest.dropFirst(entity.count)
+                continue
+            }
+            out.append(c)
+            rest = rest.dropFirst()
+        }
+        return out
     }
 
     static func renderTable(_ lines: [String]) -> String {
@@ -64,7 +100,7 @@ package enum MarkdownHTML {
         func row(_ values: [String], tag: String) -> String {
             "<tr>" + header.indices.map { j in
                 let v = j < values.count ? values[j] : ""
-                return "<\(tag)\(right[j] ? " class=\"num\"" : "")>\(escape(v))</\(tag)>"
+                return "<\(tag)\(right[j] ? " class=\"num\"" : "")>\(escape(plainText(v)))</\(tag)>"
             }.joined() + "</tr>"
         }
         var out = ["<table>", "<thead>" + row(header, tag: "th") + "</thead>", "<tbody>"]

@@ -125,6 +125,10 @@ private struct SpecParser {
         guard let n = Self.integer(text), positive ? n > 0 : n >= 0 else {
             throw fail(at, "a \(positive ? "positive" : "non-negative") integer for \(key)", text)
         }
+        // Every integer of a spec is a step count, and η is built for each step.
+        guard n <= LRSchedule.maximumSteps else {
+            throw fail(at, "at most \(LRSchedule.maximumSteps) steps for \(key) (LRSchedule.maximumSteps)", text)
+        }
         return n
     }
 
@@ -148,9 +152,9 @@ private struct SpecParser {
         var result: [SchedulePoint] = []
         for (text, at) in list(key) {
             let pair = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair.count == 2, let step = Self.integer(String(pair[0])), step >= 0,
+            guard pair.count == 2, let step = Self.integer(String(pair[0])), step >= 0, step < LRSchedule.maximumSteps,
                   let rate = Double(pair[1]), rate.isFinite, rate >= 0 else {
-                throw fail(at, "a point step@lr with a non-negative integer step and lr", text)
+                throw fail(at, "a point step@lr with an integer step from 0 to \(LRSchedule.maximumSteps - 1) and a non-negative lr", text)
             }
             if let last = result.last, step <= last.step {
                 throw fail(at, "points with strictly increasing steps", text)
@@ -194,15 +198,20 @@ private struct SpecParser {
             if shape == .geometric, final <= 0 {
                 throw fail(values["final"]?.position ?? 0, "final > 0 for shape=geometric", values["final"]?.text ?? spec)
             }
-            return .wsd(peak: try double("peak", positive: true), warmup: warmup, stable: try int("stable"),
-                        decay: try int("decay", positive: true), shape: shape, final: final)
+            let stable = try int("stable"), decay = try int("decay", positive: true)
+            try check(warmup + stable + decay <= LRSchedule.maximumSteps,
+                      "warmup + stable + decay of at most \(LRSchedule.maximumSteps) steps (LRSchedule.maximumSteps)")
+            return .wsd(peak: try double("peak", positive: true), warmup: warmup, stable: stable,
+                        decay: decay, shape: shape, final: final)
         case "multistage":
             let rates = try list("lr").map { (text, at) -> Double in
                 guard let x = Double(text), x.isFinite, x >= 0 else { throw fail(at, "a non-negative number for lr", text) }
                 return x
             }
             let ends = try list("until").map { (text, at) -> Int in
-                guard let n = Self.integer(text), n > warmup else { throw fail(at, "a step after the warmup for until", text) }
+                guard let n = Self.integer(text), n > warmup, n <= LRSchedule.maximumSteps else {
+                    throw fail(at, "a step after the warmup and at most \(LRSchedule.maximumSteps) for until", text)
+                }
                 return n
             }
             try check(rates.count == ends.count, "as many lr values as until steps")

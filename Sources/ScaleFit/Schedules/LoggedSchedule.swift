@@ -39,6 +39,9 @@ public struct LoggedSchedule: Sendable, Equatable {
             guard point.step >= 0 else {
                 throw ScaleFitError.invalidData(file: file, reason: "negative step \(point.step) at point \(index + 1)")
             }
+            guard point.step < LRSchedule.maximumSteps else {
+                throw ScaleFitError.invalidData(file: file, reason: "step \(point.step) at point \(index + 1) is past the last step a schedule may have, \(LRSchedule.maximumSteps - 1) (LRSchedule.maximumSteps)")
+            }
             guard point.rate.isFinite, point.rate >= 0 else {
                 throw ScaleFitError.invalidData(file: file, reason: "learning rate \(point.rate) at step \(point.step) is not a finite non-negative number")
             }
@@ -48,8 +51,9 @@ public struct LoggedSchedule: Sendable, Equatable {
         }
         let last = points[points.count - 1].step
         let count = total ?? last + 1
-        guard count >= 1 else {
-            throw ScaleFitError.invalidData(file: file, reason: "a schedule needs at least one step")
+        guard count >= 1, count <= LRSchedule.maximumSteps else {
+            throw ScaleFitError.invalidData(file: file, reason: count < 1 ? "a schedule needs at least one step"
+                : "a schedule of \(count) steps is longer than the \(LRSchedule.maximumSteps) steps a schedule may have (LRSchedule.maximumSteps)")
         }
         self.points = points
         self.before = before
@@ -107,9 +111,8 @@ public struct LoggedSchedule: Sendable, Equatable {
     /// Errors name the file, line and column. Deliberately small: two numeric columns only.
     public static func load(csvAt url: URL, before: Before, total: Int? = nil) throws -> LoggedSchedule {
         let file = url.path
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw ScaleFitError.invalidData(file: file, reason: "cannot read the file: \(error.localizedDescription)")
+        guard let text = String(data: try BoundedRead.contents(of: file, what: "the schedule file"), encoding: .utf8) else {
+            throw ScaleFitError.invalidData(file: file, reason: "cannot read the file: not UTF-8 text")
         }
         return try parse(csv: text, file: file, before: before, total: total)
     }

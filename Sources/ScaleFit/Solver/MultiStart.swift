@@ -32,39 +32,40 @@ public struct MultiStart: Sendable {
                                                   found: "\(s.count)")
         }
         let count = starts.count
-        let box = ResultBox(count: count)
+        // Per start only its cost, convergence and end point; the full result (residuals and
+        // Jacobian, m·(n+1) numbers) is kept for each worker's best run only, so memory is
+        // O(data + starts·n), not O(starts·data).
+        let box = ResultBox(count: count, workers: min(threads, count))
         let solver = self.solver
         let workers = min(threads, count)
         // Interleaved assignment balances cheap and expensive starts across workers.
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var k = w
+            var best: (k: Int, result: SolverResult)?
             while k < count {
                 let r = try? solver.minimize(problem, from: starts[k], bounds: bounds, fixed: fixed)
-                box.set(k, r)
+                box.set(k, r.map { Outcome(cost: $0.cost, converged: $0.summary.converged, parameters: $0.parameters) })
+                if let r, r.cost.isFinite, best.map({ Self.better(r, k, than: $0.result, $0.k) }) ?? true { best = (k, r) }
                 k += workers
             }
+            box.setBest(w, best)
         }
-        let results = box.values
-        var best: Int? = nil
-        var bestConverged = false
-        for k in 0..<count {
-            guard let r = results[k], r.cost.isFinite else { continue }
-            let conv = r.summary.converged
-            if let b = best, let rb = results[b] {
-                if (conv && !bestConverged) || (conv == bestConverged && r.cost < rb.cost) {
-                    best = k; bestConverged = conv
-                }
-            } else {
-                best = k; bestConverged = conv
-            }
-        }
-        guard let b = best, let winner = results[b] else {
+        let outcomes = box.values
+        guard let (b, winner) = box.bests.compactMap({ $0 }).min(by: { Self.better($0.result, $0.k, than: $1.result, $1.k) }) else {
             throw ScaleFitError.fitFailed(reason: "none of the \(count) starts gave a finite cost")
         }
         return MultiStartResult(best: winner, bestStart: b,
-                                finalCosts: results.map { $0?.cost ?? .infinity },
-                                converged: results.map { $0?.summary.converged ?? false },
-                                finalParameters: results.enumerated().map { $0.element?.parameters ?? starts[$0.offset] })
+                                finalCosts: outcomes.map { $0?.cost ?? .infinity },
+                                converged: outcomes.map { $0?.converged ?? false },
+                                finalParameters: outcomes.enumerated().map { $0.element?.parameters ?? starts[$0.offset] })
+    }
+
+    /// The order runs are ranked in: converged before not converged, then the lower cost,
+    /// then the earlier start. A total order, so the best of each worker's best is the best.
+    static func better(_ a: SolverResult, _ ka: Int, than b: SolverResult, _ kb: Int) -> Bool {
+        if a.summary.converged != b.summary.converged { return a.summary.converged }
+        if a.cost != b.cost { return a.cost < b.cost }
+        return ka < kb
     }
 }
 
@@ -88,13 +89,27 @@ public struct MultiStartResult: Sendable {
     }
 }
 
-/// Results written by index from several threads; each index is written exactly once.
+/// What a multi-start keeps of each start's run.
+private struct Outcome {
+    var cost: Double
+    var converged: Bool
+    var parameters: [Double]
+}
+
+/// Outcomes written by index from several threads (each index exactly once), and each
+/// worker's best full result.
 private final class ResultBox: @unchecked Sendable {
-    private var storage: [SolverResult?]
+    private var storage: [Outcome?]
+    private var best: [(k: Int, result: SolverResult)?]
     private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ r: SolverResult?) { lock.lock(); storage[k] = r; lock.unlock() }
-    var values: [SolverResult?] { lock.lock(); defer { lock.unlock() }; return storage }
+    init(count: Int, workers: Int) {
+        storage = Array(repeating: nil, count: count)
+        best = Array(repeating: nil, count: workers)
+    }
+    func set(_ k: Int, _ r: Outcome?) { lock.lock(); storage[k] = r; lock.unlock() }
+    func setBest(_ w: Int, _ r: (k: Int, result: SolverResult)?) { lock.lock(); best[w] = r; lock.unlock() }
+    var values: [Outcome?] { lock.lock(); defer { lock.unlock() }; return storage }
+    var bests: [(k: Int, result: SolverResult)?] { lock.lock(); defer { lock.unlock() }; return best }
 }
 
 /// Sets of starting points.

@@ -17,7 +17,9 @@ enum PlotCommand: Subcommand {
     static let until = Option<Int>(OptionDeclaration("until", value: "STEP", help: "continue each run's prediction to STEP",
                                                      laws: FitLaw.curves)) { text in
         let u = try Values.int(text, flag: "--until")
-        guard u > 0 else { throw UsageError(message: "--until: expected a positive step, found \(u)") }
+        guard u > 0, u < LRSchedule.maximumSteps else {
+            throw UsageError(message: "--until: expected a positive step below \(LRSchedule.maximumSteps) (LRSchedule.maximumSteps), found \(u)")
+        }
         return u
     }
     static let schedule = Option<LRSchedule>(OptionDeclaration("schedule", value: "SPEC", help:

@@ -11,18 +11,26 @@ enum CurvePrediction {
         var position = 1
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             let s = part.trimmingCharacters(in: .whitespaces)
+            // A step is below LRSchedule.maximumSteps (η is built for every step up to the
+            // last), so no range can overflow or allocate more than 10^7 steps.
+            let limit = LRSchedule.maximumSteps
             func integer(_ t: Substring) -> Int? {
                 if let i = Int(t) { return i }
-                if let d = Double(t), d == d.rounded(), abs(d) < 1e12 { return Int(d) }
+                if let d = Double(t), d == d.rounded(), abs(d) < 1e15 { return Int(d) }
                 return nil
             }
             let fields = s.split(separator: ":", omittingEmptySubsequences: false)
-            if fields.count == 3, let a = integer(fields[0]), let b = integer(fields[1]), let c = integer(fields[2]), c > 0, a >= 0, b >= a {
-                guard (b - a) / c < 10_000_000 else {
-                    throw ScaleFitError.badArgument(flag: "--steps", position: position, expected: "a range of at most 10^7 steps", found: s)
+            let values = fields.map(integer)
+            if values.contains(where: { $0.map { $0 >= limit } ?? false }) {
+                throw ScaleFitError.badArgument(flag: "--steps", position: position,
+                                                expected: "steps below \(limit) (the most a prediction may span, LRSchedule.maximumSteps)", found: s)
+            }
+            if fields.count == 3, let a = values[0], let b = values[1], let c = values[2], c > 0, a >= 0, b >= a {
+                guard out.count + (b - a) / c < limit else {
+                    throw ScaleFitError.badArgument(flag: "--steps", position: position, expected: "at most \(limit) steps in all", found: s)
                 }
                 out += Array(stride(from: a, through: b, by: c))
-            } else if fields.count == 1, let a = integer(fields[0]), a >= 0 {
+            } else if fields.count == 1, let a = values[0], a >= 0 {
                 out.append(a)
             } else {
                 throw ScaleFitError.badArgument(flag: "--steps", position: position,
@@ -64,13 +72,7 @@ enum CurvePrediction {
             out.note("skipped \(skipped.count) step\(skipped.count == 1 ? "" : "s") where the law is undefined (no learning-rate area yet, S1 = 0): \(skipped.prefix(5).joined(separator: ", "))\(skipped.count > 5 ? ", …" : "")")
         }
         if format == .json { try out.write(jsonText(rows)); return 0 }
-        if format == .csv {
-            let t = TextTable(header: ["step", "loss"] + IntervalColumns.header, rows: rows.map {
-                ["\($0.step)", "\($0.loss)", "\($0.lower95)", "\($0.upper95)", "\($0.meanLower95)", "\($0.meanUpper95)"]
-            })
-            try out.write(t.render(.csv))
-            return 0
-        }
+        if format == .csv { try out.write(ScaleFit.CurvePrediction.csv(rows)); return 0 }
         let t = TextTable(header: ["step", "lr", "loss"] + IntervalColumns.header, rows: rows.map {
             ["\($0.step)", formatSignificant($0.lr, digits: 4)]
                 + [$0.loss, $0.lower95, $0.upper95, $0.meanLower95, $0.meanUpper95].map { formatSignificant($0, digits: 6) }

@@ -1,4 +1,5 @@
 import Foundation
+import ScaleFit
 
 /// Where a command writes: its standard output (the results) and its standard error
 /// (progress, warnings and errors), as two text sinks.
@@ -31,8 +32,12 @@ public final class CommandOutput: @unchecked Sendable {
     public static func capturing() -> CommandOutput { CommandOutput(capturing: ()) }
 
     /// The process's standard output and error, written unbuffered as each piece comes.
+    /// Results that go to a terminal have their control characters shown escaped (tables
+    /// escape their cells whatever the destination; JSON escapes them itself).
     public static var standard: CommandOutput {
-        CommandOutput(out: { text in
+        let terminal = isatty(STDOUT_FILENO) == 1
+        return CommandOutput(out: { text in
+            let text = terminal ? text.terminalMessageEscaped : text
             do { try FileHandle.standardOutput.write(contentsOf: Data(text.utf8)) } catch {
                 throw OutputError(path: "<stdout>", reason: OutputError.reason(error))
             }
@@ -55,8 +60,10 @@ public final class CommandOutput: @unchecked Sendable {
     /// Writes `line` and a newline to standard output.
     public func print(_ line: String) throws { try write(line + "\n") }
 
-    /// Writes `line` and a newline to standard error.
+    /// Writes `line` and a newline to standard error, control characters from data (an ANSI
+    /// escape in a run name) shown escaped: `\u{1B}`.
     public func note(_ line: String) {
+        let line = line.terminalMessageEscaped
         if captures { lock.withLock { capturedErr += line + "\n" }; return }
         writeErr(line + "\n")
     }

@@ -29,7 +29,7 @@ struct ReportDirectory {
             try OutputDestination.write(try fitFile.encoded(), to: url.appendingPathComponent("fit.json").path, flag: "--report")
             files.append("fit.json")
         }
-        try put("report.md", "# \(title)\n\n![figure](fit.svg)\n\n" + markdown)
+        try put("report.md", "# \(title.markdownCellEscaped)\n\n![figure](fit.svg)\n\n" + markdown)
         try put("parameters.csv", parameters.render(.csv))
         try put("residuals.csv", residuals.render(.csv))
         try put("fit.svg", svg)
