@@ -58,3 +58,17 @@ import ScaleFit
 enum RunVariationProbe {
     static func warnings(_ n: [Double], _ d: [Double], _ l: [Double]) -> [String] { RunVariation.trendWarnings(N: n, D: d, loss: l) }
 }
+
+/// Zero learning rates are bad data (65), not a failed fit.
+final class ZeroLearningRateCLITests: XCTestCase {
+    func testAllZeroRatesAreRefusedAsData() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-zero-lr-\(getpid()).csv").path
+        try ("step,lr,loss\n" + (1...8).map { "\($0 * 100),0,\(3.0 + 0.1 * Double(9 - $0))" }.joined(separator: "\n") + "\n")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        for law in ["annealing", "multipower"] {
+            let r = try CLITests.scalefit(["fit", path, "--law", law])
+            XCTAssertEqual(r.status, 65, "\(law): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("the learning rate is 0 at every step up to 800"), r.stderr)
+        }
+    }
+}

@@ -39,6 +39,13 @@ public struct LossCurve: Sendable, Equatable {
         for (j, loss) in losses.enumerated() where !(loss.isFinite && loss > 0) {
             throw ScaleFitError.invalidData(file: name, reason: "loss \(loss) at step \(steps[j]) is not a finite positive number")
         }
+        // The curve laws need S1 = Σ_{τ≤t} η_τ > 0 at every fitted step (L ∝ S1^(−α)).
+        if !losses.isEmpty, let first = steps.first, rates[0...first].allSatisfy({ $0 == 0 }) {
+            let all = rates[0...steps.last!].allSatisfy { $0 == 0 }
+            throw ScaleFitError.invalidData(file: name, reason: all
+                ? "the learning rate is 0 at every step up to \(steps.last!): a curve law needs the area S1 = Σ η > 0, and these losses were not trained under any learning rate"
+                : "the learning rate is 0 at every step up to the first logged step \(first), so S1 = 0 there and the curve laws are undefined; drop the losses logged before any learning (--min-step) or give the warmup (--warmup linear)")
+        }
         self.name = name
         self.rates = rates
         self.steps = steps
