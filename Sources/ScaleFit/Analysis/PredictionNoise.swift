@@ -114,20 +114,24 @@ extension Fit where L.Observations: GroupedObservations {
         options.maxEvaluations = min(options.maxEvaluations, Self.foldEvaluations)
         let solver = LevenbergMarquardt(options: options)
         // Each fold's squared held-out residuals and whether its run converged; nil when it failed.
-        let folds = UnsafeMutableSendableBuffer<([Double], Bool)?>(count: names.count, initial: nil)
-        DispatchQueue.concurrentPerform(iterations: names.count) { g in
-            let rest = (0..<names.count).filter { $0 != g }
-            let held = groupOf.indices.filter { groupOf[$0] == g }
-            let subset = data.keeping(groups: rest)
-            guard let problem = try? law.problem(for: subset),
-                  let run = try? solver.minimize(problem, from: start, bounds: law.bounds(for: subset), fixed: law.fixed)
-            else { return }
-            let all = law.fitted(data, parameters: run.parameters)
-            let r = PredictionNoise.residuals(observed: held.map { observed[$0] }, fitted: held.map { all[$0] }, scale: scale)
-            guard !r.isEmpty, r.allSatisfy(\.isFinite) else { return }
-            folds[g] = (r.map { $0 * $0 }, run.summary.converged)
+        var folds = [([Double], Bool)?](repeating: nil, count: names.count)
+        folds.withUnsafeMutableBufferPointer { buffer in
+            // Each fold writes its own slot, as `Bootstrap.resample` does.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: names.count) { g in
+                let rest = (0..<names.count).filter { $0 != g }
+                let held = groupOf.indices.filter { groupOf[$0] == g }
+                let subset = data.keeping(groups: rest)
+                guard let problem = try? law.problem(for: subset),
+                      let run = try? solver.minimize(problem, from: start, bounds: law.bounds(for: subset), fixed: law.fixed)
+                else { return }
+                let all = law.fitted(data, parameters: run.parameters)
+                let r = PredictionNoise.residuals(observed: held.map { observed[$0] }, fitted: held.map { all[$0] }, scale: scale)
+                guard !r.isEmpty, r.allSatisfy(\.isFinite) else { return }
+                slots[g] = (r.map { $0 * $0 }, run.summary.converged)
+            }
         }
-        let used = folds.values.compactMap { $0 }
+        let used = folds.compactMap { $0 }
         let done = used.map(\.0)
         let skipped = names.count - done.count
         guard !done.isEmpty else {
@@ -149,17 +153,6 @@ extension Fit where L.Observations: GroupedObservations {
         noise.method = "max(σ_r, σ_h): σ_r the residual scatter (\(noise.degreesOfFreedom) degrees of freedom), σ_h the root mean square error of leave-one-out predictions over \(names.count) groups, each refitted from the fit's optimum (\(done.count) folds used\(notes.isEmpty ? "" : "; " + notes.joined(separator: ", ")))"
         return noise
     }
-}
-
-/// A fixed-size buffer written at distinct indices from `concurrentPerform`.
-final class UnsafeMutableSendableBuffer<T>: @unchecked Sendable {
-    private var storage: [T]
-    init(count: Int, initial: T) { storage = Array(repeating: initial, count: count) }
-    subscript(i: Int) -> T {
-        get { storage.withUnsafeBufferPointer { $0[i] } }
-        set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
-    }
-    var values: [T] { storage }
 }
 
 // MARK: groups of the observation types

@@ -118,7 +118,7 @@ enum PredictCommand: Subcommand {
         if format == .json { return jsonText(rows) }
         let t = TextTable(header: ["params", "tokens", "loss"] + IntervalColumns.header, rows: rows.map {
             [formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4)]
-                + [$0.loss, $0.lower95, $0.upper95, $0.meanLower95, $0.meanUpper95].map { formatSignificant($0, digits: 6) }
+                + IntervalColumns.cells(loss: $0.loss, lower95: $0.lower95, upper95: $0.upper95, meanLower95: $0.meanLower95, meanUpper95: $0.meanUpper95)
         })
         return t.render(format.style)
     }

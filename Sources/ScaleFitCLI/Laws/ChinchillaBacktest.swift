@@ -56,10 +56,10 @@ enum ChinchillaBacktest {
                                                                    loss: fitted.map(\.observed), file: path),
                                                source: path, out: out)
             let predictions = try held.map { try fitFile.chinchillaPrediction(N: $0.parameters, D: $0.tokens, file: path) }
-            let inside = zip(held, predictions).filter { $1.predictionLower <= $0.observed && $0.observed <= $1.predictionUpper }.count
-            let inBand = zip(held, predictions).filter { $1.lower <= $0.observed && $0.observed <= $1.upper }.count
-            let pct = { (k: Int) in formatSignificant(100 * Double(k) / Double(max(held.count, 1)), digits: 3) + "%" }
-            let coverage = "coverage of the \(held.count) held-out runs: 95% prediction interval \(pct(inside)), 95% confidence band of the law's value \(pct(inBand))"
+            let coverage = (CurveFitReport.Coverage(observed: held.map(\.observed),
+                                                    intervals: predictions.map { ($0.predictionLower, $0.predictionUpper) },
+                                                    bands: predictions.map { ($0.lower, $0.upper) })
+                ?? CurveFitReport.Coverage(points: 0, predictionInterval: 0, confidenceBand: 0)).sentence(of: "held-out runs")
             var text = render(b, format: format, residuals: args.has(OutputOptions.residuals))
             if format == .table || format == .markdown { text += "\n" + coverage + "\n" } else { out.note(coverage) }
             try out.write(text)

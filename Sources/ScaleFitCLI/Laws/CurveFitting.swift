@@ -71,22 +71,19 @@ enum CurveFitting {
         var report = report
         let scored = set.curves.indices.filter { !indices.contains($0) }
         if !scored.isEmpty {
-            var inside = 0, inBand = 0, count = 0
+            var observed: [Double] = [], predictions: [ScaleFit.CurvePrediction] = []
             for i in scored {
                 let c = set.curves[i]
                 let byStep = Dictionary(try file.predictCurve(schedule: set.schedules[i], steps: c.steps, file: path).map { ($0.step, $0) },
                                         uniquingKeysWith: { a, _ in a })
                 for (s, y) in zip(c.steps, c.losses) {
                     guard let p = byStep[s] else { continue }
-                    count += 1
-                    if p.lower95 <= y && y <= p.upper95 { inside += 1 }
-                    if p.meanLower95 <= y && y <= p.meanUpper95 { inBand += 1 }
+                    observed.append(y)
+                    predictions.append(p)
                 }
             }
-            if count > 0 {
-                report.coverage = .init(points: count, predictionInterval: Double(inside) / Double(count),
-                                        confidenceBand: Double(inBand) / Double(count))
-            }
+            report.coverage = CurveFitReport.Coverage(observed: observed, intervals: predictions.map { ($0.lower95, $0.upper95) },
+                                                      bands: predictions.map { ($0.meanLower95, $0.meanUpper95) })
         }
         warnIfUnsound(report.diagnostics, out: out)
         if let path = args.text(OutputOptions.output) { try writeFitFile(file, to: path, args: args, out: out) }
@@ -134,8 +131,7 @@ enum CurveFitting {
     /// The backtest's coverage of the scored points by the 95% intervals, or "".
     static func coverageLine(_ r: CurveFitReport) -> String {
         guard let c = r.coverage else { return "" }
-        let pct = { (x: Double) in formatSignificant(100 * x, digits: 3) + "%" }
-        return "\ncoverage of the \(c.points) scored points: 95% prediction interval \(pct(c.predictionInterval)), 95% confidence band of the law's value \(pct(c.confidenceBand))\n"
+        return "\n" + c.sentence(of: "scored points") + "\n"
     }
 
     static func parameterTable(_ r: CurveFitReport) -> TextTable {

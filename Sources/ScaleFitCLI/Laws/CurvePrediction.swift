@@ -75,7 +75,7 @@ enum CurvePrediction {
         if format == .csv { try out.write(ScaleFit.CurvePrediction.csv(rows)); return 0 }
         let t = TextTable(header: ["step", "lr", "loss"] + IntervalColumns.header, rows: rows.map {
             ["\($0.step)", formatSignificant($0.lr, digits: 4)]
-                + [$0.loss, $0.lower95, $0.upper95, $0.meanLower95, $0.meanUpper95].map { formatSignificant($0, digits: 6) }
+                + IntervalColumns.cells(loss: $0.loss, lower95: $0.lower95, upper95: $0.upper95, meanLower95: $0.meanLower95, meanUpper95: $0.meanUpper95)
         })
         try out.write(t.render(format.style))
         return 0

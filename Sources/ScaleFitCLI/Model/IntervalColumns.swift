@@ -7,8 +7,10 @@ import ScaleFit
 enum IntervalColumns {
     static let header = ["lower95", "upper95", "mean_lower95", "mean_upper95"]
 
-    static func cells(_ p: Prediction, digits: Int = 6) -> [String] {
-        [p.predictionLower, p.predictionUpper, p.lower, p.upper].map { formatSignificant($0, digits: digits) }
+    /// The loss and its four interval ends, as the tables print them.
+    static func cells(loss: Double, lower95: Double, upper95: Double, meanLower95: Double, meanUpper95: Double,
+                      digits: Int = 6) -> [String] {
+        [loss, lower95, upper95, meanLower95, meanUpper95].map { formatSignificant($0, digits: digits) }
     }
 
     /// What the columns cover for this fit file, and the fit's diagnostics again.
