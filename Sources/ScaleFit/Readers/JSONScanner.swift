@@ -35,6 +35,29 @@ struct JSONScanner {
 
     // MARK: Rows
 
+    /// Reads an array of row objects at the position (`[` next), one row per object, as a
+    /// trainer state's `log_history` and a W&B run's `history` hold them.
+    mutating func parseRowArray(into builder: inout RunTableBuilder) throws {
+        position += 1  // [
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
+        while true {
+            try parseRow(into: &builder)
+            skipWhitespace()
+            if peek() == UInt8(ascii: ",") {
+                position += 1
+            } else if peek() == UInt8(ascii: "]") {
+                position += 1
+                return
+            } else {
+                throw unexpected("a comma or a closing bracket")
+            }
+        }
+    }
+
     /// Parses an object at the current position as one row of `builder`.
     mutating func parseRow(into builder: inout RunTableBuilder) throws {
         skipWhitespace()

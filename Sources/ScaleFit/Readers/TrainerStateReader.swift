@@ -48,7 +48,7 @@ enum TrainerStateReader {
                     scanner.skipWhitespace()
                     if key == "log_history", !foundLog, scanner.peek() == UInt8(ascii: "[") {
                         foundLog = true
-                        try readLog(&scanner, into: &builder)
+                        try scanner.parseRowArray(into: &builder)
                     } else {
                         try scanner.skipValue()
                     }
@@ -113,27 +113,5 @@ enum TrainerStateReader {
         if summaries > 0 { result.skipped.append(SkippedEntries(kind: "trainer summary entry", count: summaries)) }
         if predictions > 0 { result.skipped.append(SkippedEntries(kind: "predict_* entry", count: predictions)) }
         return result
-    }
-
-    /// Reads the `log_history` array at the scanner's position, one row per object.
-    private static func readLog(_ scanner: inout JSONScanner, into builder: inout RunTableBuilder) throws {
-        scanner.position += 1  // [
-        scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "]") {
-            scanner.position += 1
-            return
-        }
-        while true {
-            try scanner.parseRow(into: &builder)
-            scanner.skipWhitespace()
-            if scanner.peek() == UInt8(ascii: ",") {
-                scanner.position += 1
-            } else if scanner.peek() == UInt8(ascii: "]") {
-                scanner.position += 1
-                return
-            } else {
-                throw scanner.unexpected("a comma or a closing bracket")
-            }
-        }
     }
 }

@@ -45,7 +45,7 @@ enum WandBRunReader {
                     guard scanner.peek() == UInt8(ascii: "[") else {
                         throw scanner.unexpected("a JSON array of row objects or an object of columns")
                     }
-                    try readRows(&scanner, into: &builder)
+                    try scanner.parseRowArray(into: &builder)
                 }
             } else {
                 guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.unexpected("a JSON object") }
@@ -53,7 +53,7 @@ enum WandBRunReader {
                     switch key {
                     case "history" where !foundHistory && scanner.peek() == UInt8(ascii: "["):
                         foundHistory = true
-                        try readRows(&scanner, into: &builder)
+                        try scanner.parseRowArray(into: &builder)
                     case "history" where !foundHistory && scanner.peek() == UInt8(ascii: "{"):
                         foundHistory = true
                         try readColumns(&scanner, into: &builder)
@@ -164,27 +164,6 @@ enum WandBRunReader {
         scanner.position = end
     }
 
-    /// Reads the array of row objects at the scanner's position.
-    private static func readRows(_ scanner: inout JSONScanner, into builder: inout RunTableBuilder) throws {
-        scanner.position += 1  // [
-        scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "]") {
-            scanner.position += 1
-            return
-        }
-        while true {
-            try scanner.parseRow(into: &builder)
-            scanner.skipWhitespace()
-            if scanner.peek() == UInt8(ascii: ",") {
-                scanner.position += 1
-            } else if scanner.peek() == UInt8(ascii: "]") {
-                scanner.position += 1
-                return
-            } else {
-                throw scanner.unexpected("a comma or a closing bracket")
-            }
-        }
-    }
 }
 
 extension JSONScanner {
