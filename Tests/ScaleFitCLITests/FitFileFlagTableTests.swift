@@ -67,7 +67,7 @@ final class FitFileFlagTableTests: XCTestCase {
         try refused(["plot", try fitFile("chinchilla"), T.runs, "-o", svg, "--until", "100"], flag: "--until", law: "chinchilla",
                     appliesTo: "annealing, multipower")
         try refused(["plot", try fitFile("annealing"), T.annealingCurves, "-o", svg, "--group-by", "tokens"], flag: "--group-by",
-                    law: "annealing", appliesTo: "chinchilla")
+                    law: "annealing", appliesTo: "chinchilla, kaplan")
         let p = try CLITests.scalefit(["plot", try fitFile("annealing"), T.annealingCurves, "-o", svg, "--until", "400"])
         XCTAssertEqual(p.status, 0, p.stderr)
         XCTAssertTrue(p.stderr.hasSuffix("wrote \(svg)\n"), p.stderr)

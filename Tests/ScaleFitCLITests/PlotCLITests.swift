@@ -38,6 +38,35 @@ final class PlotCLITests: XCTestCase {
         XCTAssertTrue(try wellFormed(a).contains("D = "), "grouped by tokens")
     }
 
+    /// The power law and Kaplan's: `fit --plot` and `plot` draw the same figure (same bytes),
+    /// the power law against its x column with one law line, Kaplan's per D/N (or per D)
+    /// with a line per group and no frontier.
+    func testPowerAndKaplanFitsDrawn() throws {
+        for (law, labels, lines) in [("power", ["runs", "params", "E = 1.74"], 1), ("kaplan", ["D/N = 5", "D/N = 80", "parameters N"], 5)] {
+            let fit = temporary("\(law).fit.json"), a = temporary("\(law)-fit.svg"), b = temporary("\(law)-plot.svg")
+            let f = try CLITests.scalefit(["fit", "Data/runs.csv", "--law", law, "-o", fit, "--plot", a])
+            XCTAssertEqual(f.status, 0, f.stderr)
+            let r = try CLITests.scalefit(["plot", fit, "Data/runs.csv", "-o", b])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let fitted = try wellFormed(a), plotted = try wellFormed(b)
+            for label in labels {
+                XCTAssertTrue(fitted.contains(label), "\(law) fit --plot: missing \(label)")
+                XCTAssertTrue(plotted.contains(label), "\(law) plot: missing \(label)")
+            }
+            XCTAssertFalse(plotted.contains("compute-optimal frontier"), "\(law) has no frontier of its own")
+            XCTAssertEqual(fitted.components(separatedBy: "<circle").count - 1, 60 + (law == "power" ? 1 : 5),
+                           "\(law): 30 runs in the loss and residual panels and the legend markers")
+            XCTAssertEqual(plotted.components(separatedBy: "<polyline").count, fitted.components(separatedBy: "<polyline").count)
+            XCTAssertGreaterThanOrEqual(plotted.components(separatedBy: "<polyline").count - 1, lines, "\(law): the law's lines")
+        }
+        let tokens = try CLITests.scalefit(["plot", temporary("kaplan.fit.json"), "Data/runs.csv", "-o", temporary("k.svg"), "--group-by", "tokens"])
+        XCTAssertEqual(tokens.status, 0, tokens.stderr)
+        XCTAssertTrue(try wellFormed(temporary("k.svg")).contains("D = "), "grouped by tokens")
+        let refused = try CLITests.scalefit(["plot", temporary("power.fit.json"), "Data/runs.csv", "-o", temporary("p.svg"), "--group-by", "tokens"])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.contains("--group-by does not apply to the power law"), refused.stderr)
+    }
+
     func testCurveFitDrawnWithContinuationAndAnotherSchedule() throws {
         let fit = temporary("curves.fit.json")
         let f = try CLITests.scalefit(["fit", "Data/curves.csv", "--law", "annealing", "--warmup", "linear", "-o", fit])

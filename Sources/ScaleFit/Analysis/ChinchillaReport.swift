@@ -38,6 +38,8 @@ package struct ChinchillaReport: Sendable, Codable, Equatable {
     package var runs: [Run]
     /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
     package var diagnostics: [String]
+    /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
+    package var statistics: FitStatistics
 
     package init(fit: ChinchillaFit, parameters n: [Double], tokens d: [Double], loss: [Double],
                 lines: [Int], labels: [String], delta: Double) throws {
@@ -66,6 +68,7 @@ package struct ChinchillaReport: Sendable, Codable, Equatable {
         diagnostics = FitDiagnostic.diagnose(fit.best, names: ChinchillaLaw.parameterNames, bounds: nil, goodness: goodness,
                                              logScale: [true, true, true, false, false])
             .map(\.description)
+        statistics = try FitStatistics(result: fit.best, names: ["E", "A", "B", "alpha", "beta"], scale: .log)
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], parameters: n[i], tokens: d[i], observed: loss[i],
                 fitted: fitted[i], residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])

@@ -55,6 +55,8 @@ package struct CurveFitReport: Sendable, Codable {
     package var diagnostics: [String]
     /// How often the scored curves' logged losses fall inside the 95% intervals (a backtest).
     package var coverage: Coverage?
+    /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
+    package var statistics: FitStatistics
 
     /// The share of held-out points inside the 95% prediction interval and inside the 95%
     /// confidence band of the law's value.
@@ -129,5 +131,6 @@ package struct CurveFitReport: Sendable, Codable {
         let goodness = fittedPoints.count >= 2 && fittedPoints.allSatisfy({ $0.predicted > 0 })
             ? GoodnessOfFit(observed: fittedPoints.map(\.observed), fitted: fittedPoints.map(\.predicted)) : nil
         diagnostics = FitDiagnostic.diagnose(fit.best, names: fit.parameterNames, bounds: bounds, goodness: goodness).map(\.description)
+        statistics = try FitStatistics(result: fit.best, names: fit.parameterNames, scale: .log)
     }
 }

@@ -36,6 +36,8 @@ package struct LawFitReport: Sendable, Codable, Equatable {
     package var diagnostics: [String]
     /// The bootstrap over runs, when one was made (`Bootstrap`'s intervals and draws).
     package var bootstrap: Bootstrap?
+    /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
+    package var statistics: FitStatistics
 
     /// The report of a saturating power law fit on column `xName`.
     package init(power fit: SaturatingPowerLawFit, xName: String, x: [Double], loss: [Double],
@@ -89,6 +91,7 @@ package struct LawFitReport: Sendable, Codable, Equatable {
         diagnostics = FitDiagnostic.diagnose(multiStart.best, names: names, bounds: bounds, goodness: goodness,
                                              logScale: logScale).map(\.description)
         bootstrap = nil
+        statistics = try FitStatistics(result: multiStart.best, names: parameters.map(\.name), scale: .log)
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], inputs: inputs[i], observed: loss[i], fitted: fitted[i],
                 residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])

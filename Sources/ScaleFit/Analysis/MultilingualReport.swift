@@ -51,6 +51,11 @@ package struct MultilingualReport: Sendable, Codable, Equatable {
     package var rows: [Row]
     /// The data checks' warnings (ratio sums, no run column).
     package var warnings: [String]
+    /// What makes the fit unsound, family by family (`FitDiagnostic` descriptions, parameters
+    /// named FAMILY.NAME); empty when it is sound.
+    package var diagnostics: [String]
+    /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
+    package var statistics: FitStatistics
 
     package init(fit: MultilingualFit, data: MultilingualData) {
         law = MultilingualLaw.identifier
@@ -88,6 +93,31 @@ package struct MultilingualReport: Sendable, Codable, Equatable {
                           meanAbsoluteRelativeError: are / m, rSquaredLog: 1 - sseLog / tssLog,
                           logResidualRMS: (sseLog / m).squareRoot())
         }
+        // Each family's six log-space parameters, their block of the covariance and its run.
+        var found: [FitDiagnostic] = []
+        for f in fit.law.families.indices {
+            let family = fit.law.families[f].name
+            let theta = (0..<6).map { fit.parameters[fit.index[f][$0]] }
+            var block = Matrix(rows: 6, columns: 6)
+            for i in 0..<6 { for j in 0..<6 { block[i, j] = fit.covariance[6 * f + i, 6 * f + j] } }
+            let se = (0..<6).map { k -> Double in
+                let v = block[k, k]
+                return v >= 0 ? v.squareRoot() : .nan
+            }
+            found += FitDiagnostic.diagnose(names: natural.map { "\(family).\($0)" }, parameters: theta, standardErrors: se,
+                                            fixed: (0..<6).map { fit.fixed[fit.index[f][$0]] }, bounds: nil,
+                                            summary: fit.families[f].summary, rank: 6, freeParameters: 6, goodness: nil,
+                                            covariance: block, logScale: [true, true, true, false, false, false])
+                .filter { d in !found.contains(d) }
+        }
+        if fit.rankDeficient { found.append(.recorded("some parameter is not determined by the data (infinite standard error)")) }
+        diagnostics = found.map(\.description)
+        // The covariance is 6F × 6F in family order (a shared parameter in every family's
+        // block): its rows are FAMILY.NAME.
+        let names = fit.law.families.flatMap { family in natural.map { "\(family.name).\($0)" } }
+        statistics = FitStatistics(residuals: data.family.indices.map { log(fitted[$0]) - log(data.loss[$0]) },
+                                   freeParameters: fit.fixed.filter { !$0 }.count, loss: .huber(scale: fit.options.delta),
+                                   covariance: fit.covariance, names: names, scale: .log)
         rows = data.family.indices.map { j in
             Row(line: data.lines[j], run: data.runs[j], family: data.familyNames[data.family[j]],
                 parameters: data.parameters[j], tokens: data.tokens[j], ratio: data.ratios[j], observed: data.loss[j],

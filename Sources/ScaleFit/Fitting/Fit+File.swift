@@ -11,6 +11,7 @@ extension Fit {
         f.solver = summary
         f.diagnostics = diagnostics.isEmpty ? nil : diagnostics.map(\.description)
         f.noise = noise
+        f.statistics = statistics
         if let b = bootstrap {
             f.bootstrap = FitFile.BootstrapSummary(samples: b.samples, failed: b.failed, seed: b.seed, compute: nil,
                                                    intervals: b.intervals, draws: b.draws)
@@ -60,6 +61,7 @@ extension Fit {
             b.draws.map { Bootstrap(samples: b.samples, failed: b.failed, seed: b.seed, intervals: b.intervals, draws: $0) }
         }
         noise = f.noise
+        statistics = f.statistics
         if let saved = f.diagnostics, !saved.isEmpty { diagnostics = saved.map { .recorded($0) } }
     }
 }

@@ -43,6 +43,9 @@ public struct Fit<L: Law>: Sendable {
     /// The scatter of a new observation about the law (`predictionNoise(_:)`), which
     /// widens `predict`'s band into a prediction interval; nil until estimated.
     public var noise: PredictionNoise?
+    /// AIC, BIC, reduced χ² and the parameters' correlation, with names as reported
+    /// (`FitStatistics`); nil for a fit read from a file written without them.
+    public var statistics: FitStatistics?
 
     /// The search's counts.
     public struct SearchCounts: Sendable, Equatable, Codable {
@@ -93,6 +96,7 @@ public struct Fit<L: Law>: Sendable {
         settings = law.fileSettings(for: data)
         bootstrap = nil
         noise = nil
+        statistics = try? FitStatistics(result: best, names: law.reportedParameters.map(\.name), scale: law.residualScale)
         variables = law.fileVariables(for: data)
         let observed = data.observed
         let fitted = law.fitted(data, parameters: best.parameters)

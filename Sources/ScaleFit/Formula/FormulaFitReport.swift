@@ -38,6 +38,10 @@ package struct FormulaFitReport: Sendable, Codable, Equatable {
     /// The report of `fit`; `lines` and `labels` name each row (one entry per row).
     /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
     package var diagnostics: [String]
+    /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
+    package var statistics: FitStatistics
+    /// The bootstrap over rows, when one was made (`Bootstrap`'s intervals and draws).
+    package var bootstrap: Bootstrap?
 
     package init(fit: FormulaFit, lines: [Int], labels: [String]) {
         let m = fit.observed.count
@@ -76,5 +80,8 @@ package struct FormulaFitReport: Sendable, Codable, Equatable {
         rmse = (rss / Double(max(m, 1))).squareRoot()
         rSquared = 1 - rss / tss
         meanAbsoluteRelativeError = relativeCount > 0 ? relative / Double(relativeCount) : .nan
+        bootstrap = nil
+        statistics = FitStatistics(residuals: residuals, freeParameters: fit.covariance.freeParameters, loss: fit.loss,
+                                   covariance: fit.covariance.scaled, names: fit.model.parameterNames, scale: .linear)
     }
 }

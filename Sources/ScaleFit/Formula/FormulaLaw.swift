@@ -160,3 +160,17 @@ public struct FormulaData: LawObservations {
     /// The file, the rows used and the rows dropped.
     public var summary: FitFile.DataSummary { .init(file: file, rows: observed.count, droppedRows: dropped.count) }
 }
+
+extension FormulaData: ResamplableObservations {
+    /// The rows.
+    public var unitCount: Int { observed.count }
+    /// The rows at `indices`, repeats allowed.
+    public func resampled(_ indices: [Int]) -> FormulaData {
+        var s = self
+        s.inputs = inputs.map { column in indices.map { column[$0] } }
+        s.observed = indices.map { observed[$0] }
+        s.labels = indices.map { labels[$0] }
+        s.lines = indices.map { lines[$0] }
+        return s
+    }
+}

@@ -30,35 +30,9 @@ extension PowerLawPlot {
 
     static func chinchilla(runs: [RunPoint], law: ChinchillaLaw.Parameters, grouping: PowerLawGrouping,
                            bootstrapLaws: [ChinchillaLaw.Parameters]) throws -> PowerLawPlot {
-        let key: (RunPoint) -> Double = {
-            switch grouping {
-            case .tokens: return $0.tokens
-            case .compute: return 6 * $0.parameters * $0.tokens
-            case .tokensPerParameter: return $0.tokens / $0.parameters
-            }
-        }
+        let (groups, heading) = try sizeGroups(runs, loss: law.loss(parameters:tokens:), grouping: grouping)
         let allN = runs.map(\.parameters)
-        guard let nMin = allN.min(), let nMax = allN.max() else {
-            throw ScaleFitError.invalidData(file: "chinchilla report", reason: "no runs to plot")
-        }
-        var groups: [Group] = []
-        for members in clusters(runs.indices.map { key(runs[$0]) }) {
-            let g = members.sorted { (runs[$0].parameters, $0) < (runs[$1].parameters, $1) }
-            let value = exp(g.map { log(key(runs[$0])) }.reduce(0, +) / Double(g.count))
-            let ns = g.map { runs[$0].parameters }
-            let span = grouping == .compute ? (ns.min()! / 2)...(ns.max()! * 2) : nMin...nMax
-            let lawX = logSpaced(span, count: 80)
-            let lawLoss = lawX.map { n -> Double in
-                switch grouping {
-                case .tokens: return law.loss(parameters: n, tokens: value)
-                case .compute: return law.loss(parameters: n, tokens: value / (6 * n))
-                case .tokensPerParameter: return law.loss(parameters: n, tokens: value * n)
-                }
-            }
-            let name = groupName(g.map { key(runs[$0]) }, format: grouping == .compute ? TickLabel.scientific : TickLabel.si)
-            groups.append(Group(name: name, x: ns, observed: g.map { runs[$0].observed }, fitted: g.map { runs[$0].fitted },
-                                lawX: lawX, lawLoss: lawLoss))
-        }
+        let nMin = allN.min()!, nMax = allN.max()!
         let frontier = logSpaced(nMin...nMax, count: 60).map { ComputeOptimalAllocation(law: law, compute: compute(forOptimal: $0, law: law)) }
         var lower: [Double] = [], upper: [Double] = []
         if !bootstrapLaws.isEmpty {
@@ -67,12 +41,6 @@ extension PowerLawPlot {
                 lower.append(ChinchillaBootstrap.percentile(losses, 0.025))
                 upper.append(ChinchillaBootstrap.percentile(losses, 0.975))
             }
-        }
-        let heading: String
-        switch grouping {
-        case .tokens: heading = "D ="
-        case .compute: heading = "C ="
-        case .tokensPerParameter: heading = "D/N ="
         }
         return try PowerLawPlot(groups: groups, frontierX: frontier.map(\.parameters), frontierLoss: frontier.map(\.loss),
                                 bandX: lower.isEmpty ? [] : frontier.map(\.parameters), bandLower: lower, bandUpper: upper,

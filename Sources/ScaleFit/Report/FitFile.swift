@@ -65,6 +65,8 @@ public struct FitFile: Sendable, Codable, Equatable {
     /// The scatter of a new observation about the law, which turns the confidence band
     /// into a prediction interval (absent in files written before it was estimated).
     public var noise: PredictionNoise?
+    /// AIC, BIC, reduced χ² and the correlation of the parameters (absent in older files).
+    public var statistics: FitStatistics?
 
     /// What a fit file keeps of a bootstrap: enough to report its intervals again.
     public struct BootstrapSummary: Sendable, Codable, Equatable {

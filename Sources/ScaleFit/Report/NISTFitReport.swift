@@ -20,12 +20,17 @@ package struct NISTFitReport: Sendable, Codable, Equatable {
     /// 1 − RSS/TSS of the response.
     package var rSquared: Double
     package var rankDeficient: Bool
+    /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
+    package var diagnostics: [String]
     package var summary: FitSummary
     package var residualTable: [ResidualRow]
+    /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
+    package var statistics: FitStatistics
 
     /// Builds the report from a dataset and the solver's result on it. `start` is 1-based.
     package init(dataset: NISTDataset, result: SolverResult, start: Int) throws {
         let cov = try ParameterCovariance(result: result)
+        statistics = try FitStatistics(result: result, names: result.parameters.indices.map { "b\($0 + 1)" }, scale: .linear)
         problem = dataset.name
         modelText = dataset.modelText
         self.start = start
@@ -47,6 +52,8 @@ package struct NISTFitReport: Sendable, Codable, Equatable {
         for t in targets { tss += (t - mean) * (t - mean) }
         rSquared = tss > 0 ? 1 - rss / tss : .nan
         rankDeficient = cov.isRankDeficient
+        diagnostics = FitDiagnostic.diagnose(result, names: result.parameters.indices.map { "b\($0 + 1)" }, bounds: nil,
+                                             goodness: nil).map(\.description)
         summary = result.summary
         residualTable = (0..<m).map { i in
             ResidualRow(row: i + 1, inputs: dataset.predictors.map { $0[i] }, observed: targets[i],

@@ -63,11 +63,12 @@ enum FitCommand: Subcommand {
                 + [SolverOptionsGroup.loss.declaration, computeBudget.declaration]),
             ("reading logs", LogInputOptions.declarations(laws: tableLaws)),
             ("output", [OutputOptions.format.declaration, OutputOptions.output.declaration.applying(to: tableLaws),
-                        OutputOptions.plot.declaration.applying(to: [.chinchilla, .annealing, .multipower]),
-                        OutputOptions.report.declaration.applying(to: [.chinchilla, .annealing, .multipower]),
-                        OutputOptions.residuals.declaration.applying(to: curves.union([.multilingual]))]),
-            ("bootstrap", [BootstrapOptions.bootstrap.declaration.applying(to: [.chinchilla, .power, .kaplan]),
-                           BootstrapOptions.seed.declaration.applying(to: [.chinchilla, .power, .kaplan])]),
+                        OutputOptions.plot.declaration.applying(to: [.chinchilla, .power, .kaplan, .annealing, .multipower]),
+                        OutputOptions.report.declaration.applying(to: [.chinchilla, .power, .kaplan, .annealing, .multipower]),
+                        OutputOptions.residuals.declaration.applying(to: curves.union([.multilingual])),
+                        OutputOptions.correlation.declaration]),
+            ("bootstrap", [BootstrapOptions.bootstrap.declaration.applying(to: [.chinchilla, .power, .kaplan, .formula]),
+                           BootstrapOptions.seed.declaration.applying(to: [.chinchilla, .power, .kaplan, .formula])]),
             ("loss curves", [CurveOptions.group.declaration.applying(to: curves.union([.multilingual])),
                              CurveOptions.schedule.declaration.applying(to: curves), CurveOptions.warmup.declaration.applying(to: curves),
                              CurveOptions.momentum.declaration, CurveOptions.convention.declaration]),
@@ -124,13 +125,21 @@ enum FitCommand: Subcommand {
         let read = try table ?? LogInputOptions.read(paths, args: args, curveLaw: FitLaw.curves.contains(chosen), out: out)
         if paths.count > 1 { path = read.fileName }
         let input = FitInput(path: path, table: read, args: args, format: format, out: out)
+        let status: Int32
         switch chosen {
-        case .chinchilla: return try ChinchillaFitting.fit(input)
-        case .power, .kaplan: return try PowerFitting.fit(input, law: chosen)
-        case .annealing, .multipower: return try CurveFitting.fit(input, law: chosen)
-        case .multilingual: return try MultilingualFitting.fit(input)
-        case .formula: return try FormulaFitting.fit(input)
-        case .nist: return try NISTFitting.fit(path: path, args: args, format: format, out: out)
+        case .chinchilla: status = try ChinchillaFitting.fit(input)
+        case .power, .kaplan: status = try PowerFitting.fit(input, law: chosen)
+        case .annealing, .multipower: status = try CurveFitting.fit(input, law: chosen)
+        case .multilingual: status = try MultilingualFitting.fit(input)
+        case .formula: status = try FormulaFitting.fit(input)
+        case .nist: status = try NISTFitting.fit(path: path, args: args, format: format, out: out)
         }
+        // The exit-status policy: an unsound fit is printed with its warning and exit 0,
+        // or exit 1 under --strict (a fit that did not converge is exit 1 either way).
+        if status == 0 && args.has(InputOptions.strict) && out.warnedUnsound {
+            out.note("scalefit: the fit is not sound (above), and --strict makes that a failure")
+            return 1
+        }
+        return status
     }
 }

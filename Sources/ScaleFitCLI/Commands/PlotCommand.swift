@@ -3,10 +3,10 @@ import ScaleFit
 
 /// `scalefit plot FIT.json DATA -o fit.svg`: a saved fit drawn over a data file.
 enum PlotCommand: Subcommand {
-    static let laws: Set<FitLaw> = FitLaw.curves.union([.chinchilla])
+    static let laws: Set<FitLaw> = FitLaw.curves.union([.chinchilla, .power, .kaplan])
     static let output = Option<String>(OptionDeclaration("output", short: "o", value: "FILE", help: "the SVG to write (required)"))
     static let groupBy = Option<PowerLawGrouping>(OptionDeclaration("group-by", value: "KEY", help:
-        "colour runs by ratio (D/N, default), tokens or compute", laws: [.chinchilla]), default: { .tokensPerParameter }) {
+        "colour runs by ratio (D/N, default), tokens or compute", laws: [.chinchilla, .kaplan]), default: { .tokensPerParameter }) {
         switch $0 {
         case "ratio": return .tokensPerParameter
         case "tokens": return .tokens
@@ -29,13 +29,15 @@ enum PlotCommand: Subcommand {
         name: "plot",
         usage: [
             "FIT.json DATA -o FIG.svg [--group-by tokens|compute|ratio] [--x PARAMS,TOKENS] [--y LOSS]",
+            "POWER.fit.json DATA -o FIG.svg [--x COLUMN] [--y LOSS]",
             "FIT.json CURVES -o FIG.svg [--until STEP] [--schedule SPEC] [--group RUN] [--warmup linear|none]",
         ],
         discussion: """
         Draws a saved fit over data (hand-written SVG; same input, same bytes).
         Chinchilla fits: loss against N on log axes, one colour per group of runs (by D/N, by
         tokens or by compute), the law for each group, the compute-optimal frontier and a residual
-        panel. Loss-curve fits (annealing, multipower): loss against step for every run of CURVES
+        panel; Kaplan fits the same without a frontier; power-law fits: loss against the fit's x
+        column with the law and the residuals. Loss-curve fits (annealing, multipower): loss against step for every run of CURVES
         with the law under the run's schedule (the one the fit was made with when the run was
         fitted, else its logged lr), the residuals and the learning rates; --until STEP continues
         each run's prediction (dashed) to STEP under its schedule, held at its last lr, and
@@ -58,7 +60,7 @@ enum PlotCommand: Subcommand {
         let (fitPath, dataPath) = (args.positionals[0], args.positionals[1])
         let fit = try FitFile.read(path: fitPath)
         guard let law = FitLaw(fitFileLaw: fit.law), laws.contains(law) else {
-            throw ScaleFitError.invalidData(file: fitPath, reason: "plot draws chinchilla and loss-curve fits; this file holds the \(fit.law) law")
+            throw ScaleFitError.invalidData(file: fitPath, reason: "plot draws chinchilla, kaplan, power and loss-curve fits; this file holds the \(fit.law) law")
         }
         try args.checkApplicability(to: law)
         try OutputDestination.checkFile(file, flag: args.spelling(output.declaration))
@@ -75,11 +77,50 @@ enum PlotCommand: Subcommand {
                                                    law: chinchilla, grouping: grouping)
             svg = plot.figure(title: "\(URL(fileURLWithPath: dataPath).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
                               subtitle: ChinchillaBacktest.subtitle(chinchilla)).svg()
+        } else if law == .power || law == .kaplan {
+            svg = try powerLaws(fit, law: law, fitPath: fitPath, table: table, dataPath: dataPath, args: args, out: out)
         } else {
             svg = try curves(fit, fitPath: fitPath, table: table, dataPath: dataPath, args: args, out: out)
         }
         try writePlot(svg, to: file, flag: args.spelling(output.declaration), out: out)
         return 0
+    }
+
+    /// A power-law fit over the runs of `table`, against its x column (the fit's, or `--x`),
+    /// or a Kaplan fit over (N, D) runs grouped by `--group-by`.
+    static func powerLaws(_ fit: FitFile, law: FitLaw, fitPath: String, table: RunTable, dataPath: String, args: ParsedArguments,
+                          out: CommandOutput) throws -> String {
+        let plot: PowerLawPlot, formula: String, estimates: [ParameterEstimate]
+        if law == .power {
+            let power = try Fit<SaturatingPowerLaw>(file: fit, source: fitPath)
+            var overrides: [ColumnRole: String] = [:]
+            if let y = args.text(InputOptions.y) { overrides[.loss] = y }
+            let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
+            let lName = try mapping.require(.loss, in: table)
+            guard let xName = args.text(InputOptions.x) ?? fit.variables?.first ?? mapping[.params] else {
+                _ = try mapping.require(.params, in: table)
+                throw ScaleFitError.invalidData(file: dataPath, reason: "no x column")
+            }
+            guard let column = table.column(named: xName) else {
+                throw ScaleFitError.missingColumn(file: dataPath, name: xName, available: table.columnNames)
+            }
+            out.note("columns: x=\"\(column.name)\", loss=\"\(lName)\"")
+            let (usable, dropped) = try table.usableRows(numericColumns: [column.name, lName], strict: args.has(InputOptions.strict))
+            if !dropped.isEmpty { out.note("\(dataPath): \(dropped)") }
+            plot = try PowerLawPlot.oneVariable(x: try usable.values(of: column.name), observed: try usable.values(of: lName),
+                                                law: power.values.loss(at:), xLabel: column.name)
+            formula = SaturatingPowerLaw.formula
+            estimates = power.estimates
+        } else {
+            let kaplan = try Fit<KaplanLaw>(file: fit, source: fitPath)
+            let runs = try ChinchillaRuns.read(table: table, path: dataPath, args: args, out: out)
+            plot = try PowerLawPlot.sizes(parameters: runs.parameters, tokens: runs.tokens, observed: runs.loss,
+                                          loss: kaplan.values.loss(parameters:tokens:), grouping: try args.value(groupBy)!)
+            formula = KaplanLaw.formula
+            estimates = kaplan.estimates
+        }
+        return plot.figure(title: "\(law.rawValue) fit over \(URL(fileURLWithPath: dataPath).lastPathComponent): " + PlotTitle.greek(formula),
+                           subtitle: PlotTitle.values(names: estimates.map(\.name), values: estimates.map(\.estimate))).svg()
     }
 
     static func curves(_ fit: FitFile, fitPath: String, table: RunTable, dataPath: String, args: ParsedArguments,

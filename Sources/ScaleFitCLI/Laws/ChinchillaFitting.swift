@@ -44,7 +44,7 @@ enum ChinchillaFitting {
             var fitFile = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
                                       data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
             fitFile.bootstrap = bootstrap.map(FitFile.BootstrapSummary.init)
-            fitFile = fitFile.withDiagnostics(report.diagnostics)
+            fitFile = fitFile.withDiagnostics(report.diagnostics).withStatistics(report.statistics)
             saved = try NoiseEstimate.attach(fitFile, as: ChinchillaLaw.self, data: try ModelRuns(N: n, D: d, loss: l, file: path),
                                              source: path, out: out)
         }
@@ -58,13 +58,13 @@ enum ChinchillaFitting {
         if let svg = args.text(OutputOptions.plot) { try writePlot(try figure(), to: svg, out: out) }
         if let dir = args.text(OutputOptions.report) {
             try ReportDirectory(title: "chinchilla fitted to \(URL(fileURLWithPath: path).lastPathComponent)",
-                                markdown: render(report, optimal: optimal, bootstrap: bootstrap, format: .markdown),
+                                markdown: render(report, optimal: optimal, bootstrap: bootstrap, format: .markdown, correlation: true),
                                 fitFile: saved!,
                                 parameters: parameterTable(report), residuals: runTable(report).appending(column: "role", value: "fitted"),
                                 svg: try figure()).write(to: dir, out: out)
         }
         warnIfUnsound(report.diagnostics, out: out)
-        try out.write(render(report, optimal: optimal, bootstrap: bootstrap, format: format))
+        try out.write(render(report, optimal: optimal, bootstrap: bootstrap, format: format, correlation: args.has(OutputOptions.correlation)))
         if !report.summary.converged {
             out.note("scalefit: \(report.summary.message)")
             return 1
@@ -90,13 +90,13 @@ enum ChinchillaFitting {
     struct Output: Codable { let fit: ChinchillaReport; let computeOptimal: ComputeOptimalAllocation; let bootstrap: ChinchillaBootstrap? }
 
     static func render(_ r: ChinchillaReport, optimal o: ComputeOptimalAllocation, bootstrap: ChinchillaBootstrap?,
-                       format: OutputFormat) -> String {
+                       format: OutputFormat, correlation: Bool = false) -> String {
         if format == .json {
             return jsonText(Output(fit: r, computeOptimal: o, bootstrap: bootstrap))
         }
         let style = format.style
         let params = parameterTable(r)
-        if style == .csv { return params.render(.csv) }
+        if style == .csv { return (correlation ? StatisticsText.withCorrelationColumns(params, r.statistics) { $0[0] } : params).render(.csv) }
         let stats = TextTable(header: ["statistic", "value"], rows: [
             ["runs", "\(r.runs.count)"],
             ["objective", formatSignificant(r.objectiveValue, digits: 10)],
@@ -106,7 +106,7 @@ enum ChinchillaFitting {
             ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
             ["r_squared", formatSignificant(r.rSquared, digits: 6)],
             ["r_squared_log", formatSignificant(r.rSquaredLog, digits: 6)],
-        ])
+        ] + StatisticsText.rows(r.statistics))
         let opt = TextTable(header: ["compute", "params", "tokens", "tokens_per_param", "loss"], rows: [[
             formatSignificant(o.compute, digits: 3), formatSignificant(o.parameters, digits: 4),
             formatSignificant(o.tokens, digits: 4), formatSignificant(o.tokensPerParameter, digits: 4),
@@ -127,7 +127,7 @@ enum ChinchillaFitting {
         \(r.summary.message); best of \(r.starts) starts
         \(FitDiagnostic.reportLine(r.diagnostics))
         \(params.render(style))
-        \(stats.render(style))
+        \(StatisticsText.correlationBlock(r.statistics, shown: correlation, style: style))\(stats.render(style))
         compute-optimal allocation (C = 6 N D)\(r.diagnostics.isEmpty ? "" : ", from a fit that is NOT SOUND (above): not to be relied on"):
         \(opt.render(style))
         \(boot)\(runs.render(style))

@@ -60,7 +60,7 @@ enum CurveFitting {
         let fitted = indices.map { set.curves[$0] }
         var file = try FitFile(curveFit: fit, law: law, curves: fitted, schedules: indices.map { set.schedules[$0] },
                                loss: loss, data: .init(file: path, rows: fitted.reduce(0) { $0 + $1.steps.count },
-                                                       droppedRows: set.dropped.count)).withDiagnostics(report.diagnostics)
+                                                       droppedRows: set.dropped.count)).withDiagnostics(report.diagnostics).withStatistics(report.statistics)
         if args.has(OutputOptions.output) || args.has(OutputOptions.report) || report.scoredMean != nil {
             let data = LossCurves(set, file: path).selecting(curves: indices)
             switch law {
@@ -91,7 +91,7 @@ enum CurveFitting {
         if let dir = args.text(OutputOptions.report) {
             try writeReport(report, title: title, curves: set.curves, fitFile: file, to: dir, out: out)
         }
-        try out.write(render(report, format: format, residuals: args.has(OutputOptions.residuals)))
+        try out.write(render(report, format: format, residuals: args.has(OutputOptions.residuals), correlation: args.has(OutputOptions.correlation)))
         if !report.summary.converged {
             out.note("scalefit: \(report.summary.message)")
             return 1
@@ -99,7 +99,7 @@ enum CurveFitting {
         return 0
     }
 
-    static func render(_ r: CurveFitReport, format: OutputFormat, residuals: Bool) -> String {
+    static func render(_ r: CurveFitReport, format: OutputFormat, residuals: Bool, correlation: Bool = false) -> String {
         if format == .json { return jsonText(r) }
         let style = format.style
         let params = parameterTable(r)
@@ -114,7 +114,11 @@ enum CurveFitting {
         if let s = r.scoredMean { rows.append(metricRow("mean", "scored", "", s)) }
         let curves = TextTable(header: ["curve", "role", "points", "r2", "mae", "rmse", "mean_rel", "worst_rel", "max_error", "final_error"], rows: rows)
         let points = pointTable(r)
-        if style == .csv { return residuals ? points.render(.csv) : params.render(.csv) }
+        if style == .csv {
+            return residuals ? points.render(.csv)
+                : (correlation ? StatisticsText.withCorrelationColumns(params, r.statistics) { $0[0] } : params).render(.csv)
+        }
+        let stats = TextTable(header: ["statistic", "value"], rows: StatisticsText.rows(r.statistics))
         let head = style == .markdown ? "## " : ""
         let schedules = r.curves.map { "  \($0.name) (\($0.role.rawValue)): lr \($0.schedule)" }.joined(separator: "\n")
         return """
@@ -124,6 +128,7 @@ enum CurveFitting {
         \(FitDiagnostic.reportLine(r.diagnostics))\(schedules)
 
         \(params.render(style))
+        \(StatisticsText.correlationBlock(r.statistics, shown: correlation, style: style))\(stats.render(style))
         \(curves.render(style))
         """ + coverageLine(r) + (residuals ? "\n" + points.render(style) : "")
     }
@@ -153,7 +158,7 @@ enum CurveFitting {
     /// `--report DIR` for a curve fit or backtest.
     static func writeReport(_ r: CurveFitReport, title: String, curves: [LossCurve], fitFile: FitFile, to dir: String,
                             out: CommandOutput) throws {
-        try ReportDirectory(title: title, markdown: render(r, format: .markdown, residuals: false), fitFile: fitFile,
+        try ReportDirectory(title: title, markdown: render(r, format: .markdown, residuals: false, correlation: true), fitFile: fitFile,
                             parameters: parameterTable(r), residuals: pointTable(r), svg: try plot(r, curves: curves, title: title)).write(to: dir, out: out)
     }
 }

@@ -55,19 +55,27 @@ enum FormulaFitting {
         let labels = usable.rowLabels(column: labelColumn)
         out.note("fitting \(model.canonicalFormula) from \(points.count) start\(points.count == 1 ? "" : "s") on \(observed.count) rows…")
         let fit = try FormulaFit(model: model, inputs: inputs, observed: observed, starts: points, bounds: bounds, options: options)
-        let report = FormulaFitReport(fit: fit, lines: usable.lineNumbers, labels: labels)
+        var report = FormulaFitReport(fit: fit, lines: usable.lineNumbers, labels: labels)
+        if args.has(BootstrapOptions.bootstrap) {
+            // The one bootstrap over runs, of the same formula, columns, starts, bounds and loss.
+            let law = try FormulaLaw(formula: text, variables: variables, starts: starts, bounds: try args.value(FormulaOptions.bounds),
+                                     loss: options.loss, columns: Dictionary(uniqueKeysWithValues: zip(variables, columns)))
+            let data = try law.observations(from: table, options: TableOptions(columns: [.loss: yName], strict: args.has(InputOptions.strict)))
+            report.bootstrap = try PowerFitting.bootstrap(law, data, args: args, out: out)
+        }
         if report.rank < n {
             out.note("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")
         }
         if let file = args.text(OutputOptions.output) {
             let fitFile = NoiseEstimate.attachResidual(
-                FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics),
+                FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics).withStatistics(report.statistics)
+                    .withBootstrap(report.bootstrap),
                 observed: observed, fitted: try model.values(inputs: inputs, parameters: fit.parameters),
                 parameterCount: n - (fit.best.fixed.filter { $0 }.count), scale: .linear, out: out)
             try writeFitFile(fitFile, to: file, args: args, out: out)
         }
         warnIfUnsound(report.diagnostics, out: out)
-        try out.write(render(report, observedName: yName, format: format))
+        try out.write(render(report, observedName: yName, format: format, correlation: args.has(OutputOptions.correlation)))
         if !report.summary.converged {
             out.note("scalefit: \(report.summary.message)")
             return 1
@@ -115,14 +123,14 @@ enum FormulaFitting {
         }
     }
 
-    static func render(_ r: FormulaFitReport, observedName: String, format: OutputFormat) -> String {
+    static func render(_ r: FormulaFitReport, observedName: String, format: OutputFormat, correlation: Bool = false) -> String {
         if format == .json { return jsonText(r) }
         let style = format.style
         let params = TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: r.parameters.map {
             [$0.name, formatSignificant($0.estimate, digits: 10), formatSignificant($0.standardError, digits: 4),
              formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]
         })
-        if style == .csv { return params.render(.csv) }
+        if style == .csv { return (correlation ? StatisticsText.withCorrelationColumns(params, r.statistics) { $0[0] } : params).render(.csv) }
         let stats = TextTable(header: ["statistic", "value"], rows: [
             ["observations", "\(r.observations)"],
             ["degrees_of_freedom", "\(r.degreesOfFreedom)"],
@@ -131,7 +139,7 @@ enum FormulaFitting {
             ["r_squared", formatSignificant(r.rSquared, digits: 8)],
             ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
             ["starts_at_best", "\(r.startsAtBest)/\(r.starts)"],
-        ])
+        ] + StatisticsText.rows(r.statistics))
         let rows = TextTable(header: ["run"] + r.variables + ["observed", "fitted", "residual", "rel_residual"],
                              rows: r.rows.map { row in
                                  [row.label] + row.inputs.map { formatSignificant($0, digits: 6) }
@@ -146,8 +154,8 @@ enum FormulaFitting {
         \(FitDiagnostic.reportLine(r.diagnostics))\(s.effort), cost \(formatSignificant(s.initialCost)) -> \(formatSignificant(s.finalCost, digits: 10))
 
         \(params.render(style))
-        \(stats.render(style))
-        \(rows.render(style))
+        \(StatisticsText.correlationBlock(r.statistics, shown: correlation, style: style))\(stats.render(style))
+        \(PowerFitting.bootstrapTable(r.bootstrap, style: style))\(rows.render(style))
         """
     }
 }

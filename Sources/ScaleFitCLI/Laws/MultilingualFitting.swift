@@ -99,18 +99,19 @@ enum MultilingualFitting {
         }
         let report = MultilingualReport(fit: fit, data: data)
         if let file = args.text(OutputOptions.output) {
-            try writeFitFile(FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: dropped)),
+            try writeFitFile(FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: dropped)).withStatistics(report.statistics)
+                                .withDiagnostics(report.diagnostics),
                              to: file, args: args, out: out)
         }
-        try out.write(render(report, format: format, residuals: args.has(OutputOptions.residuals)))
-        if fit.rankDeficient { out.note("warning: some parameter is not determined by the data (infinite standard error)") }
+        try out.write(render(report, format: format, residuals: args.has(OutputOptions.residuals), correlation: args.has(OutputOptions.correlation)))
+        warnIfUnsound(report.diagnostics, out: out)
         for f in report.families where !f.converged {
             out.note("scalefit: family \(f.name): \(f.message)")
         }
         return report.families.allSatisfy(\.converged) ? 0 : 1
     }
 
-    static func render(_ r: MultilingualReport, format: OutputFormat, residuals: Bool) -> String {
+    static func render(_ r: MultilingualReport, format: OutputFormat, residuals: Bool, correlation: Bool = false) -> String {
         if format == .json { return jsonText(r) }
         let style = format.style
         let params = TextTable(header: ["family", "parameter", "estimate", "std_error", "note"], rows: r.families.flatMap { f in
@@ -119,7 +120,12 @@ enum MultilingualFitting {
                  f.fixed.contains(p.name) ? "fixed" : f.shared.contains(p.name) ? "shared" : ""]
             }
         })
-        if style == .csv { return params.render(.csv) }
+        if style == .csv {
+            guard correlation else { return params.render(.csv) }
+            // A row's parameter is FAMILY.NAME in the correlation (a shared one in every family).
+            return StatisticsText.withCorrelationColumns(params, r.statistics) { "\($0[0]).\($0[1])" }.render(.csv)
+        }
+        let joint = TextTable(header: ["statistic", "value"], rows: StatisticsText.rows(r.statistics))
         let stats = TextTable(header: ["family", "rows", "objective", "starts_at_best", "rmse", "mean_abs_rel_error", "r_squared_log", "log_rms"],
                               rows: r.families.map { f in
                                   [f.name, "\(f.rows)", formatSignificant(f.objective, digits: 8), "\(f.startsAtBest)/\(f.starts)",
@@ -131,9 +137,11 @@ enum MultilingualFitting {
         \(head)multilingual: \(r.formula)
         objective: \(r.objective); total \(formatSignificant(r.objectiveValue, digits: 10))
         \(r.families.map { "\($0.name): \($0.message)" }.joined(separator: "; "))
-
+        \(FitDiagnostic.reportLine(r.diagnostics))
         \(params.render(style))
-        \(stats.render(style))
+        \(StatisticsText.correlationBlock(r.statistics, shown: correlation, style: style))\(stats.render(style))
+        all families together:
+        \(joint.render(style))
         """
         if residuals {
             let rows = TextTable(header: ["run", "family", "params", "tokens", "ratio", "observed", "fitted", "rel_residual"],

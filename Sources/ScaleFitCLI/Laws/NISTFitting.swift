@@ -31,7 +31,8 @@ enum NISTFitting {
             throw ScaleFitError.invalidData(file: path, reason: "the file has no starting values")
         }
         let report = try NISTFitReport(dataset: dataset, result: result, start: start + 1)
-        try out.write(render(report, format: format))
+        warnIfUnsound(report.diagnostics, out: out)
+        try out.write(render(report, format: format, correlation: args.has(OutputOptions.correlation)))
         if !result.summary.converged {
             out.note("scalefit: \(result.summary.message)")
             return 1
@@ -45,7 +46,7 @@ enum NISTFitting {
         return lines.first { $0.hasPrefix("y =") || $0.hasPrefix("log[y] =") } ?? lines.first ?? ""
     }
 
-    static func render(_ report: NISTFitReport, format: OutputFormat) -> String {
+    static func render(_ report: NISTFitReport, format: OutputFormat, correlation: Bool = false) -> String {
         if format == .json {
             return jsonText(report)
         }
@@ -62,7 +63,7 @@ enum NISTFitting {
             ["residual_sum_of_squares", formatSignificant(report.residualSumOfSquares, digits: 10)],
             ["residual_std_deviation", formatSignificant(report.residualStandardDeviation, digits: 10)],
             ["r_squared", formatSignificant(report.rSquared, digits: 8)],
-        ])
+        ] + StatisticsText.rows(report.statistics))
         let residuals = TextTable(header: ["row", "x", "observed", "fitted", "residual"],
                                   rows: report.residualTable.map {
                                       ["\($0.row)", $0.inputs.map { formatSignificant($0) }.joined(separator: " "),
@@ -70,15 +71,15 @@ enum NISTFitting {
                                        formatSignificant($0.fitted, digits: 8),
                                        formatSignificant($0.residual, digits: 4)]
                                   })
-        if style == .csv { return params.render(.csv) }
+        if style == .csv { return (correlation ? StatisticsText.withCorrelationColumns(params, report.statistics) { $0[0] } : params).render(.csv) }
         let head = style == .markdown ? "## " : ""
         return """
         \(head)\(report.problem): \(modelLine(report.modelText))
         fitted from start \(report.start); \(report.summary.message)
-        \(report.summary.effort), cost \(formatSignificant(report.summary.initialCost)) -> \(formatSignificant(report.summary.finalCost, digits: 10))
+        \(FitDiagnostic.reportLine(report.diagnostics))\(report.summary.effort), cost \(formatSignificant(report.summary.initialCost)) -> \(formatSignificant(report.summary.finalCost, digits: 10))
 
         \(params.render(style))
-        \(fit.render(style))
+        \(StatisticsText.correlationBlock(report.statistics, shown: correlation, style: style))\(fit.render(style))
         \(residuals.render(style))
         """
     }

@@ -54,18 +54,24 @@ enum PowerFitting {
             report.diagnostics += RunVariation.trendWarnings(x: x, loss: l, variable: xName)
             report.bootstrap = try bootstrap(SaturatingPowerLaw(variable: xName, loss: lossSpec),
                                              try PowerLawRuns(x: x, loss: l, variable: xName, file: path), args: args, out: out)
-            if let file = args.text(OutputOptions.output) {
+            var saved: FitFile?
+            if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
                 let fitFile = FitFile(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
                                       parameterNames: SaturatingPowerLaw.parameterNames, parameters: fit.fittedParameters,
                                       covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
                                       objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
                                       data: .init(file: path, rows: x.count, droppedRows: dropped.count),
-                                      variables: [xName]).withDiagnostics(report.diagnostics).withBootstrap(report.bootstrap)
-                try writeFitFile(try NoiseEstimate.attach(fitFile, as: SaturatingPowerLaw.self,
-                                                          data: try PowerLawRuns(x: x, loss: l, variable: xName, file: path),
-                                                          source: path, out: out), to: file, args: args, out: out)
+                                      variables: [xName]).withDiagnostics(report.diagnostics).withStatistics(report.statistics).withBootstrap(report.bootstrap)
+                saved = try NoiseEstimate.attach(fitFile, as: SaturatingPowerLaw.self,
+                                                 data: try PowerLawRuns(x: x, loss: l, variable: xName, file: path),
+                                                 source: path, out: out)
             }
-            return try finish(report, format: format, out: out)
+            if let file = args.text(OutputOptions.output), let saved { try writeFitFile(saved, to: file, args: args, out: out) }
+            let xLabel = xName == mapping[.compute] ? "\(xName) (FLOPs)" : xName
+            try writeFigures(report, saved: saved, path: path, args: args, out: out) {
+                try PowerLawPlot.oneVariable(x: x, observed: l, law: fit.law.loss(at:), xLabel: xLabel)
+            }
+            return try finish(report, format: format, correlation: args.has(OutputOptions.correlation), out: out)
         }
         let nName = try mapping.require(.params, in: table)
         let dName = mapping[.tokens]
@@ -90,18 +96,22 @@ enum PowerFitting {
                                       labels: labels(usable, labelColumn), lossSpec: lossSpec)
         report.diagnostics += RunVariation.trendWarnings(N: n, D: d, loss: l)
         report.bootstrap = try bootstrap(KaplanLaw(loss: lossSpec), try ModelRuns(N: n, D: d, loss: l, file: path), args: args, out: out)
-        if let file = args.text(OutputOptions.output) {
+        var saved: FitFile?
+        if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
             let fitFile = FitFile(law: KaplanLaw.identifier, formula: KaplanLaw.formula,
                                   parameterNames: KaplanLaw.parameterNames, parameters: fit.fittedParameters,
                                   covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
                                   objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
-                                  data: .init(file: path, rows: n.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics)
+                                  data: .init(file: path, rows: n.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics).withStatistics(report.statistics)
                 .withBootstrap(report.bootstrap)
-            try writeFitFile(try NoiseEstimate.attach(fitFile, as: KaplanLaw.self,
-                                                      data: try ModelRuns(N: n, D: d, loss: l, file: path), source: path, out: out),
-                             to: file, args: args, out: out)
+            saved = try NoiseEstimate.attach(fitFile, as: KaplanLaw.self,
+                                             data: try ModelRuns(N: n, D: d, loss: l, file: path), source: path, out: out)
         }
-        return try finish(report, format: format, out: out)
+        if let file = args.text(OutputOptions.output), let saved { try writeFitFile(saved, to: file, args: args, out: out) }
+        try writeFigures(report, saved: saved, path: path, args: args, out: out) {
+            try PowerLawPlot.sizes(parameters: n, tokens: d, observed: l, loss: fit.law.loss(parameters:tokens:))
+        }
+        return try finish(report, format: format, correlation: args.has(OutputOptions.correlation), out: out)
     }
 
     /// `--bootstrap N --seed S`: the one `Bootstrap` over runs, of the law fitted to `data`.
@@ -111,6 +121,23 @@ enum PowerFitting {
         let seed = try args.value(BootstrapOptions.seed)!
         out.note("bootstrap: \(count) resamples of the runs, seed \(seed)…")
         return try Fit(law, to: data).bootstrapped(data, samples: count, seed: UInt64(seed)).bootstrap
+    }
+
+    /// `--plot FILE.svg` and `--report DIR` for the power law and Kaplan's: the figure
+    /// `plot` makes, titled with the law and its fitted values, and the report folder.
+    static func writeFigures(_ report: LawFitReport, saved: FitFile?, path: String, args: ParsedArguments, out: CommandOutput,
+                             plot: () throws -> PowerLawPlot) throws {
+        guard args.has(OutputOptions.plot) || args.has(OutputOptions.report) else { return }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let svg = try plot().figure(title: "\(name): " + PlotTitle.greek(report.formula),
+                                    subtitle: PlotTitle.values(names: report.parameters.map(\.name),
+                                                               values: report.parameters.map(\.estimate))).svg()
+        if let file = args.text(OutputOptions.plot) { try writePlot(svg, to: file, out: out) }
+        if let dir = args.text(OutputOptions.report) {
+            try ReportDirectory(title: "\(report.law) fitted to \(name)", markdown: render(report, format: .markdown, correlation: true),
+                                fitFile: saved, parameters: parameterTable(report),
+                                residuals: runTable(report).appending(column: "role", value: "fitted"), svg: svg).write(to: dir, out: out)
+        }
     }
 
     static func labels(_ usable: RunTable, _ column: String?) -> [String] {
@@ -125,9 +152,9 @@ enum PowerFitting {
         }
     }
 
-    static func finish(_ report: LawFitReport, format: OutputFormat, out: CommandOutput) throws -> Int32 {
+    static func finish(_ report: LawFitReport, format: OutputFormat, correlation: Bool, out: CommandOutput) throws -> Int32 {
         warnIfUnsound(report.diagnostics, out: out)
-        try out.write(render(report, format: format))
+        try out.write(render(report, format: format, correlation: correlation))
         if !report.summary.converged {
             out.note("scalefit: \(report.summary.message)")
             return 1
@@ -135,13 +162,11 @@ enum PowerFitting {
         return 0
     }
 
-    static func render(_ r: LawFitReport, format: OutputFormat) -> String {
+    static func render(_ r: LawFitReport, format: OutputFormat, correlation: Bool = false) -> String {
         if format == .json { return jsonText(r) }
         let style = format.style
-        let params = TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
-            [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
-        })
-        if style == .csv { return params.render(.csv) }
+        let params = parameterTable(r)
+        if style == .csv { return (correlation ? StatisticsText.withCorrelationColumns(params, r.statistics) { $0[0] } : params).render(.csv) }
         let stats = TextTable(header: ["statistic", "value"], rows: [
             ["runs", "\(r.runs.count)"],
             ["cost", formatSignificant(r.cost, digits: 10)],
@@ -150,13 +175,8 @@ enum PowerFitting {
             ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
             ["r_squared", formatSignificant(r.rSquared, digits: 6)],
             ["r_squared_log", formatSignificant(r.rSquaredLog, digits: 6)],
-        ])
-        let runs = TextTable(header: ["run"] + r.inputNames + ["observed", "fitted", "residual", "rel_residual"],
-                             rows: r.runs.map {
-                                 [$0.label] + $0.inputs.map { formatSignificant($0, digits: 4) }
-                                     + [formatSignificant($0.observed, digits: 6), formatSignificant($0.fitted, digits: 6),
-                                        formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
-                             })
+        ] + StatisticsText.rows(r.statistics))
+        let runs = runTable(r)
         let head = style == .markdown ? "## " : ""
         let s = r.summary
         return """
@@ -165,9 +185,24 @@ enum PowerFitting {
         \(s.message); best of \(r.starts) starts; \(s.effort)
         \(FitDiagnostic.reportLine(r.diagnostics))
         \(params.render(style))
-        \(stats.render(style))
+        \(StatisticsText.correlationBlock(r.statistics, shown: correlation, style: style))\(stats.render(style))
         \(bootstrapTable(r.bootstrap, style: style))\(runs.render(style))
         """
+    }
+
+    static func parameterTable(_ r: LawFitReport) -> TextTable {
+        TextTable(header: ["parameter", "estimate", "std_error"], rows: r.parameters.map {
+            [$0.name, formatSignificant($0.estimate, digits: 6), formatSignificant($0.standardError, digits: 3)]
+        })
+    }
+
+    /// The residual table: one row per run.
+    static func runTable(_ r: LawFitReport) -> TextTable {
+        TextTable(header: ["run"] + r.inputNames + ["observed", "fitted", "residual", "rel_residual"], rows: r.runs.map {
+            [$0.label] + $0.inputs.map { formatSignificant($0, digits: 4) }
+                + [formatSignificant($0.observed, digits: 6), formatSignificant($0.fitted, digits: 6),
+                   formatSignificant($0.residual, digits: 3), formatSignificant($0.relativeResidual, digits: 3)]
+        })
     }
 
     /// The bootstrap's intervals as the Chinchilla report prints them, or "".

@@ -13,6 +13,7 @@ public final class CommandOutput: @unchecked Sendable {
     private let lock = NSLock()
     private var capturedOut = ""
     private var capturedErr = ""
+    private var unsound = false
     private let captures: Bool
 
     /// A sink pair from two closures; `out` may throw when the text cannot be written.
@@ -59,6 +60,17 @@ public final class CommandOutput: @unchecked Sendable {
 
     /// Writes `line` and a newline to standard output.
     public func print(_ line: String) throws { try write(line + "\n") }
+
+    /// Whether a command warned that its fit is not sound (`warnUnsound`): `fit --strict`
+    /// then exits 1.
+    public var warnedUnsound: Bool { lock.withLock { unsound } }
+
+    /// The warning every unsound fit gives on standard error, recorded for `warnedUnsound`.
+    func warnUnsound(_ diagnostics: [String]) {
+        guard !diagnostics.isEmpty else { return }
+        lock.withLock { unsound = true }
+        note("warning: the fit is not sound: " + diagnostics.joined(separator: "; "))
+    }
 
     /// Writes `line` and a newline to standard error, control characters from data (an ANSI
     /// escape in a run name) shown escaped: `\u{1B}`.

@@ -7,7 +7,7 @@ enum InputOptions {
         "the input columns: PARAMS,TOKENS (chinchilla, kaplan, multilingual); the one column x of the power law (default: params if present, else tokens, else compute); the step column of curves; with --formula, the columns that are the formula's variables"))
     static let y = Option<String>(OptionDeclaration("y", value: "LOSS", help:
         "the loss column (detected by name otherwise); with --formula, the observed column"))
-    static let strict = Flag("strict", help: "fail (exit 65) instead of dropping rows with missing values")
+    static let strict = Flag("strict", help: "fail (exit 65) instead of dropping rows with missing values; on fit, exit 1 when the fit is not sound (without it: exit 0 with the warning)")
 
     static func declarations(laws: Set<FitLaw>?) -> [OptionDeclaration] {
         [x.declaration, y.declaration, strict.declaration].map { $0.applying(to: laws) }
@@ -23,7 +23,9 @@ enum OutputOptions {
     static let report = Option<String>(OptionDeclaration("report", value: "DIR", help:
         "write fit.json, report.md, parameters.csv, residuals.csv, fit.svg and an index.html showing them together"))
     static let plot = Option<String>(OptionDeclaration("plot", value: "FILE.svg", help:
-        "write the figure (SVG): loss against N on log axes with the law per D/N and the compute-optimal frontier (and the bootstrap band), or the loss curves with the law, the residuals and the learning rates"))
+        "write the figure (SVG): loss against N on log axes with the law per D/N (chinchilla: and the compute-optimal frontier and the bootstrap band; kaplan: no frontier), loss against x with the law (power), or the loss curves with the law, the residuals and the learning rates"))
+    static let correlation = Flag("correlation", help:
+        "print the correlation matrix of the parameters (JSON output and fit files always hold it; with --format csv, a column corr_NAME per parameter)")
     static let residuals = Flag("residuals", help: "print every point's residual (curves with --format csv: only them)")
 
     /// Checks that every destination given can be written, before any work (exit 74).

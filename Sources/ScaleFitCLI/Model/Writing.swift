@@ -24,8 +24,7 @@ func writeFitFile(_ file: FitFile, to path: String, args: ParsedArguments, out: 
 /// Says on stderr, before the report, that a fit is not sound and why (the report and the
 /// fit file say it too).
 func warnIfUnsound(_ diagnostics: [String], out: CommandOutput) {
-    guard !diagnostics.isEmpty else { return }
-    out.note("warning: the fit is not sound: " + diagnostics.joined(separator: "; "))
+    out.warnUnsound(diagnostics)
 }
 
 extension FitFile {
@@ -35,6 +34,13 @@ extension FitFile {
         var f = self
         f.bootstrap = BootstrapSummary(samples: b.samples, failed: b.failed, seed: b.seed, compute: nil,
                                        intervals: b.intervals, draws: b.draws)
+        return f
+    }
+
+    /// The file with the fit's AIC, BIC, reduced χ² and correlation.
+    func withStatistics(_ s: FitStatistics) -> FitFile {
+        var f = self
+        f.statistics = s
         return f
     }
 
