@@ -10,6 +10,7 @@ let subcommands: [BenchSubcommand] = [
     readBenchmark,
     curvesBenchmark,
     scheduleBenchmark,
+    coverageBenchmark,
 ]
 
 func usage() -> String {
