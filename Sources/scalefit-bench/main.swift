@@ -9,6 +9,7 @@ let subcommands: [BenchSubcommand] = [
     formulaBenchmark,
     readBenchmark,
     curvesBenchmark,
+    denseBenchmark,
     scheduleBenchmark,
     coverageBenchmark,
 ]

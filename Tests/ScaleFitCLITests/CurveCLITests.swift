@@ -71,6 +71,51 @@ final class CurveCLITests: XCTestCase {
         }
     }
 
+    /// `--fix`, `--bounds`, `--starts` and `--max-evaluations` steer a curve fit (and a
+    /// curve backtest); a name the law does not have is refused (64) with the law's names.
+    func testCurveSearchFlags() throws {
+        let data = try writeCurves()
+        let fit = try CLITests.scalefit(["fit", data, "--law", "annealing", "--format", "json", "--fix", "alpha=0.45",
+                                         "--bounds", "C=0:10", "--starts", "5", "--max-evaluations", "300"] + scheduleFlags())
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        XCTAssertTrue(fit.stderr.contains("fitting annealing to 3 curves from 5 starts…"), fit.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as! [String: Any]
+        let estimates = Dictionary(uniqueKeysWithValues: (report["parameters"] as! [[String: Any]]).map {
+            ($0["name"] as! String, $0["estimate"] as! Double) })
+        XCTAssertEqual(estimates["alpha"], 0.45)
+        XCTAssertEqual(estimates["C"]!, 3.0, accuracy: 0.1)
+        // A bound that excludes the truth holds the fit at it.
+        let bounded = try CLITests.scalefit(["fit", data, "--law", "annealing", "--format", "json", "--bounds", "C=0:2"] + scheduleFlags())
+        let b = try JSONSerialization.jsonObject(with: Data(bounded.stdout.utf8)) as! [String: Any]
+        let c = (b["parameters"] as! [[String: Any]]).first { $0["name"] as! String == "C" }!["estimate"] as! Double
+        XCTAssertEqual(c, 2, accuracy: 1e-12, bounded.stderr)
+        // A budget too small to converge: exit 1, said so.
+        let starved = try CLITests.scalefit(["fit", data, "--law", "annealing", "--max-evaluations", "2"] + scheduleFlags())
+        XCTAssertEqual(starved.status, 1, starved.stderr)
+        XCTAssertTrue(starved.stderr.contains("evaluation budget"), starved.stderr)
+        for (flag, value) in [("--fix", "B=3"), ("--bounds", "B=0:3")] {
+            let r = try CLITests.scalefit(["fit", data, "--law", "annealing", flag, value] + scheduleFlags())
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains("\nscalefit: \(flag): the annealing law has no parameter \"B\" (its parameters: L0, A, alpha, C)"), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+        let typo = try CLITests.scalefit(["fit", data, "--law", "multipower", "--fix", "gama=0.6"] + scheduleFlags())
+        XCTAssertEqual(typo.status, 64, typo.stderr)
+        XCTAssertTrue(typo.stderr.contains("(its parameters: L0, A, alpha, B, C, beta, gamma); did you mean 'gamma'?"), typo.stderr)
+        for bad in ["--starts 0", "--max-evaluations x", "--fix alpha"] {
+            let parts = bad.split(separator: " ").map(String.init)
+            let r = try CLITests.scalefit(["fit", data, "--law", "annealing"] + parts + scheduleFlags())
+            XCTAssertEqual(r.status, 64, "\(bad): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(parts[0]), r.stderr)
+        }
+        let backtest = try CLITests.scalefit(["backtest", data, "--law", "annealing", "--fit-runs", "constant,cosine",
+                                              "--fix", "alpha=0.45", "--starts", "3", "--format", "json"] + scheduleFlags())
+        XCTAssertEqual(backtest.status, 0, backtest.stderr)
+        XCTAssertTrue(backtest.stderr.contains("from 3 starts"), backtest.stderr)
+        let bt = try JSONSerialization.jsonObject(with: Data(backtest.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((bt["parameters"] as! [[String: Any]]).first { $0["name"] as! String == "alpha" }!["estimate"] as? Double, 0.45)
+    }
+
     func testPredictUnderASpecEqualsPredictUnderTheSameScheduleAsAFile() throws {
         let data = try writeCurves()
         let fitPath = temporary("spec-vs-file.fit.json")

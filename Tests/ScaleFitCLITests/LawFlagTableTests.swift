@@ -182,7 +182,13 @@ final class LawFlagTableTests: XCTestCase {
         case "--share":
             return only("multilingual", ["--share", "gamma"], stdoutHas("shared"))
         case "--fix":
-            return only("multilingual", ["--fix", "zh.gamma=0.15"], stdoutHas("fixed"))
+            let fix = ["multilingual": "zh.gamma=0.15", "annealing": "alpha=0.45", "multipower": "gamma=0.6"][law] ?? "alpha=0.45"
+            return only("annealing, multipower, multilingual", ["--fix", fix], law == "multilingual" ? stdoutHas("fixed")
+                        : stdoutHas(law == "annealing" ? "0.45000000" : "0.60000000"))
+        case "--starts":
+            return only(curves, ["--starts", "4"], stderrHas("from 4 starts"))
+        case "--max-evaluations":
+            return only(curves, ["--max-evaluations", "500"], .works { r in XCTAssertEqual(r.status, 0) })
         case "--family":
             return only("multilingual", ["--family", "family"], stderrHas("family=\"family\""))
         case "--ratio":
@@ -191,7 +197,7 @@ final class LawFlagTableTests: XCTestCase {
             let start = law == "formula" ? "E=2,A=400,B=400,alpha=0.2:0.4:0.2,beta=0.3" : "1"
             return only("formula, nist", ["--start", start], law == "nist" ? stdoutHas("fitted from start 1") : stderrHas("from 2 starts"))
         case "--bounds":
-            return only("formula", ["--bounds", "alpha=0:2"], .works { r in XCTAssertEqual(r.status, 0) })
+            return only("annealing, multipower, formula", ["--bounds", "alpha=0:2"], .works { r in XCTAssertEqual(r.status, 0) })
         case "--law":
             // The table laws are fitted with --law already; a formula or a .dat file takes none.
             guard law == "formula" || law == "nist" else { return nil }
@@ -204,7 +210,7 @@ final class LawFlagTableTests: XCTestCase {
     static let flags = ["--format table", "--format json", "--format csv", "--format markdown", "--loss", "-o", "--plot",
                         "--report", "--correlation", "--format csv --correlation", "--bootstrap", "--seed", "--residuals", "--compute-budget", "--x", "--y", "--strict",
                         "--group", "--schedule", "--warmup", "--momentum", "--convention", "--share", "--fix", "--family",
-                        "--ratio", "--start", "--bounds", "--law"]
+                        "--ratio", "--start", "--bounds", "--starts", "--max-evaluations", "--law"]
 
     /// Flags that run on their own: each format, `--fix` (which may not go with `--share`) and `--strict`
     /// (which makes an unsound fit exit 1, and `--share` can make one).

@@ -72,7 +72,7 @@ public struct Fit<L: Law>: Sendable {
         case let .screened(evaluations, functionTolerance, selection, options):
             let found = try ScreenedMultiStart(options: options, screeningEvaluations: evaluations,
                                                screeningFunctionTolerance: functionTolerance, selection: selection,
-                                               threads: max(ProcessInfo.processInfo.activeProcessorCount, min(starts.count, 64)))
+                                               threads: Self.workers(starts: starts.count, residuals: problem.residualCount))
                 .minimize(problem, screeningProblem: try law.screeningProblem(for: data), starts: starts,
                           bounds: bounds, fixed: law.fixed)
             best = found.best
@@ -107,6 +107,14 @@ public struct Fit<L: Law>: Sendable {
                                              bounds: bounds, summary: best.summary, rank: cov.rank,
                                              freeParameters: cov.freeParameters, goodness: goodness,
                                              covariance: cov.scaled, logScale: law.reportedParameters.map(\.exponentiated))
+    }
+
+    /// Worker threads for a screened search: up to 64 balance many cheap starts, but each
+    /// worker keeps its best run's residuals and Jacobian, so on large data (above 10⁵
+    /// residuals) as many as cores.
+    static func workers(starts: Int, residuals: Int) -> Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return residuals > 100_000 ? cores : max(cores, min(starts, 64))
     }
 
     /// The parameters' names, in the order of θ.

@@ -92,7 +92,7 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
 
     /// The same problem on the law's `screeningLaw`.
     public func screeningProblem(for data: LossCurves) throws -> CurveFitProblem<Self> {
-        try problem(for: data).replacingLaw(screeningLaw)
+        try problem(for: data).screeningProblem()
     }
 
     /// The law's documented grid for these curves.
@@ -102,7 +102,7 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
 
     /// `CurveFit`'s search: 20-evaluation screening runs (cost tolerance 1e-8), the distinct ends (1e-3) among the best 3 polished, with the law's loss.
     public var search: LawSearch {
-        var options = CurveFit.defaultOptions
+        var options = solverOptions(CurveFit.defaultOptions)
         options.loss = loss
         return .screened(screeningEvaluations: CurveFit.screeningEvaluations, screeningFunctionTolerance: 1e-8,
                          selection: .distinctAmongBest(count: 3, tolerance: 1e-3), options: options)

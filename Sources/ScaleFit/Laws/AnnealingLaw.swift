@@ -73,6 +73,8 @@ public struct AnnealingLaw: LossCurveLaw {
         public let steps: [Int]
         /// S1(s_j) = Σ_{i=0..s_j} η_i at each logged step.
         public let forwardArea: [Double]
+        /// log S1(s_j), so that S1^(−α) = exp(−α·log S1) costs one exp per step, not a pow and a log.
+        let logForwardArea: [Double]
         let fixedAnnealingArea: [Double]?
     }
 
@@ -97,7 +99,7 @@ public struct AnnealingLaw: LossCurveLaw {
             Self.annealingArea(eta, steps, lambda, &area, derivative: &unused, withDerivative: false)
             s2 = area
         }
-        return Prepared(rates: eta, steps: steps, forwardArea: s1, fixedAnnealingArea: s2)
+        return Prepared(rates: eta, steps: steps, forwardArea: s1, logForwardArea: s1.map { log($0) }, fixedAnnealingArea: s2)
     }
 
     /// S2 (and ∂S2/∂λ) at the logged steps: one pass over η.
@@ -131,7 +133,7 @@ public struct AnnealingLaw: LossCurveLaw {
         }
         let (l0, a, alpha, c) = (parameters[0], parameters[1], parameters[2], parameters[3])
         for j in 0..<n {
-            values[j] = l0 + a * pow(prepared.forwardArea[j], -alpha) - c * area[j]
+            values[j] = l0 + a * exp(-alpha * prepared.logForwardArea[j]) - c * area[j]
         }
     }
 
@@ -149,12 +151,12 @@ public struct AnnealingLaw: LossCurveLaw {
         }
         let (l0, a, alpha, c) = (parameters[0], parameters[1], parameters[2], parameters[3])
         for j in 0..<n {
-            let s1 = prepared.forwardArea[j]
-            let power = pow(s1, -alpha)
+            let logS1 = prepared.logForwardArea[j]
+            let power = exp(-alpha * logS1)
             values[j] = l0 + a * power - c * area[j]
             gradient[j] = 1
             gradient[j + n] = power
-            gradient[j + 2 * n] = -a * power * log(s1)
+            gradient[j + 2 * n] = -a * power * logS1
             gradient[j + 3 * n] = -area[j]
             if fitted { gradient[j + 4 * n] = -c * dArea[j] }
         }

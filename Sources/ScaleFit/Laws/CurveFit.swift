@@ -45,6 +45,25 @@ public enum CurveFit {
     /// real curves, and 20, 30 or 60 pick the same optima).
     public static let screeningEvaluations = 20
 
+    /// `count` starts from a law's `grid`: the grid itself when `count` is its size; fewer:
+    /// `count` points spread evenly over it (the first, then every size/count-th); more:
+    /// the grid and then points drawn around its points (each coordinate times e^u, u
+    /// uniform in [−1, 1], seeded by `seed`; a coordinate at 0 stays there), every point
+    /// clamped into `bounds`.
+    public static func starts(_ grid: [[Double]], count: Int, bounds: ParameterBounds, seed: UInt64 = 0) -> [[Double]] {
+        guard !grid.isEmpty, count > 0 else { return [] }
+        if count <= grid.count {
+            return (0..<count).map { grid[$0 * grid.count / count] }
+        }
+        var rng = SeededGenerator(seed: seed)
+        var out = grid
+        while out.count < count {
+            let base = grid[(out.count - grid.count) % grid.count]
+            out.append(bounds.clamp(base.map { $0 * exp(Double.random(in: -1...1, using: &rng)) }))
+        }
+        return out
+    }
+
     /// The multi-start fit by `ScreenedMultiStart`: every start gets a short screening run
     /// (`screeningEvaluations`, cost tolerance 1e-8, on the law's `screeningLaw`), then the
     /// distinct ends (1e-3 relative) among the `polish` best of those are run on with
@@ -55,13 +74,15 @@ public enum CurveFit {
     ) throws -> Result {
         let grid = starts ?? problem.law.startingGrid(for: problem.curves)
         let box = bounds ?? problem.law.bounds(for: problem.curves)
+        // As many workers as cores: each keeps its best run's residuals and Jacobian, which
+        // for a dense log of 10⁶ points is 40 MB a worker.
         let search = ScreenedMultiStart(
-            options: options, screeningEvaluations: screeningEvaluations, screeningFunctionTolerance: 1e-8,
-            selection: .distinctAmongBest(count: max(polish, 1), tolerance: 1e-3),
-            threads: max(grid.count, 1))
+            options: problem.law.solverOptions(options), screeningEvaluations: screeningEvaluations,
+            screeningFunctionTolerance: 1e-8, selection: .distinctAmongBest(count: max(polish, 1), tolerance: 1e-3),
+            threads: max(1, min(grid.count, ProcessInfo.processInfo.activeProcessorCount)))
         let found: ScreenedMultiStartResult
         do {
-            found = try search.minimize(problem, screeningProblem: problem.replacingLaw(problem.law.screeningLaw),
+            found = try search.minimize(problem, screeningProblem: try problem.screeningProblem(),
                                         starts: grid, bounds: box, fixed: fixed)
         } catch ScaleFitError.fitFailed {
             throw ScaleFitError.fitFailed(reason: "none of the \(grid.count) starting points gave a finite fit")

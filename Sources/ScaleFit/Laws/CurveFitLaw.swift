@@ -35,11 +35,26 @@ public protocol LossCurveLaw: Sendable {
     /// approximation of it close enough to rank the starts (the polish uses `self`). The
     /// `Prepared` form must be the same. By default `self`.
     var screeningLaw: Self { get }
+
+    /// The parameters (by index) the solver moves in log coordinates
+    /// (`SolverOptions.logScaledParameters`): positive scales whose flat valleys are
+    /// products of parameters. By default none.
+    var logScaledParameters: [Int] { get }
 }
 
 extension LossCurveLaw {
     /// By default a law screens with itself.
     public var screeningLaw: Self { self }
+
+    /// By default no parameter is moved in log coordinates.
+    public var logScaledParameters: [Int] { [] }
+
+    /// `options` with this law's `logScaledParameters` added.
+    public func solverOptions(_ options: SolverOptions) -> SolverOptions {
+        var o = options
+        o.logScaledParameters = Array(Set(o.logScaledParameters).union(logScaledParameters)).sorted()
+        return o
+    }
 
     /// The box for a fit to `curves`: `defaultBounds` unless the law narrows it by the data.
     public func bounds(for curves: [LossCurve]) -> ParameterBounds { defaultBounds }

@@ -53,6 +53,28 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         CurveFitProblem(law: other, curves: curves, residual: residual, prepared: prepared, offsets: offsets, observed: observed)
     }
 
+    /// The most logged points the screening runs of a multi-start fit see (`screeningProblem`).
+    public static var screeningPoints: Int { 4096 }
+
+    /// The problem a multi-start fit's screening runs use: on the law's `screeningLaw`, and
+    /// on a dense log (more than `screeningPoints` logged points in all) on every k-th logged
+    /// point of each curve (its last kept), k the least stride that brings the total to at
+    /// most `screeningPoints`. The screening only ranks basins, which a few thousand points
+    /// do as well as a million; the polish runs on every point.
+    public func screeningProblem() throws -> CurveFitProblem {
+        let total = residualCount, limit = Self.screeningPoints
+        guard total > limit else { return replacingLaw(law.screeningLaw) }
+        let stride = (total + limit - 1) / limit
+        let thinned = try curves.map { curve -> LossCurve in
+            let count = curve.steps.count
+            var keep = Array(Swift.stride(from: (count - 1) % stride, to: count, by: stride))
+            if keep.isEmpty { keep = [count - 1] }
+            return try LossCurve(name: curve.name, rates: curve.rates, steps: keep.map { curve.steps[$0] },
+                                 losses: keep.map { curve.losses[$0] })
+        }
+        return try CurveFitProblem(law: law.screeningLaw, curves: thinned, residual: residual)
+    }
+
     private init(law: Law, curves: [LossCurve], residual: Residual, prepared: [Law.Prepared], offsets: [Int], observed: [Double]) {
         self.law = law
         self.curves = curves
@@ -114,11 +136,22 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     }
 
     private func writeJacobian(curve c: Int, values: [Double], gradient: [Double], into jac: inout Matrix) {
-        let p = parameterCount, m = residualCount, n = values.count
-        for j in 0..<n {
-            let factor = residual == .logRatio ? 1 / values[j] : 1
-            for q in 0..<p {
-                jac.storage[offsets[c] + j + q * m] = factor * gradient[j + q * n]
+        let p = parameterCount, m = residualCount, n = values.count, offset = offsets[c]
+        let logRatio = residual == .logRatio
+        // Column by column: contiguous in both J and the gradient (on a dense log of 10⁶
+        // points the row-by-row order strode 8 MB between writes).
+        jac.storage.withUnsafeMutableBufferPointer { out in
+            values.withUnsafeBufferPointer { v in
+                gradient.withUnsafeBufferPointer { g in
+                    for q in 0..<p {
+                        let to = offset + q * m, from = q * n
+                        if logRatio {
+                            for j in 0..<n { out[to + j] = (1 / v[j]) * g[from + j] }
+                        } else {
+                            for j in 0..<n { out[to + j] = g[from + j] }
+                        }
+                    }
+                }
             }
         }
     }

@@ -80,7 +80,9 @@ extension RunTable {
                 continue
             }
             let run = runIndex.map { columns[$0].text(at: row) } ?? ""
-            var kept = keptByRun[run, default: []]
+            // Moved out and back, not copied: a copy per row made this O(rows²) (a dense
+            // log of 10⁵ rows took 25 s here).
+            var kept = keptByRun.removeValue(forKey: run) ?? []
             if let last = kept.last, step <= steps[last[0]] {
                 let lastStep = steps[last[0]]
                 needsWork = true

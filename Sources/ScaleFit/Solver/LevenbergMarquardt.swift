@@ -65,8 +65,30 @@ public struct LevenbergMarquardt: Sendable {
         guard fixedMask.count == n else {
             throw ScaleFitError.dimensionMismatch(expected: "\(n) fixed flags", found: "\(fixedMask.count)")
         }
-        var run = LMRun(problem: problem, options: options, bounds: bounds, fixed: fixedMask)
-        return run.solve(from: bounds?.clamp(start) ?? start)
+        let x0 = bounds?.clamp(start) ?? start
+        // Log coordinates only for free parameters bounded below by 0 and starting above it.
+        let logScaled = options.logScaledParameters.filter { k in
+            k >= 0 && k < n && !fixedMask[k] && x0[k] > 0 && x0[k].isFinite && (bounds.map { $0.lower[k] >= 0 } ?? false)
+        }
+        guard !logScaled.isEmpty, let box = bounds else {
+            var run = LMRun(problem: problem, options: options, bounds: bounds, fixed: fixedMask)
+            return run.solve(from: x0)
+        }
+        let scaled = LogScaledProblem(base: problem, indices: logScaled)
+        var run = LMRun(problem: scaled, options: options, bounds: scaled.bounds(box), fixed: fixedMask)
+        var result = run.solve(from: scaled.z(x0))
+        // Back to θ: the point (inside the box, which exp(log(hi)) may leave by an ulp) and
+        // the Jacobian there, for the covariance.
+        let x = box.clamp(scaled.theta(result.parameters))
+        if x != scaled.theta(result.parameters) {
+            problem.residuals(at: x, into: &result.residuals)
+            result.cost = 0.5 * result.residuals.reduce(0) { $0 + options.loss.evaluate($1 * $1).rho }
+            result.summary.finalCost = result.cost
+        }
+        result.parameters = x
+        problem.jacobian(at: x, into: &result.jacobian)
+        result.summary.jacobianEvaluations += 1
+        return result
     }
 }
 
@@ -311,7 +333,9 @@ private struct LMRun<P: LeastSquaresProblem> {
                     prered = -(2 * rjp + jpjp) / cost
                     dirder = rjp / cost
                 }
-                var ratio = prered != 0 ? actred / prered : 0
+                // A step the box clipped can predict an increase (prered < 0); the ratio of two
+                // negative reductions would then accept a step that raised the cost.
+                var ratio = prered > 0 ? actred / prered : 0
                 // Below a few ulps of the cost, the measured reduction is rounding noise while
                 // the linear model is still exact to many digits: trust the model there, so the
                 // iteration reaches the point where the gradient vanishes rather than stopping
@@ -329,6 +353,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                 if ratio <= 0.25 {
                     var temp = actred >= 0 ? 0.5 : 0.5 * dirder / (dirder + 0.5 * actred)
                     if costTrial >= 100 * cost || temp < 0.1 || !temp.isFinite { temp = 0.1 }
+                    temp = min(temp, 0.5)  // dirder > 0 is possible for a clipped step
                     delta = temp * min(delta, pnorm / 0.1)
                     par /= temp
                 } else if par == 0 || ratio >= 0.75 {

@@ -32,6 +32,10 @@ public struct SolverOptions: Sendable, Equatable, Codable {
     public var refinesStationaryPoint: Bool = true
     /// The robust loss applied to every residual.
     public var loss: RobustLoss = .l2
+    /// Parameters (by index) the run moves in log coordinates, θ = exp(z) (see
+    /// `LogScaledProblem`): only those that are free, bounded below by 0 and start above
+    /// it. The result is reported in θ. Empty by default.
+    public var logScaledParameters: [Int] = []
     /// Singular values below this times the largest count as zero when the covariance
     /// is formed and the rank is reported.
     public var rankTolerance: Double = 1e-10

@@ -27,7 +27,8 @@ enum BacktestCommand: Subcommand {
             "RUNS [--law chinchilla] --sweep [--format …]",
             "CURVES --law annealing|multipower --fit-runs A,B[,…] [--score-runs C,…] [--group COL]",
             "         [--schedule SPEC | --schedule RUN=SPEC …] [--warmup linear|none] [--momentum L|fit]",
-            "         [--convention repository|paper] [--loss SPEC] [--residuals] [--plot FILE.svg] [--report DIR] [-o FIT]",
+            "         [--convention repository|paper] [--fix NAME=V,…] [--bounds NAME=LO:HI,…] [--starts N] [--max-evaluations N]",
+            "         [--loss SPEC] [--residuals] [--plot FILE.svg] [--report DIR] [-o FIT]",
         ],
         discussion: """
         RUNS (a table with params and tokens or compute; the default law for one): fits Chinchilla's
@@ -52,7 +53,10 @@ enum BacktestCommand: Subcommand {
                         CurveOptions.group.declaration.applying(to: FitLaw.curves),
                         CurveOptions.schedule.declaration.applying(to: FitLaw.curves),
                         CurveOptions.warmup.declaration.applying(to: FitLaw.curves),
-                        CurveOptions.momentum.declaration, CurveOptions.convention.declaration]),
+                        CurveOptions.momentum.declaration, CurveOptions.convention.declaration,
+                        MultilingualOptions.fix.declaration.applying(to: FitLaw.curves),
+                        FormulaOptions.bounds.declaration.applying(to: FitLaw.curves),
+                        CurveOptions.starts.declaration, CurveOptions.maxEvaluations.declaration]),
             ("output", [OutputOptions.format.declaration,
                         OutputOptions.residuals.declaration.applying(to: laws),
                         OutputOptions.plot.declaration.applying(to: laws),

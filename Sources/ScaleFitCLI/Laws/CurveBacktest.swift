@@ -31,9 +31,11 @@ enum CurveBacktest {
         let scoreIndices = try args.text(scoreRuns).map { try runList($0, flag: "--score-runs") }
             ?? names.indices.filter { !fitIndices.contains($0) }
         guard !scoreIndices.isEmpty else { throw UsageError(message: "--score-runs: no run left to score") }
-        let options = try CurveFitting.options(args)
-        out.note("fitting \(law.identifier) to \(fitIndices.map { names[$0] }.joined(separator: ", ")); scoring \(scoreIndices.map { names[$0] }.joined(separator: ", "))…")
-        let fit = try law.fit(fitIndices.map { set.curves[$0] }, options: options)
+        let fitted = fitIndices.map { set.curves[$0] }
+        let search = try CurveSearch(args, law: law, curves: fitted, options: try CurveFitting.options(args))
+        let options = search.options
+        out.note("fitting \(law.identifier) to \(fitIndices.map { names[$0] }.joined(separator: ", ")) from \(search.starts.count) starts; scoring \(scoreIndices.map { names[$0] }.joined(separator: ", "))…")
+        let fit = try search.fit(law, fitted)
         func item(_ i: Int) -> (curve: LossCurve, lines: [Int], schedule: String) { (set.curves[i], set.lineNumbers[i], set.sources[i]) }
         let report = try CurveFitReport(law: law, fit: fit, loss: options.loss, fitted: fitIndices.map(item),
                                         scored: scoreIndices.map(item))

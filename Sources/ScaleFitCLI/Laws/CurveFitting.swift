@@ -41,9 +41,10 @@ enum CurveFitting {
         let (path, args, format, out) = (input.path, input.args, input.format, input.out)
         let law = try CurveOptions.law(fitLaw, args)
         let set = try readCurves(table: input.table!, path: path, args: args, out: out)
-        let options = try options(args)
-        out.note("fitting \(law.identifier) to \(set.curves.count) curve\(set.curves.count == 1 ? "" : "s")…")
-        let fit = try law.fit(set.curves, options: options)
+        let search = try CurveSearch(args, law: law, curves: set.curves, options: try options(args))
+        let options = search.options
+        out.note("fitting \(law.identifier) to \(set.curves.count) curve\(set.curves.count == 1 ? "" : "s") from \(search.starts.count) starts…")
+        let fit = try search.fit(law, set.curves)
         let items = set.curves.indices.map { (curve: set.curves[$0], lines: set.lineNumbers[$0], schedule: set.sources[$0]) }
         let report = try CurveFitReport(law: law, fit: fit, loss: options.loss, fitted: items)
         let title = "\(law.identifier) law fitted to \(URL(fileURLWithPath: path).lastPathComponent)"

@@ -103,6 +103,19 @@ enum CurveOptions {
         return c
     }
 
+    static let maxEvaluations = Option<Int>(OptionDeclaration("max-evaluations", value: "N", help:
+        "the evaluation budget of each polishing run (default 2000; the screening runs take at most 20)", laws: FitLaw.curves)) { text in
+        let n = try Values.int(text, flag: "--max-evaluations")
+        guard n >= 1, n <= 10_000_000 else { throw UsageError(message: "--max-evaluations: expected 1 to 10000000, found \(n)") }
+        return n
+    }
+    static let starts = Option<Int>(OptionDeclaration("starts", value: "N", help:
+        "the number of starts screened (default: the law's grid, annealing 54, multipower 12): fewer are spread over the grid, more add seeded points around it", laws: FitLaw.curves)) { text in
+        let n = try Values.int(text, flag: "--starts")
+        guard n >= 1, n <= 10_000 else { throw UsageError(message: "--starts: expected 1 to 10000, found \(n)") }
+        return n
+    }
+
     /// The schedules by run ("" for every run), each run at most once.
     static func schedules(_ args: ParsedArguments) throws -> [String: LRSchedule] {
         var out: [String: LRSchedule] = [:]
@@ -129,9 +142,12 @@ enum MultilingualOptions {
     static let share = Option<Set<Int>>(OptionDeclaration("share", value: "NAMES", help:
         "parameters common to all families (e.g. alpha,beta), fitted jointly on every family's rows", laws: [.multilingual]),
         parse: MultilingualFitting.shared)
-    static let fix = Option<String>(OptionDeclaration("fix", value: "F.NAME=V,…", help:
-        "hold a parameter (E, A, B, alpha, beta, gamma) of family F, or of every family without \"F.\", at V", laws: [.multilingual])) {
-        _ = try MultilingualFitting.fixed($0, families: nil)
+    /// `--fix` holds parameters at values for the multilingual law (per family) and the curve
+    /// laws; the names are checked against the law's when it is known (`CurveSearch`).
+    static let fix = Option<String>(OptionDeclaration("fix", value: "[F.]NAME=V,…", help:
+        "hold parameters at values: for the curve laws any of theirs (annealing: L0, A, alpha, C, lambda; multipower: L0, A, alpha, B, C, beta, gamma); for multilingual E, A, B, alpha, beta, gamma of family F, or of every family without \"F.\"",
+        laws: [.multilingual, .annealing, .multipower])) {
+        _ = try CurveSearch.namedValues($0, flag: "--fix")
         return $0
     }
     static let family = Option<String>(OptionDeclaration("family", value: "COL", help: "the language-family column (detected by name otherwise)"))
@@ -149,7 +165,8 @@ enum FormulaOptions {
         "with --formula: a start for every parameter; LO:HI:STEP is a grid, and the Cartesian product of grids is fitted from each point, best kept; for a NIST .dat file: 1, 2 or all (default), which of its starting vectors ('all' keeps the better fit)",
         laws: [.formula, .nist]))
     static let bounds = Option<ParameterRanges>(OptionDeclaration("bounds", value: "NAME=LO:HI,…", help:
-        "box bounds of the formula's parameters (either side may be empty or inf)", laws: [.formula])) {
+        "box bounds of the formula's or the curve law's parameters (either side may be empty or inf; for a curve law they replace its own box for the parameters named)",
+        laws: [.formula, .annealing, .multipower])) {
         try ParameterRanges(parsing: $0)
     }
 }

@@ -1,0 +1,99 @@
+import XCTest
+@testable import ScaleFit
+
+/// The curve fits' search: log coordinates for the multi-power law's B, C, β, the starts
+/// `CurveFit.starts` makes, the thinned screening of dense logs, and a dense fit that never
+/// ends above its starting cost.
+final class CurveSearchTests: XCTestCase {
+    /// The Jacobian in log coordinates (θ_i·∂r/∂θ_i) matches central differences in z.
+    func testLogScaledJacobianMatchesCentralDifferences() throws {
+        var rng = SeededGenerator(seed: 5)
+        let curves = try CurveLawTestSupport.randomSchedules(&rng).enumerated().map { i, eta -> LossCurve in
+            let steps = CurveLawTestSupport.loggedSteps(count: eta.count, &rng)
+            return try LossCurve(name: "c\(i)", rates: eta, steps: steps, losses: steps.map { _ in 3.3 })
+        }
+        let law = MultiPowerLaw()
+        let problem = LogScaledProblem(base: try CurveFitProblem(law: law, curves: curves), indices: law.logScaledParameters)
+        let theta = [3.0, 0.5, 0.5, 400, 2, 0.6, 0.6]
+        let z = problem.z(theta)
+        XCTAssertEqual(z[3], log(400), accuracy: 1e-15)
+        XCTAssertEqual(problem.theta(z)[3], 400, accuracy: 1e-12)
+        CurveLawTestSupport.assertJacobianMatches(problem, at: z, tolerance: 1e-6)
+        // The box in z: log of each side, a lower bound of 0 at −∞.
+        let box = problem.bounds(law.defaultBounds)
+        XCTAssertEqual(box.lower[3], -.infinity)
+        XCTAssertEqual(box.lower[4], log(1e-12))
+        XCTAssertEqual(box.upper[5], log(10))
+        XCTAssertEqual(box.upper[0], .infinity)
+    }
+
+    /// A run in log coordinates reports θ, inside the box, with the Jacobian in θ.
+    func testLogScaledRunReportsTheta() throws {
+        let schedule = LRSchedule.cosine(peak: 3e-4, warmup: 100, total: 3000, final: 0.1)
+        let steps = Array(stride(from: 100, to: 3000, by: 20))
+        let truth = [3.0, 0.5, 0.5, 400, 2, 0.6, 0.6]
+        let law = MultiPowerLaw()
+        let curve = try LossCurve(name: "cosine", schedule: schedule, steps: steps,
+                                  losses: law.predict(schedule: schedule, steps: steps, parameters: truth))
+        let problem = try CurveFitProblem(law: law, curves: [curve])
+        var options = law.solverOptions(CurveFit.defaultOptions)
+        XCTAssertEqual(options.logScaledParameters, [3, 4, 5])
+        let box = law.bounds(for: [curve])
+        let result = try LevenbergMarquardt(options: options).minimize(problem, from: [2.9, 0.5, 0.5, 300, 1, 0.5, 0.5], bounds: box)
+        XCTAssertTrue(box.contains(result.parameters))
+        XCTAssertLessThanOrEqual(result.summary.finalCost, result.summary.initialCost)
+        var jacobian = Matrix(rows: problem.residualCount, columns: 7)
+        problem.jacobian(at: result.parameters, into: &jacobian)
+        XCTAssertEqual(result.jacobian, jacobian)
+        var r = [Double](repeating: 0, count: problem.residualCount)
+        problem.residuals(at: result.parameters, into: &r)
+        XCTAssertEqual(result.residuals, r)
+        options.logScaledParameters = []
+        XCTAssertTrue(options.logScaledParameters.isEmpty)
+    }
+
+    func testStartsSpreadOverTheGridOrAddSeededPoints() {
+        let grid = (0..<12).map { [Double($0 + 1), 0.5] }
+        let box = ParameterBounds(lower: [0, 0], upper: [100, 0.6])
+        XCTAssertEqual(CurveFit.starts(grid, count: 12, bounds: box), grid)
+        XCTAssertEqual(CurveFit.starts(grid, count: 4, bounds: box).map { $0[0] }, [1, 4, 7, 10])
+        let more = CurveFit.starts(grid, count: 30, bounds: box)
+        XCTAssertEqual(more.count, 30)
+        XCTAssertEqual(Array(more.prefix(12)), grid)
+        XCTAssertTrue(more.allSatisfy { box.contains($0) })
+        XCTAssertEqual(Set(more.map { $0[0] }).count, 30)
+        XCTAssertEqual(more, CurveFit.starts(grid, count: 30, bounds: box))
+    }
+
+    /// A dense log is screened on every k-th point (its last kept), at most
+    /// `screeningPoints` in all; a sparse one on itself.
+    func testDenseLogsAreScreenedOnAThinnedLog() throws {
+        let curve = try DenseCurveBenchmark.curve(law: .annealing(AnnealingLaw()), points: 10_001)
+        let problem = try CurveFitProblem(law: AnnealingLaw(), curves: [curve])
+        let screening = try problem.screeningProblem()
+        XCTAssertEqual(screening.residualCount, 3334)  // stride 3
+        XCTAssertEqual(screening.curves[0].steps.last, curve.steps.last)
+        XCTAssertEqual(screening.curves[0].steps.first, curve.steps[1])
+        XCTAssertLessThanOrEqual(screening.residualCount, CurveFitProblem<AnnealingLaw>.screeningPoints)
+        let sparse = try CurveFitProblem(law: AnnealingLaw(), curves: [try curve.thinned(every: 10)])
+        XCTAssertEqual(try sparse.screeningProblem().residualCount, sparse.residualCount)
+    }
+
+    /// A dense log (a loss every step) is fitted to convergence, ending below its start,
+    /// near the generating parameters.
+    func testDenseAnnealingFitConvergesBelowItsStart() throws {
+        let curve = try DenseCurveBenchmark.curve(law: .annealing(AnnealingLaw()), points: 8_000)
+        let fit = try CurveLaw.annealing(AnnealingLaw()).fit([curve])
+        XCTAssertTrue(fit.summary.converged, fit.summary.message)
+        XCTAssertLessThanOrEqual(fit.summary.finalCost, fit.summary.initialCost)
+        XCTAssertEqual(fit.parameters[0], DenseCurveBenchmark.annealingTruth[0], accuracy: 0.05)
+        XCTAssertEqual(fit.parameters[2], DenseCurveBenchmark.annealingTruth[2], accuracy: 0.05)
+    }
+}
+
+private extension LossCurve {
+    func thinned(every k: Int) throws -> LossCurve {
+        let keep = Array(stride(from: 0, to: steps.count, by: k))
+        return try LossCurve(name: name, rates: rates, steps: keep.map { steps[$0] }, losses: keep.map { losses[$0] })
+    }
+}
