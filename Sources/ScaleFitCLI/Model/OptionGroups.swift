@@ -38,7 +38,7 @@ enum OutputOptions {
 enum SolverOptionsGroup {
     static let loss = Option<RobustLoss>(OptionDeclaration("loss", value: "SPEC", help:
         "l2, huber:C, soft_l1:C, cauchy:C or arctan:C (chinchilla and multilingual: huber:DELTA only, default huber:1e-3; curves: default huber:1e-3; power, kaplan, formula, NIST: default l2)")) {
-        try RobustLoss(spec: $0)
+        try RobustLoss(spec: $0, flag: "--loss")
     }
 }
 
@@ -148,6 +148,6 @@ enum FormulaOptions {
         laws: [.formula, .nist]))
     static let bounds = Option<ParameterRanges>(OptionDeclaration("bounds", value: "NAME=LO:HI,…", help:
         "box bounds of the formula's parameters (either side may be empty or inf)", laws: [.formula])) {
-        try ParameterRanges(parsing: $0)
+        try ParameterRanges(parsing: $0, flag: "--bounds")
     }
 }
