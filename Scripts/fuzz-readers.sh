@@ -13,6 +13,7 @@
 # oom-*, leak-*; the script exits non-zero if there is any.
 #
 # Usage: Scripts/fuzz-readers.sh [RUNS [TARGET…]]   RUNS per target (default 10^6);
+#        FUZZ_SECONDS=300 Scripts/fuzz-readers.sh …   also stop each target after 300 s;
 #        Scripts/fuzz-readers.sh --build-only         (what the test suite checks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +37,8 @@ rm -f "$out/scalefit-fuzzer"
 echo "building the fuzz target (${#sources[@]} files)…" >&2
 mods="$out/modules"
 mkdir -p "$mods"
-flags=(-O -sanitize=fuzzer,address -parse-as-library -package-name scalefit -enable-testing -I "$mods")
+# (-suppress-warnings: the library's own build shows them; here they would repeat per batch.)
+flags=(-O -sanitize=fuzzer,address -parse-as-library -package-name scalefit -enable-testing -suppress-warnings -I "$mods")
 # (ld.gold warns about every ASan check symbol it cannot export; those lines are noise.)
 {
     swiftc "${flags[@]}" -module-name ScaleFit -I Sources/CLapack "${library[@]}" -emit-module \
@@ -60,7 +62,7 @@ for target in "${targets[@]}"; do
     rm -f "$dir"/crash-* "$dir"/timeout-* "$dir"/leak-* "$dir"/oom-*
     start=$(date +%s)
     status=0
-    (cd "$dir" && SCALEFIT_FUZZ_TARGET="$target" ../scalefit-fuzzer -runs="$runs" -timeout=10 -rss_limit_mb=2048 \
+    (cd "$dir" && SCALEFIT_FUZZ_TARGET="$target" ../scalefit-fuzzer -runs="$runs" -max_total_time="${FUZZ_SECONDS:-0}" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -dict=../../../Scripts/fuzz/scalefit.dict -print_final_stats=1 corpus) 2> "$dir/fuzz.log" || status=$?
     end=$(date +%s)
     executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log" | tail -1)
