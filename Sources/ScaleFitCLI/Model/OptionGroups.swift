@@ -6,7 +6,7 @@ enum InputOptions {
     static let x = Option<String>(OptionDeclaration("x", value: "COLUMNS", help:
         "the input columns: PARAMS,TOKENS (chinchilla, kaplan, multilingual); the one column x of the power law (default: params if present, else tokens, else compute); the step column of curves; with --formula, the columns that are the formula's variables"))
     static let y = Option<String>(OptionDeclaration("y", value: "LOSS", help:
-        "the loss column (detected by name otherwise); with --formula, the observed column"))
+        "the loss column (detected by name otherwise, a validation loss such as eval_loss before a training loss: --y loss takes a trainer state's training series); with --formula, the observed column"))
     static let strict = Flag("strict", help: "fail (exit 65) instead of dropping rows with missing values")
 
     static func declarations(laws: Set<FitLaw>?) -> [OptionDeclaration] {
