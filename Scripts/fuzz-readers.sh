@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes scalefit's parsers with libFuzzer: the readers (every RunTable format, then the
-# loss curves), the fit-file decoder, the schedule-spec parser and the formula parser
-# (Scripts/fuzz/ScaleFitFuzzTarget.swift; SCALEFIT_FUZZ_TARGET picks one).
+# loss curves), the fit-file decoder, the schedule-spec parser, the formula parser and the
+# command-line parser (Scripts/fuzz/ScaleFitFuzzTarget.swift; SCALEFIT_FUZZ_TARGET picks one).
 #
-# Builds the target with every source of Sources/ScaleFit straight through
-# `swiftc -sanitize=fuzzer,address` (the module map of Sources/CLapack for LAPACK), then runs
+# Builds Sources/ScaleFit and Sources/ScaleFitCLI as two static modules for testing, then the
+# target against them, straight through `swiftc -sanitize=fuzzer,address` (the module map of
+# Sources/CLapack for LAPACK), then runs
 # each target from its seed corpus (Scripts/fuzz/corpus/TARGET, copied to .build/fuzz so the
 # repository's seeds stay as they are) with the dictionary Scripts/fuzz/scalefit.dict, inputs
 # up to 64 KB, a 10 s per-input timeout (a hang is a finding) and a 2 GB RSS limit (an
@@ -12,6 +13,7 @@
 # oom-*, leak-*; the script exits non-zero if there is any.
 #
 # Usage: Scripts/fuzz-readers.sh [RUNS [TARGET…]]   RUNS per target (default 10^6);
+#        FUZZ_SECONDS=300 Scripts/fuzz-readers.sh …   also stop each target after 300 s;
 #        Scripts/fuzz-readers.sh --build-only         (what the test suite checks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,19 +24,30 @@ if [ "${1:-}" = "--build-only" ]; then build_only=1; shift; fi
 runs="${1:-1000000}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(readers fitfile schedule formula)
+[ ${#targets[@]} -gt 0 ] || targets=(readers fitfile schedule formula arguments)
 
-mapfile -t sources < <(find Sources/ScaleFit -name '*.swift' | sort)
-sources+=(Scripts/fuzz/ScaleFitFuzzTarget.swift)
+mapfile -t library < <(find Sources/ScaleFit -name '*.swift' | sort)
+mapfile -t cli < <(find Sources/ScaleFitCLI -name '*.swift' | sort)
+sources=("${library[@]}" "${cli[@]}" Scripts/fuzz/ScaleFitFuzzTarget.swift)
 # The build (the whole library under ASan, ~4 min on 2 cores) is kept while no source is newer.
 if [ -x "$out/scalefit-fuzzer" ] && [ -z "$(find "${sources[@]}" -newer "$out/scalefit-fuzzer" | head -1)" ]; then
     echo "the fuzz target is up to date" >&2
 else
 rm -f "$out/scalefit-fuzzer"
 echo "building the fuzz target (${#sources[@]} files)…" >&2
+mods="$out/modules"
+mkdir -p "$mods"
+# (-suppress-warnings: the library's own build shows them; here they would repeat per batch.)
+flags=(-O -sanitize=fuzzer,address -parse-as-library -package-name scalefit -enable-testing -suppress-warnings -I "$mods")
 # (ld.gold warns about every ASan check symbol it cannot export; those lines are noise.)
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name ScaleFitFuzz -package-name scalefit -I Sources/CLapack \
-    "${sources[@]}" -llapacke -llapack -lblas -o "$out/scalefit-fuzzer" 2>&1 | { grep -v "Cannot export local symbol" || true; } >&2
+{
+    swiftc "${flags[@]}" -module-name ScaleFit -I Sources/CLapack "${library[@]}" -emit-module \
+        -emit-module-path "$mods/ScaleFit.swiftmodule" -emit-library -static -o "$mods/libScaleFit.a" &&
+    swiftc "${flags[@]}" -module-name ScaleFitCLI "${cli[@]}" -emit-module \
+        -emit-module-path "$mods/ScaleFitCLI.swiftmodule" -emit-library -static -o "$mods/libScaleFitCLI.a" &&
+    swiftc "${flags[@]}" -module-name ScaleFitFuzz Scripts/fuzz/ScaleFitFuzzTarget.swift \
+        "$mods/libScaleFitCLI.a" "$mods/libScaleFit.a" -llapacke -llapack -lblas -o "$out/scalefit-fuzzer"
+} 2>&1 | { grep -v "Cannot export local symbol" || true; } >&2
 fi
 [ -x "$out/scalefit-fuzzer" ] || { echo "fuzz-readers: the build failed" >&2; exit 1; }
 [ "$build_only" -eq 0 ] || { echo "fuzz-readers: built $out/scalefit-fuzzer" >&2; exit 0; }
@@ -49,7 +62,7 @@ for target in "${targets[@]}"; do
     rm -f "$dir"/crash-* "$dir"/timeout-* "$dir"/leak-* "$dir"/oom-*
     start=$(date +%s)
     status=0
-    (cd "$dir" && SCALEFIT_FUZZ_TARGET="$target" ../scalefit-fuzzer -runs="$runs" -timeout=10 -rss_limit_mb=2048 \
+    (cd "$dir" && SCALEFIT_FUZZ_TARGET="$target" ../scalefit-fuzzer -runs="$runs" -max_total_time="${FUZZ_SECONDS:-0}" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -dict=../../../Scripts/fuzz/scalefit.dict -print_final_stats=1 corpus) 2> "$dir/fuzz.log" || status=$?
     end=$(date +%s)
     executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/fuzz.log" | tail -1)

@@ -1,6 +1,6 @@
-// libFuzzer entry point for scalefit's parsers, built by Scripts/fuzz-readers.sh with every
-// source of Sources/ScaleFit (so `internal` is visible). SCALEFIT_FUZZ_TARGET picks what an
-// input is fed to:
+// libFuzzer entry point for scalefit's parsers, built by Scripts/fuzz-readers.sh against
+// the ScaleFit and ScaleFitCLI modules built for testing (so `internal` is visible through
+// `@testable import`). SCALEFIT_FUZZ_TARGET picks what an input is fed to:
 //
 //   readers    every RunTable format (CSV, W&B export, JSON Lines, trainer_state, W&B run
 //              JSON, records, TensorBoard), in one chunk and in small chunks, then what the
@@ -8,10 +8,15 @@
 //   fitfile    FitFile.decode, then predictions from what it holds and a round trip
 //   schedule   LRSchedule(spec:), its canonical spec round trip and its rates
 //   formula    FormulaModel(formula:variables:), its canonical form re-parsed, one value
+//   arguments  a command line (NUL- or newline-separated words; the first picks the
+//              subcommand): parsed by its declarations, every value checked, the
+//              combinations validated, help printed; never run, so nothing is read or written
 //
 // Any outcome other than a value or a ScaleFitError (a trap, a sanitizer report, a hang,
 // an allocation above -rss_limit_mb) is a finding.
 import Foundation
+@testable import ScaleFit
+@testable import ScaleFitCLI
 
 private let target = ProcessInfo.processInfo.environment["SCALEFIT_FUZZ_TARGET"] ?? "readers"
 
@@ -23,7 +28,8 @@ public func scaleFitFuzzTarget(_ start: UnsafePointer<UInt8>, _ size: Int) -> CI
     case "fitfile": expectingScaleFitErrors { try fitFile(data) }
     case "schedule": expectingScaleFitErrors { try schedule(String(decoding: data, as: UTF8.self)) }
     case "formula": expectingScaleFitErrors { try formula(String(decoding: data, as: UTF8.self)) }
-    default: fatalError("unknown SCALEFIT_FUZZ_TARGET \(target) (readers, fitfile, schedule, formula)")
+    case "arguments": arguments(String(decoding: data, as: UTF8.self))
+    default: fatalError("unknown SCALEFIT_FUZZ_TARGET \(target) (readers, fitfile, schedule, formula, arguments)")
     }
     return 0
 }
@@ -85,4 +91,27 @@ private func formula(_ text: String) throws {
     let again = try FormulaModel(formula: model.canonicalFormula, variables: ["N", "D"])
     precondition(Set(again.parameterNames) == Set(model.parameterNames), "the canonical formula names the same parameters")
     _ = model.value(variables: [7e10, 1.4e12], parameters: model.parameterNames.map { _ in 0.5 })
+}
+
+/// A command line up to `validate`: the errors a user may meet there are `UsageError` (64),
+/// `ScaleFitError` (a value that does not parse) and `OutputError` (an output path); anything
+/// else, or a trap, is a finding.
+private func arguments(_ text: String) {
+    var words = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\0" || $0 == "\n" }).map(String.init)
+    guard !words.isEmpty else { return }
+    let name = words.removeFirst()
+    let named = ScaleFitCLI.command(named: name)
+    if named == nil { _ = ScaleFitCLI.unknownCommand(name).message }
+    let command = named ?? ScaleFitCLI.subcommands[Int(name.unicodeScalars.first?.value ?? 0) % ScaleFitCLI.subcommands.count].type
+    do {
+        let args = try ParsedArguments(words, declarations: command.spec.declarations)
+        if args.help { _ = command.spec.helpText; return }
+        try args.checkValues()
+        try command.validate(args)
+    } catch is UsageError {
+    } catch is ScaleFitError {
+    } catch is OutputError {
+    } catch {
+        fatalError("not a usage, data or output error: \(error)")
+    }
 }

@@ -240,12 +240,12 @@ public struct PowerLawSweep: Sendable, Codable, Equatable {
                 delta: Double = 1e-3, starts: [[Double]] = ChinchillaLaw.hoffmannGrid, file: String = "data") throws {
         let sizes = Array(Set(n)).sorted()
         guard sizes.count >= 2 else {
-            throw ScaleFitError.invalidData(file: file, reason: "--sweep needs at least 2 distinct model sizes, found \(sizes.count)")
+            throw ScaleFitError.invalidData(file: file, reason: "a sweep over model sizes needs at least 2 distinct model sizes, found \(sizes.count)")
         }
         let targetIndices = n.indices.filter { n[$0] == sizes.last! }
         guard let first = (1...sizes.count).first(where: { k in n.filter { $0 <= sizes[k - 1] }.count >= 6 }),
               first < sizes.count else {
-            throw ScaleFitError.invalidData(file: file, reason: "--sweep: the sizes below the largest have fewer than 6 runs; Chinchilla's 5 parameters need at least 6")
+            throw ScaleFitError.invalidData(file: file, reason: "a sweep over model sizes: the sizes below the largest have fewer than 6 runs; Chinchilla's 5 parameters need at least 6")
         }
         let observed = targetIndices.map { loss[$0] }
         steps = try (first...sizes.count).map { k in

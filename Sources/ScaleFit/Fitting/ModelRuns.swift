@@ -125,10 +125,10 @@ public enum RunVariation {
     /// - Throws: `invalidData` naming the file and what is missing.
     public static func check(N: [Double], D: [Double], loss: [Double], law: String, file: String) throws {
         if let n = N.first, N.allSatisfy({ $0 == n }) {
-            throw ScaleFitError.invalidData(file: file, reason: "every run has the same model size N = \(formatSignificant(n, digits: 4)): \(law.isEmpty ? "the law's" : "the \(law) law's") N term cannot be told from its constant; give runs of at least 3 sizes, or fit L(D) alone with --law power --x tokens")
+            throw ScaleFitError.invalidData(file: file, reason: "every run has the same model size N = \(formatSignificant(n, digits: 4)): \(law.isEmpty ? "the law's" : "the \(law) law's") N term cannot be told from its constant; give runs of at least 3 sizes, or fit L(D) alone with the power law on tokens")
         }
         if let d = D.first, D.allSatisfy({ $0 == d }) {
-            throw ScaleFitError.invalidData(file: file, reason: "every run has the same token count D = \(formatSignificant(d, digits: 4)): \(law.isEmpty ? "the law's" : "the \(law) law's") D term cannot be told from its constant; give runs of at least 3 token counts, or fit L(N) alone with --law power --x params")
+            throw ScaleFitError.invalidData(file: file, reason: "every run has the same token count D = \(formatSignificant(d, digits: 4)): \(law.isEmpty ? "the law's" : "the \(law) law's") D term cannot be told from its constant; give runs of at least 3 token counts, or fit L(N) alone with the power law on params")
         }
         try checkLoss(loss, law: law, file: file)
     }

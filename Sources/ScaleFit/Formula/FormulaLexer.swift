@@ -20,7 +20,7 @@ struct FormulaToken: Equatable {
 /// Positions count Unicode scalars, so a column number matches what a terminal shows for
 /// ASCII formulas.
 struct FormulaLexer {
-    static let flag = "--formula"
+    static let flag = "formula"
 
     static func tokens(of text: String) throws -> [FormulaToken] {
         let s = Array(text.unicodeScalars)

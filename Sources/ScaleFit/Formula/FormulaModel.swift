@@ -23,18 +23,18 @@ public struct FormulaModel: Sendable {
     public let expression: FormulaExpression
     let program: FormulaProgram
 
-    /// Parses and compiles `formula`. Throws `ScaleFitError.badArgument(flag: "--formula", …)`
-    /// pointing at the offending character, or `flag: "--x"` for a variable name that is
+    /// Parses and compiles `formula`. Throws `ScaleFitError.badArgument(flag: "formula", …)`
+    /// pointing at the offending character, or `flag: "variables"` for a variable name that is
     /// repeated or is a function name or `pi`.
     public init(formula: String, variables: [String]) throws {
         var seen: Set<String> = []
         for name in variables {
             guard FormulaFunction(rawValue: name) == nil, name != "pi" else {
-                throw ScaleFitError.badArgument(flag: "--x", position: 0,
+                throw ScaleFitError.badArgument(flag: "variables", position: 0,
                                                 expected: "a variable name that is not a function or pi", found: name)
             }
             guard seen.insert(name).inserted else {
-                throw ScaleFitError.badArgument(flag: "--x", position: 0,
+                throw ScaleFitError.badArgument(flag: "variables", position: 0,
                                                 expected: "each variable once", found: name)
             }
         }

@@ -24,13 +24,13 @@ public struct ParameterRanges: Sendable, Equatable {
     public var entries: [Entry]
 
     /// Bounds given directly; `flag` names them in errors.
-    public init(flag: String = "--bounds", entries: [Entry]) {
+    public init(flag: String = "bounds", entries: [Entry]) {
         self.flag = flag
         self.entries = entries
     }
 
     /// Parses `name=lo:hi,…`.
-    public init(parsing text: String, flag: String = "--bounds") throws {
+    public init(parsing text: String, flag: String = "bounds") throws {
         self.flag = flag
         self.entries = try NamedValueList.items(of: text, flag: flag).map { item in
             let parts = item.value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)

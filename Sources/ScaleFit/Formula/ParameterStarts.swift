@@ -26,13 +26,13 @@ public struct ParameterStarts: Sendable, Equatable {
     public var entries: [Entry]
 
     /// Starting values given directly; `flag` names them in errors.
-    public init(flag: String = "--start", entries: [Entry]) {
+    public init(flag: String = "starts", entries: [Entry]) {
         self.flag = flag
         self.entries = entries
     }
 
     /// Parses `name=value,…`; each value a number or `lo:hi:step`.
-    public init(parsing text: String, flag: String = "--start") throws {
+    public init(parsing text: String, flag: String = "starts") throws {
         self.flag = flag
         self.entries = try NamedValueList.items(of: text, flag: flag).map { item in
             Entry(name: item.name, values: try Self.values(item, flag: flag), position: item.namePosition)

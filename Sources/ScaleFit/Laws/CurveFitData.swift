@@ -44,7 +44,7 @@ public struct LossCurve: Sendable, Equatable {
             let all = rates[0...steps.last!].allSatisfy { $0 == 0 }
             throw ScaleFitError.invalidData(file: name, reason: all
                 ? "the learning rate is 0 at every step up to \(steps.last!): a curve law needs the area S1 = Σ η > 0, and these losses were not trained under any learning rate"
-                : "the learning rate is 0 at every step up to the first logged step \(first), so S1 = 0 there and the curve laws are undefined; drop the losses logged before any learning (--min-step) or give the warmup (--warmup linear)")
+                : "the learning rate is 0 at every step up to the first logged step \(first), so S1 = 0 there and the curve laws are undefined; drop the losses logged before any learning (LogReadOptions.minStep) or give the warmup (LoggedSchedule.Before.linearFromZero)")
         }
         self.name = name
         self.rates = rates

@@ -113,7 +113,7 @@ public struct MultilingualData: Sendable, Equatable {
             let sum = js.reduce(0) { $0 + ratios[$1] }
             if abs(sum - 1) > Self.ratioSumTolerance {
                 let message = "run \(run) (lines \(js.map { lines[$0] }.map(String.init).joined(separator: ", "))): the sampling ratios sum to \(sum), not 1"
-                if strict { throw ScaleFitError.invalidData(file: file, reason: message + " (--strict)") }
+                if strict { throw ScaleFitError.invalidData(file: file, reason: message + " (strict)") }
                 warnings.append(message)
             }
         }

@@ -71,7 +71,7 @@ public struct OptimalMix: Sendable, Codable, Equatable {
         try Self.check(weights: weights, families: names)
         let count = Double(names.count)
         guard minRatio >= 0, minRatio * count <= 1 + 1e-12 else {
-            throw ScaleFitError.badArgument(flag: "--min-ratio", position: 0,
+            throw ScaleFitError.badArgument(flag: "minRatio", position: 0,
                                             expected: "a ratio in [0, 1/\(names.count)] for \(names.count) families (n·min ≤ 1)",
                                             found: "\(minRatio)")
         }
@@ -163,11 +163,11 @@ public struct OptimalMix: Sendable, Codable, Equatable {
         try check(weights: weights, families: names)
         for (name, p) in mix.sorted(by: { $0.key < $1.key }) {
             guard names.contains(name) else {
-                throw ScaleFitError.badArgument(flag: "--current", position: 0,
+                throw ScaleFitError.badArgument(flag: "mix", position: 0,
                                                 expected: "a family of the fit (\(names.joined(separator: ", ")))", found: name)
             }
             guard p >= 0, p <= 1 else {
-                throw ScaleFitError.badArgument(flag: "--current", position: 0, expected: "a ratio in [0, 1] for \(name)", found: "\(p)")
+                throw ScaleFitError.badArgument(flag: "mix", position: 0, expected: "a ratio in [0, 1] for \(name)", found: "\(p)")
             }
         }
         let shares = law.families.map { f in

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What reading one input did, for one summary line on standard error: the format
 /// detected, the runs, the step/loss/lr/run columns chosen and their alternatives, the rows
 /// used, the rows dropped by reason, the entries skipped and the rows superseded.
@@ -9,8 +11,9 @@
 ///
 /// A table without a step column is a table of runs, a row each (`245 runs, a row each`).
 /// The library says what an argument did in the argument's terms (`step below the minimum
-/// step 100`, `lossColumn picks another`); a command line gives its own flags' names with
-/// `description(naming:)` (`step < --min-step 100`, `--y picks another`).
+/// step 100`, `lossColumn = "loss" picks it`); a command line gives its own flags' names
+/// with `description(naming:)` (`step below --min-step 100`, `--y loss picks it`). Where a
+/// validation loss was taken over a training loss, the report says that this is the default.
 public struct LogReadReport: Sendable, Equatable, CustomStringConvertible {
     /// Rows dropped for one reason.
     public struct Drop: Sendable, Equatable {
@@ -70,13 +73,34 @@ public struct LogReadReport: Sendable, Equatable, CustomStringConvertible {
         public var maxStep: String
         /// What picks another column for a role: `stepColumn`, `lossColumn`, `lrColumn`, `runColumn`.
         public var columnChoice: [ColumnRole: String]
+        /// Whether `columnChoice` holds a command line's flags, whose value follows as a shell
+        /// word (`--y loss`, `--y 'lm loss'`), rather than arguments (`lossColumn = "loss"`).
+        public var areFlags: Bool
 
         /// Names from their parts.
-        public init(runs: String, minStep: String, maxStep: String, columnChoice: [ColumnRole: String]) {
+        public init(runs: String, minStep: String, maxStep: String, columnChoice: [ColumnRole: String], areFlags: Bool = false) {
             self.runs = runs
             self.minStep = minStep
             self.maxStep = maxStep
             self.columnChoice = columnChoice
+            self.areFlags = areFlags
+        }
+
+        /// How to pick `column` for `role` instead (`--y loss picks it`, `lossColumn = "loss"
+        /// picks it`), or any other column when `column` is nil (`--y picks another`); nil when
+        /// no argument picks `role`.
+        func choosing(_ role: ColumnRole, _ column: String?) -> String? {
+            guard let argument = columnChoice[role] else { return nil }
+            guard let column else { return "\(argument) picks another" }
+            return (areFlags ? "\(argument) \(Self.shellWord(column))" : "\(argument) = \"\(column)\"") + " picks it"
+        }
+
+        /// `text` as one shell word: as it is when it needs no quoting, else in single quotes.
+        static func shellWord(_ text: String) -> String {
+            let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_./:@%+=,-".unicodeScalars.contains($0))
+            }
+            return plain ? text : "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
         }
 
         /// The library's words: `LogReadOptions`' fields.
@@ -130,8 +154,11 @@ public struct LogReadReport: Sendable, Equatable, CustomStringConvertible {
             guard let name = columns[role] else { continue }
             var text = "\(role.rawValue)=\"\(name)\""
             if let others = columns.alternatives[role], !others.isEmpty {
-                let flag = names.columnChoice[role].map { ", \($0) picks another" } ?? ""
-                text += " (not " + others.map { "\"\($0)\"" }.joined(separator: ", ") + flag + ")"
+                // The rule that chose, when it is not plain (a validation loss over a training one).
+                let rule = role == .loss && ColumnRole.isValidationName(name) && others.contains { !ColumnRole.isValidationName($0) }
+                    ? "validation loss by default; " : ""
+                let choice = names.choosing(role, others.count == 1 ? others[0] : nil).map { ": \($0)" } ?? ""
+                text += " (\(rule)not " + others.map { "\"\($0)\"" }.joined(separator: ", ") + choice + ")"
             }
             roles.append(text)
         }

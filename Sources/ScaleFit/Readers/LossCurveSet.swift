@@ -74,7 +74,7 @@ public struct LossCurveSet: Sendable {
         }
         let needsLogged = runs.contains { schedules[$0] == nil && schedules[""] == nil }
         if needsLogged && lrName == nil {
-            throw ScaleFitError.missingColumn(file: file, name: "lr (learning_rate), or give --schedule",
+            throw ScaleFitError.missingColumn(file: file, name: "lr (learning_rate), or give a schedule (the schedules argument)",
                                               available: table.columnNames)
         }
         let rateColumn = needsLogged ? lrName : nil
@@ -152,7 +152,7 @@ public struct LossCurveSet: Sendable {
                 source = "given: \(given.spec)"
             } else {
                 guard !ratePoints.isEmpty else {
-                    throw ScaleFitError.invalidData(file: file, reason: "run \"\(name)\" has no learning rate logged; give --schedule")
+                    throw ScaleFitError.invalidData(file: file, reason: "run \"\(name)\" has no learning rate logged; give its schedule (the schedules argument)")
                 }
                 let logged = try LoggedSchedule(points: ratePoints, before: before,
                                                 total: max(ratePoints.last!.step, curveSteps.last!) + 1, file: file)

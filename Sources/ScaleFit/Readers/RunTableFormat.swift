@@ -11,7 +11,9 @@ public enum RunTableFormat: String, CaseIterable, Sendable {
     case trainerState = "trainer_state"
     /// A W&B run dumped as JSON: `{"summary": …, "config": …, "history": [rows]}`.
     case wandbRun = "wandb_run"
-    /// A JSON array of row objects (W&B API `run.history()` written with `to_json(orient="records")`).
+    /// W&B API history as JSON: a top-level array of row objects (`run.history()` written
+    /// with `to_json(orient="records")`), an object of columns, or the table layout
+    /// `{"columns": [names], "data": [[row], …]}` (a `wandb.Table`, `orient="split"`).
     case jsonRecords = "json_records"
     /// TensorBoard event files (`events.out.tfevents.*`): TFRecord-framed `Event` protobufs.
     case tensorboard
@@ -59,6 +61,8 @@ public enum RunTableFormat: String, CaseIterable, Sendable {
     ///   followed by another `{` line, or .jsonl/.ndjson   jsonl
     /// `{` first, one document with "log_history"          trainer_state
     /// `{` first, one document with "history"              wandb_run
+    /// `{` first, with "columns" and "data" (a W&B Table,
+    ///   pandas' split orientation)                        json_records
     /// `{` first, its first value a list of scalars or an
     ///   object keyed "0" (a pandas frame of columns)      json_records
     /// `{` first, one one-line object with neither,
@@ -87,6 +91,7 @@ public enum RunTableFormat: String, CaseIterable, Sendable {
             let text = String(decoding: prefix[start...], as: UTF8.self)
             if text.contains("\"log_history\"") { return .trainerState }
             if text.contains("\"history\"") { return .wandbRun }
+            if text.contains("\"columns\"") && text.contains("\"data\"") { return .jsonRecords }
             if startsWithColumns(prefix, from: start) { return .jsonRecords }
             return line == .onlyObject && byName != .trainerState ? .jsonLines : .trainerState
         default:

@@ -68,9 +68,11 @@ enum TrainerStateReader {
         }
         guard foundLog else {
             throw ScaleFitError.invalidData(
-                file: fileName, reason: "no \"log_history\" array: not a Hugging Face trainer_state.json (a W&B run dump has \"history\"; --input-format names another format)")
+                file: fileName, reason: "no \"log_history\" array: not a Hugging Face trainer_state.json (a W&B run dump has \"history\"; LogReadOptions.format names another format)")
         }
-        guard builder.rowCount > 0 else { throw ScaleFitError.headerOnly(file: fileName) }
+        guard builder.rowCount > 0 else {
+            throw ScaleFitError.invalidData(file: fileName, reason: "log_history is empty: the trainer logged nothing")
+        }
         guard !builder.columns.isEmpty else {
             throw ScaleFitError.invalidData(file: fileName, reason: "no values: every object is empty")
         }

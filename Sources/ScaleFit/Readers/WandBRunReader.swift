@@ -19,6 +19,10 @@
 ///   `run.history()` writes with pandas' `to_json(orient="records")`, or a top-level object
 ///   of columns, as `to_json()` (keyed by row) and `to_json(orient="list")`-style dumps do.
 ///
+/// Wherever a history may be an object (the top level of `json_records`, a dump's
+/// `history`), the table layout `{"columns": [names], "data": [[row], …]}` of a
+/// `wandb.Table` and of pandas' `to_json(orient="split")` is read too (`readSplit`).
+///
 /// In both, `_step`, `_runtime` and `_timestamp` are W&B's bookkeeping (`ColumnMapping`
 /// takes the trainer's step column over them). The document is read whole as bytes; no value
 /// tree is built. Rows record their line and column, so a drop inside a minified file points
@@ -34,13 +38,14 @@ enum WandBRunReader {
         var foundHistory = false
         var names: [String: String] = [:]
         var skippedKeys: [String] = []
+        var skipped: [SkippedEntries] = []
         try bytes.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(bytes: buffer, fileName: fileName, firstLine: 1, endName: "the end of the file")
             scanner.skipWhitespace()
             if format == .jsonRecords {
                 foundHistory = true
                 if scanner.peek() == UInt8(ascii: "{") {
-                    try readColumns(&scanner, into: &builder)
+                    try readHistoryObject(&scanner, into: &builder, skipped: &skipped)
                 } else {
                     guard scanner.peek() == UInt8(ascii: "[") else {
                         throw scanner.unexpected("a JSON array of row objects or an object of columns")
@@ -56,7 +61,7 @@ enum WandBRunReader {
                         try scanner.parseRowArray(into: &builder)
                     case "history" where !foundHistory && scanner.peek() == UInt8(ascii: "{"):
                         foundHistory = true
-                        try readColumns(&scanner, into: &builder)
+                        try readHistoryObject(&scanner, into: &builder, skipped: &skipped)
                     case "display_name" where scanner.peek() == UInt8(ascii: "\""),
                          "name" where scanner.peek() == UInt8(ascii: "\""),
                          "id" where scanner.peek() == UInt8(ascii: "\""):
@@ -73,9 +78,11 @@ enum WandBRunReader {
         guard foundHistory else {
             throw ScaleFitError.invalidData(
                 file: fileName,
-                reason: "no \"history\" array or object of columns: not a W&B run dump (a trainer state needs \"log_history\"; give the format with --input-format)")
+                reason: "no \"history\" array or object of columns: not a W&B run dump (a trainer state needs \"log_history\"; give the format with LogReadOptions.format)")
         }
-        guard builder.rowCount > 0 else { throw ScaleFitError.headerOnly(file: fileName) }
+        guard builder.rowCount > 0 else {
+            throw ScaleFitError.invalidData(file: fileName, reason: "\(format == .jsonRecords ? "the history" : "history") is empty: the run logged nothing")
+        }
         guard !builder.columns.isEmpty else {
             throw ScaleFitError.invalidData(file: fileName, reason: "no values: every object is empty")
         }
@@ -87,6 +94,7 @@ enum WandBRunReader {
         for key in ["summary", "config"] where skippedKeys.contains(key) {
             table.skipped.append(SkippedEntries(kind: "W&B \(key) object", count: 1))
         }
+        table.skipped += skipped
         return table
     }
 
@@ -100,7 +108,7 @@ enum WandBRunReader {
     ///
     /// Two passes over the bytes: the first checks the syntax and counts each column's
     /// cells, the second builds the rows, one cursor per column, so no cell is held twice.
-    private static func readColumns(_ scanner: inout JSONScanner, into builder: inout RunTableBuilder) throws {
+    static func readColumns(_ scanner: inout JSONScanner, into builder: inout RunTableBuilder) throws {
         struct Cells {
             let key: String
             let opening: Int

@@ -1,11 +1,15 @@
 /// One escaping per medium for text that comes from data (run names, file names, column
-/// names, cells): a terminal, a Markdown table and XML (`xmlEscaped`, in XMLEscaping.swift).
+/// names, cells): a terminal, a Markdown table, XML (`xmlEscaped`, in XMLEscaping.swift), CSV
+/// and one-line messages.
 ///
 /// ```
 /// terminal   control characters (C0, DEL, C1) and bidirectional overrides as \u{1B}
 /// markdown   \ → \\, | → \|, < > & → &lt; &gt; &amp;, then the terminal escaping (newlines too)
 /// xml        & < > " ' as entities; the characters XML 1.0 forbids (C0 but tab, LF, CR;
 ///            U+FFFE, U+FFFF) as \u{1B}
+/// csv        as the terminal, but newlines and tabs kept (a quoted field holds them), then
+///            RFC 4180 quoting (`TextTable.csvField`)
+/// stderr     one line per message: as the terminal, newlines too (`CommandOutput.note`)
 /// ```
 ///
 /// The escaped forms are visible text, so nothing is lost: `\u{1B}[31m` shows what the data

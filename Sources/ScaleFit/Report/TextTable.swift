@@ -69,8 +69,16 @@ package struct TextTable: Sendable, Equatable {
         return !cells.isEmpty && cells.allSatisfy { Double($0) != nil || $0 == "inf" || $0 == "nan" }
     }
 
-    static func csvField(_ s: String) -> String {
+    static func csvField(_ field: String) -> String {
         // A byte scan: Foundation's `contains` of a String costs a bridged search per call.
+        // A byte below 0x20 (but LF and tab, which a quoted field holds), DEL, or the lead
+        // byte of a C1 control (0xC2) or of a bidirectional override (0xE2) may be a control
+        // character from data: escaped as on a terminal (`\u{1B}`), so no CSV that goes to
+        // stdout carries one.
+        let mayHoldControls = field.utf8.contains {
+            ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2
+        }
+        let s = mayHoldControls ? field.terminalMessageEscaped : field
         if s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }

@@ -66,7 +66,7 @@ extension LRSchedule: CustomStringConvertible {
 
     /// Parses a spec string; `flag` names the option in errors, whose `position` is the
     /// 1-based character position of the offending part.
-    public init(spec: String, flag: String = "--schedule") throws {
+    public init(spec: String, flag: String = "spec") throws {
         var parser = SpecParser(spec: spec, flag: flag)
         self = try parser.parse()
     }

@@ -72,7 +72,7 @@ public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
     }
 
     /// Parses the spec-string form; `flag` names the option in errors.
-    public init(spec: String, flag: String = "--loss") throws {
+    public init(spec: String, flag: String = "spec") throws {
         let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
         let name = parts.first?.lowercased() ?? ""
         if name == "l2" || name == "linear" || name == "squared" {

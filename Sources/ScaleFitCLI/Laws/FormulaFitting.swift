@@ -16,7 +16,7 @@ enum FormulaFitting {
         let (path, args, format, out, table) = (input.path, input.args, input.format, input.out, input.table!)
         let text = args.text(FormulaOptions.formula) ?? ""
         let startText = args.text(FormulaOptions.start)
-        let starts = try startText.map { try ParameterStarts(parsing: $0) } ?? ParameterStarts(entries: [])
+        let starts = try startText.map { try ParameterStarts(parsing: $0, flag: "--start") } ?? ParameterStarts(flag: "--start", entries: [])
         let variables = try variableNames(formula: text, table: table, listed: args.text(InputOptions.x), starts: starts)
         let model = try FormulaModel(formula: text, variables: variables)
         for name in variables where !model.usedVariableNames.contains(name) {
@@ -109,10 +109,10 @@ enum FormulaFitting {
     /// The `--start` grid in parameter order. A parameter without a start is a usage error
     /// naming every parameter that lacks one (and the column a name differs from only in case).
     static func startingPoints(_ model: FormulaModel, _ text: String?, table: RunTable) throws -> [[Double]] {
-        let starts = try text.map { try ParameterStarts(parsing: $0) } ?? ParameterStarts(entries: [])
+        let starts = try text.map { try ParameterStarts(parsing: $0, flag: "--start") } ?? ParameterStarts(flag: "--start", entries: [])
         do {
             return try model.startingPoints(starts)
-        } catch let ScaleFitError.badArgument(flag, _, expected, _) where flag == "--formula" && expected.hasSuffix("for this parameter") {
+        } catch let ScaleFitError.badArgument(flag, _, expected, _) where flag == "formula" && expected.hasSuffix("for this parameter") {
             let missing = model.parameterNames.filter { starts[$0] == nil }
             let hints = missing.compactMap { name in
                 table.column(named: name).map { "; \(name) is not a column (did you mean \"\($0.name)\"? names are case-sensitive)" }

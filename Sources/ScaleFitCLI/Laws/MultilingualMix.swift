@@ -66,11 +66,11 @@ enum MultilingualMix {
             guard abs(sum - 1) <= MultilingualData.ratioSumTolerance else {
                 throw UsageError(message: "--current: the ratios sum to \(sum), not 1")
             }
-            let e = try weightsAsFlag { try OptimalMix.evaluate(law: law, parameters: n, tokens: d, mix: mix, weights: weights, normalized: normalized) }
+            let e = try OptimalMix.evaluate(law: law, parameters: n, tokens: d, mix: mix, weights: weights, normalized: normalized)
             current = Current(shares: e.shares, objective: e.objective)
         }
-        let mix = try weightsAsFlag { try OptimalMix(law: law, parameters: n, tokens: d, weights: weights, normalized: normalized,
-                                                     minRatio: minRatio, source: path) }
+        let mix = try OptimalMix(law: law, parameters: n, tokens: d, weights: weights, normalized: normalized,
+                                 minRatio: minRatio, source: path)
         for name in mix.nonDecreasing {
             let g = mix.shares.first { $0.family == name }!.gamma
             out.note("note: family \(name): gamma = \(formatSignificant(g, digits: 4)) ≤ 0, its loss does not fall with its ratio; it gets the minimum ratio \(minRatio)")
@@ -136,12 +136,5 @@ enum MultilingualMix {
         })
         try out.write(t.render(format.style))
         return 0
-    }
-
-    /// The library names its argument `weights`; on the command line it is `--weights`.
-    static func weightsAsFlag<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let ScaleFitError.badArgument(flag, position, expected, found) where flag == "weights" {
-            throw ScaleFitError.badArgument(flag: "--weights", position: position, expected: expected, found: found)
-        }
     }
 }

@@ -72,10 +72,20 @@ public final class CommandOutput: @unchecked Sendable {
         note("warning: the fit is not sound: " + diagnostics.joined(separator: "; "))
     }
 
-    /// Writes `line` and a newline to standard error, control characters from data (an ANSI
-    /// escape in a run name) shown escaped: `\u{1B}`.
+    /// Writes `line` and a newline to standard error as one line: control characters from
+    /// data (an ANSI escape, a newline or a tab in a run name or a cell) shown escaped,
+    /// `\u{1B}`, `\u{A}`, so no string can forge a line of the message.
     public func note(_ line: String) {
-        let line = line.terminalMessageEscaped
+        writeNote(line.terminalEscaped)
+    }
+
+    /// Writes `text`, a message of several lines (a usage error with its help), and a newline
+    /// to standard error; its newlines and tabs kept, other control characters escaped.
+    public func noteLines(_ text: String) {
+        writeNote(text.terminalMessageEscaped)
+    }
+
+    private func writeNote(_ line: String) {
         if captures { lock.withLock { capturedErr += line + "\n" }; return }
         writeErr(line + "\n")
     }

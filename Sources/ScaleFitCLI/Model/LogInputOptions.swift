@@ -60,7 +60,7 @@ enum LogInputOptions {
     /// The read report's arguments as this command line's flags.
     static let flagNames = LogReadReport.ArgumentNames(
         runs: "--runs", minStep: "--min-step", maxStep: "--max-step",
-        columnChoice: [.step: "--step", .loss: "--y", .lr: "--lr", .run: "--group"])
+        columnChoice: [.step: "--step", .loss: "--y", .lr: "--lr", .run: "--group"], areFlags: true)
 
     /// Reads `inputs` (files, directories, `-`) once, with each input's one-line report on
     /// stderr; the table of every input.

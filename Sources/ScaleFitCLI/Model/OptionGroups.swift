@@ -6,7 +6,7 @@ enum InputOptions {
     static let x = Option<String>(OptionDeclaration("x", value: "COLUMNS", help:
         "the input columns: PARAMS,TOKENS (chinchilla, kaplan, multilingual); the one column x of the power law (default: params if present, else tokens, else compute); the step column of curves; with --formula, the columns that are the formula's variables"))
     static let y = Option<String>(OptionDeclaration("y", value: "LOSS", help:
-        "the loss column (detected by name otherwise); with --formula, the observed column"))
+        "the loss column (detected by name otherwise, a validation loss such as eval_loss before a training loss: --y loss takes a trainer state's training series); with --formula, the observed column"))
     static let strict = Flag("strict", help: "fail (exit 65) instead of dropping rows with missing values; on fit, exit 1 when the fit is not sound (without it: exit 0 with the warning)")
 
     static func declarations(laws: Set<FitLaw>?) -> [OptionDeclaration] {
@@ -40,7 +40,7 @@ enum OutputOptions {
 enum SolverOptionsGroup {
     static let loss = Option<RobustLoss>(OptionDeclaration("loss", value: "SPEC", help:
         "l2, huber:C, soft_l1:C, cauchy:C or arctan:C (chinchilla and multilingual: huber:DELTA only, default huber:1e-3; curves: default huber:1e-3; power, kaplan, formula, NIST: default l2)")) {
-        try RobustLoss(spec: $0)
+        try RobustLoss(spec: $0, flag: "--loss")
     }
 }
 
@@ -167,6 +167,6 @@ enum FormulaOptions {
     static let bounds = Option<ParameterRanges>(OptionDeclaration("bounds", value: "NAME=LO:HI,…", help:
         "box bounds of the formula's or the curve law's parameters (either side may be empty or inf; for a curve law they replace its own box for the parameters named)",
         laws: [.formula, .annealing, .multipower])) {
-        try ParameterRanges(parsing: $0)
+        try ParameterRanges(parsing: $0, flag: "--bounds")
     }
 }

@@ -55,7 +55,7 @@ public enum ScaleFitCLI {
             if argv == ["--version"] { try out.print("scalefit \(version)"); return 0 }
             guard let command = command(named: argv[0]) else {
                 let e = unknownCommand(argv[0])
-                out.note("scalefit: \(e.message)\n\n\(generalUsage)")
+                out.noteLines("scalefit: \(e.message)\n\n\(generalUsage)")
                 return 64
             }
             let args = try ParsedArguments(Array(argv.dropFirst()), declarations: command.spec.declarations)
@@ -64,13 +64,13 @@ public enum ScaleFitCLI {
             try command.validate(args)
             return try command.run(args, out)
         } catch let e as UsageError {
-            out.note("scalefit: \(e.message)")
+            out.noteLines("scalefit: \(e.message)")
             return 64
         } catch let e as OutputError {
             out.note("scalefit: \(e.description)")
             return 74
         } catch let e as ScaleFitError {
-            out.note("scalefit: \(e.description)")
+            out.note("scalefit: \(ArgumentFlags.naming(e).description)")
             return e.exitCode
         } catch {
             out.note("scalefit: \(error)")

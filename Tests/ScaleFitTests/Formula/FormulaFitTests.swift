@@ -84,7 +84,7 @@ final class FormulaFitTests: XCTestCase {
         }
         let constant = try FormulaModel(formula: "2*N", variables: ["N"])
         XCTAssertThrowsError(try FormulaProblem(model: constant, inputs: [[1]], observed: [1])) { error in
-            XCTAssertEqual(error as? ScaleFitError, .badArgument(flag: "--formula", position: 0,
+            XCTAssertEqual(error as? ScaleFitError, .badArgument(flag: "formula", position: 0,
                                                                 expected: "a formula with at least one parameter to fit",
                                                                 found: "2*N"))
         }

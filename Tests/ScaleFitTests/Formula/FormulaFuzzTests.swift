@@ -37,7 +37,7 @@ final class FormulaFuzzTests: XCTestCase {
                 parsed += 1
             } catch let error as ScaleFitError {
                 guard case let .badArgument(flag, position, _, _) = error else { return XCTFail("\(text): \(error)") }
-                XCTAssertEqual(flag, "--formula")
+                XCTAssertEqual(flag, "formula")
                 XCTAssertTrue((1...text.unicodeScalars.count + 1).contains(position), "\(text): \(error)")
                 refused += 1
             }

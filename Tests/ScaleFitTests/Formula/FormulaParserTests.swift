@@ -96,7 +96,7 @@ final class FormulaParserTests: XCTestCase {
     // MARK: Errors
 
     private func bad(_ position: Int, _ expected: String, _ found: String) -> ScaleFitError {
-        .badArgument(flag: "--formula", position: position, expected: expected, found: found)
+        .badArgument(flag: "formula", position: position, expected: expected, found: found)
     }
 
     func testUnbalancedParentheses() {
@@ -149,7 +149,7 @@ final class FormulaParserTests: XCTestCase {
             guard case let .badArgument(flag, position, expected, _)? = error as? ScaleFitError else {
                 return XCTFail("\(error)")
             }
-            XCTAssertEqual(flag, "--formula")
+            XCTAssertEqual(flag, "formula")
             XCTAssertEqual(position, 257)
             XCTAssertEqual(expected, "nesting at most 256 deep")
         }
@@ -161,18 +161,18 @@ final class FormulaParserTests: XCTestCase {
     func testBadVariableNames() {
         XCTAssertThrowsError(try model("x", ["x", "x"])) { error in
             XCTAssertEqual(error as? ScaleFitError,
-                           .badArgument(flag: "--x", position: 0, expected: "each variable once", found: "x"))
+                           .badArgument(flag: "variables", position: 0, expected: "each variable once", found: "x"))
         }
         XCTAssertThrowsError(try model("x", ["log"])) { error in
             XCTAssertEqual(error as? ScaleFitError,
-                           .badArgument(flag: "--x", position: 0,
+                           .badArgument(flag: "variables", position: 0,
                                         expected: "a variable name that is not a function or pi", found: "log"))
         }
     }
 
     func testErrorDescriptionPointsAtTheColumn() {
         let error = bad(15, "an operator or the end of the formula", ")")
-        XCTAssertEqual(error.description, "--formula: expected an operator or the end of the formula at 15, found \")\"")
+        XCTAssertEqual(error.description, "formula: expected an operator or the end of the formula at 15, found \")\"")
         XCTAssertEqual(error.exitCode, 64)
     }
 }

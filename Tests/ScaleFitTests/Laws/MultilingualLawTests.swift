@@ -137,7 +137,7 @@ final class MultilingualLawTests: XCTestCase {
         XCTAssertTrue(dropped.isEmpty)
         XCTAssertEqual(data.warnings, ["run r1 (lines 2, 3): the sampling ratios sum to 0.9, not 1"])
         XCTAssertThrowsError(try MultilingualData.read(table: table, mapping: mapping, strict: true)) { e in
-            XCTAssertEqual(e as? ScaleFitError, .invalidData(file: "m.csv", reason: "run r1 (lines 2, 3): the sampling ratios sum to 0.9, not 1 (--strict)"))
+            XCTAssertEqual(e as? ScaleFitError, .invalidData(file: "m.csv", reason: "run r1 (lines 2, 3): the sampling ratios sum to 0.9, not 1 (strict)"))
         }
     }
 

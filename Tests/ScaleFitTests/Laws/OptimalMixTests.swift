@@ -100,7 +100,7 @@ final class OptimalMixTests: XCTestCase {
         let l = law([0.1, 0.2, 0.3])
         XCTAssertThrowsError(try OptimalMix(law: l, parameters: 1e9, tokens: 1e10, minRatio: 0.4)) { e in
             guard case let ScaleFitError.badArgument(flag, _, expected, found) = e else { return XCTFail("\(e)") }
-            XCTAssertEqual(flag, "--min-ratio"); XCTAssertEqual(found, "0.4")
+            XCTAssertEqual(flag, "minRatio"); XCTAssertEqual(found, "0.4")
             XCTAssertTrue(expected.contains("1/3"), expected)
         }
         XCTAssertThrowsError(try OptimalMix(law: l, parameters: 1e9, tokens: 1e10, weights: ["de": 1])) { e in

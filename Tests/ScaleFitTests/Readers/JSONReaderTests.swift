@@ -86,10 +86,12 @@ final class JSONReaderTests: XCTestCase {
     func testTrainerStateWithoutLogHistory() {
         XCTAssertThrowsError(try read("{\"epoch\": 1}", fileName: "trainer_state.json")) { error in
             XCTAssertEqual(error as? ScaleFitError, .invalidData(
-                file: "trainer_state.json", reason: "no \"log_history\" array: not a Hugging Face trainer_state.json (a W&B run dump has \"history\"; --input-format names another format)"))
+                file: "trainer_state.json", reason: "no \"log_history\" array: not a Hugging Face trainer_state.json (a W&B run dump has \"history\"; LogReadOptions.format names another format)"))
         }
         XCTAssertThrowsError(try read("{\"log_history\": []}", fileName: "trainer_state.json")) { error in
-            XCTAssertEqual(error as? ScaleFitError, .headerOnly(file: "trainer_state.json"))
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(file: "trainer_state.json",
+                                                                 reason: "log_history is empty: the trainer logged nothing"))
+            XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
         }
     }
 }

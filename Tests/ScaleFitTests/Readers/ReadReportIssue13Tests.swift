@@ -187,13 +187,13 @@ final class ReadReportIssue13Tests: XCTestCase {
                                                       "step above the maximum step 300"])
         XCTAssertEqual(report.dropped.map(\.selection), [.runs(["a"]), .minStep(100), .maxStep(300)])
         let library = report.description
-        XCTAssertTrue(library.contains("loss=\"val_loss\" (not \"loss\", lossColumn picks another)"), library)
+        XCTAssertTrue(library.contains("loss=\"val_loss\" (validation loss by default; not \"loss\": lossColumn = \"loss\" picks it)"), library)
         XCTAssertTrue(library.contains("1 row dropped: step below the minimum step 100 (line 2 run=\"a\" step=\"0\")"), library)
         XCTAssertFalse(library.contains("--"), library)
         let flags = LogReadReport.ArgumentNames(runs: "--runs", minStep: "--min-step", maxStep: "--max-step",
-                                                columnChoice: [.loss: "--y"])
+                                                columnChoice: [.loss: "--y"], areFlags: true)
         let cli = report.description(naming: flags)
-        XCTAssertTrue(cli.contains("(not \"loss\", --y picks another)"), cli)
+        XCTAssertTrue(cli.contains("(validation loss by default; not \"loss\": --y loss picks it)"), cli)
         XCTAssertTrue(cli.contains("5 rows dropped: run not among --runs a ("), cli)
         XCTAssertTrue(cli.contains("1 row dropped: step below --min-step 100 ("), cli)
         XCTAssertTrue(cli.contains("1 row dropped: step above --max-step 300 ("), cli)

@@ -57,7 +57,7 @@ final class RealLogTests: XCTestCase {
         XCTAssertNil(read.table.column(named: "train_runtime"))
         XCTAssertTrue(report.description.contains("1 trainer summary entry skipped; 10 predict_* entries skipped"),
                       report.description)
-        XCTAssertTrue(report.description.contains("loss=\"eval_loss\" (not \"loss\", lossColumn picks another)"), report.description)
+        XCTAssertTrue(report.description.contains("loss=\"eval_loss\" (validation loss by default; not \"loss\": lossColumn = \"loss\" picks it)"), report.description)
     }
 
     func testWhisperTrainerStateEvalAtTheStepOfATrainEntryIsOneRow() throws {

@@ -81,3 +81,19 @@ final class FixedFormattingTests: XCTestCase {
         }
     }
 }
+
+/// CSV is a medium too: control characters from data escaped as on a terminal, the
+/// newline (which a quoted field holds) and the tab kept, RFC 4180 quoting after.
+final class CSVFieldEscapingTests: XCTestCase {
+    func testControlCharactersAreEscapedAndNewlinesQuoted() {
+        XCTAssertEqual(TextTable.csvField("\u{1B}[31mred"), "\\u{1B}[31mred")
+        XCTAssertEqual(TextTable.csvField("a\rb"), "a\\u{D}b")
+        XCTAssertEqual(TextTable.csvField("del\u{7F},c1\u{85}"), "\"del\\u{7F},c1\\u{85}\"")
+        XCTAssertEqual(TextTable.csvField("rtl\u{202E}x"), "rtl\\u{202E}x")
+        XCTAssertEqual(TextTable.csvField("new\nline"), "\"new\nline\"")
+        XCTAssertEqual(TextTable.csvField("tab\there"), "tab\there")
+        // Bytes that only look like a lead: é (C3), € (E2 82 AC), © (C2 A9) are kept.
+        XCTAssertEqual(TextTable.csvField("é€©"), "é€©")
+        XCTAssertEqual(TextTable(header: ["run", "loss"], rows: [["\u{1}x", "2.5"]]).render(.csv), "run,loss\n\\u{1}x,2.5\n")
+    }
+}

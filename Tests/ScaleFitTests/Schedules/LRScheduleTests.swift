@@ -121,27 +121,27 @@ final class LRScheduleTests: XCTestCase {
             do { _ = try LRSchedule(spec: spec); return nil } catch { return error as? ScaleFitError }
         }
         XCTAssertEqual(error("cosin:peak=1,total=10"), .badArgument(
-            flag: "--schedule", position: 1,
+            flag: "spec", position: 1,
             expected: "a schedule kind (one of constant, cosine, linear, wsd, step, invsqrt, multistage, piecewise, logged)",
             found: "cosin"))
         XCTAssertEqual(error("cosine:peak=1,totl=10"), .badArgument(
-            flag: "--schedule", position: 15, expected: "a key of cosine (one of peak, warmup, total, final)", found: "totl"))
+            flag: "spec", position: 15, expected: "a key of cosine (one of peak, warmup, total, final)", found: "totl"))
         XCTAssertEqual(error("cosine:peak=1"), .badArgument(
-            flag: "--schedule", position: 0, expected: "the key 'total' (cosine needs peak, total)", found: "cosine:peak=1"))
+            flag: "spec", position: 0, expected: "the key 'total' (cosine needs peak, total)", found: "cosine:peak=1"))
         XCTAssertEqual(error("cosine:peak=abc,total=10"), .badArgument(
-            flag: "--schedule", position: 13, expected: "a positive number for peak", found: "abc"))
+            flag: "spec", position: 13, expected: "a positive number for peak", found: "abc"))
         XCTAssertEqual(error("constant:peak=1,total=2.5"), .badArgument(
-            flag: "--schedule", position: 23, expected: "a positive integer for total", found: "2.5"))
+            flag: "spec", position: 23, expected: "a positive integer for total", found: "2.5"))
         XCTAssertEqual(error("wsd:peak=1,stable=1,decay=2,shape=exp"), .badArgument(
-            flag: "--schedule", position: 35, expected: "a decay shape (one of linear, cosine, 1-sqrt, geometric)", found: "exp"))
+            flag: "spec", position: 35, expected: "a decay shape (one of linear, cosine, 1-sqrt, geometric)", found: "exp"))
         XCTAssertEqual(error("wsd:peak=1,stable=1,decay=2,shape=geometric"), .badArgument(
-            flag: "--schedule", position: 0, expected: "final > 0 for shape=geometric",
+            flag: "spec", position: 0, expected: "final > 0 for shape=geometric",
             found: "wsd:peak=1,stable=1,decay=2,shape=geometric"))
         XCTAssertEqual(error("cosine:peak=1,peak=2,total=3"), .badArgument(
-            flag: "--schedule", position: 15, expected: "each key once", found: "peak"))
+            flag: "spec", position: 15, expected: "each key once", found: "peak"))
         XCTAssertEqual(error("cosine:peak"), .badArgument(
-            flag: "--schedule", position: 8, expected: "key=value", found: "peak"))
+            flag: "spec", position: 8, expected: "key=value", found: "peak"))
         XCTAssertEqual(error("constant:peak=1,warmup=10,total=10"), .badArgument(
-            flag: "--schedule", position: 0, expected: "warmup shorter than total", found: "constant:peak=1,warmup=10,total=10"))
+            flag: "spec", position: 0, expected: "warmup shorter than total", found: "constant:peak=1,warmup=10,total=10"))
     }
 }

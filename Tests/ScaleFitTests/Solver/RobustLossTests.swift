@@ -73,12 +73,12 @@ final class RobustLossTests: XCTestCase {
         }
         XCTAssertThrowsError(try RobustLoss(spec: "huber")) { e in
             XCTAssertEqual(e as? ScaleFitError,
-                           .badArgument(flag: "--loss", position: 6, expected: "a scale after 'huber:' (e.g. huber:1e-3)",
+                           .badArgument(flag: "spec", position: 6, expected: "a scale after 'huber:' (e.g. huber:1e-3)",
                                         found: "huber"))
         }
         XCTAssertThrowsError(try RobustLoss(spec: "huber:-1")) { e in
             XCTAssertEqual(e as? ScaleFitError,
-                           .badArgument(flag: "--loss", position: 7, expected: "a positive finite scale", found: "-1"))
+                           .badArgument(flag: "spec", position: 7, expected: "a positive finite scale", found: "-1"))
         }
     }
 }
