@@ -139,11 +139,11 @@ final class LawFlagTableTests: XCTestCase {
                 XCTAssertNotNil((json?["statistics"] as? [String: Any])?["correlation"], "\(law): the fit file has no correlation") })
         case "--plot":
             let svg = path("\(law).svg")
-            return only("chinchilla, power, kaplan, annealing, multipower", ["--plot", svg], .works { _ in
+            return only("chinchilla, power, kaplan, annealing, multipower, multilingual", ["--plot", svg], .works { _ in
                 XCTAssertTrue(file(svg).contains("<svg"), svg) })
         case "--report":
             let dir = path("\(law)-report")
-            return only("chinchilla, power, kaplan, annealing, multipower", ["--report", dir], .works { _ in
+            return only("chinchilla, power, kaplan, annealing, multipower, multilingual", ["--report", dir], .works { _ in
                 XCTAssertTrue(file(dir + "/index.html").contains("<img src=\"fit.svg\""), dir) })
         case "--bootstrap":
             return only("chinchilla, power, kaplan, formula", ["--bootstrap", "10"], stdoutHas("bootstrap over runs: 10 resamples"))

@@ -98,10 +98,18 @@ enum MultilingualFitting {
             throw ScaleFitError.invalidData(file: file, reason: reason + " (hold a parameter with --fix FAMILY.NAME=VALUE, or fit it jointly with --share NAME)")
         }
         let report = MultilingualReport(fit: fit, data: data)
-        if let file = args.text(OutputOptions.output) {
-            try writeFitFile(FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: dropped)).withStatistics(report.statistics)
-                                .withDiagnostics(report.diagnostics),
-                             to: file, args: args, out: out)
+        let saved = FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: dropped))
+            .withStatistics(report.statistics).withDiagnostics(report.diagnostics)
+        if let file = args.text(OutputOptions.output) { try writeFitFile(saved, to: file, args: args, out: out) }
+        if args.has(OutputOptions.plot) || args.has(OutputOptions.report) {
+            let svg = try figure(report, path: path)
+            if let file = args.text(OutputOptions.plot) { try writePlot(svg, to: file, out: out) }
+            if let dir = args.text(OutputOptions.report) {
+                try ReportDirectory(title: "multilingual fitted to \(URL(fileURLWithPath: path).lastPathComponent)",
+                                    markdown: render(report, format: .markdown, residuals: true, correlation: true), fitFile: saved,
+                                    parameters: parameterTable(report), residuals: rowTable(report).appending(column: "role", value: "fitted"),
+                                    svg: svg).write(to: dir, out: out)
+            }
         }
         try out.write(render(report, format: format, residuals: args.has(OutputOptions.residuals), correlation: args.has(OutputOptions.correlation)))
         warnIfUnsound(report.diagnostics, out: out)
@@ -111,15 +119,40 @@ enum MultilingualFitting {
         return report.families.allSatisfy(\.converged) ? 0 : 1
     }
 
-    static func render(_ r: MultilingualReport, format: OutputFormat, residuals: Bool, correlation: Bool = false) -> String {
-        if format == .json { return jsonText(r) }
-        let style = format.style
-        let params = TextTable(header: ["family", "parameter", "estimate", "std_error", "note"], rows: r.families.flatMap { f in
+    /// The figure: every row's loss against N on log axes, one colour per family, the fitted
+    /// value's residual below (a row's law depends on its D and ratio too, so no law line).
+    static func figure(_ r: MultilingualReport, path: String) throws -> String {
+        let families = r.families.map(\.name)
+        let groups = families.map { name in
+            let rows = r.rows.filter { $0.family == name }.sorted { ($0.parameters, $0.line) < ($1.parameters, $1.line) }
+            return PowerLawPlot.Group(name: name, x: rows.map(\.parameters), observed: rows.map(\.observed), fitted: rows.map(\.fitted))
+        }
+        return try PowerLawPlot(groups: groups, groupHeading: "family")
+            .figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(r.formula),
+                    subtitle: "each family fitted alone; residuals are fitted − observed").svg()
+    }
+
+    static func parameterTable(_ r: MultilingualReport) -> TextTable {
+        TextTable(header: ["family", "parameter", "estimate", "std_error", "note"], rows: r.families.flatMap { f in
             f.parameters.map { p in
                 [f.name, p.name, formatSignificant(p.estimate, digits: 6), formatSignificant(p.standardError, digits: 3),
                  f.fixed.contains(p.name) ? "fixed" : f.shared.contains(p.name) ? "shared" : ""]
             }
         })
+    }
+
+    static func rowTable(_ r: MultilingualReport) -> TextTable {
+        TextTable(header: ["run", "family", "params", "tokens", "ratio", "observed", "fitted", "rel_residual"], rows: r.rows.map {
+            [$0.run, $0.family, formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
+             formatSignificant($0.ratio, digits: 4), formatSignificant($0.observed, digits: 6),
+             formatSignificant($0.fitted, digits: 6), formatSignificant($0.relativeResidual, digits: 3)]
+        })
+    }
+
+    static func render(_ r: MultilingualReport, format: OutputFormat, residuals: Bool, correlation: Bool = false) -> String {
+        if format == .json { return jsonText(r) }
+        let style = format.style
+        let params = parameterTable(r)
         if style == .csv {
             guard correlation else { return params.render(.csv) }
             // A row's parameter is FAMILY.NAME in the correlation (a shared one in every family).
@@ -144,13 +177,7 @@ enum MultilingualFitting {
         \(joint.render(style))
         """
         if residuals {
-            let rows = TextTable(header: ["run", "family", "params", "tokens", "ratio", "observed", "fitted", "rel_residual"],
-                                 rows: r.rows.map {
-                                     [$0.run, $0.family, formatSignificant($0.parameters, digits: 4), formatSignificant($0.tokens, digits: 4),
-                                      formatSignificant($0.ratio, digits: 4), formatSignificant($0.observed, digits: 6),
-                                      formatSignificant($0.fitted, digits: 6), formatSignificant($0.relativeResidual, digits: 3)]
-                                 })
-            text += rows.render(style)
+            text += rowTable(r).render(style)
         } else {
             text += "(\(r.rows.count) rows; --residuals prints each row's residual)\n"
         }
