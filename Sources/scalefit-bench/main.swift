@@ -10,6 +10,7 @@ let subcommands: [BenchSubcommand] = [
     readBenchmark,
     curvesBenchmark,
     scheduleBenchmark,
+    isoflopBenchmark,
 ]
 
 func usage() -> String {
