@@ -53,6 +53,8 @@ final class IsoFLOPCLITests: XCTestCase {
             (["fit", T.isoflopRuns, "--law", "isoflop", "--compute-tolerance", "-1"], "scalefit: --compute-tolerance: expected decades in [0, 1], found -1\n"),
             (["fit", T.isoflopRuns, "--law", "isoflop", "--compute-tolerance", "x"], "scalefit: option '--compute-tolerance' expects a number, found \"x\"\n"),
             (["fit", T.runs, "--law", "chinchilla", "--compute-tolerance", "0.1"], "scalefit: --compute-tolerance does not apply to the chinchilla law (it applies to: isoflop)\n"),
+            (["fit", T.isoflopRuns, "--law", "isoflop", "--resample", "cases"], "scalefit: --resample: expected residuals or runs, found \"cases\"\n"),
+            (["fit", T.envelopeCurves, "--law", "envelope", "--tokens-per-step", "2048", "--resample", "runs"], "scalefit: --resample does not apply to the envelope law (it applies to: isoflop)\n"),
             (["fit", T.isoflopRuns, "--law", "isoflop", "--bin-width", "0.1"], "scalefit: --bin-width does not apply to the isoflop law (it applies to: envelope)\n"),
             (["fit", T.isoflopRuns, "--law", "isoflop", "--loss", "l2"], "scalefit: --loss does not apply to the isoflop law (it applies to: chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist)\n"),
             (["fit", T.envelopeCurves, "--law", "envelope", "--tokens-per-step", "0"], "scalefit: --tokens-per-step: expected a positive number of tokens, found 0\n"),
@@ -107,7 +109,9 @@ final class IsoFLOPCLITests: XCTestCase {
         }
         let r = try CLITests.scalefit(["fit", file, "--law", "isoflop", "--format", "csv"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, "parameter,estimate,std_error,lower95,upper95\na,0.4935,0.0211,0.4771,0.5381\nb,0.5065,0.0211,0.4619,0.5229\n")
+        XCTAssertEqual(r.stdout, "parameter,estimate,std_error,lower95,upper95\na,0.4935,0.0211,0.4701,0.5327\nb,0.5065,0.0211,0.4673,0.5299\n")
+        let runs = try CLITests.scalefit(["fit", file, "--law", "isoflop", "--resample", "runs", "--format", "csv"])
+        XCTAssertEqual(runs.stdout, "parameter,estimate,std_error,lower95,upper95\na,0.4935,0.0211,0.4771,0.5381\nb,0.5065,0.0211,0.4619,0.5229\n")
         XCTAssertTrue(r.stderr.contains("compute=\"Training FLOP\" (the budgets as given)"), r.stderr)
     }
 }

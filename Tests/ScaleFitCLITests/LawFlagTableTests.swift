@@ -171,7 +171,7 @@ final class LawFlagTableTests: XCTestCase {
                 XCTAssertTrue(file(dir + "/index.html").contains("<img src=\"fit.svg\""), dir) })
         case "--bootstrap":
             return only("chinchilla, power, kaplan, isoflop, envelope", ["--bootstrap", "10"],
-                        stdoutHas(law == "isoflop" ? "bootstrap over runs (within each used budget): 10 resamples"
+                        stdoutHas(law == "isoflop" ? "bootstrap of the runs' residuals within each used budget: 10 resamples"
                                   : law == "envelope" ? "bootstrap over curves: 10 resamples" : "bootstrap over runs: 10 resamples"))
         case "--seed":
             return only("chinchilla, power, kaplan, isoflop, envelope", ["--seed", "4", "--bootstrap", "10"], stdoutHas("seed 4"))
@@ -183,6 +183,8 @@ final class LawFlagTableTests: XCTestCase {
             return only("isoflop", ["--compute-tolerance", "0.05"], stdoutHas("more than 0.05 decades"))
         case "--bin-width":
             return only("envelope", ["--bin-width", "0.1"], stdoutHas("C = 10^(k*0.1)"))
+        case "--resample":
+            return only("isoflop", ["--resample", "runs"], stdoutHas("bootstrap over runs within each used budget"))
         case "--tokens-per-step":
             return only("envelope", ["--tokens-per-step", "2048"], stderrHas("tokens = step × 2048"))
         case "--x":
@@ -225,12 +227,13 @@ final class LawFlagTableTests: XCTestCase {
     }
 
     static let flags = ["--format table", "--format json", "--format csv", "--format markdown", "--loss", "-o", "--plot",
-                        "--report", "--bootstrap", "--seed", "--residuals", "--compute-budget", "--compute-tolerance", "--bin-width", "--tokens-per-step", "--x", "--y", "--strict",
+                        "--report", "--bootstrap", "--seed", "--residuals", "--compute-budget", "--compute-tolerance", "--resample", "--bin-width", "--tokens-per-step", "--x", "--y", "--strict",
                         "--group", "--schedule", "--warmup", "--momentum", "--convention", "--share", "--fix", "--family",
                         "--ratio", "--start", "--bounds", "--law"]
 
-    /// Flags that run on their own: each format, and `--fix` (which may not go with `--share`).
-    static let alone: Set<String> = ["--format json", "--format csv", "--format markdown", "--fix"]
+    /// Flags that run on their own: each format, `--fix` (which may not go with `--share`) and
+    /// `--resample` (which changes the bootstrap line the `--bootstrap` row checks).
+    static let alone: Set<String> = ["--format json", "--format csv", "--format markdown", "--fix", "--resample"]
 
     /// Runs every row of `law`: each refusal alone (it costs nothing: nothing is fitted), the
     /// flags that work together in one fit (the fits are the slow part), the others alone.

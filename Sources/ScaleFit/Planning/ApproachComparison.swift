@@ -9,8 +9,8 @@ import Foundation
 /// a = β/(α+β),   b = α/(α+β)      (from N* ∝ C^(β/(α+β)), D* ∝ C^(α/(α+β)))
 /// ```
 ///
-/// Every approach's interval is a percentile bootstrap: over curves (1), over runs within
-/// each budget (2), over runs (3, refits from the optimum). An approach the data cannot
+/// Every approach's interval is a percentile bootstrap: over curves (1), within each budget
+/// by `resampling` (2), over runs (3, refits from the optimum). An approach the data cannot
 /// carry (no curves for 1, fewer than 2 usable budgets for 2, too few runs for 3) is a row
 /// with the reason instead of numbers. Reference (Hoffmann et al. 2022, Table 2):
 /// a = 0.50, 0.49, 0.46 and b = 0.50, 0.51, 0.54 for approaches 1, 2, 3.
@@ -41,7 +41,8 @@ public struct ApproachComparison: Sendable {
     /// Compares the approaches on `runs` (final losses) and, when given, `curves` (for
     /// approach 1), each bootstrapped `samples` times from `seed`.
     public init(runs: IsoFLOPRuns, curves: TrainingCurves?, compute: Double, binning: ComputeBinning? = nil,
-                binWidth: Double = 0.05, samples: Int = 1000, seed: UInt64 = 0, unavailableEnvelope: String? = nil) {
+                binWidth: Double = 0.05, samples: Int = 1000, seed: UInt64 = 0,
+                resampling: IsoFLOPProfiles.Resampling = .residuals, unavailableEnvelope: String? = nil) {
         self.compute = compute
         var rows: [Row] = []
         let empty = { (k: Int, name: String, note: String) in
@@ -61,7 +62,7 @@ public struct ApproachComparison: Sendable {
             rows.append(empty(1, FitFile.envelopeLaw, "not available: " + (unavailableEnvelope ?? "no training curves given")))
         }
         do {
-            let p = try IsoFLOPProfiles(runs, options: .init(binning: binning, bootstrapSamples: samples, seed: seed))
+            let p = try IsoFLOPProfiles(runs, options: .init(binning: binning, bootstrapSamples: samples, seed: seed, resampling: resampling))
             rows.append(row(2, FitFile.isoflopLaw, p.law, p.bootstrap, note: "\(p.used) of \(p.profiles.count) budgets used"))
         } catch { rows.append(empty(2, FitFile.isoflopLaw, "not available: \(Self.reason(error))")) }
         rows.append(Self.parametric(runs, compute: compute, samples: samples, seed: seed))

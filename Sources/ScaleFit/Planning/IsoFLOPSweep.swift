@@ -46,10 +46,11 @@ package struct IsoFLOPSweep: Sendable {
 
     /// How many of `trials` seeded sweeps have the truth a inside the bootstrap's 95%
     /// interval (`samples` resamples each); trial t uses data seed t and bootstrap seed t.
-    package func coverage(trials: Int, samples: Int) throws -> (covered: Int, trials: Int, meanWidth: Double) {
+    package func coverage(trials: Int, samples: Int, resampling: IsoFLOPProfiles.Resampling = .residuals) throws -> (covered: Int, trials: Int, meanWidth: Double) {
         var covered = 0, width = 0.0
         for t in 0..<trials {
-            let fit = try IsoFLOPProfiles(try runs(seed: UInt64(t)), options: .init(bootstrapSamples: samples, seed: UInt64(t)))
+            let fit = try IsoFLOPProfiles(try runs(seed: UInt64(t)),
+                                          options: .init(bootstrapSamples: samples, seed: UInt64(t), resampling: resampling))
             let i = fit.bootstrap!.exponentIntervals[0]
             if i.lower <= trueA && trueA <= i.upper { covered += 1 }
             width += i.upper - i.lower

@@ -9,7 +9,7 @@ import Foundation
 /// parameterNames    ["log_k", "a"]:  N_opt = exp(log_k)·C^a,  D_opt = C/(6·N_opt)
 /// covariance        the least-squares covariance of (log_k, a) (zero for two budgets)
 /// bootstrap.draws   (log_k, a) of every usable resample; intervals: a, b
-/// settings          approach ("1" or "2"), budgets, used, flagged, and the rule:
+/// settings          approach ("1" or "2"), budgets, used, flagged, resampling (isoflop), and the rule:
 ///                   tolerance (decades, isoflop) or binWidth (decades, envelope)
 /// ```
 ///
@@ -26,6 +26,7 @@ extension FitFile {
         self.init(allocation: fit.law, law: Self.isoflopLaw, bootstrap: fit.bootstrap,
                   data: .init(file: fit.runs.file, rows: fit.runs.count, droppedRows: droppedRows),
                   settings: ["approach": "2", "tolerance": "\(fit.options.binning.tolerance)", "budgets": "\(fit.profiles.count)",
+                             "resampling": fit.options.resampling.rawValue,
                              "used": "\(fit.used)", "flagged": "\(fit.flagged)"])
     }
 

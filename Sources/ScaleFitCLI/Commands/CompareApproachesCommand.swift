@@ -14,7 +14,7 @@ enum CompareApproachesCommand: Subcommand {
 
     static let spec = CommandSpec(
         name: "compare-approaches",
-        usage: ["FILE [--compute C] [--compute-tolerance DEX] [--bin-width DEX] [--tokens-per-step K] [--bootstrap N --seed S]",
+        usage: ["FILE [--compute C] [--compute-tolerance DEX] [--resample residuals|runs] [--bin-width DEX] [--tokens-per-step K] [--bootstrap N --seed S]",
                 "         [--group RUN] [--y LOSS] [--strict] [--format table|json|csv|markdown]"],
         discussion: """
         Prints the exponents a (N_opt ∝ C^a) and b (D_opt ∝ C^b) and the compute-optimal
@@ -24,14 +24,15 @@ enum CompareApproachesCommand: Subcommand {
         parabola in ln N per compute budget (see 'fit --law isoflop'); 3, the parametric fit
         L = E + A/N^α + B/D^β (see 'fit --law chinchilla'), a = β/(α+β), b = α/(α+β). From a file
         of curves, approaches 2 and 3 use each run's last point. Intervals are 95% percentile
-        bootstraps (over curves, over runs within each budget, over runs; --bootstrap N, default
-        1000 each). An approach the data cannot carry says why instead.
+        bootstraps (over curves; within each budget, of residuals or runs as --resample says; over
+        runs; --bootstrap N, default 1000 each). An approach the data cannot carry says why instead.
 
         Hoffmann et al. 2022, Table 2 (the reference row): a = 0.50, 0.49, 0.46 and
         b = 0.50, 0.51, 0.54 for approaches 1, 2 and 3.
         """,
         arguments: [("FILE", "runs (params, tokens or compute, final loss) or loss curves (run, params, tokens or step, loss)")],
         groups: [("options", [compute.declaration, AllocationOptions.computeTolerance.declaration.applying(to: nil),
+                              AllocationOptions.resample.declaration.applying(to: nil),
                               AllocationOptions.binWidth.declaration.applying(to: nil), AllocationOptions.tokensPerStep.declaration.applying(to: nil),
                               CurveOptions.group.declaration, InputOptions.y.declaration, InputOptions.strict.declaration]),
                  ("bootstrap", [BootstrapOptions.bootstrap.declaration, BootstrapOptions.seed.declaration]),
@@ -70,7 +71,8 @@ enum CompareApproachesCommand: Subcommand {
         }
         out.note("comparing the approaches on \(runs.count) runs, \(samples) bootstrap resamples each, seed \(seed)…")
         let c = ApproachComparison(runs: runs, curves: curves, compute: budget, binning: binning, binWidth: width,
-                                   samples: samples, seed: seed, unavailableEnvelope: noCurves)
+                                   samples: samples, seed: seed, resampling: try args.value(AllocationOptions.resample)!,
+                                   unavailableEnvelope: noCurves)
         guard c.rows.contains(where: { $0.a != nil }) else {
             throw ScaleFitError.invalidData(file: path, reason: "no approach could be carried out: " + c.rows.map { "approach \($0.approach): \($0.note)" }.joined(separator: "; "))
         }

@@ -51,7 +51,7 @@ enum FitCommand: Subcommand {
             "RUNS --law multilingual [--share alpha,beta] [--fix FAMILY.NAME=V,…] [--family COL] [--ratio COL] [--group RUN]",
             "         [--residuals] [-o FIT]",
             "FILE --formula FORMULA --start NAME=V|LO:HI:STEP,… [--bounds NAME=LO:HI,…] [--x COL,…] [--y COL] [--loss SPEC] [-o FIT]",
-            "RUNS --law isoflop [--compute-tolerance DEX] [--bootstrap N --seed S] [--compute-budget C] [--y LOSS] [-o FIT]",
+            "RUNS --law isoflop [--compute-tolerance DEX] [--resample residuals|runs] [--bootstrap N --seed S] [--compute-budget C] [--y LOSS] [-o FIT]",
             "CURVES --law envelope [--group RUN] [--tokens-per-step K] [--bin-width DEX] [--bootstrap N --seed S] [-o FIT]",
             "FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]",
         ],
@@ -66,8 +66,9 @@ enum FitCommand: Subcommand {
         budget with fewer than 3 distinct N, a non-convex parabola, or its minimum at an edge of
         its N range (outside it, or the lowest loss at the smallest or largest N) is flagged and
         not used. Then N_opt = k·C^a and D_opt ∝ C^b, b = 1 − a, by least squares in log-log,
-        with 95% intervals from a bootstrap of the runs within each used budget (--bootstrap N,
-        default 1000). --law envelope (approach 1) takes loss curves of several model sizes
+        with 95% intervals from a bootstrap within each used budget (--bootstrap N, default 1000;
+        --resample residuals redraws each run's residual about its budget's parabola, runs
+        redraws whole runs). --law envelope (approach 1) takes loss curves of several model sizes
         (run, params, tokens or step with --tokens-per-step, loss), compute C = 6·N·D per point,
         the lowest loss across curves at budgets 10^(k·DEX), and the N attaining it (flagged when
         no covering curve is smaller or none larger); the same fit, bootstrapped over curves.
@@ -89,7 +90,7 @@ enum FitCommand: Subcommand {
                         OutputOptions.residuals.declaration.applying(to: curves.union([.multilingual]))]),
             ("bootstrap", [BootstrapOptions.bootstrap.declaration.applying(to: allocation.union([.chinchilla, .power, .kaplan])),
                            BootstrapOptions.seed.declaration.applying(to: allocation.union([.chinchilla, .power, .kaplan]))]),
-            ("isoflop and envelope", [AllocationOptions.computeTolerance.declaration, AllocationOptions.binWidth.declaration,
+            ("isoflop and envelope", [AllocationOptions.computeTolerance.declaration, AllocationOptions.resample.declaration, AllocationOptions.binWidth.declaration,
                                       AllocationOptions.tokensPerStep.declaration]),
             ("loss curves", [CurveOptions.group.declaration.applying(to: curves.union([.multilingual, .envelope])),
                              CurveOptions.schedule.declaration.applying(to: curves), CurveOptions.warmup.declaration.applying(to: curves),

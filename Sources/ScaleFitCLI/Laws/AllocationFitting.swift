@@ -27,6 +27,8 @@ enum AllocationFitting {
         let bootstrap: FitFile.BootstrapSummary?
         let allocation: AllocationPowerLaw.Allocation
         let allocationIntervals: [Bootstrap.Interval]?
+        /// How the IsoFLOP bootstrap redrew the runs, in words (nil for the envelope).
+        var resampling: String? = nil
     }
 
     static func result(approach: Int, law: AllocationPowerLaw, bootstrap: AllocationBootstrap?, budgets: Int, used: Int,
@@ -48,15 +50,17 @@ enum AllocationFitting {
         let (path, args, format, out) = (input.path, input.args, input.format, input.out)
         let compute = try args.value(FitCommand.computeBudget)!
         let samples = try AllocationOptions.samples(args), seed = UInt64(try args.value(BootstrapOptions.seed)!)
-        let result: Result, budgets: TextTable, file: FitFile
+        var result: Result, budgets: TextTable, file: FitFile
         if law == .isoflop {
             let (runs, dropped) = try AllocationInputs.runs(table: input.table!, path: path, args: args, out: out)
             let binning = try ComputeBinning(tolerance: try args.value(AllocationOptions.computeTolerance)!)
-            out.note("IsoFLOP profiles of \(runs.count) runs; bootstrap: \(samples) resamples of the runs within each budget, seed \(seed)…")
-            let fit = try IsoFLOPProfiles(runs, options: .init(binning: binning, bootstrapSamples: samples, seed: seed))
+            let resampling = try args.value(AllocationOptions.resample)!
+            out.note("IsoFLOP profiles of \(runs.count) runs; bootstrap: \(samples) resamples (\(resampling.rawValue)) within each budget, seed \(seed)…")
+            let fit = try IsoFLOPProfiles(runs, options: .init(binning: binning, bootstrapSamples: samples, seed: seed, resampling: resampling))
             result = Self.result(approach: 2, law: fit.law, bootstrap: fit.bootstrap, budgets: fit.profiles.count, used: fit.used,
                                  flagged: fit.flagged, reasons: IsoFLOPProfiles.flagSummary(fit.profiles), method: isoflopMethod,
                                  rule: binning.description, compute: compute)
+            result.resampling = resampling == .residuals ? "of the runs' residuals within each used budget" : "over runs within each used budget"
             budgets = profileTable(fit)
             file = FitFile(isoflop: fit, droppedRows: dropped)
         } else {
@@ -123,7 +127,7 @@ enum AllocationFitting {
         let head = style == .markdown ? "## " : ""
         let title = r.approach == 2 ? "IsoFLOP profiles (Hoffmann et al. 2022, approach 2)" : "loss envelope (Hoffmann et al. 2022, approach 1)"
         let boot = r.bootstrap.map {
-            "bootstrap over \(r.approach == 2 ? "runs (within each used budget)" : "curves"): \($0.samples) resamples, seed \($0.seed), \($0.failed) with fewer than 2 usable budgets left out"
+            "bootstrap \(r.resampling ?? "over curves"): \($0.samples) resamples, seed \($0.seed), \($0.failed) with fewer than 2 usable budgets left out"
         } ?? "no bootstrap"
         return """
         \(head)\(title): N_opt = k*C^a, D_opt = C/(6*N_opt)

@@ -26,6 +26,15 @@ enum AllocationOptions {
         return v
     }
 
+    static let resample = Option<IsoFLOPProfiles.Resampling>(OptionDeclaration("resample", value: "residuals|runs", help:
+        "IsoFLOP bootstrap within each budget: residuals (default; each run keeps its N and takes a residual of its budget's parabola drawn with replacement; 96% coverage of a's 95% interval on 200 synthetic sweeps) or runs (whole runs drawn with replacement; 98%)",
+        laws: [.isoflop]), default: { .residuals }) { text in
+        guard let r = IsoFLOPProfiles.Resampling(rawValue: text) else {
+            throw UsageError(message: "--resample: expected residuals or runs, found \"\(text)\"")
+        }
+        return r
+    }
+
     /// The resamples of an allocation fit: `--bootstrap N`, else 1000 (each is a few parabolas, not a refit).
     static func samples(_ args: ParsedArguments) throws -> Int { try args.value(BootstrapOptions.bootstrap) ?? 1000 }
 }
