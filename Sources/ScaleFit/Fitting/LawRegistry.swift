@@ -26,7 +26,7 @@ public enum LawRegistry {
                               reference: "He et al. 2024 (per language family; Huber 1e-3 on log residuals, 72 starts; optimal --mix)",
                               onCommandLine: true),
                LawDescription(identifier: FitFile.isoflopLaw, formula: "N_opt = k*C^a, D_opt = C/(6*N_opt): parabola in ln N per compute budget, then a line in log-log",
-                              reference: "Hoffmann et al. 2022, approach 2 (IsoFLOP profiles; bootstrap over runs; optimal --compute)", onCommandLine: true),
+                              reference: "Hoffmann et al. 2022, approach 2 (IsoFLOP profiles; bootstrap within budgets; optimal --compute)", onCommandLine: true),
                LawDescription(identifier: FitFile.envelopeLaw, formula: "N_opt = k*C^a, D_opt = C/(6*N_opt): lower envelope of loss against C = 6*N*D across curves",
                               reference: "Hoffmann et al. 2022, approach 1 (loss envelope; bootstrap over curves; optimal --compute)", onCommandLine: true)]
     }
