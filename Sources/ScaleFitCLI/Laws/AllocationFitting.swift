@@ -9,7 +9,9 @@ enum AllocationFitting {
     /// An exponent as printed: the estimate, its least-squares standard error and the bootstrap interval.
     struct Exponent: Encodable {
         let name: String
-        let estimate, stdError: Double
+        let estimate: Double
+        /// The least-squares standard error; nil for two budgets (no residual is left).
+        let stdError: Double?
         let lower95, median, upper95: Double?
     }
 
@@ -34,7 +36,7 @@ enum AllocationFitting {
     static func result(approach: Int, law: AllocationPowerLaw, bootstrap: AllocationBootstrap?, budgets: Int, used: Int,
                        flagged: Int, reasons: String, method: String, rule: String, compute: Double) -> Result {
         let intervals = bootstrap?.exponentIntervals
-        let se = law.covariance[3].squareRoot()
+        let se: Double? = law.points > 2 ? law.covariance[3].squareRoot() : nil
         let exponents = [Exponent(name: "a", estimate: law.a, stdError: se, lower95: intervals?[0].lower, median: intervals?[0].median, upper95: intervals?[0].upper),
                          Exponent(name: "b", estimate: law.b, stdError: se, lower95: intervals?[1].lower, median: intervals?[1].median, upper95: intervals?[1].upper)]
         return Result(approach: approach, law: approach == 2 ? FitFile.isoflopLaw : FitFile.envelopeLaw, method: method, rule: rule,
@@ -107,7 +109,7 @@ enum AllocationFitting {
     /// The exponents as a table: a and b with the least-squares standard error and the bootstrap interval.
     static func exponentTable(_ r: Result) -> TextTable {
         TextTable(header: ["parameter", "estimate", "std_error", "lower95", "upper95"], rows: r.exponents.map {
-            [$0.name, formatSignificant($0.estimate, digits: 4), formatSignificant($0.stdError, digits: 3),
+            [$0.name, formatSignificant($0.estimate, digits: 4), $0.stdError.map { formatSignificant($0, digits: 3) } ?? "",
              $0.lower95.map { formatSignificant($0, digits: 4) } ?? "", $0.upper95.map { formatSignificant($0, digits: 4) } ?? ""]
         })
     }
@@ -131,7 +133,7 @@ enum AllocationFitting {
         } ?? "no bootstrap"
         return """
         \(head)\(title): N_opt = k*C^a, D_opt = C/(6*N_opt)
-        budgets: \(r.budgets), \(r.used) used, \(r.flagged) flagged (\(r.flaggedReasons))
+        budgets: \(r.budgets), \(r.used) used, \(r.flagged) flagged (\(r.flaggedReasons))\(r.used == 2 ? "; with 2 budgets the line passes through both and leaves no residual for a standard error" : "")
         binning: \(r.rule)
         method: \(r.method)
         \(budgets.render(style))
