@@ -63,7 +63,8 @@ public struct ApproachComparison: Sendable {
         }
         do {
             let p = try IsoFLOPProfiles(runs, options: .init(binning: binning, bootstrapSamples: samples, seed: seed, resampling: resampling))
-            rows.append(row(2, FitFile.isoflopLaw, p.law, p.bootstrap, note: "\(p.used) of \(p.profiles.count) budgets used"))
+            rows.append(row(2, FitFile.isoflopLaw, p.law, p.bootstrap,
+                            note: "\(p.used) of \(p.profiles.count) budgets used" + (p.bootstrapCaveat.map { "; \($0)" } ?? "")))
         } catch { rows.append(empty(2, FitFile.isoflopLaw, "not available: \(Self.reason(error))")) }
         rows.append(Self.parametric(runs, compute: compute, samples: samples, seed: seed))
         self.rows = rows

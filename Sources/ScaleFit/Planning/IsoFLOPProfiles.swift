@@ -95,6 +95,15 @@ public struct IsoFLOPProfiles: Sendable {
     public var flagged: Int { profiles.filter { !$0.isUsed }.count }
     /// How many budgets were used.
     public var used: Int { profiles.filter(\.isUsed).count }
+    /// Used budgets of exactly 3 runs: their parabola passes through every run, so residual
+    /// resampling leaves them as they are and the interval understates the uncertainty.
+    public var budgetsWithoutResiduals: Int { profiles.filter { $0.isUsed && $0.runs.count <= 3 }.count }
+
+    /// A caveat about the bootstrap, or nil: budgets that residual resampling cannot vary.
+    public var bootstrapCaveat: String? {
+        guard bootstrap != nil, options.resampling == .residuals, budgetsWithoutResiduals > 0 else { return nil }
+        return "\(budgetsWithoutResiduals) of the \(used) used budgets have 3 runs, which their parabola fits exactly: residual resampling cannot vary them and the interval understates the uncertainty (--resample runs draws whole runs)"
+    }
 
     /// Approach 2 on `runs`.
     /// - Throws: `invalidData` naming the file when fewer than two budgets are usable (the

@@ -31,6 +31,8 @@ enum AllocationFitting {
         let allocationIntervals: [Bootstrap.Interval]?
         /// How the IsoFLOP bootstrap redrew the runs, in words (nil for the envelope).
         var resampling: String? = nil
+        /// What the bootstrap could not vary, when something (`IsoFLOPProfiles.bootstrapCaveat`).
+        var caveat: String? = nil
     }
 
     static func result(approach: Int, law: AllocationPowerLaw, bootstrap: AllocationBootstrap?, budgets: Int, used: Int,
@@ -63,6 +65,8 @@ enum AllocationFitting {
                                  flagged: fit.flagged, reasons: IsoFLOPProfiles.flagSummary(fit.profiles), method: isoflopMethod,
                                  rule: binning.description, compute: compute)
             result.resampling = resampling == .residuals ? "of the runs' residuals within each used budget" : "over runs within each used budget"
+            result.caveat = fit.bootstrapCaveat
+            if let c = fit.bootstrapCaveat { out.note("warning: \(c)") }
             budgets = profileTable(fit)
             file = FitFile(isoflop: fit, droppedRows: dropped)
         } else {
@@ -131,6 +135,7 @@ enum AllocationFitting {
         let boot = r.bootstrap.map {
             "bootstrap \(r.resampling ?? "over curves"): \($0.samples) resamples, seed \($0.seed), \($0.failed) with fewer than 2 usable budgets left out"
         } ?? "no bootstrap"
+        let caveat = r.caveat.map { "\nwarning: \($0)" } ?? ""
         return """
         \(head)\(title): N_opt = k*C^a, D_opt = C/(6*N_opt)
         budgets: \(r.budgets), \(r.used) used, \(r.flagged) flagged (\(r.flaggedReasons))\(r.used == 2 ? "; with 2 budgets the line passes through both and leaves no residual for a standard error" : "")
@@ -138,7 +143,7 @@ enum AllocationFitting {
         method: \(r.method)
         \(budgets.render(style))
         \(exponentTable(r).render(style))
-        \(boot)
+        \(boot)\(caveat)
         compute-optimal allocation at \(formatSignificant(r.allocation.compute, digits: 3)) FLOPs:
         \(allocationTable(r).render(style))
         """

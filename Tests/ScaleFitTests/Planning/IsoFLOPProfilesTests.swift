@@ -117,6 +117,16 @@ final class IsoFLOPProfilesTests: XCTestCase {
         }
     }
 
+    func testBudgetsOfThreeRunsAreNamedAsFixedUnderResidualResampling() throws {
+        var sweep = IsoFLOPSweep(noise: 0.01)
+        sweep.offsets = [-0.4, 0, 0.4]
+        let fit = try IsoFLOPProfiles(try sweep.runs(seed: 3), options: .init(bootstrapSamples: 20))
+        XCTAssertEqual(fit.budgetsWithoutResiduals, fit.used)
+        XCTAssertEqual(fit.bootstrapCaveat, "\(fit.used) of the \(fit.used) used budgets have 3 runs, which their parabola fits exactly: residual resampling cannot vary them and the interval understates the uncertainty (--resample runs draws whole runs)")
+        let runs = try IsoFLOPProfiles(try sweep.runs(seed: 3), options: .init(bootstrapSamples: 20, resampling: .runs))
+        XCTAssertNil(runs.bootstrapCaveat)
+    }
+
     func testResidualResamplingKeepsEachRunsSize() throws {
         // With every run exactly on the law, the residuals are the parabola's misfit only: the
         // intervals are narrow and hold the truth (one profile shape at every budget).
