@@ -12,6 +12,7 @@ let subcommands: [BenchSubcommand] = [
     denseBenchmark,
     scheduleBenchmark,
     coverageBenchmark,
+    isoflopBenchmark,
 ]
 
 func usage() -> String {

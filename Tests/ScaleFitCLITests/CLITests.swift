@@ -133,7 +133,7 @@ final class CLITests: XCTestCase {
         let file = try binary(["fit", "Data/runs.csv", "--x", "params", "--format", "csv", "--formula", "E + A*params^-alpha",
                                "--start", "E=1,A=100,alpha=0.3"])
         XCTAssertEqual(piped.status, 64, "--law does not go with --formula")
-        XCTAssertEqual(piped.stderr, "scalefit: --law does not apply to the formula law (it applies to: chinchilla, power, kaplan, annealing, multipower, multilingual)\n")
+        XCTAssertEqual(piped.stderr, "scalefit: --law does not apply to the formula law (it applies to: chinchilla, power, kaplan, annealing, multipower, multilingual, isoflop, envelope)\n")
         XCTAssertEqual(file.status, 0, file.stderr)
         let auto = try binary(["fit", "/dev/stdin", "--law", "power", "--format", "csv"], stdin: runs)
         XCTAssertEqual(auto.status, 0, auto.stderr)
@@ -144,7 +144,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(detected.status, 64)
         XCTAssertTrue(detected.stderr.hasPrefix("/dev/stdin: csv, 198 runs"), detected.stderr)
         XCTAssertTrue(detected.stderr.hasSuffix("law: multilingual (chosen from the columns; --law to choose)\n"
-                       + "scalefit: --bootstrap does not apply to the multilingual law (it applies to: chinchilla, power, kaplan)\n"), detected.stderr)
+                       + "scalefit: --bootstrap does not apply to the multilingual law (it applies to: chinchilla, power, kaplan, isoflop, envelope)\n"), detected.stderr)
         XCTAssertEqual(detected.stdout, "")
     }
 

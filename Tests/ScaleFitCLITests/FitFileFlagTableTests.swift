@@ -58,7 +58,7 @@ final class FitFileFlagTableTests: XCTestCase {
     }
 
     func testOptimalAndPlotRefuseWhatTheFitsLawDoesNotTake() throws {
-        try refused(["optimal", try fitFile("kaplan"), "--compute", "1e22"], flag: "--compute", law: "kaplan", appliesTo: "chinchilla")
+        try refused(["optimal", try fitFile("kaplan"), "--compute", "1e22"], flag: "--compute", law: "kaplan", appliesTo: "chinchilla, isoflop, envelope")
         try refused(["optimal", try fitFile("chinchilla"), "--mix"], flag: "--mix", law: "chinchilla", appliesTo: "multilingual")
         let o = try CLITests.scalefit(["optimal", try fitFile("chinchilla"), "--compute", "1e22", "--format", "csv"])
         XCTAssertEqual(o.status, 0, o.stderr)
@@ -78,7 +78,7 @@ final class FitFileFlagTableTests: XCTestCase {
         for law in ["chinchilla", "kaplan", "multilingual"] {
             try refused(["optimal", try fitFile(law), "--schedule", "--steps", "100"], flag: "--schedule", law: law, appliesTo: curve)
         }
-        try refused(["optimal", try fitFile("annealing"), "--compute", "1e22"], flag: "--compute", law: "annealing", appliesTo: "chinchilla")
+        try refused(["optimal", try fitFile("annealing"), "--compute", "1e22"], flag: "--compute", law: "annealing", appliesTo: "chinchilla, isoflop, envelope")
         try refused(["optimal", try fitFile("multipower"), "--schedule", "--steps", "300", "--mix"], flag: "--mix", law: "multipower",
                     appliesTo: "multilingual")
         for law in ["annealing", "multipower"] {

@@ -70,6 +70,35 @@ final class LawFlagTableTests: XCTestCase {
         return write("multilingual.csv", text)
     }()
 
+    /// An IsoFLOP sweep: 3 budgets × 5 sizes around Chinchilla's optimum, ±0.1% alternately.
+    static let isoflopRuns: String = {
+        let law = ChinchillaLaw.Parameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28)
+        var text = "run,params,compute,loss\n"
+        var k = 0
+        for c in [1e18, 1e19, 1e20] {
+            let star = ComputeOptimalAllocation(law: law, compute: c).parameters
+            for v in [-0.6, -0.3, 0, 0.3, 0.6] {
+                let n = star * pow(10, v)
+                text += "i\(k),\(n),\(c),\(law.loss(parameters: n, tokens: c / (6 * n)) * (k % 2 == 0 ? 1.001 : 0.999))\n"
+                k += 1
+            }
+        }
+        return write("isoflop.csv", text)
+    }()
+
+    /// Loss curves of 5 sizes (30 log-spaced steps each, 2048 tokens a step), no tokens column.
+    static let envelopeCurves: String = {
+        let law = ChinchillaLaw.Parameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28)
+        var text = "run,params,step,loss\n"
+        for (k, n) in [2e7, 5e7, 1.2e8, 3e8, 7.5e8].enumerated() {
+            for j in 0..<30 {
+                let step = (10 * pow(2, Double(j) * 0.6)).rounded()
+                text += "m\(k),\(n),\(Int(step)),\(law.loss(parameters: n, tokens: step * 2048))\n"
+            }
+        }
+        return write("envelope.csv", text)
+    }()
+
     static func write(_ name: String, _ text: String) -> String {
         let p = path(name)
         try! text.write(toFile: p, atomically: true, encoding: .utf8)
@@ -84,11 +113,18 @@ final class LawFlagTableTests: XCTestCase {
          ("annealing", ["fit", annealingCurves, "--law", "annealing"]),
          ("multipower", ["fit", multipowerCurves, "--law", "multipower"]),
          ("multilingual", ["fit", multilingual, "--law", "multilingual"]),
+         ("isoflop", ["fit", isoflopRuns, "--law", "isoflop", "--bootstrap", "20"]),
+         ("envelope", ["fit", envelopeCurves, "--law", "envelope", "--tokens-per-step", "2048", "--bootstrap", "20"]),
          ("formula", ["fit", runs, "--formula", "E + A*N^-alpha + B*D^-beta", "--start", "E=2,A=400,B=400,alpha=0.3,beta=0.3"]),
          ("nist", ["fit", "Data/example.dat"])]
     }
 
-    static let tableLaws = "chinchilla, power, kaplan, annealing, multipower, multilingual, formula"
+    static let tableLaws = "chinchilla, power, kaplan, annealing, multipower, multilingual, isoflop, envelope, formula"
+    /// The laws fitted by a solver, whose reports carry AIC, BIC and the correlation matrix
+    /// (the allocation fits isoflop and envelope are least-squares lines of their own).
+    static let fittedLaws = "chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist"
+    /// The table laws fitted from columns chosen by `--x` (not the two allocation fits).
+    static let xLaws = "chinchilla, power, kaplan, annealing, multipower, multilingual, formula"
 
     static func file(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
 
@@ -101,7 +137,7 @@ final class LawFlagTableTests: XCTestCase {
 
     /// One row per flag: the arguments that add it for a law, and what it does there.
     static func row(_ flag: String, law: String) -> (args: [String], expect: Expect)? {
-        let all = Set(["chinchilla", "power", "kaplan", "annealing", "multipower", "multilingual", "formula", "nist"])
+        let all = Set(["chinchilla", "power", "kaplan", "annealing", "multipower", "multilingual", "isoflop", "envelope", "formula", "nist"])
         func only(_ laws: String, _ args: [String], _ works: Expect) -> (args: [String], expect: Expect) {
             let set = Set(laws.components(separatedBy: ", "))
             precondition(set.isSubset(of: all))
@@ -119,6 +155,7 @@ final class LawFlagTableTests: XCTestCase {
                 // AIC, BIC, reduced chi-square and the correlation matrix, always (the Chinchilla
                 // report nests its fit under "fit").
                 let statistics = (json?["statistics"] ?? (json?["fit"] as? [String: Any])?["statistics"]) as? [String: Any]
+                guard law != "isoflop" && law != "envelope" else { return }
                 XCTAssertNotNil(statistics?["correlation"] as? [[Any]], "\(law): no statistics.correlation in\n\(r.stdout)")
                 XCTAssertNotNil(statistics?["reducedChiSquare"], "\(law): no statistics.reducedChiSquare") })
         case "--format csv":
@@ -128,15 +165,17 @@ final class LawFlagTableTests: XCTestCase {
         case "--format markdown":
             return (["--format", "markdown"], .works { r in XCTAssertTrue(r.stdout.hasPrefix("## "), r.stdout) })
         case "--loss":
-            return (["--loss", "huber:1e-3"], law == "formula" || law == "power" || law == "kaplan"
-                    ? stdoutHas("huber") : .works { r in XCTAssertEqual(r.status, 0) })
+            return only("chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist", ["--loss", "huber:1e-3"],
+                        law == "formula" || law == "power" || law == "kaplan" ? stdoutHas("huber") : .works { r in XCTAssertEqual(r.status, 0) })
         case "-o":
             let out = path("\(law).fit.json")
             return only(tableLaws, ["-o", out], .works { r in
                 XCTAssertTrue(r.stderr.contains("wrote \(out)"), r.stderr)
                 let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out))) as? [String: Any]
                 XCTAssertEqual(json?["law"] as? String, law)
-                XCTAssertNotNil((json?["statistics"] as? [String: Any])?["correlation"], "\(law): the fit file has no correlation") })
+                if law != "isoflop" && law != "envelope" {
+                    XCTAssertNotNil((json?["statistics"] as? [String: Any])?["correlation"], "\(law): the fit file has no correlation")
+                } })
         case "--plot":
             let svg = path("\(law).svg")
             return only("chinchilla, power, kaplan, annealing, multipower, multilingual", ["--plot", svg], .works { _ in
@@ -146,21 +185,31 @@ final class LawFlagTableTests: XCTestCase {
             return only("chinchilla, power, kaplan, annealing, multipower, multilingual", ["--report", dir], .works { _ in
                 XCTAssertTrue(file(dir + "/index.html").contains("<img src=\"fit.svg\""), dir) })
         case "--bootstrap":
-            return only("chinchilla, power, kaplan, formula", ["--bootstrap", "10"], stdoutHas("bootstrap over runs: 10 resamples"))
+            return only("chinchilla, power, kaplan, formula, isoflop, envelope", ["--bootstrap", "10"],
+                        stdoutHas(law == "isoflop" ? "bootstrap of the runs' residuals within each used budget: 10 resamples"
+                                  : law == "envelope" ? "bootstrap over curves: 10 resamples" : "bootstrap over runs: 10 resamples"))
         case "--seed":
-            return only("chinchilla, power, kaplan, formula", ["--seed", "4", "--bootstrap", "10"], stdoutHas("seed 4"))
+            return only("chinchilla, power, kaplan, formula, isoflop, envelope", ["--seed", "4", "--bootstrap", "10"], stdoutHas("seed 4"))
         case "--correlation":
-            return (["--correlation"], stdoutHas("correlation of the parameters:", "reduced_chi_square"))
+            return only(fittedLaws, ["--correlation"], stdoutHas("correlation of the parameters:", "reduced_chi_square"))
         case "--format csv --correlation":
-            return (["--format", "csv", "--correlation"], .works { r in
+            return only(fittedLaws, ["--format", "csv", "--correlation"], .works { r in
                 XCTAssertTrue(r.stdout.split(separator: "\n")[0].contains(",corr_"), r.stdout) })
         case "--residuals":
             return only("annealing, multipower, multilingual", ["--residuals"], stdoutHas("rel_residual"))
         case "--compute-budget":
-            return only("chinchilla", ["--compute-budget", "1e22"], stdoutHas("compute-optimal allocation", formatSignificant(1e22, digits: 3) + " "))
+            return only("chinchilla, isoflop, envelope", ["--compute-budget", "1e22"], stdoutHas("compute-optimal allocation", formatSignificant(1e22, digits: 3) + " "))
+        case "--compute-tolerance":
+            return only("isoflop", ["--compute-tolerance", "0.05"], stdoutHas("more than 0.05 decades"))
+        case "--bin-width":
+            return only("envelope", ["--bin-width", "0.1"], stdoutHas("C = 10^(k*0.1)"))
+        case "--resample":
+            return only("isoflop", ["--resample", "runs"], stdoutHas("bootstrap over runs within each used budget"))
+        case "--tokens-per-step":
+            return only("envelope", ["--tokens-per-step", "2048"], stderrHas("tokens = step × 2048"))
         case "--x":
             let x = ["power": "params", "annealing": "step", "multipower": "step", "formula": "N,D"][law] ?? "params,tokens"
-            return only(tableLaws, ["--x", x], .works { r in XCTAssertEqual(r.status, 0) })
+            return only(xLaws, ["--x", x], .works { r in XCTAssertEqual(r.status, 0) })
         case "--y":
             return only(tableLaws, ["--y", "loss"], stderrHas("loss"))
         case "--strict":
@@ -170,7 +219,7 @@ final class LawFlagTableTests: XCTestCase {
                         ? .exits(1) { r in XCTAssertTrue(r.stderr.contains("--strict makes that a failure"), r.stderr) }
                         : .works { r in XCTAssertEqual(r.status, 0) })
         case "--group":
-            return only("annealing, multipower, multilingual", ["--group", "run"], stderrHas("run=\"run\""))
+            return only("annealing, multipower, multilingual, envelope", ["--group", "run"], stderrHas("run=\"run\""))
         case "--schedule":
             return only(curves, ["--schedule", "constant=constant:peak=3e-4,warmup=20,total=300"], stderrHas("lr given: constant:peak=0.0003"))
         case "--warmup":
@@ -201,21 +250,22 @@ final class LawFlagTableTests: XCTestCase {
         case "--law":
             // The table laws are fitted with --law already; a formula or a .dat file takes none.
             guard law == "formula" || law == "nist" else { return nil }
-            return (["--law", "chinchilla"], .refused(appliesTo: "chinchilla, power, kaplan, annealing, multipower, multilingual"))
+            return (["--law", "chinchilla"], .refused(appliesTo: "chinchilla, power, kaplan, annealing, multipower, multilingual, isoflop, envelope"))
         default:
             fatalError("no row for \(flag)")
         }
     }
 
     static let flags = ["--format table", "--format json", "--format csv", "--format markdown", "--loss", "-o", "--plot",
-                        "--report", "--correlation", "--format csv --correlation", "--bootstrap", "--seed", "--residuals", "--compute-budget", "--x", "--y", "--strict",
+                        "--report", "--correlation", "--format csv --correlation", "--bootstrap", "--seed", "--residuals", "--compute-budget", "--compute-tolerance", "--resample", "--bin-width", "--tokens-per-step", "--x", "--y", "--strict",
                         "--group", "--schedule", "--warmup", "--momentum", "--convention", "--share", "--fix", "--family",
                         "--ratio", "--start", "--bounds", "--starts", "--max-evaluations", "--law"]
 
-    /// Flags that run on their own: each format, `--fix` (which may not go with `--share`) and `--strict`
-    /// (which makes an unsound fit exit 1, and `--share` can make one).
+    /// Flags that run on their own: each format, `--fix` (which may not go with `--share`),
+    /// `--strict` (which makes an unsound fit exit 1, and `--share` can make one) and
+    /// `--resample` (which changes the bootstrap line the `--bootstrap` row checks).
     static let alone: Set<String> = ["--format json", "--format csv", "--format markdown", "--format csv --correlation", "--fix",
-                                     "--strict"]
+                                     "--strict", "--resample"]
 
     /// Runs every row of `law`: each refusal alone (it costs nothing: nothing is fitted), the
     /// flags that work together in one fit (the fits are the slow part), the others alone.
@@ -264,4 +314,6 @@ final class LawFlagTableTests: XCTestCase {
     func testMultilingual() throws { try check(law: "multilingual") }
     func testFormula() throws { try check(law: "formula") }
     func testNIST() throws { try check(law: "nist") }
+    func testIsoFLOP() throws { try check(law: "isoflop") }
+    func testEnvelope() throws { try check(law: "envelope") }
 }

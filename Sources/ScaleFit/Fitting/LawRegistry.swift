@@ -14,7 +14,9 @@ public enum LawRegistry {
     ]
 
     /// Every law scalefit fits, with its formula and reference: the `Law` conformers, then
-    /// the multilingual law (fitted family by family by `MultilingualFit`).
+    /// the multilingual law (fitted family by family by `MultilingualFit`), and Hoffmann's
+    /// approaches 2 and 1 (`IsoFLOPProfiles`, `LossEnvelope`: two-stage fits, not laws of
+    /// the runs, so not on the protocol).
     public static var descriptions: [LawDescription] {
         laws.map { LawDescription(identifier: $0.identifier, formula: $0.defaultFormula, reference: $0.reference, onCommandLine: true) }
             .map { $0.identifier == FormulaLaw.identifier
@@ -22,7 +24,11 @@ public enum LawRegistry {
                                  reference: $0.reference, onCommandLine: true) : $0 }
             + [LawDescription(identifier: MultilingualLaw.identifier, formula: MultilingualLaw.formula,
                               reference: "He et al. 2024 (per language family; Huber 1e-3 on log residuals, 72 starts; optimal --mix)",
-                              onCommandLine: true)]
+                              onCommandLine: true),
+               LawDescription(identifier: FitFile.isoflopLaw, formula: "N_opt = k*C^a, D_opt = C/(6*N_opt): parabola in ln N per compute budget, then a line in log-log",
+                              reference: "Hoffmann et al. 2022, approach 2 (IsoFLOP profiles; bootstrap within budgets; optimal --compute)", onCommandLine: true),
+               LawDescription(identifier: FitFile.envelopeLaw, formula: "N_opt = k*C^a, D_opt = C/(6*N_opt): lower envelope of loss against C = 6*N*D across curves",
+                              reference: "Hoffmann et al. 2022, approach 1 (loss envelope; bootstrap over curves; optimal --compute)", onCommandLine: true)]
     }
 
     /// The identifiers of every law, as `--law` takes them.

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// ```
 /// law            one this build knows (LawRegistry.identifiers)
-/// parameters     finite; 5 for chinchilla, 4 for kaplan, 3 for power
+/// parameters     finite; 5 for chinchilla, 4 for kaplan, 3 for power, 2 (log_k, a) for isoflop and envelope
 /// covariance     n×n, finite, symmetric (|c_ij − c_ji| ≤ 1e-6·√(c_ii·c_jj)), positive
 ///                semi-definite (diagonal ≥ 0, the correlation matrix has no pivot below −1e-6)
 /// objective      finite;  starts, data.rows, data.droppedRows ≥ 0
@@ -14,7 +14,8 @@ import Foundation
 /// ```
 extension FitFile {
     /// The parameter counts of the laws whose count does not depend on settings.
-    static let fixedParameterCounts = [ChinchillaLaw.identifier: 5, KaplanLaw.identifier: 4, SaturatingPowerLaw.identifier: 3]
+    static let fixedParameterCounts = [ChinchillaLaw.identifier: 5, KaplanLaw.identifier: 4, SaturatingPowerLaw.identifier: 3,
+                                        FitFile.isoflopLaw: 2, FitFile.envelopeLaw: 2]
 
     /// Throws `invalidData(file:, reason: "<json path>: …")` for the first check that fails.
     func validate(file: String) throws {
@@ -46,6 +47,7 @@ extension FitFile {
         guard data.rows >= 0 else { throw fail("data.rows", "\(data.rows), expected a non-negative count") }
         guard data.droppedRows >= 0 else { throw fail("data.droppedRows", "\(data.droppedRows), expected a non-negative count") }
         try Self.checkCovariance(covariance, names: parameterNames, fail: fail)
+        try validateAllocation(fail: fail)
         if let b = bootstrap {
             guard (0...Bootstrap.maximumSamples).contains(b.samples) else {
                 throw fail("bootstrap.samples", "\(b.samples), expected 0 to \(Bootstrap.maximumSamples)")

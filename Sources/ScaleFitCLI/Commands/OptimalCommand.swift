@@ -5,7 +5,7 @@ import ScaleFit
 /// `--schedule --steps T …` (the curve laws, `ScheduleOptimization`).
 enum OptimalCommand: Subcommand {
     static let compute = Option<[Double]>(OptionDeclaration("compute", value: "C,…", help: "budgets in FLOPs (e.g. 5.76e23)",
-                                                            laws: [.chinchilla])) { try numberList($0, flag: "--compute") }
+                                                            laws: [.chinchilla, .isoflop, .envelope])) { try numberList($0, flag: "--compute") }
     static let mix = Flag("mix", help: "the language sampling ratios minimising the weighted loss", laws: [.multilingual])
     static let weights = Option<String>(OptionDeclaration("weights", value: "FAMILY=W,…", help:
         "weights w_i ≥ 0 (families not named weigh 1)", laws: [.multilingual])) {
@@ -34,7 +34,9 @@ enum OptimalCommand: Subcommand {
         ],
         discussion: """
         The compute-optimal model size N* and tokens D* for each budget C (FLOPs, C = 6·N·D)
-        under the saved Chinchilla fit, with tokens per parameter and the predicted loss.
+        under the saved Chinchilla fit, with tokens per parameter and the predicted loss; or,
+        for an isoflop or envelope fit (Hoffmann's approaches 2 and 1), N* = k·C^a and
+        D* = C/(6·N*) with the 95% intervals of the bootstrap the fit file keeps.
 
         With --mix, for a multilingual fit: the language sampling ratios p minimising
         Σ w_i·L_i(N, D, p_i) (or, with --normalize, Σ w_i·L_i/L_i(N, D, 1), which does not
@@ -84,6 +86,7 @@ enum OptimalCommand: Subcommand {
             return try MultilingualMix.optimal(fit, path: path, args: args, format: format, out: out)
         }
         guard let budgets = try args.value(compute) else { throw UsageError(message: "optimal needs --compute\n\n\(spec.helpText)") }
+        if law.map(FitLaw.allocation.contains) ?? false { return try allocation(fit, path: path, budgets: budgets, format: format, out: out) }
         let chinchilla = try fit.chinchilla(file: path)
         let rows = budgets.map { ComputeOptimalAllocation(law: chinchilla, compute: $0) }
         // The bootstrap's resamples, when the file keeps them, give each budget's intervals.
@@ -118,6 +121,35 @@ enum OptimalCommand: Subcommand {
              formatSignificant(o.tokens, digits: 4), formatSignificant(o.tokensPerParameter, digits: 4),
              formatSignificant(o.loss, digits: 6)]
                 + (withBands ? (0..<4).map { span(i?[$0]) } : [])
+        })
+        try out.write(t.render(format.style))
+        return 0
+    }
+
+    /// N*, D* and D*/N* of an isoflop or envelope fit at each budget, with the bootstrap's intervals.
+    static func allocation(_ fit: FitFile, path: String, budgets: [Double], format: OutputFormat, out: CommandOutput) throws -> Int32 {
+        let law = try fit.allocationLaw(file: path)
+        let boot = fit.allocationBootstrap
+        if boot == nil { out.note("no intervals: the fit file holds no bootstrap resamples") }
+        out.note("\(fit.law) fit (Hoffmann's approach \(fit.law == FitFile.isoflopLaw ? 2 : 1)): N* = k*C^a with a = \(formatSignificant(law.a, digits: 4)), D* = C/(6 N*)")
+        let rows = budgets.map { law.allocation(compute: $0) }
+        let intervals = budgets.map { boot?.allocationIntervals(compute: $0) }
+        if format == .json {
+            struct Row: Encodable {
+                let compute, parameters, tokens, tokensPerParameter: Double
+                let bootstrap95: [Bootstrap.Interval]?
+            }
+            try out.write(jsonText(zip(rows, intervals).map { o, i in
+                Row(compute: o.compute, parameters: o.parameters, tokens: o.tokens, tokensPerParameter: o.tokensPerParameter, bootstrap95: i)
+            }))
+            return 0
+        }
+        let bands = boot != nil
+        let t = TextTable(header: ["compute", "params", "tokens", "tokens_per_param"] + (bands ? ["params_95", "tokens_95", "tokens_per_param_95"] : []),
+                          rows: zip(rows, intervals).map { o, i in
+            [formatSignificant(o.compute, digits: 4), formatSignificant(o.parameters, digits: 4), formatSignificant(o.tokens, digits: 4),
+             formatSignificant(o.tokensPerParameter, digits: 4)]
+                + (bands ? (0..<3).map { AllocationFitting.span(i?[$0].lower, i?[$0].upper) } : [])
         })
         try out.write(t.render(format.style))
         return 0

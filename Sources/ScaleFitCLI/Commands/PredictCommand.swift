@@ -88,6 +88,8 @@ enum PredictCommand: Subcommand {
         case .power: return try PowerPrediction.predictPower(fit, path: path, args: args, format: format, out: out)
         case .kaplan: return try PowerPrediction.predictKaplan(fit, path: path, args: args, format: format, out: out)
         case .multilingual: return try MultilingualMix.predict(fit, path: path, args: args, format: format, out: out)
+        case .isoflop, .envelope:
+            throw ScaleFitError.invalidData(file: path, reason: "an \(fit.law) fit holds the compute-optimal allocation, not a loss law: use 'scalefit optimal \(path) --compute C'")
         case .nist: throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
         }
     }

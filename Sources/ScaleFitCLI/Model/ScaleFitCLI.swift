@@ -11,6 +11,7 @@ public enum ScaleFitCLI {
         ("fit", "fit a law to a data file and report parameters, uncertainty and residuals", FitCommand.self),
         ("predict", "predict from a saved fit: at model sizes and tokens, or at steps under a schedule", PredictCommand.self),
         ("optimal", "compute-optimal model size and tokens for a FLOP budget, or (--mix) language sampling ratios", OptimalCommand.self),
+        ("compare-approaches", "Hoffmann's approaches 1, 2 and 3 side by side: a, b and the allocation at a budget", CompareApproachesCommand.self),
         ("check-independence", "does each language family's loss depend on its own sampling ratio only?", CheckIndependenceCommand.self),
         ("backtest", "fit a law on some runs (or model sizes) and score its prediction of the others", BacktestCommand.self),
         ("plot", "draw a saved fit over data as SVG (-o FIG.svg)", PlotCommand.self),
@@ -20,7 +21,7 @@ public enum ScaleFitCLI {
 
     static var generalUsage: String {
         let rows = subcommands.map { c -> String in
-            let label = c.name + (["predict", "optimal"].contains(c.name) ? " FIT" : ["fit", "backtest", "check-independence"].contains(c.name) ? " FILE" : c.name == "plot" ? " FIT DATA" : c.name == "help" ? " [COMMAND]" : "")
+            let label = c.name + (["predict", "optimal"].contains(c.name) ? " FIT" : ["fit", "backtest", "check-independence", "compare-approaches"].contains(c.name) ? " FILE" : c.name == "plot" ? " FIT DATA" : c.name == "help" ? " [COMMAND]" : "")
             return CommandSpec.entry(label, c.summary)
         }
         return """

@@ -13,7 +13,7 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
     }
 
     func testRegistryListsAndOpensEveryLaw() throws {
-        XCTAssertEqual(LawRegistry.identifiers, ["chinchilla", "kaplan", "power", "annealing", "multipower", "formula", "multilingual"])
+        XCTAssertEqual(LawRegistry.identifiers, ["chinchilla", "kaplan", "power", "annealing", "multipower", "formula", "multilingual", "isoflop", "envelope"])
         XCTAssertTrue(LawRegistry.law(named: "multipower") == MultiPowerLaw.self)
         XCTAssertNil(LawRegistry.law(named: "chinchila"))
         let fit = try LawProtocolTests.chinchillaFit()
