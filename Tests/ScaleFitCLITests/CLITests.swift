@@ -144,7 +144,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(detected.status, 64)
         XCTAssertTrue(detected.stderr.hasPrefix("/dev/stdin: csv, 198 runs"), detected.stderr)
         XCTAssertTrue(detected.stderr.hasSuffix("law: multilingual (chosen from the columns; --law to choose)\n"
-                       + "scalefit: --bootstrap does not apply to the multilingual law (it applies to: chinchilla, power, kaplan, isoflop, envelope)\n"), detected.stderr)
+                       + "scalefit: --bootstrap does not apply to the multilingual law (it applies to: chinchilla, power, kaplan, isoflop, envelope, formula)\n"), detected.stderr)
         XCTAssertEqual(detected.stdout, "")
     }
 

@@ -37,7 +37,7 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
         case let .notIdentified(name, relative, partner, rho):
             let size = relative.isFinite
                 ? "relative standard error \(formatSignificant(relative, digits: 3)) > \(formatSignificant(Self.identificationLimit, digits: 3))"
-                : "standard error \(relative.isNaN ? "undefined" : "infinite")"
+                : relative.isNaN ? "standard error undefined" : "relative standard error infinite"
             let pair = partner.map { p in
                 "; it trades off with \(p) (correlation \(formatSignificant(rho ?? .nan, digits: 4))): only a combination of \(name) and \(p) is determined"
             } ?? ""

@@ -38,7 +38,7 @@ final class FitDiagnosticTests: XCTestCase {
         XCTAssertTrue(diagnose([0.01, 0.3], [0.05, 0.01], logScale: [true, false]).isEmpty)
         XCTAssertEqual(diagnose([0.01, 0.3], [0.05, 0.01]).count, 1, "on its own scale 0.01 ± 0.05 is not identified")
         XCTAssertEqual(diagnose([0.01, 0.3], [.infinity, 0.01], logScale: [true, false]).first?.description,
-                       "B is not identified by these data (standard error infinite)")
+                       "B is not identified by these data (relative standard error infinite)")
     }
 
     func testWellDeterminedParametersRaiseNothing() {
