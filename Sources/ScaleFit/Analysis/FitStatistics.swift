@@ -51,13 +51,15 @@ public struct FitStatistics: Sendable, Equatable, Codable {
     public init(result: SolverResult, names: [String], scale: LawValue.Scale) throws {
         let cov = try ParameterCovariance(result: result)
         self.init(residuals: result.residuals, freeParameters: cov.freeParameters, loss: result.loss,
-                  covariance: cov.scaled, names: names, scale: scale)
+                  covariance: cov.scaled, standardErrors: cov.standardErrors, names: names, scale: scale)
     }
 
     /// The statistics of residuals `r` from a fit with `freeParameters` parameters that
-    /// minimised `loss`, with the parameters' `covariance`.
-    public init(residuals r: [Double], freeParameters k: Int, loss: RobustLoss, covariance: Matrix, names: [String],
-                scale: LawValue.Scale) {
+    /// minimised `loss`, with the parameters' `covariance` and standard errors (by default
+    /// √Σᵢᵢ; give `ParameterCovariance.standardErrors` so that an undetermined parameter's
+    /// correlations are NaN, as its standard error is ∞).
+    public init(residuals r: [Double], freeParameters k: Int, loss: RobustLoss, covariance: Matrix,
+                standardErrors: [Double]? = nil, names: [String], scale: LawValue.Scale) {
         let n = r.count
         let rss = r.reduce(0) { $0 + $1 * $1 }
         points = n
@@ -66,7 +68,9 @@ public struct FitStatistics: Sendable, Equatable, Codable {
         reducedChiSquare = n > k ? rss / Double(n - k) : nil
         self.scale = scale
         parameterNames = names
-        correlation = Self.correlation(covariance)
+        let se = standardErrors ?? (0..<covariance.rows).map { covariance[$0, $0].squareRoot() }
+        let rho = ParameterCovariance.correlation(covariance, standardErrors: se)
+        correlation = (0..<rho.rows).map { i in (0..<rho.columns).map { rho[i, $0] } }
         if loss != .l2 {
             aic = nil; bic = nil
             note = "least squares only; this fit minimised \(loss.spec)"
@@ -78,17 +82,6 @@ public struct FitStatistics: Sendable, Equatable, Codable {
             aic = logLikelihoodTerm + 2 * Double(k)
             bic = logLikelihoodTerm + Double(k) * log(Double(n))
             note = nil
-        }
-    }
-
-    /// ρᵢⱼ = Σᵢⱼ/√(ΣᵢᵢΣⱼⱼ) (symmetrised), NaN where a variance is 0, negative or not finite.
-    public static func correlation(_ c: Matrix) -> [[Double]] {
-        (0..<c.rows).map { i in
-            (0..<c.columns).map { j in
-                let d = (c[i, i] * c[j, j]).squareRoot()
-                // The mean of Σᵢⱼ and Σⱼᵢ, so that ρ is exactly symmetric.
-                return d > 0 && d.isFinite ? 0.5 * (c[i, j] + c[j, i]) / d : .nan
-            }
         }
     }
 }

@@ -131,17 +131,7 @@ public struct Fit<L: Law>: Sendable {
     }
 
     /// The correlation matrix of θ (NaN where a standard error is zero or infinite).
-    public var correlation: Matrix {
-        let n = parameters.count
-        var c = Matrix(rows: n, columns: n)
-        for i in 0..<n {
-            for j in 0..<n {
-                let d = standardErrors[i] * standardErrors[j]
-                c[i, j] = d > 0 && d.isFinite ? covariance[i, j] / d : .nan
-            }
-        }
-        return c
-    }
+    public var correlation: Matrix { ParameterCovariance.correlation(covariance, standardErrors: standardErrors) }
 
     /// True when the solver converged and no diagnostic was raised.
     public var isSound: Bool { (summary?.converged ?? true) && diagnostics.isEmpty }

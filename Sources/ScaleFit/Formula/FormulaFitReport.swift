@@ -82,6 +82,7 @@ package struct FormulaFitReport: Sendable, Codable, Equatable {
         meanAbsoluteRelativeError = relativeCount > 0 ? relative / Double(relativeCount) : .nan
         bootstrap = nil
         statistics = FitStatistics(residuals: residuals, freeParameters: fit.covariance.freeParameters, loss: fit.loss,
-                                   covariance: fit.covariance.scaled, names: fit.model.parameterNames, scale: .linear)
+                                   covariance: fit.covariance.scaled, standardErrors: fit.covariance.standardErrors,
+                                   names: fit.model.parameterNames, scale: .linear)
     }
 }

@@ -52,13 +52,18 @@ public struct ParameterCovariance: Sendable, Equatable, Codable {
     public var isRankDeficient: Bool { rank < freeParameters }
 
     /// The correlation matrix (NaN where a standard error is zero or infinite).
-    public var correlation: Matrix {
-        let n = scaled.rows
+    public var correlation: Matrix { Self.correlation(scaled, standardErrors: standardErrors) }
+
+    /// ρᵢⱼ = Σᵢⱼ/(σᵢσⱼ) of a covariance and its standard errors, symmetrised (the mean of Σᵢⱼ
+    /// and Σⱼᵢ); NaN where a standard error is zero or infinite (a parameter the data do not
+    /// determine has σ = ∞ even where the pseudo-inverse gives Σᵢᵢ a finite value).
+    public static func correlation(_ covariance: Matrix, standardErrors: [Double]) -> Matrix {
+        let n = covariance.rows
         var c = Matrix(rows: n, columns: n)
         for i in 0..<n {
             for j in 0..<n {
                 let d = standardErrors[i] * standardErrors[j]
-                c[i, j] = (d > 0 && d.isFinite) ? scaled[i, j] / d : (i == j && d > 0 && d.isFinite ? 1 : .nan)
+                c[i, j] = d > 0 && d.isFinite ? 0.5 * (covariance[i, j] + covariance[j, i]) / d : .nan
             }
         }
         return c
