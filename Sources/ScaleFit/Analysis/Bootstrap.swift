@@ -117,21 +117,10 @@ public struct Bootstrap: Sendable, Equatable, Codable {
     /// come from `SeededGenerator.stream(seed:index: b)`. The answers in resample order.
     static func resample<T: Sendable>(units m: Int, samples: Int, seed: UInt64,
                                       refit: @Sendable ([Int]) -> T?) -> [T?] {
-        var results = [T?](repeating: nil, count: samples)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, samples))
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var b = w
-                while b < samples {
-                    var g = SeededGenerator.stream(seed: seed, index: b)
-                    let indices = (0..<m).map { _ in Int(g.next() % UInt64(m)) }
-                    slots[b] = refit(indices)
-                    b += workers
-                }
-            }
+        concurrentResults(count: samples) { b in
+            var g = SeededGenerator.stream(seed: seed, index: b)
+            return refit((0..<m).map { _ in Int(g.next() % UInt64(m)) })
         }
-        return results
     }
 
     /// Linear interpolation between order statistics (NumPy's default, type 7).

@@ -76,19 +76,14 @@ package enum IntervalCoverage {
     /// prediction's interval and band.
     static func run(law: String, trials: Int,
                     _ trial: @escaping @Sendable (Int) throws -> (predictions: [Prediction], fresh: [Double])) -> Result {
-        var outcomes = [(inside: Int, band: Int, points: Int)?](repeating: nil, count: trials)
-        outcomes.withUnsafeMutableBufferPointer { buffer in
-            // Each trial writes its own slot.
-            nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: trials) { k in
-                guard let (predictions, fresh) = try? trial(k), predictions.count == fresh.count else { return }
-                var inside = 0, band = 0
-                for (p, y) in zip(predictions, fresh) {
-                    if p.predictionLower <= y && y <= p.predictionUpper { inside += 1 }
-                    if p.lower <= y && y <= p.upper { band += 1 }
-                }
-                slots[k] = (inside, band, fresh.count)
+        let outcomes: [(inside: Int, band: Int, points: Int)?] = concurrentResults(count: trials) { k in
+            guard let (predictions, fresh) = try? trial(k), predictions.count == fresh.count else { return nil }
+            var inside = 0, band = 0
+            for (p, y) in zip(predictions, fresh) {
+                if p.predictionLower <= y && y <= p.predictionUpper { inside += 1 }
+                if p.lower <= y && y <= p.upper { band += 1 }
             }
+            return (inside, band, fresh.count)
         }
         let done = outcomes.compactMap { $0 }
         return Result(law: law, trials: trials, failed: trials - done.count, points: done.reduce(0) { $0 + $1.points },

@@ -114,22 +114,17 @@ extension Fit where L.Observations: GroupedObservations {
         options.maxEvaluations = min(options.maxEvaluations, Self.foldEvaluations)
         let solver = LevenbergMarquardt(options: options)
         // Each fold's squared held-out residuals and whether its run converged; nil when it failed.
-        var folds = [([Double], Bool)?](repeating: nil, count: names.count)
-        folds.withUnsafeMutableBufferPointer { buffer in
-            // Each fold writes its own slot, as `Bootstrap.resample` does.
-            nonisolated(unsafe) let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: names.count) { g in
-                let rest = (0..<names.count).filter { $0 != g }
-                let held = groupOf.indices.filter { groupOf[$0] == g }
-                let subset = data.keeping(groups: rest)
-                guard let problem = try? law.problem(for: subset),
-                      let run = try? solver.minimize(problem, from: start, bounds: law.bounds(for: subset), fixed: law.fixed)
-                else { return }
-                let all = law.fitted(data, parameters: run.parameters)
-                let r = PredictionNoise.residuals(observed: held.map { observed[$0] }, fitted: held.map { all[$0] }, scale: scale)
-                guard !r.isEmpty, r.allSatisfy(\.isFinite) else { return }
-                slots[g] = (r.map { $0 * $0 }, run.summary.converged)
-            }
+        let folds: [([Double], Bool)?] = concurrentResults(count: names.count) { g in
+            let rest = (0..<names.count).filter { $0 != g }
+            let held = groupOf.indices.filter { groupOf[$0] == g }
+            let subset = data.keeping(groups: rest)
+            guard let problem = try? law.problem(for: subset),
+                  let run = try? solver.minimize(problem, from: start, bounds: law.bounds(for: subset), fixed: law.fixed)
+            else { return nil }
+            let all = law.fitted(data, parameters: run.parameters)
+            let r = PredictionNoise.residuals(observed: held.map { observed[$0] }, fitted: held.map { all[$0] }, scale: scale)
+            guard !r.isEmpty, r.allSatisfy(\.isFinite) else { return nil }
+            return (r.map { $0 * $0 }, run.summary.converged)
         }
         let used = folds.compactMap { $0 }
         let done = used.map(\.0)
