@@ -47,6 +47,9 @@ extension String {
     }
 
     private func escapingControls(keeping kept: Set<Unicode.Scalar>) -> String {
+        // Printable ASCII (every number, most names) holds no control: the byte scan first.
+        var copy = self
+        if copy.withUTF8({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }) { return self }
         guard unicodeScalars.contains(where: { Self.isControl($0) && !kept.contains($0) }) else { return self }
         var out = String.UnicodeScalarView()
         for s in unicodeScalars {

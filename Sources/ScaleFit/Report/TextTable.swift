@@ -39,34 +39,83 @@ package struct TextTable: Sendable, Equatable {
             for r in rows { out += "| " + r.map(\.markdownCellEscaped).joined(separator: " | ") + " |\n" }
             return out
         case .table:
-            // O(rows·cols): the cells escaped, and widths and alignment found, once each.
+            // O(rows·cols), on bytes: the cells escaped, and widths and alignment found, once
+            // each; a cell's width is its byte count when it is ASCII (every number), else
+            // its characters.
             let head = header.map(\.terminalEscaped)
             let body = rows.map { $0.map(\.terminalEscaped) }
             let numeric = header.indices.map(numeric)
-            var widths = head.map(\.count)
-            for r in body { for j in header.indices where j < r.count { widths[j] = max(widths[j], r[j].count) } }
-            var out = ""
-            func line(_ cells: [String]) {
-                var text = ""
+            let headWidths = head.map(Self.width)
+            let bodyWidths = body.map { $0.map(Self.width) }
+            var widths = headWidths
+            for r in bodyWidths { for j in header.indices where j < r.count { widths[j] = max(widths[j], r[j]) } }
+            var out: [UInt8] = []
+            out.reserveCapacity((rows.count + 2) * (widths.reduce(0, +) + 2 * widths.count + 1))
+            let space = UInt8(ascii: " ")
+            func line(_ cells: [String], _ cellWidths: [Int]) {
+                let start = out.count
                 for j in header.indices {
                     let c = j < cells.count ? cells[j] : ""
-                    let pad = String(repeating: " ", count: widths[j] - c.count)
-                    if j > 0 { text += "  " }
-                    text += numeric[j] ? pad + c : c + pad
+                    let pad = widths[j] - (j < cells.count ? cellWidths[j] : 0)
+                    if j > 0 { out.append(space); out.append(space) }
+                    if numeric[j] { out.append(contentsOf: repeatElement(space, count: pad)) }
+                    out.append(contentsOf: c.utf8)
+                    if !numeric[j] { out.append(contentsOf: repeatElement(space, count: pad)) }
                 }
-                out += text.replacingTrailingSpaces() + "\n"
+                while out.count > start, out[out.count - 1] == space { out.removeLast() }
+                out.append(UInt8(ascii: "\n"))
             }
-            line(head)
-            out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
-            for r in body { line(r) }
-            return out
+            line(head, headWidths)
+            for (j, w) in widths.enumerated() {
+                if j > 0 { out.append(space); out.append(space) }
+                out.append(contentsOf: repeatElement(UInt8(ascii: "-"), count: w))
+            }
+            out.append(UInt8(ascii: "\n"))
+            for (r, w) in zip(body, bodyWidths) { line(r, w) }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// A cell's width on a terminal: its bytes when ASCII, else its characters.
+    private static func width(_ s: String) -> Int {
+        var copy = s
+        let ascii = copy.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } }
+        return ascii ? s.utf8.count : s.count
+    }
+
+    /// Whether `s` is a decimal number as `formatSignificant` writes one
+    /// (`[+-]digits[.digits][e[+-]digits]`), checked on bytes; anything else is left to `Double`.
+    private static func isPlainDecimal(_ s: String) -> Bool {
+        var copy = s
+        return copy.withUTF8 { b in
+            var i = 0, digits = 0
+            if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+            while i < b.count, b[i] &- 48 < 10 { i += 1; digits += 1 }
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                i += 1
+                while i < b.count, b[i] &- 48 < 10 { i += 1; digits += 1 }
+            }
+            guard digits > 0 else { return false }
+            if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+                i += 1
+                if i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
+                var exponent = 0
+                while i < b.count, b[i] &- 48 < 10 { i += 1; exponent += 1 }
+                guard exponent > 0 else { return false }
+            }
+            return i == b.count
         }
     }
 
     /// A column is numeric when every non-empty cell parses as a number.
     private func numeric(_ j: Int) -> Bool {
-        let cells = rows.compactMap { j < $0.count ? $0[j] : nil }.filter { !$0.isEmpty }
-        return !cells.isEmpty && cells.allSatisfy { Double($0) != nil || $0 == "inf" || $0 == "nan" }
+        var any = false
+        for r in rows where j < r.count && !r[j].isEmpty {
+            let c = r[j]
+            guard Self.isPlainDecimal(c) || Double(c) != nil || c == "inf" || c == "nan" else { return false }
+            any = true
+        }
+        return any
     }
 
     static func csvField(_ field: String) -> String {
@@ -86,14 +135,6 @@ package struct TextTable: Sendable, Equatable {
     }
 }
 
-extension String {
-    func replacingTrailingSpaces() -> String {
-        var end = endIndex
-        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
-        return end == endIndex ? self : String(self[..<end])
-    }
-}
-
 /// Formats a number with `digits` significant digits: plain for moderate magnitudes,
 /// scientific otherwise, so a column stays readable and copy-pastable.
 package func formatSignificant(_ v: Double, digits: Int = 6) -> String {
@@ -105,7 +146,71 @@ package func formatSignificant(_ v: Double, digits: Int = 6) -> String {
         let decimals = max(0, digits - 1 - Int((log10(a)).rounded(.down)))
         return fixedFromShortestDigits(v, decimals: decimals) ?? printfFormat(v, "%.\(decimals)f")
     }
-    return printfFormat(v, "%.\(digits - 1)e")
+    return scientificFromShortestDigits(v, digits: digits) ?? printfFormat(v, "%.\(digits - 1)e")
+}
+
+/// `String(format: "%.(digits−1)e", v)` from Swift's shortest round-trip digits, by the
+/// argument of `fixedFromShortestDigits` (the kept digits far coarser than the double's
+/// spacing; nil when the digits cut off are exactly 5, for printf to settle the tie).
+func scientificFromShortestDigits(_ v: Double, digits: Int) -> String? {
+    guard v.isFinite, v != 0, digits >= 1, digits <= 15 else { return nil }
+    var text = abs(v).description
+    return text.withUTF8 { src -> String? in
+        let zero = UInt8(ascii: "0")
+        // The digits without the point, where the point was, and the exponent after "e".
+        var all: [UInt8] = []
+        all.reserveCapacity(24)
+        var point: Int?
+        var exponent = 0
+        var i = 0
+        while i < src.count, src[i] != UInt8(ascii: "e") {
+            if src[i] == UInt8(ascii: ".") { point = all.count } else {
+                guard src[i] &- zero < 10 else { return nil }
+                all.append(src[i])
+            }
+            i += 1
+        }
+        if i < src.count {
+            i += 1
+            var negative = false
+            if i < src.count, src[i] == UInt8(ascii: "-") || src[i] == UInt8(ascii: "+") { negative = src[i] == UInt8(ascii: "-"); i += 1 }
+            guard i < src.count else { return nil }
+            while i < src.count {
+                guard src[i] &- zero < 10 else { return nil }
+                exponent = exponent * 10 + Int(src[i] &- zero)
+                i += 1
+            }
+            if negative { exponent = -exponent }
+        }
+        guard let first = all.firstIndex(where: { $0 != zero }) else { return nil }
+        var e10 = (point ?? all.count) - 1 - first + exponent
+        // Only where the last kept digit is far coarser than the double's spacing.
+        guard pow(10, Double(e10 - (digits - 1))) > 1e3 * abs(v).ulp else { return nil }
+        var kept = Array(all[first...])
+        if kept.count > digits {
+            if kept[digits] == UInt8(ascii: "5") && kept[(digits + 1)...].allSatisfy({ $0 == zero }) { return nil }
+            let up = kept[digits] >= UInt8(ascii: "5")
+            kept.removeSubrange(digits...)
+            if up {
+                var k = digits - 1
+                while k >= 0, kept[k] == UInt8(ascii: "9") { kept[k] = zero; k -= 1 }
+                if k >= 0 { kept[k] += 1 } else { kept.insert(UInt8(ascii: "1"), at: 0); kept.removeLast(); e10 += 1 }
+            }
+        } else {
+            kept += repeatElement(zero, count: digits - kept.count)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits + 8)
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        out.append(kept[0])
+        if digits > 1 { out.append(UInt8(ascii: ".")); out += kept[1...] }
+        out.append(UInt8(ascii: "e"))
+        out.append(e10 < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        let magnitude = abs(e10)
+        if magnitude < 10 { out.append(zero) }
+        out += String(magnitude).utf8
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 /// `String(format: "%.Nf", v)` for |v| in [1e-3, 1e7), from Swift's shortest round-trip
@@ -158,10 +263,12 @@ func fixedFromShortestDigits(_ v: Double, decimals: Int) -> String? {
 /// runs in the C locale), without Foundation's string machinery, which made a 20,000-row
 /// table cost 4× its CSV.
 package func printfFormat(_ v: Double, _ format: String) -> String {
-    var buffer = [CChar](repeating: 0, count: 64)
-    let n = withVaList([v]) { args in buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, format, args) } }
-    guard n >= 0, n < 64 else { return String(format: format, v) }
-    return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let text: String? = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+        let n = withVaList([v]) { vsnprintf(buffer.baseAddress, 64, format, $0) }
+        guard n >= 0, n < 64 else { return nil }
+        return String(cString: buffer.baseAddress!)
+    }
+    return text ?? String(format: format, v)
 }
 
 import Foundation

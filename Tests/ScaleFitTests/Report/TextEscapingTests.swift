@@ -82,6 +82,33 @@ final class FixedFormattingTests: XCTestCase {
     }
 }
 
+/// `formatSignificant`'s fast scientific path gives printf's bytes.
+final class ScientificFormattingTests: XCTestCase {
+    func testShortestDigitsGiveScientificAsPrintfDoes() {
+        var g = SeededGenerator(seed: 29)
+        var values: [Double] = [3e-4, 1e-4, 9.9995e-4, 9.99949e-4, 1e7, 1.2345e7, 9.9999995e9, 1.5e-300, 5e-324, 1.7976931348623157e308,
+                                2.5e-5, 1.25e8, 6.02214076e23, 1e22, 1e23, 123456789012345678, 0.00012345]
+        for _ in 0..<20_000 {
+            let e = -320 + 628 * g.nextUnit()
+            values.append(pow(10, e) * (g.nextUnit() < 0.5 ? -1 : 1))
+            let short = -8 + 30 * g.nextUnit()
+            values.append((pow(10, short) * 1e4).rounded() / 1e4)
+        }
+        var fast = 0
+        for v in values where v.isFinite && v != 0 {
+            for digits in [1, 2, 3, 4, 6, 10] {
+                let printf = String(format: "%.\(digits - 1)e", v)
+                if let mine = scientificFromShortestDigits(v, digits: digits) {
+                    XCTAssertEqual(mine, printf, "\(v) with \(digits) digits")
+                    fast += 1
+                }
+            }
+            if !(abs(v) >= 1e-3 && abs(v) < 1e7) { XCTAssertEqual(formatSignificant(v), String(format: "%.5e", v)) }
+        }
+        XCTAssertGreaterThan(fast, 200_000)   // the fast path serves nearly every value
+    }
+}
+
 /// CSV is a medium too: control characters from data escaped as on a terminal, the
 /// newline (which a quoted field holds) and the tab kept, RFC 4180 quoting after.
 final class CSVFieldEscapingTests: XCTestCase {
