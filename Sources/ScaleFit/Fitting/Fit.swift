@@ -189,7 +189,7 @@ public struct Prediction: Sendable, Equatable, Codable {
         var variance = 0.0
         for i in 0..<n where g[i] != 0 { for j in 0..<n where g[j] != 0 { variance += g[i] * covariance[i, j] * g[j] } }
         let sd = variance >= 0 ? variance.squareRoot() : .nan
-        let z = normalQuantile((1 + level) / 2)
+        let z = level == 0.95 ? Self.z95 : normalQuantile((1 + level) / 2)
         value = v.value
         self.level = level
         scale = v.scale
@@ -200,6 +200,9 @@ public struct Prediction: Sendable, Equatable, Codable {
         let total = hasNoise ? (sd * sd + sigma * sigma).squareRoot() : sd
         (predictionLower, predictionUpper) = Self.interval(v.value, sd: total, z: z, scale: v.scale)
     }
+
+    /// Φ⁻¹(0.975), the 95% level's z, found once.
+    static let z95 = normalQuantile(0.975)
 
     static func interval(_ value: Double, sd: Double, z: Double, scale: LawValue.Scale) -> (Double, Double) {
         guard sd.isFinite else { return (.nan, .nan) }

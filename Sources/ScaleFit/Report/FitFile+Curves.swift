@@ -25,7 +25,15 @@ extension CurvePrediction {
     /// `step,loss,lower95,upper95,mean_lower95,mean_upper95` and one line per prediction, the numbers as Swift prints
     /// them (shortest round-trip form): built in one pass, so 10⁶ steps take well under a second.
     public static func csv(_ rows: [CurvePrediction]) -> String {
-        var out = "step,loss,lower95,upper95,mean_lower95,mean_upper95\n"
+        csvHeader + csvLines(rows[...])
+    }
+
+    /// The CSV's header line.
+    public static let csvHeader = "step,loss,lower95,upper95,mean_lower95,mean_upper95\n"
+
+    /// The CSV's lines for `rows`, without the header: a long prediction written a block at a time.
+    public static func csvLines(_ rows: ArraySlice<CurvePrediction>) -> String {
+        var out = ""
         out.reserveCapacity(rows.count * 100)
         for r in rows {
             out += String(r.step); out += ","
@@ -82,7 +90,8 @@ extension FitFile {
     /// L·exp(±1.96·√(gᵀΣg)). Steps are sorted and repeated ones merged.
     public func predictCurve(schedule: LRSchedule, steps: [Int], file: String) throws -> [CurvePrediction] {
         let law = try curveLaw(file: file)
-        let sorted = Array(Set(steps)).sorted()
+        // Steps from ranges come sorted and distinct: kept as they are, else sorted once.
+        let sorted = zip(steps, steps.dropFirst()).allSatisfy { $0 < $1 } ? steps : Array(Set(steps)).sorted()
         guard let last = sorted.last else { return [] }
         guard sorted[0] >= 0 else {
             throw ScaleFitError.invalidData(file: file, reason: "step \(sorted[0]) is negative")

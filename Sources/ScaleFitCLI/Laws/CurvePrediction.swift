@@ -72,7 +72,14 @@ enum CurvePrediction {
             out.note("skipped \(skipped.count) step\(skipped.count == 1 ? "" : "s") where the law is undefined (no learning-rate area yet, S1 = 0): \(skipped.prefix(5).joined(separator: ", "))\(skipped.count > 5 ? ", …" : "")")
         }
         if format == .json { try out.write(jsonText(rows)); return 0 }
-        if format == .csv { try out.write(ScaleFit.CurvePrediction.csv(rows)); return 0 }
+        if format == .csv {
+            // Written 2^16 lines at a time: the text of 10^6 steps is never held whole.
+            try out.write(ScaleFit.CurvePrediction.csvHeader)
+            for start in stride(from: 0, to: rows.count, by: 1 << 16) {
+                try out.write(ScaleFit.CurvePrediction.csvLines(rows[start..<min(start + (1 << 16), rows.count)]))
+            }
+            return 0
+        }
         let t = TextTable(header: ["step", "lr", "loss"] + IntervalColumns.header, rows: rows.map {
             ["\($0.step)", formatSignificant($0.lr, digits: 4)]
                 + IntervalColumns.cells(loss: $0.loss, lower95: $0.lower95, upper95: $0.upper95, meanLower95: $0.meanLower95, meanUpper95: $0.meanUpper95)
