@@ -140,14 +140,15 @@ public struct Bootstrap: Sendable, Equatable, Codable {
     static func resample<T: Sendable>(units m: Int, strata: [Int] = [], samples: Int, seed: UInt64,
                                       refit: @Sendable ([Int]) -> T?) -> [T?] {
         precondition(strata.isEmpty || strata.count == m, "one stratum per unit")
-        var pools: [Int: [Int]] = [:]
-        for (i, s) in strata.enumerated() { pools[s, default: []].append(i) }
-        let pool = strata.isEmpty ? [Array(0..<m)] : strata.map { pools[$0]! }
-        let of = strata.isEmpty ? Array(repeating: 0, count: m) : Array(0..<m)
+        // Unit i of a resample is drawn from pools[poolOf[i]]: every unit, or its stratum's units.
+        var members: [Int: [Int]] = [:]
+        for (i, s) in strata.enumerated() { members[s, default: []].append(i) }
+        let pools = strata.isEmpty ? [Array(0..<m)] : strata.map { members[$0]! }
+        let poolOf = strata.isEmpty ? Array(repeating: 0, count: m) : Array(0..<m)
         return concurrentResults(count: samples) { b in
             var g = SeededGenerator.stream(seed: seed, index: b)
             return refit((0..<m).map { i in
-                let units = pool[of[i]]
+                let units = pools[poolOf[i]]
                 return units[Int(g.next() % UInt64(units.count))]
             })
         }
