@@ -140,11 +140,11 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(auto.stdout, try binary(["fit", "Data/runs.csv", "--law", "power", "--format", "csv"]).stdout)
         XCTAssertTrue(auto.stdout.hasPrefix("parameter,estimate,std_error\nE,"), auto.stdout)
         let curves = try String(contentsOf: Self.root.appendingPathComponent("Data/multilingual.csv"), encoding: .utf8)
-        let detected = try binary(["fit", "/dev/stdin", "--bootstrap", "10"], stdin: curves)
+        let detected = try binary(["fit", "/dev/stdin", "--compute-budget", "1e22"], stdin: curves)
         XCTAssertEqual(detected.status, 64)
         XCTAssertTrue(detected.stderr.hasPrefix("/dev/stdin: csv, 198 runs"), detected.stderr)
         XCTAssertTrue(detected.stderr.hasSuffix("law: multilingual (chosen from the columns; --law to choose)\n"
-                       + "scalefit: --bootstrap does not apply to the multilingual law (it applies to: chinchilla, power, kaplan, isoflop, envelope, formula)\n"), detected.stderr)
+                       + "scalefit: --compute-budget does not apply to the multilingual law (it applies to: chinchilla, isoflop, envelope)\n"), detected.stderr)
         XCTAssertEqual(detected.stdout, "")
     }
 

@@ -178,18 +178,40 @@ final class LawFlagTableTests: XCTestCase {
                 } })
         case "--plot":
             let svg = path("\(law).svg")
-            return only("chinchilla, power, kaplan, annealing, multipower, multilingual", ["--plot", svg], .works { _ in
-                XCTAssertTrue(file(svg).contains("<svg"), svg) })
+            return only("chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist", ["--plot", svg], .works { _ in
+                XCTAssertTrue(file(svg).contains("<svg"), svg)
+                // The formula of N and D: observed against fitted with y = x; NIST: y against x, the fitted
+                // model and the certified one. Every point in both panels, one legend marker.
+                let figures: [String: (points: Int, lines: Int, label: String)] = ["formula": (9, 1, "y = x"), "nist": (14, 2, "certified values")]
+                if let f = figures[law] {
+                    XCTAssertEqual(file(svg).components(separatedBy: "<circle").count - 1, 2 * f.points + 1, svg)
+                    XCTAssertEqual(file(svg).components(separatedBy: "<polyline").count - 1, f.lines, svg)
+                    XCTAssertTrue(file(svg).contains(">\(f.label)<"), svg)
+                } })
         case "--report":
             let dir = path("\(law)-report")
-            return only("chinchilla, power, kaplan, annealing, multipower, multilingual", ["--report", dir], .works { _ in
-                XCTAssertTrue(file(dir + "/index.html").contains("<img src=\"fit.svg\""), dir) })
+            return only("chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist", ["--report", dir], .works { _ in
+                XCTAssertTrue(file(dir + "/index.html").contains("<img src=\"fit.svg\""), dir)
+                if law == "formula" || law == "nist" {
+                    // The folder every law writes; a .dat fit has no fit file.
+                    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(),
+                                   (law == "nist" ? [] : ["fit.json"]) + ["fit.svg", "index.html", "parameters.csv", "report.md", "residuals.csv"])
+                } })
         case "--bootstrap":
-            return only("chinchilla, power, kaplan, isoflop, envelope, formula", ["--bootstrap", "10"],
-                        stdoutHas(law == "isoflop" ? "bootstrap of the runs' residuals within each used budget: 10 resamples"
-                                  : law == "envelope" ? "bootstrap over curves: 10 resamples" : "bootstrap over runs: 10 resamples"))
+            guard law == "multilingual" else {
+                return only("chinchilla, power, kaplan, multilingual, isoflop, envelope, formula", ["--bootstrap", "10"],
+                            stdoutHas(law == "isoflop" ? "bootstrap of the runs' residuals within each used budget: 10 resamples"
+                                      : law == "envelope" ? "bootstrap over curves: 10 resamples" : "bootstrap over runs: 10 resamples"))
+            }
+            // Intervals per FAMILY.NAME, printed and in the fit file (-o runs in the same fit).
+            return (["--bootstrap", "10"], .works { r in
+                XCTAssertTrue(r.stdout.contains("bootstrap over rows within each family: 10 resamples"), r.stdout)
+                XCTAssertTrue(r.stdout.contains("\nzh.gamma "), r.stdout)
+                let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("multilingual.fit.json")))) as? [String: Any]
+                let names = ((json?["bootstrap"] as? [String: Any])?["intervals"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+                XCTAssertEqual(names, ["en", "zh"].flatMap { f in ["E", "A", "B", "alpha", "beta", "gamma"].map { "\(f).\($0)" } }) })
         case "--seed":
-            return only("chinchilla, power, kaplan, isoflop, envelope, formula", ["--seed", "4", "--bootstrap", "10"], stdoutHas("seed 4"))
+            return only("chinchilla, power, kaplan, multilingual, isoflop, envelope, formula", ["--seed", "4", "--bootstrap", "10"], stdoutHas("seed 4"))
         case "--correlation":
             return only(fittedLaws, ["--correlation"], stdoutHas("correlation of the parameters:", "reduced_chi_square"))
         case "--format csv --correlation":

@@ -111,6 +111,46 @@ final class MultilingualCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("replicates"), r.stdout)
     }
 
+    /// `--bootstrap 10 --seed 2` on two families of 27 rows: intervals per FAMILY.NAME in the
+    /// JSON report and the fit file (whose draws `predict` accepts), the same bytes for the
+    /// same seed (the table's lines are checked in `LawFlagTableTests`).
+    func testBootstrapGivesIntervalsPerFamilyDeterministically() throws {
+        var text = "run,params,tokens,family,ratio,loss\n"
+        var k = 0
+        for n in [5e7, 2e8, 8e8] { for d in [1e9, 4e9, 1.6e10] { for p in [0.3, 0.5, 0.7] {
+            let base = { (e: Double) in e + 400 * pow(n, -0.33) + 410 * pow(d, -0.28) }
+            let wiggle = k % 2 == 0 ? 1.002 : 0.998
+            text += "m\(k),\(n),\(d),en,\(p),\(base(1.6) * pow(p, -0.1) * wiggle)\n"
+            text += "m\(k),\(n),\(d),zh,\(1 - p),\(base(1.9) * pow(1 - p, -0.15) / wiggle)\n"
+            k += 1
+        } } }
+        let file = Self.directory.appendingPathComponent("two-families.csv"), out = Self.directory.appendingPathComponent("two.fit.json").path
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let args = ["fit", file.path, "--bootstrap", "10", "--seed", "2"]
+        let r = try run(args + ["--format", "json", "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("bootstrap: 10 resamples of the rows within each family, seed 2"), r.stderr)
+        XCTAssertEqual(try run(args + ["--format", "json"]).stdout, r.stdout, "same seed, same intervals")
+        let names = ["en", "zh"].flatMap { f in ["E", "A", "B", "alpha", "beta", "gamma"].map { "\(f).\($0)" } }
+        let bootstrap = try XCTUnwrap((json(r.stdout) as? [String: Any])?["bootstrap"] as? [String: Any])
+        XCTAssertEqual(bootstrap["samples"] as? Int, 10)
+        XCTAssertEqual(bootstrap["seed"] as? Int, 2)
+        let intervals = try XCTUnwrap(bootstrap["intervals"] as? [[String: Any]])
+        XCTAssertEqual(intervals.compactMap { $0["name"] as? String }, names)
+        for i in intervals {
+            let lower = try XCTUnwrap(i["lower"] as? Double), median = try XCTUnwrap(i["median"] as? Double), upper = try XCTUnwrap(i["upper"] as? Double)
+            XCTAssertTrue(lower <= median && median <= upper, "\(i)")
+        }
+        let saved = try XCTUnwrap(json(String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)), as: UTF8.self)) as? [String: Any])
+        let kept = try XCTUnwrap(saved["bootstrap"] as? [String: Any])
+        XCTAssertEqual((kept["intervals"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, names)
+        let draws = try XCTUnwrap(kept["draws"] as? [[Double]])
+        XCTAssertEqual(draws.count, 10 - (kept["failed"] as? Int ?? 0))
+        XCTAssertTrue(draws.allSatisfy { $0.count == 12 })
+        let predicted = try run(["predict", out, "--params", "1e8", "--tokens", "2e9", "--at", "en=0.5"])
+        XCTAssertEqual(predicted.status, 0, predicted.stderr)
+    }
+
     func testBadRatiosAndUnderIdentifiedFamiliesNameWhere() throws {
         let dir = Self.directory
         let outside = dir.appendingPathComponent("outside.csv")

@@ -83,6 +83,32 @@ final class PlotCLITests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "stroke-dasharray").count - 1 >= 4, true)
     }
 
+    /// `fit --formula … --plot` and `fit FILE.dat --plot`: a formula of one column against it
+    /// (log x: N spans 50M to 1.6B), of two as observed against fitted, a NIST problem with
+    /// its certified model dashed; well-formed, and the same bytes from the same input.
+    func testFormulaAndNISTFitsDrawn() throws {
+        let cases: [(name: String, args: [String], labels: [String], polylines: Int)] = [
+            ("one", ["Data/runs.csv", "--formula", "E + A*N^-alpha", "--x", "N", "--start", "E=2,A=400,alpha=0.3"],
+             ["runs.csv: loss ~ E + A * N^-α", "fitted", "50M", "1B", "fit − obs"], 1),
+            ("two", ["Data/runs.csv", "--formula", "E + A*N^-alpha + B*D^-beta", "--start", "E=2,A=400,B=400,alpha=0.3,beta=0.3"],
+             ["y = x", "fitted loss", "observed loss"], 1),
+            ("nist", ["Data/example.dat"], ["certified values", "fitted", "b1 = 240, b2 = 5.5e-4", "x", "y"], 2),
+        ]
+        for c in cases {
+            let a = temporary("\(c.name)-a.svg"), b = temporary("\(c.name)-b.svg")
+            let r = try CLITests.scalefit(["fit"] + c.args + ["--plot", a])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("wrote \(a)"), r.stderr)
+            XCTAssertEqual(try CLITests.scalefit(["fit"] + c.args + ["--plot", b]).status, 0)
+            let svg = try wellFormed(a)
+            XCTAssertEqual(svg, try String(contentsOfFile: b, encoding: .utf8), "\(c.name): same input, same bytes")
+            for label in c.labels { XCTAssertTrue(svg.contains(">\(label)<"), "\(c.name): missing \(label)") }
+            let points = c.name == "nist" ? 14 : 30
+            XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 2 * points + 1, "\(c.name): every point twice, one legend marker")
+            XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, c.polylines, c.name)
+        }
+    }
+
     func testPlotUsageErrors() throws {
         let missing = try CLITests.scalefit(["plot", "x.json", "Data/runs.csv"])
         XCTAssertEqual(missing.status, 64)

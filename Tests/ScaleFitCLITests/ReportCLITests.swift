@@ -78,6 +78,37 @@ final class ReportCLITests: XCTestCase {
         XCTAssertEqual(points.split(separator: "\n").filter { $0.hasPrefix("wsd,") && $0.hasSuffix(",scored") }.count, 72)
     }
 
+    /// A formula fit's folder is every law's (fit.json included); a NIST .dat fit's is the
+    /// same but for fit.json, which a .dat fit does not write. Same input, same bytes.
+    func testFormulaAndNISTReports() throws {
+        let formula = directory("formula"), again = directory("formula-again")
+        let args = ["fit", "Data/runs.csv", "--formula", "E + A*N^-alpha + B*D^-beta", "--start", "E=2,A=400,B=400,alpha=0.3,beta=0.3"]
+        let r = try CLITests.scalefit(args + ["--report", formula.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try checkIndex(formula), ["fit.svg"])
+        let residuals = try String(contentsOf: formula.appendingPathComponent("residuals.csv"), encoding: .utf8)
+        XCTAssertTrue(residuals.hasPrefix("run,N,D,observed,fitted,residual,rel_residual,role\nn50M-r5,"), residuals)
+        XCTAssertEqual(residuals.split(separator: "\n").filter { $0.hasSuffix(",fitted") }.count, 30)
+        let fit = try JSONSerialization.jsonObject(with: Data(contentsOf: formula.appendingPathComponent("fit.json"))) as? [String: Any]
+        XCTAssertEqual(fit?["law"] as? String, "formula")
+        XCTAssertTrue(try String(contentsOf: formula.appendingPathComponent("report.md"), encoding: .utf8)
+            .hasPrefix("# loss ~ E + A * N^-alpha + B * D^-beta fitted to runs.csv\n\n![figure](fit.svg)\n\n## formula: "))
+        XCTAssertEqual(try CLITests.scalefit(args + ["--report", again.path]).status, 0)
+        for name in Self.files {
+            XCTAssertEqual(try Data(contentsOf: formula.appendingPathComponent(name)), try Data(contentsOf: again.appendingPathComponent(name)), name)
+        }
+
+        let nist = directory("nist")
+        let n = try CLITests.scalefit(["fit", "Data/example.dat", "--report", nist.path])
+        XCTAssertEqual(n.status, 0, n.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: nist.path).sorted(), Self.files.filter { $0 != "fit.json" })
+        let rows = try String(contentsOf: nist.appendingPathComponent("residuals.csv"), encoding: .utf8)
+        XCTAssertTrue(rows.hasPrefix("row,x,observed,fitted,residual,role\n1,"), rows)
+        XCTAssertEqual(rows.split(separator: "\n").count, 15)
+        XCTAssertTrue(try String(contentsOf: nist.appendingPathComponent("parameters.csv"), encoding: .utf8).hasPrefix("parameter,estimate,std_error,rel_error\nb1,"))
+        XCTAssertTrue(XMLParser(data: try Data(contentsOf: nist.appendingPathComponent("index.html"))).parse())
+    }
+
     func testAnUnwritableReportDirectoryIsRefusedBeforeTheFit() throws {
         let r = try CLITests.scalefit(["fit", "Data/runs.csv", "--report", "Data/runs.csv/sub"])
         XCTAssertEqual(r.status, 74)

@@ -7,6 +7,15 @@ public protocol ResamplableObservations: LawObservations {
     var unitCount: Int { get }
     /// The observations of the units at `indices` (repeats allowed).
     func resampled(_ indices: [Int]) -> Self
+    /// Each unit's stratum (empty: one stratum of every unit). A resample draws each
+    /// unit from its own stratum, so every stratum keeps its size: a multilingual fit
+    /// resamples within each language family, which it fits alone.
+    var strata: [Int] { get }
+}
+
+extension ResamplableObservations {
+    /// One stratum: every unit is drawn from all of them.
+    public var strata: [Int] { [] }
 }
 
 extension ModelRuns: ResamplableObservations {
@@ -85,27 +94,38 @@ public struct Bootstrap: Sendable, Equatable, Codable {
     /// - Throws: `badArgument` naming `samples` outside 1…`maximumSamples`.
     public init<L: Law>(_ fit: Fit<L>, data: L.Observations, samples: Int, seed: UInt64 = 0) throws
         where L.Observations: ResamplableObservations {
-        guard (1...Self.maximumSamples).contains(samples) else {
-            throw ScaleFitError.badArgument(flag: "samples", position: 0, expected: "a number of resamples in 1…\(Self.maximumSamples)", found: "\(samples)")
-        }
         let law = fit.law, start = fit.parameters
         let bounds = law.bounds(for: data)
         let solver = LevenbergMarquardt(options: law.search.options)
-        let rows = Self.resample(units: data.unitCount, samples: samples, seed: seed) { indices -> [Double]? in
-            guard let problem = try? law.problem(for: data.resampled(indices)),
+        let reported = law.reportedParameters
+        try self.init(resampling: data, samples: samples, seed: seed, quantities: reported.indices.map { j in
+            (reported[j].name, { reported[j].exponentiated ? exp($0[j]) : $0[j] })
+        }) { resample -> [Double]? in
+            guard let problem = try? law.problem(for: resample),
                   let r = try? solver.minimize(problem, from: start, bounds: bounds, fixed: law.fixed),
                   r.summary.converged else { return nil }
             return r.parameters
         }
-        draws = rows.compactMap { $0 }
-        self.samples = samples
-        failed = samples - draws.count
-        self.seed = seed
-        let reported = law.reportedParameters
-        intervals = []  // self is whole before `interval(named:)` is called on it
-        intervals = reported.indices.map { j in
-            interval(named: reported[j].name) { reported[j].exponentiated ? exp($0[j]) : $0[j] }
+    }
+
+    /// The one resampling loop every bootstrap shares: draws `data`'s units with replacement
+    /// `samples` times (each unit within its stratum, `ResamplableObservations.strata`), asks
+    /// `refit` for θ on each resample (nil: it failed, counted in `failed`), and takes the
+    /// percentile interval of each of `quantities` over the draws.
+    /// - Throws: `badArgument` naming `samples` outside 1…`maximumSamples`.
+    public init<O: ResamplableObservations>(resampling data: O, samples: Int, seed: UInt64 = 0,
+                                            quantities: [(name: String, value: ([Double]) -> Double)],
+                                            refit: @escaping @Sendable (O) -> [Double]?) throws {
+        guard (1...Self.maximumSamples).contains(samples) else {
+            throw ScaleFitError.badArgument(flag: "samples", position: 0, expected: "a number of resamples in 1…\(Self.maximumSamples)", found: "\(samples)")
         }
+        let rows = Self.resample(units: data.unitCount, strata: data.strata, samples: samples, seed: seed) { indices in
+            refit(data.resampled(indices))
+        }
+        let draws = rows.compactMap { $0 }
+        self.init(samples: samples, failed: samples - draws.count, seed: seed,
+                  intervals: quantities.map { q in Interval(name: q.name, percentilesOf: draws.map(q.value).filter { !$0.isNaN }.sorted()) },
+                  draws: draws)
     }
 
     /// The percentile interval of `value(θ)` over the draws (NaN values left out).
@@ -115,11 +135,22 @@ public struct Bootstrap: Sendable, Equatable, Codable {
 
     /// `refit` on `samples` resamples of `units` units, in parallel; resample b's indices
     /// come from `SeededGenerator.stream(seed:index: b)`. The answers in resample order.
-    static func resample<T: Sendable>(units m: Int, samples: Int, seed: UInt64,
+    /// With `strata` (one per unit), unit i of a resample is drawn from the units of i's
+    /// stratum; without, from all of them (the same draws as one stratum of every unit).
+    static func resample<T: Sendable>(units m: Int, strata: [Int] = [], samples: Int, seed: UInt64,
                                       refit: @Sendable ([Int]) -> T?) -> [T?] {
-        concurrentResults(count: samples) { b in
+        precondition(strata.isEmpty || strata.count == m, "one stratum per unit")
+        // Unit i of a resample is drawn from pools[poolOf[i]]: every unit, or its stratum's units.
+        var members: [Int: [Int]] = [:]
+        for (i, s) in strata.enumerated() { members[s, default: []].append(i) }
+        let pools = strata.isEmpty ? [Array(0..<m)] : strata.map { members[$0]! }
+        let poolOf = strata.isEmpty ? Array(repeating: 0, count: m) : Array(0..<m)
+        return concurrentResults(count: samples) { b in
             var g = SeededGenerator.stream(seed: seed, index: b)
-            return refit((0..<m).map { _ in Int(g.next() % UInt64(m)) })
+            return refit((0..<m).map { i in
+                let units = pools[poolOf[i]]
+                return units[Int(g.next() % UInt64(units.count))]
+            })
         }
     }
 

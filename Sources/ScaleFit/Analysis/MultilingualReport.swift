@@ -56,6 +56,8 @@ package struct MultilingualReport: Sendable, Codable, Equatable {
     package var diagnostics: [String]
     /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
     package var statistics: FitStatistics
+    /// The bootstrap over rows within each family, when one was made (intervals named FAMILY.NAME).
+    package var bootstrap: Bootstrap? = nil
 
     package init(fit: MultilingualFit, data: MultilingualData) {
         law = MultilingualLaw.identifier

@@ -31,6 +31,8 @@ public struct MultilingualData: Sendable, Equatable {
     public var runs: [String]
     /// What the checks found that does not stop a fit (ratio sums off 1, no run column).
     public var warnings: [String] = []
+    /// How many rows of the table `read` dropped (0 for rows given directly).
+    public var droppedRowCount = 0
 
     /// Rows given directly; `familyNames` are taken in order of first appearance.
     /// - Throws: `invalidData` naming the line of a non-positive value or a ratio outside (0, 1].
@@ -85,6 +87,7 @@ public struct MultilingualData: Sendable, Equatable {
                                         parameters: try usable.values(of: n), tokens: try usable.values(of: d),
                                         ratios: try usable.values(of: p), loss: try usable.values(of: l),
                                         lines: usable.lineNumbers, runs: runs)
+        data.droppedRowCount = dropped.count
         if runs == nil {
             data.warnings.append("no run column: the ratios of each run are not checked to sum to 1")
         } else {

@@ -66,14 +66,16 @@ enum FormulaFitting {
         if report.rank < n {
             out.note("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")
         }
-        if let file = args.text(OutputOptions.output) {
-            let fitFile = NoiseEstimate.attachResidual(
+        var saved: FitFile?
+        if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
+            saved = NoiseEstimate.attachResidual(
                 FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics).withStatistics(report.statistics)
                     .withBootstrap(report.bootstrap),
                 observed: observed, fitted: try model.values(inputs: inputs, parameters: fit.parameters),
                 parameterCount: n - (fit.best.fixed.filter { $0 }.count), scale: .linear, out: out)
-            try writeFitFile(fitFile, to: file, args: args, out: out)
         }
+        if let file = args.text(OutputOptions.output), let saved { try writeFitFile(saved, to: file, args: args, out: out) }
+        try writeFigures(report, fit: fit, saved: saved, observedName: yName, path: path, args: args, out: out)
         warnIfUnsound(report.diagnostics, out: out)
         try out.write(render(report, observedName: yName, format: format, correlation: args.has(OutputOptions.correlation)))
         if !report.summary.converged {
@@ -123,13 +125,45 @@ enum FormulaFitting {
         }
     }
 
-    static func render(_ r: FormulaFitReport, observedName: String, format: OutputFormat, correlation: Bool = false) -> String {
-        if format == .json { return jsonText(r) }
-        let style = format.style
-        let params = TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: r.parameters.map {
+    /// `--plot FILE.svg` and `--report DIR`: the data and the fitted formula against its one
+    /// variable, or observed against fitted for several (`FormulaPlot`), and the report folder.
+    static func writeFigures(_ report: FormulaFitReport, fit: FormulaFit, saved: FitFile?, observedName: String, path: String,
+                             args: ParsedArguments, out: CommandOutput) throws {
+        guard args.has(OutputOptions.plot) || args.has(OutputOptions.report) else { return }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let svg = try FormulaPlot(fit: fit, variables: report.variables, observedName: observedName)
+            .figure(title: "\(name): \(observedName) ~ " + PlotTitle.greek(report.formula),
+                    subtitle: PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate))).svg()
+        if let file = args.text(OutputOptions.plot) { try writePlot(svg, to: file, out: out) }
+        if let dir = args.text(OutputOptions.report) {
+            try ReportDirectory(title: "\(observedName) ~ \(report.formula) fitted to \(name)",
+                                markdown: render(report, observedName: observedName, format: .markdown, correlation: true),
+                                fitFile: saved, parameters: parameterTable(report),
+                                residuals: rowTable(report).appending(column: "role", value: "fitted"), svg: svg).write(to: dir, out: out)
+        }
+    }
+
+    static func parameterTable(_ r: FormulaFitReport) -> TextTable {
+        TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: r.parameters.map {
             [$0.name, formatSignificant($0.estimate, digits: 10), formatSignificant($0.standardError, digits: 4),
              formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]
         })
+    }
+
+    /// The residual table: one row per data row.
+    static func rowTable(_ r: FormulaFitReport) -> TextTable {
+        TextTable(header: ["run"] + r.variables + ["observed", "fitted", "residual", "rel_residual"],
+                  rows: r.rows.map { row in
+                      [row.label] + row.inputs.map { formatSignificant($0, digits: 6) }
+                          + [formatSignificant(row.observed, digits: 8), formatSignificant(row.fitted, digits: 8),
+                             formatSignificant(row.residual, digits: 4), formatSignificant(row.relativeResidual, digits: 3)]
+                  })
+    }
+
+    static func render(_ r: FormulaFitReport, observedName: String, format: OutputFormat, correlation: Bool = false) -> String {
+        if format == .json { return jsonText(r) }
+        let style = format.style
+        let params = parameterTable(r)
         if style == .csv { return (correlation ? StatisticsText.withCorrelationColumns(params, r.statistics) { $0[0] } : params).render(.csv) }
         let stats = TextTable(header: ["statistic", "value"], rows: [
             ["observations", "\(r.observations)"],
@@ -140,12 +174,7 @@ enum FormulaFitting {
             ["mean_abs_rel_error", formatSignificant(r.meanAbsoluteRelativeError, digits: 4)],
             ["starts_at_best", "\(r.startsAtBest)/\(r.starts)"],
         ] + StatisticsText.rows(r.statistics))
-        let rows = TextTable(header: ["run"] + r.variables + ["observed", "fitted", "residual", "rel_residual"],
-                             rows: r.rows.map { row in
-                                 [row.label] + row.inputs.map { formatSignificant($0, digits: 6) }
-                                     + [formatSignificant(row.observed, digits: 8), formatSignificant(row.fitted, digits: 8),
-                                        formatSignificant(row.residual, digits: 4), formatSignificant(row.relativeResidual, digits: 3)]
-                             })
+        let rows = rowTable(r)
         let head = style == .markdown ? "## " : ""
         let s = r.summary
         return """

@@ -97,9 +97,14 @@ enum MultilingualFitting {
         } catch ScaleFitError.invalidData(let file, let reason) where reason.hasPrefix("the data cannot identify") {
             throw ScaleFitError.invalidData(file: file, reason: reason + " (hold a parameter with --fix FAMILY.NAME=VALUE, or fit it jointly with --share NAME)")
         }
-        let report = MultilingualReport(fit: fit, data: data)
+        var report = MultilingualReport(fit: fit, data: data)
+        if let count = try args.value(BootstrapOptions.bootstrap) {
+            let seed = try args.value(BootstrapOptions.seed)!
+            out.note("bootstrap: \(count) resamples of the rows within each family, seed \(seed), each refitted from the fit's optimum…")
+            report.bootstrap = try fit.bootstrap(data, samples: count, seed: UInt64(seed))
+        }
         let saved = FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: dropped))
-            .withStatistics(report.statistics).withDiagnostics(report.diagnostics)
+            .withStatistics(report.statistics).withDiagnostics(report.diagnostics).withBootstrap(report.bootstrap)
         if let file = args.text(OutputOptions.output) { try writeFitFile(saved, to: file, args: args, out: out) }
         if args.has(OutputOptions.plot) || args.has(OutputOptions.report) {
             let svg = try figure(report, path: path)
@@ -174,7 +179,7 @@ enum MultilingualFitting {
         \(params.render(style))
         \(StatisticsText.correlationBlock(r.statistics, shown: correlation, style: style))\(stats.render(style))
         all families together:
-        \(joint.render(style))
+        \(joint.render(style))\(PowerFitting.bootstrapTable(r.bootstrap, style: style, over: "rows within each family"))
         """
         if residuals {
             text += rowTable(r).render(style)

@@ -31,6 +31,7 @@ enum NISTFitting {
             throw ScaleFitError.invalidData(file: path, reason: "the file has no starting values")
         }
         let report = try NISTFitReport(dataset: dataset, result: result, start: start + 1)
+        try writeFigures(report, dataset: dataset, parameters: result.parameters, path: path, args: args, out: out)
         warnIfUnsound(report.diagnostics, out: out)
         try out.write(render(report, format: format, correlation: args.has(OutputOptions.correlation)))
         if !result.summary.converged {
@@ -46,17 +47,44 @@ enum NISTFitting {
         return lines.first { $0.hasPrefix("y =") || $0.hasPrefix("log[y] =") } ?? lines.first ?? ""
     }
 
+    /// `--plot FILE.svg` and `--report DIR`: y against x with the data, the fitted model and
+    /// (dashed) the model at NIST's certified values, the residuals below (`FormulaPlot`),
+    /// and the report folder (no fit.json: a .dat fit has no fit file).
+    static func writeFigures(_ report: NISTFitReport, dataset: NISTDataset, parameters: [Double], path: String,
+                             args: ParsedArguments, out: CommandOutput) throws {
+        guard args.has(OutputOptions.plot) || args.has(OutputOptions.report) else { return }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let svg = try FormulaPlot(nist: dataset, parameters: parameters)
+            .figure(title: "\(name): \(modelLine(report.modelText))",
+                    subtitle: PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate))).svg()
+        if let file = args.text(OutputOptions.plot) { try writePlot(svg, to: file, out: out) }
+        if let dir = args.text(OutputOptions.report) {
+            try ReportDirectory(title: "\(report.problem) fitted to \(name)", markdown: render(report, format: .markdown, correlation: true),
+                                fitFile: nil, parameters: parameterTable(report),
+                                residuals: residualTable(report).appending(column: "role", value: "fitted"), svg: svg).write(to: dir, out: out)
+        }
+    }
+
+    static func parameterTable(_ report: NISTFitReport) -> TextTable {
+        TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: report.parameters.map {
+            [$0.name, formatSignificant($0.estimate, digits: 10), formatSignificant($0.standardError, digits: 4),
+             formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]
+        })
+    }
+
+    static func residualTable(_ report: NISTFitReport) -> TextTable {
+        TextTable(header: ["row", "x", "observed", "fitted", "residual"], rows: report.residualTable.map {
+            ["\($0.row)", $0.inputs.map { formatSignificant($0) }.joined(separator: " "), formatSignificant($0.observed, digits: 8),
+             formatSignificant($0.fitted, digits: 8), formatSignificant($0.residual, digits: 4)]
+        })
+    }
+
     static func render(_ report: NISTFitReport, format: OutputFormat, correlation: Bool = false) -> String {
         if format == .json {
             return jsonText(report)
         }
         let style = format.style
-        let params = TextTable(header: ["parameter", "estimate", "std_error", "rel_error"],
-                               rows: report.parameters.map {
-                                   [$0.name, formatSignificant($0.estimate, digits: 10),
-                                    formatSignificant($0.standardError, digits: 4),
-                                    formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]
-                               })
+        let params = parameterTable(report)
         let fit = TextTable(header: ["statistic", "value"], rows: [
             ["observations", "\(report.observations)"],
             ["degrees_of_freedom", "\(report.degreesOfFreedom)"],
@@ -64,13 +92,7 @@ enum NISTFitting {
             ["residual_std_deviation", formatSignificant(report.residualStandardDeviation, digits: 10)],
             ["r_squared", formatSignificant(report.rSquared, digits: 8)],
         ] + StatisticsText.rows(report.statistics))
-        let residuals = TextTable(header: ["row", "x", "observed", "fitted", "residual"],
-                                  rows: report.residualTable.map {
-                                      ["\($0.row)", $0.inputs.map { formatSignificant($0) }.joined(separator: " "),
-                                       formatSignificant($0.observed, digits: 8),
-                                       formatSignificant($0.fitted, digits: 8),
-                                       formatSignificant($0.residual, digits: 4)]
-                                  })
+        let residuals = residualTable(report)
         if style == .csv { return (correlation ? StatisticsText.withCorrelationColumns(params, report.statistics) { $0[0] } : params).render(.csv) }
         let head = style == .markdown ? "## " : ""
         return """

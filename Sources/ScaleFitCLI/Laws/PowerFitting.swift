@@ -206,11 +206,11 @@ enum PowerFitting {
     }
 
     /// The bootstrap's intervals as the Chinchilla report prints them, or "".
-    static func bootstrapTable(_ b: Bootstrap?, style: TextTable.Style) -> String {
+    static func bootstrapTable(_ b: Bootstrap?, style: TextTable.Style, over units: String = "runs") -> String {
         guard let b else { return "" }
         let t = TextTable(header: ["quantity", "lower95", "median", "upper95"], rows: b.intervals.map {
             [$0.name, formatSignificant($0.lower, digits: 4), formatSignificant($0.median, digits: 4), formatSignificant($0.upper, digits: 4)]
         })
-        return "bootstrap over runs: \(b.samples) resamples (\(b.failed) failed), seed \(b.seed)\n" + t.render(style) + "\n"
+        return "bootstrap over \(units): \(b.samples) resamples (\(b.failed) failed), seed \(b.seed)\n" + t.render(style) + "\n"
     }
 }
