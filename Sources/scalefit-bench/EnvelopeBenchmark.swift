@@ -28,7 +28,7 @@ let envelopeBenchmark = BenchSubcommand(
               + "\(formatSignificant(clean.law.a, digits: 4)) (\(clean.used) of \(clean.points.count) budgets used); "
               + "the 95% bootstrap interval of a covered the truth in \(c.covered) of \(c.trials) trials "
               + "(\(formatSignificant(100 * Double(c.covered) / Double(c.trials), digits: 3))%), mean width \(formatSignificant(c.meanWidth, digits: 3)), "
-              + "mean a \(formatSignificant(c.meanA, digits: 4)), \(samples) resamples each, \(formatSignificant(seconds, digits: 3)) s")
+              + "mean a \(formatSignificant(c.meanA, digits: 4)) (sd across trials \(formatSignificant(c.sdA, digits: 3))), \(samples) resamples each, \(formatSignificant(seconds, digits: 3)) s")
     } catch {
         printError("scalefit-bench envelope: \(error)")
         return 1

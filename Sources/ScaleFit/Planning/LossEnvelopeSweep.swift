@@ -54,18 +54,21 @@ package struct LossEnvelopeSweep: Sendable {
 
     /// The 95% interval's coverage of the truth a over `trials` seeded sweeps (`samples`
     /// bootstrap resamples each; trial t uses data seed t and bootstrap seed t), the mean
-    /// interval width and the mean estimate of a.
+    /// interval width, and the mean and standard deviation of the estimates of a across trials
+    /// (the spread an honest interval's width should match: about 2·1.96·sd).
     package func coverage(trials: Int, samples: Int, binWidth: Double = 0.05) throws
-        -> (covered: Int, trials: Int, meanWidth: Double, meanA: Double) {
-        var covered = 0, width = 0.0, sum = 0.0
+        -> (covered: Int, trials: Int, meanWidth: Double, meanA: Double, sdA: Double) {
+        var covered = 0, width = 0.0, estimates: [Double] = []
         for t in 0..<trials {
             let fit = try LossEnvelope(try curves(seed: UInt64(t)),
                                        options: .init(binWidth: binWidth, bootstrapSamples: samples, seed: UInt64(t)))
             let i = fit.bootstrap!.exponentIntervals[0]
             if i.lower <= trueA && trueA <= i.upper { covered += 1 }
             width += i.upper - i.lower
-            sum += fit.law.a
+            estimates.append(fit.law.a)
         }
-        return (covered, trials, width / Double(trials), sum / Double(trials))
+        let mean = estimates.reduce(0, +) / Double(trials)
+        let sd = trials > 1 ? (estimates.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(trials - 1)).squareRoot() : 0
+        return (covered, trials, width / Double(trials), mean, sd)
     }
 }

@@ -52,8 +52,10 @@ enum FitCommand: Subcommand {
             "RUNS --law multilingual [--share alpha,beta] [--fix FAMILY.NAME=V,…] [--family COL] [--ratio COL] [--group RUN]",
             "         [--residuals] [-o FIT]",
             "FILE --formula FORMULA --start NAME=V|LO:HI:STEP,… [--bounds NAME=LO:HI,…] [--x COL,…] [--y COL] [--loss SPEC] [-o FIT]",
-            "RUNS --law isoflop [--compute-tolerance DEX] [--resample residuals|runs] [--bootstrap N --seed S] [--compute-budget C] [--y LOSS] [-o FIT]",
-            "CURVES --law envelope [--group RUN] [--tokens-per-step K] [--bin-width DEX] [--bootstrap N --seed S] [-o FIT]",
+            "RUNS --law isoflop [--compute-tolerance DEX] [--resample residuals|runs] [--bootstrap N --seed S] [--compute-budget C] [--y LOSS]",
+            "         [--plot FILE.svg] [--report DIR] [-o FIT]",
+            "CURVES --law envelope [--group RUN] [--tokens-per-step K] [--bin-width DEX] [--bootstrap N --seed S]",
+            "         [--compute-budget C] [--plot FILE.svg] [--report DIR] [-o FIT]",
             "FILE.dat [--start 1|2|all] [--loss SPEC] [--format …]",
         ],
         discussion: """
