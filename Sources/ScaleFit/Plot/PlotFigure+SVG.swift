@@ -95,7 +95,7 @@ extension PlotFigure {
             }
             svg.element("rect", [("x", n(g.x0)), ("y", n(g.y0)), ("width", n(g.x1 - g.x0)), ("height", n(g.y1 - g.y0)),
                                  ("fill", "none"), ("stroke", "#333333"), ("stroke-width", "0.8")])
-            drawTicks(g: g, layout: layout, yTicks: g.yTicks, xPosition: xPosition, yPosition: yPosition, into: &svg)
+            drawTicks(g: g, yTicks: g.yTicks, xPosition: xPosition, yPosition: yPosition, into: &svg)
             let xLabels = g.xLabel != nil ? PlotLayout.labelled(g.xTicks, position: xPosition,
                                                      extent: { TextWidth.of($0, size: m.tickFont) }, gap: 6) : []
             for i in xLabels {
@@ -116,7 +116,7 @@ extension PlotFigure {
     /// A tick label as printed: the minus sign (U+2212) for the hyphen-minus.
     static func typeset(_ label: String) -> String { label.replacingOccurrences(of: "-", with: "\u{2212}") }
 
-    private func drawTicks(g: PanelGeometry, layout: PlotLayout, yTicks: [AxisTick], xPosition: (Double) -> Double,
+    private func drawTicks(g: PanelGeometry, yTicks: [AxisTick], xPosition: (Double) -> Double,
                            yPosition: (Double) -> Double, into svg: inout SVGDocument) {
         let n = SVGDocument.number, m = PlotMetrics.self
         svg.group("g", [("stroke", "#333333"), ("stroke-width", "0.8")]) { svg in
