@@ -13,6 +13,7 @@ let subcommands: [BenchSubcommand] = [
     scheduleBenchmark,
     coverageBenchmark,
     isoflopBenchmark,
+    envelopeBenchmark,
 ]
 
 func usage() -> String {

@@ -114,4 +114,28 @@ final class IsoFLOPCLITests: XCTestCase {
         XCTAssertEqual(runs.stdout, "parameter,estimate,std_error,lower95,upper95\na,0.4935,0.0211,0.4771,0.5381\nb,0.5065,0.0211,0.4619,0.5229\n")
         XCTAssertTrue(r.stderr.contains("compute=\"Training FLOP\" (the budgets as given)"), r.stderr)
     }
+
+    /// The IsoFLOP figure of Epoch's points: a parabola per used budget (13), the runs of the
+    /// 24 flagged budgets in grey, and the report's residuals.csv saying which runs those are.
+    func testTheSharedChinchillaPointsFigure() throws {
+        let file = CLITests.root.appendingPathComponent("../shared/data/chinchilla/svg_extracted_data.csv").standardized.path
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw XCTSkip("\(file) is absent (../shared/data is not beside this clone)")
+        }
+        let dir = T.path("epoch-isoflop-report")
+        let r = try CLITests.scalefit(["fit", file, "--law", "isoflop", "--bootstrap", "50", "--report", dir])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("budgets: 37, 13 used, 24 flagged"), r.stdout)
+        let svg = T.file(dir + "/fit.svg")
+        // 13 parabolas, the fitted line and N*'s interval.
+        XCTAssertEqual(T.count("<polyline", in: svg), 13 + 2)
+        let grey = svg.components(separatedBy: "<g fill=\"#666666\"")
+        XCTAssertEqual(grey.count, 3, "the grey runs and their legend sample")
+        let greyRuns = T.count("<circle", in: grey[1].components(separatedBy: "</g>")[0])
+        let rows = T.file(dir + "/residuals.csv").split(separator: "\n").dropFirst()
+        XCTAssertEqual(rows.count, 245)
+        XCTAssertEqual(greyRuns, rows.filter { $0.contains(",flagged: ") }.count)
+        XCTAssertEqual(greyRuns + rows.filter { $0.hasSuffix(",fitted") }.count, 245)
+        for c in ["5.5e18", "3e21"] { XCTAssertTrue(svg.contains(">C = \(c)</text>"), c) }
+    }
 }

@@ -178,7 +178,7 @@ final class LawFlagTableTests: XCTestCase {
                 } })
         case "--plot":
             let svg = path("\(law).svg")
-            return only("chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist", ["--plot", svg], .works { _ in
+            return only("chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist, isoflop, envelope", ["--plot", svg], .works { r in
                 XCTAssertTrue(file(svg).contains("<svg"), svg)
                 // The formula of N and D: observed against fitted with y = x; NIST: y against x, the fitted
                 // model and the certified one. Every point in both panels, one legend marker.
@@ -187,16 +187,18 @@ final class LawFlagTableTests: XCTestCase {
                     XCTAssertEqual(file(svg).components(separatedBy: "<circle").count - 1, 2 * f.points + 1, svg)
                     XCTAssertEqual(file(svg).components(separatedBy: "<polyline").count - 1, f.lines, svg)
                     XCTAssertTrue(file(svg).contains(">\(f.label)<"), svg)
-                } })
+                }
+                checkAllocationFigure(file(svg), law: law, stdout: r.stdout) })
         case "--report":
             let dir = path("\(law)-report")
-            return only("chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist", ["--report", dir], .works { _ in
+            return only("chinchilla, power, kaplan, annealing, multipower, multilingual, formula, nist, isoflop, envelope", ["--report", dir], .works { r in
                 XCTAssertTrue(file(dir + "/index.html").contains("<img src=\"fit.svg\""), dir)
                 if law == "formula" || law == "nist" {
                     // The folder every law writes; a .dat fit has no fit file.
                     XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).sorted(),
                                    (law == "nist" ? [] : ["fit.json"]) + ["fit.svg", "index.html", "parameters.csv", "report.md", "residuals.csv"])
-                } })
+                }
+                checkAllocationReport(dir, law: law, stdout: r.stdout) })
         case "--bootstrap":
             guard law == "multilingual" else {
                 return only("chinchilla, power, kaplan, multilingual, isoflop, envelope, formula", ["--bootstrap", "10"],
@@ -339,4 +341,57 @@ final class LawFlagTableTests: XCTestCase {
     func testNIST() throws { try check(law: "nist") }
     func testIsoFLOP() throws { try check(law: "isoflop") }
     func testEnvelope() throws { try check(law: "envelope") }
+
+    /// How many times `needle` occurs in `text`.
+    static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
+
+    /// The used and flagged budgets of an allocation fit's table output (`budgets: 3, 3 used, 0 flagged`).
+    static func budgets(_ stdout: String) -> (used: Int, flagged: Int)? {
+        guard let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix("budgets: ") }) else { return nil }
+        let numbers = line.split(whereSeparator: { !$0.isNumber }).prefix(3).compactMap { Int($0) }
+        return numbers.count == 3 ? (numbers[1], numbers[2]) : nil
+    }
+
+    /// The isoflop and envelope figures' series and markers (no check for other laws). Parabolas,
+    /// curves, the fitted line and N*'s interval are polylines; the band one polygon; diamonds
+    /// (paths) are the parabola minima, N* at the budget and their two legend samples; circles
+    /// the runs (isoflop: 15 runs, 3 sizes a budget's colour so far) or the envelope, the optima
+    /// below and their legend samples.
+    static func checkAllocationFigure(_ svg: String, law: String, stdout: String) {
+        guard law == "isoflop" || law == "envelope" else { return }
+        guard let (used, flagged) = budgets(stdout) else { return XCTFail("\(law): no budgets line in\n\(stdout)") }
+        XCTAssertEqual(count("<polygon", in: svg), 1, "\(law): the bootstrap band")
+        XCTAssertTrue(svg.contains("N* = ") && svg.contains("compute C (FLOPs)"), "\(law): the N_opt panel")
+        if law == "isoflop" {
+            XCTAssertEqual(used, 3)
+            XCTAssertEqual(count("<polyline", in: svg), used + 2, "3 parabolas, the fitted line, N*'s interval")
+            XCTAssertEqual(count("<path", in: svg), used + 3, "the minima, N* and two legend diamonds")
+            XCTAssertEqual(count("<circle", in: svg), 15 + 2 * used + 1 + (flagged > 0 ? 1 : 0), "runs, optima and legend samples")
+            for c in ["1e18", "1e19", "1e20"] { XCTAssertTrue(svg.contains(">C = \(c)</text>"), "the legend of budget \(c)") }
+            XCTAssertTrue(svg.contains(">parabola minimum</text>"))
+        } else {
+            XCTAssertGreaterThan(used, 1)
+            XCTAssertEqual(count("<polyline", in: svg), 5 + 2, "5 curves, the fitted line, N*'s interval")
+            XCTAssertEqual(count("<path", in: svg), 2, "N* and its legend diamond")
+            XCTAssertEqual(count("<circle", in: svg), 2 * used + flagged + 2 + (flagged > 0 ? 1 : 0), "envelope, optima and legend samples")
+            for n in ["20M", "50M", "120M", "300M", "750M"] { XCTAssertTrue(svg.contains(">N = \(n)</text>"), "the legend of size \(n)") }
+        }
+    }
+
+    /// The isoflop and envelope report folders: the fit file of the law, the Markdown report
+    /// with the budget table, a residual row per run (isoflop) or budget (envelope), and the
+    /// figure `--plot` wrote in the same run.
+    static func checkAllocationReport(_ dir: String, law: String, stdout: String) {
+        guard law == "isoflop" || law == "envelope" else { return }
+        guard let (used, flagged) = budgets(stdout) else { return XCTFail("\(law): no budgets line in\n\(stdout)") }
+        XCTAssertTrue(file(dir + "/fit.json").contains("\"law\" : \"\(law)\""), dir)
+        let markdown = file(dir + "/report.md")
+        XCTAssertTrue(markdown.hasPrefix("# \(law) fitted to \(law == "isoflop" ? "isoflop.csv" : "envelope.csv")\n\n![figure](fit.svg)\n\n## "), markdown)
+        XCTAssertTrue(markdown.contains("| budget |"), markdown)
+        let residuals = file(dir + "/residuals.csv").split(separator: "\n")
+        XCTAssertEqual(residuals.count, 1 + (law == "isoflop" ? 15 : used + flagged), dir)
+        XCTAssertEqual(residuals.filter { $0.hasSuffix(",fitted") }.count, law == "isoflop" ? 15 : used, dir)
+        XCTAssertTrue(file(dir + "/parameters.csv").hasPrefix("parameter,estimate,std_error,lower95,upper95\na,"), dir)
+        XCTAssertEqual(file(dir + "/fit.svg"), file(path("\(law).svg")), "the report's figure is the --plot one")
+    }
 }

@@ -119,4 +119,21 @@ final class PlotCLITests: XCTestCase {
         XCTAssertEqual(other.status, 65)
         XCTAssertTrue(other.stderr.contains("holds the formula law"), other.stderr)
     }
+
+    func testAllocationFitFilesAreRefusedWithTheWayToTheirFigure() throws {
+        // The file keeps k·C^a and its draws, not the parabolas or the envelope: plot refuses it
+        // (it would have to refit the data) and names `fit --plot`, which draws the figure.
+        for (law, args, first) in [("isoflop", [LawFlagTableTests.isoflopRuns], "parabolas"),
+                                   ("envelope", [LawFlagTableTests.envelopeCurves, "--tokens-per-step", "2048"], "envelope")] {
+            let fit = temporary("\(law).fit.json"), svg = temporary("\(law)-plot.svg")
+            let made = try CLITests.scalefit(["fit"] + args + ["--law", law, "--bootstrap", "10", "-o", fit, "--plot", svg])
+            XCTAssertEqual(made.status, 0, made.stderr)
+            let figure = try wellFormed(svg)
+            XCTAssertTrue(figure.contains(">compute C (FLOPs)</text>"), law)
+            let r = try CLITests.scalefit(["plot", fit, args[0], "-o", temporary("\(law)-again.svg")])
+            XCTAssertEqual(r.status, 65)
+            XCTAssertEqual(r.stderr, "scalefit: \(fit): plot cannot redraw an \(law) fit: the file keeps the fitted N_opt = k*C^a and its bootstrap, not the per-budget \(first) the figure shows; 'scalefit fit DATA --law \(law) --plot FIG.svg' draws it\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: temporary("\(law)-again.svg")))
+        }
+    }
 }

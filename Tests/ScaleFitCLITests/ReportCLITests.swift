@@ -57,6 +57,34 @@ final class ReportCLITests: XCTestCase {
         }
     }
 
+    func testAllocationReportsAreWellFormedDeterministicAndEscapeRunNames() throws {
+        let a = directory("iso-a"), b = directory("iso-b")
+        for dir in [a, b] {
+            let r = try CLITests.scalefit(["fit", LawFlagTableTests.isoflopRuns, "--law", "isoflop", "--bootstrap", "20", "--report", dir.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        XCTAssertEqual(try checkIndex(a), ["fit.svg"])
+        for name in Self.files {
+            XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent(name)), try Data(contentsOf: b.appendingPathComponent(name)), name)
+        }
+        let runs = try String(contentsOf: a.appendingPathComponent("residuals.csv"), encoding: .utf8)
+        XCTAssertTrue(runs.hasPrefix("line,params,compute,budget,loss,parabola,residual,rel_residual,role\n"), runs)
+
+        // Run names with Markdown and XML metacharacters: escaped in report.md, index.html and the CSV.
+        let original = try String(contentsOfFile: LawFlagTableTests.envelopeCurves, encoding: .utf8)
+        let hostile = original.replacingOccurrences(of: "\nm2,", with: "\n\"m2|<b>&x\",")
+        let path = LawFlagTableTests.write("envelope-hostile.csv", hostile)
+        let e = directory("envelope")
+        let r = try CLITests.scalefit(["fit", path, "--law", "envelope", "--tokens-per-step", "2048", "--bootstrap", "20", "--report", e.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try checkIndex(e), ["fit.svg"])
+        let markdown = try String(contentsOf: e.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(markdown.contains("| m2\\|&lt;b&gt;&amp;x |"), markdown)
+        XCTAssertFalse(markdown.contains("<b>"))
+        let budgets = try String(contentsOf: e.appendingPathComponent("residuals.csv"), encoding: .utf8)
+        XCTAssertTrue(budgets.contains(",m2|<b>&x,"), budgets)
+    }
+
     func testBacktestAndCurveReports() throws {
         let power = directory("backtest")
         let r = try CLITests.scalefit(["backtest", "Data/runs.csv", "--holdout", "largest", "--report", power.path])

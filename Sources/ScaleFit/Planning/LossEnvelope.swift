@@ -88,6 +88,11 @@ extension Array where Element == Double {
 ///
 /// Intervals: a bootstrap over curves (resample the curves with replacement, redo the
 /// envelope and the fit); resample r draws from `SeededGenerator.stream(seed:index: r)`.
+/// It redraws the design (a resample of 8 curves holds ~5.3 distinct sizes), not the noise:
+/// on 200 seeded `LossEnvelopeSweep`s (8 sizes, 0.5% noise) its 95% interval of a covers the
+/// truth in all 200, being 6.9× wider than the estimates' spread across trials, while the
+/// estimate itself is biased low by 3 of those standard deviations (the staircase of trained
+/// sizes, and the edge flags dropping only the noise flips away from the middle).
 public struct LossEnvelope: Sendable {
     /// The bin width and the bootstrap.
     public struct Options: Sendable, Equatable {

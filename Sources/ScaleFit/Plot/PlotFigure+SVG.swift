@@ -32,17 +32,22 @@ extension PlotFigure {
             }
             let centre = (layout.panels.first.map { ($0.x0 + $0.x1) / 2 }) ?? width / 2
             for (i, line) in layout.titleLines.enumerated() {
-                var attributes = [("x", n(centre)), ("y", n(line.y)), ("font-size", n(line.size)), ("text-anchor", "middle")]
+                // Centred over the panels, but moved left or right as far as it takes to stay inside
+                // the figure (a legend outside narrows the panels); the bold title is ~5% wider.
+                let half = TextWidth.of(line.text, size: line.size) * (i == 0 ? 1.05 : 1) / 2, m = PlotMetrics.edge
+                let x = 2 * (half + m) >= width ? width / 2 : min(max(centre, m + half), width - m - half)
+                var attributes = [("x", n(x)), ("y", n(line.y)), ("font-size", n(line.size)), ("text-anchor", "middle")]
                 attributes.append(i == 0 && !title.isEmpty ? ("font-weight", "bold") : ("fill", "#444444"))
                 svg.element("text", attributes, text: line.text)
             }
             for (i, panel) in panels.enumerated() {
-                drawPanel(panel, index: i, layout: layout, last: i == panels.count - 1, into: &svg)
+                drawPanel(panel, index: i, layout: layout, into: &svg)
                 if let origin = positions[i] { legends[i].draw(at: origin, into: &svg) }
             }
-            if let g = layout.panels.last {
-                svg.element("text", [("x", n((g.x0 + g.x1) / 2)), ("y", n(layout.xLabelY)),
-                                     ("font-size", n(PlotMetrics.labelFont)), ("text-anchor", "middle")], text: xAxis.label)
+            for g in layout.panels {
+                guard let label = g.xLabel else { continue }
+                svg.element("text", [("x", n((g.x0 + g.x1) / 2)), ("y", n(label.y)),
+                                     ("font-size", n(PlotMetrics.labelFont)), ("text-anchor", "middle")], text: label.text)
             }
         }
         return svg.text
@@ -54,22 +59,22 @@ extension PlotFigure {
         zip(panels, zip(legends, layout.panels)).map { panel, pair in
             let (legend, g) = pair
             guard !legend.entries.isEmpty else { return nil }
-            let samples = PlotLegend.samples(of: panel, geometry: g, xScale: xAxis.scale, xDomain: layout.xDomain)
+            let samples = PlotLegend.samples(of: panel, geometry: g, xScale: g.xScale, xDomain: g.xDomain)
             if let inside = legend.insidePosition(in: g, samples: samples) { return inside }
             let x = g.x1 + 12
             return x + legend.width <= width - 4 ? (x, g.y0) : nil
         }
     }
 
-    private func drawPanel(_ panel: PlotPanel, index: Int, layout: PlotLayout, last: Bool, into svg: inout SVGDocument) {
+    private func drawPanel(_ panel: PlotPanel, index: Int, layout: PlotLayout, into svg: inout SVGDocument) {
         let g = layout.panels[index], m = PlotMetrics.self, n = SVGDocument.number
-        let xs = xAxis.scale, ys = panel.yAxis.scale
-        let xPosition = { (v: Double) in g.px(v, scale: xs, domain: layout.xDomain) }
+        let xs = g.xScale, ys = panel.yAxis.scale
+        let xPosition = { (v: Double) in g.px(v, scale: xs, domain: g.xDomain) }
         let yPosition = { (v: Double) in g.py(v, scale: ys) }
         svg.group("g", [("class", "panel")]) { svg in
             // Grid at labelled ticks.
             svg.group("g", [("stroke", "#e5e5e5"), ("stroke-width", "0.6")]) { svg in
-                for t in layout.xTicks where t.kind != .minor {
+                for t in g.xTicks where t.kind != .minor {
                     let x = xPosition(t.value)
                     svg.element("line", [("x1", n(x)), ("y1", n(g.y0)), ("x2", n(x)), ("y2", n(g.y1))])
                 }
@@ -85,17 +90,17 @@ extension PlotFigure {
             }
             svg.group("g", [("clip-path", "url(#panel-\(index))")]) { svg in
                 for series in panel.series {
-                    series.draw(into: &svg, geometry: g, xScale: xs, xDomain: layout.xDomain, yScale: ys)
+                    series.draw(into: &svg, geometry: g, xScale: xs, xDomain: g.xDomain, yScale: ys)
                 }
             }
             svg.element("rect", [("x", n(g.x0)), ("y", n(g.y0)), ("width", n(g.x1 - g.x0)), ("height", n(g.y1 - g.y0)),
                                  ("fill", "none"), ("stroke", "#333333"), ("stroke-width", "0.8")])
-            drawTicks(g: g, layout: layout, yTicks: g.yTicks, xPosition: xPosition, yPosition: yPosition, into: &svg)
-            let xLabels = last ? PlotLayout.labelled(layout.xTicks, position: xPosition,
+            drawTicks(g: g, yTicks: g.yTicks, xPosition: xPosition, yPosition: yPosition, into: &svg)
+            let xLabels = g.xLabel != nil ? PlotLayout.labelled(g.xTicks, position: xPosition,
                                                      extent: { TextWidth.of($0, size: m.tickFont) }, gap: 6) : []
             for i in xLabels {
-                svg.element("text", [("x", n(xPosition(layout.xTicks[i].value))), ("y", n(g.y1 + m.tickLength + 3 + m.tickFont * 0.8)),
-                                     ("font-size", n(m.tickFont)), ("text-anchor", "middle")], text: Self.typeset(layout.xTicks[i].label!))
+                svg.element("text", [("x", n(xPosition(g.xTicks[i].value))), ("y", n(g.y1 + m.tickLength + 3 + m.tickFont * 0.8)),
+                                     ("font-size", n(m.tickFont)), ("text-anchor", "middle")], text: Self.typeset(g.xTicks[i].label!))
             }
             let yLabels = PlotLayout.labelled(g.yTicks, position: yPosition, extent: { _ in m.tickFont }, gap: 2)
             for i in yLabels {
@@ -111,11 +116,11 @@ extension PlotFigure {
     /// A tick label as printed: the minus sign (U+2212) for the hyphen-minus.
     static func typeset(_ label: String) -> String { label.replacingOccurrences(of: "-", with: "\u{2212}") }
 
-    private func drawTicks(g: PanelGeometry, layout: PlotLayout, yTicks: [AxisTick], xPosition: (Double) -> Double,
+    private func drawTicks(g: PanelGeometry, yTicks: [AxisTick], xPosition: (Double) -> Double,
                            yPosition: (Double) -> Double, into svg: inout SVGDocument) {
         let n = SVGDocument.number, m = PlotMetrics.self
         svg.group("g", [("stroke", "#333333"), ("stroke-width", "0.8")]) { svg in
-            for t in layout.xTicks {
+            for t in g.xTicks {
                 let x = xPosition(t.value), l = t.kind == .minor ? m.minorTickLength : m.tickLength
                 svg.element("line", [("x1", n(x)), ("y1", n(g.y1)), ("x2", n(x)), ("y2", n(g.y1 + l))])
             }

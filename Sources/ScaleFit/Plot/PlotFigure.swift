@@ -80,9 +80,13 @@ package struct PlotAxis: Sendable, Equatable {
 
 /// A panel: its own y axis, its series drawn in order, an optional horizontal reference
 /// line (y = 0 in a residual panel) and an optional legend, placed in the corner that hides
-/// the fewest data (outside on the right if every corner hides some).
+/// the fewest data (outside on the right if every corner hides some). A panel with its own
+/// `xAxis` (the IsoFLOP figure's N_opt-against-C panel under its loss-against-N one) has its
+/// range, ticks and label drawn under it; the others share the figure's.
 package struct PlotPanel: Sendable, Equatable {
     package var yAxis: PlotAxis
+    /// The panel's own x axis (nil: the figure's, shared with the neighbouring panels).
+    package var xAxis: PlotAxis?
     package var series: [PlotSeries]
     package var legend: [PlotLegendEntry]
     package var referenceY: Double?
@@ -90,8 +94,9 @@ package struct PlotPanel: Sendable, Equatable {
     package var relativeHeight: Double
 
     package init(yAxis: PlotAxis, series: [PlotSeries], legend: [PlotLegendEntry] = [], referenceY: Double? = nil,
-                relativeHeight: Double = 1) {
+                relativeHeight: Double = 1, xAxis: PlotAxis? = nil) {
         self.yAxis = yAxis
+        self.xAxis = xAxis
         self.series = series
         self.legend = legend
         self.referenceY = referenceY
@@ -100,7 +105,8 @@ package struct PlotPanel: Sendable, Equatable {
 }
 
 /// A figure: a title (and a subtitle, e.g. the fitted law's values), panels stacked top to
-/// bottom sharing one x axis (tick labels under the last panel only), rendered as SVG.
+/// bottom sharing one x axis (tick labels under the last panel only; a panel with its own
+/// `xAxis` is labelled under itself, and so is the panel above it), rendered as SVG.
 ///
 /// ```swift
 /// let figure = PlotFigure(

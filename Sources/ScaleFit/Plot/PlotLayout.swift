@@ -13,11 +13,18 @@ enum PlotMetrics {
     static let edge = 10.0
 }
 
-/// A panel after layout: its rectangle in px and its resolved y range and ticks.
+/// A panel after layout: its rectangle in px, its resolved y range and ticks, and its x
+/// axis (the figure's shared one or its own) with where its label goes, when it has one.
 struct PanelGeometry {
     var x0: Double, x1: Double, y0: Double, y1: Double
     var yDomain: ClosedRange<Double>
     var yTicks: [AxisTick]
+    var xScale: AxisScale
+    var xDomain: ClosedRange<Double>
+    var xTicks: [AxisTick]
+    /// The x axis label and its baseline, for a panel with x tick labels under it (the
+    /// last, one with its own x axis, and the one above such a panel); nil for the others.
+    var xLabel: (text: String, y: Double)?
 
     func px(_ value: Double, scale: AxisScale, domain: ClosedRange<Double>) -> Double {
         x0 + Self.clamp(scale.fraction(value, in: domain)) * (x1 - x0)
@@ -45,7 +52,7 @@ struct PlotLayout {
     init(figure: PlotFigure, legendWidthOutside: Double) {
         let m = PlotMetrics.self
         width = figure.width
-        let xValues = figure.panels.flatMap { $0.series.flatMap(\.x) }
+        let xValues = figure.panels.filter { $0.xAxis == nil }.flatMap { $0.series.flatMap(\.x) }
         xDomain = Self.domain(of: xValues, axis: figure.xAxis)
         xTicks = AxisTicks.ticks(for: figure.xAxis.scale, in: xDomain, style: figure.xAxis.tickLabels)
         var yDomains: [ClosedRange<Double>] = [], yTicks: [[AxisTick]] = []
@@ -57,10 +64,17 @@ struct PlotLayout {
             let target = min(5, max(3, Int(figure.panelHeight * panel.relativeHeight / 60)))
             yTicks.append(AxisTicks.ticks(for: panel.yAxis.scale, in: domain, style: panel.yAxis.tickLabels, target: target))
         }
+        // Panels with their own x axis: its range and ticks.
+        let own = figure.panels.map { panel -> (domain: ClosedRange<Double>, ticks: [AxisTick])? in
+            guard let axis = panel.xAxis else { return nil }
+            let domain = Self.domain(of: panel.series.flatMap(\.x), axis: axis)
+            return (domain, AxisTicks.ticks(for: axis.scale, in: domain, style: axis.tickLabels))
+        }
         let widest = yTicks.joined().compactMap(\.label).map { TextWidth.of($0, size: m.tickFont) }.max() ?? 0
         let x0 = m.edge + m.labelFont * 1.2 + 8 + widest + m.tickLength + 4
         // Half the last x tick label may stick out right of the panel.
-        let lastLabel = xTicks.last(where: { $0.label != nil })?.label ?? ""
+        let lastLabels = ([xTicks] + own.compactMap { $0?.ticks }).map { $0.last(where: { $0.label != nil })?.label ?? "" }
+        let lastLabel = lastLabels.max { TextWidth.of($0, size: m.tickFont) < TextWidth.of($1, size: m.tickFont) } ?? ""
         let right = max(16, TextWidth.of(lastLabel, size: m.tickFont) / 2 + 6,
                         legendWidthOutside > 0 ? legendWidthOutside + 20 : 0)
         let x1 = figure.width - right
@@ -80,14 +94,21 @@ struct PlotLayout {
         titleLines = lines
         y += lines.isEmpty ? 4 : 14
         var geometries: [PanelGeometry] = []
+        let labelDrop = m.tickLength + 4 + m.tickFont + 8 + m.labelFont
         for (i, panel) in figure.panels.enumerated() {
             let h = figure.panelHeight * panel.relativeHeight
-            geometries.append(PanelGeometry(x0: x0, x1: x1, y0: y, y1: y + h, yDomain: yDomains[i], yTicks: yTicks[i]))
-            y += h + m.panelGap
+            let last = i == figure.panels.count - 1
+            let labelled = last || panel.xAxis != nil || figure.panels[i + 1].xAxis != nil
+            let axis = panel.xAxis ?? figure.xAxis
+            geometries.append(PanelGeometry(x0: x0, x1: x1, y0: y, y1: y + h, yDomain: yDomains[i], yTicks: yTicks[i],
+                                            xScale: axis.scale, xDomain: own[i]?.domain ?? xDomain, xTicks: own[i]?.ticks ?? xTicks,
+                                            xLabel: labelled ? (axis.label, y + h + labelDrop) : nil))
+            // A labelled panel above another leaves room for its tick labels and axis label.
+            y += h + m.panelGap + (labelled && !last ? labelDrop + m.panelGap : 0)
         }
         y -= m.panelGap
         panels = geometries
-        xLabelY = y + m.tickLength + 4 + m.tickFont + 8 + m.labelFont
+        xLabelY = y + labelDrop
         height = (xLabelY + m.edge).rounded(.up)
     }
 

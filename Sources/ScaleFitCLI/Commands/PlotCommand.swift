@@ -42,7 +42,8 @@ enum PlotCommand: Subcommand {
         fitted, else its logged lr), the residuals and the learning rates; --until STEP continues
         each run's prediction (dashed) to STEP under its schedule, held at its last lr, and
         --schedule SPEC adds the prediction under another schedule, from the data's first logged
-        step. Other fits are refused; so is an option that does not apply to the fit's law.
+        step. Other fits are refused (an isoflop or envelope fit file keeps only the fitted line: its
+        figure is drawn by fit --law isoflop|envelope --plot); so is an option that does not apply to the fit's law.
         """,
         arguments: [("FIT.json", "a fit file written by 'scalefit fit -o'"), ("DATA", "the data file to draw it over")],
         groups: [("options", [output.declaration, groupBy.declaration, until.declaration, schedule.declaration,
@@ -59,6 +60,11 @@ enum PlotCommand: Subcommand {
         let file = args.text(output)!
         let (fitPath, dataPath) = (args.positionals[0], args.positionals[1])
         let fit = try FitFile.read(path: fitPath)
+        // An allocation fit file keeps the line N_opt = k·C^a and its draws, not the first stage
+        // (parabolas, envelope) the figure shows; redrawing it would mean refitting the data.
+        if fit.isAllocationFit {
+            throw ScaleFitError.invalidData(file: fitPath, reason: "plot cannot redraw an \(fit.law) fit: the file keeps the fitted N_opt = k*C^a and its bootstrap, not the per-budget \(fit.law == FitFile.isoflopLaw ? "parabolas" : "envelope") the figure shows; 'scalefit fit DATA --law \(fit.law) --plot FIG.svg' draws it")
+        }
         guard let law = FitLaw(fitFileLaw: fit.law), laws.contains(law) else {
             throw ScaleFitError.invalidData(file: fitPath, reason: "plot draws chinchilla, kaplan, power and loss-curve fits; this file holds the \(fit.law) law")
         }

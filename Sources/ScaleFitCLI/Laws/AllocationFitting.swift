@@ -55,6 +55,8 @@ enum AllocationFitting {
         let compute = try args.value(FitCommand.computeBudget)!
         let samples = try AllocationOptions.samples(args), seed = UInt64(try args.value(BootstrapOptions.seed)!)
         var result: Result, budgets: TextTable, file: FitFile
+        let residuals: TextTable, figure: () -> PlotFigure
+        let name = URL(fileURLWithPath: path).lastPathComponent
         if law == .isoflop {
             let (runs, dropped) = try AllocationInputs.runs(table: input.table!, path: path, args: args, out: out)
             let binning = try ComputeBinning(tolerance: try args.value(AllocationOptions.computeTolerance)!)
@@ -69,6 +71,8 @@ enum AllocationFitting {
             if let c = fit.bootstrapCaveat { out.note("warning: \(c)") }
             budgets = profileTable(fit)
             file = FitFile(isoflop: fit, droppedRows: dropped)
+            residuals = runTable(fit)
+            figure = { AllocationPlot.isoflop(fit, compute: compute, title: "\(name): IsoFLOP profiles (Hoffmann approach 2)") }
         } else {
             let (curves, rows, dropped) = try AllocationInputs.curves(table: input.table!, path: path, args: args, out: out)
             let width = try args.value(AllocationOptions.binWidth)!
@@ -79,8 +83,15 @@ enum AllocationFitting {
                                  method: envelopeMethod, rule: "budgets C = 10^(k*\(width)), k integer, within the logged compute", compute: compute)
             budgets = envelopeTable(fit)
             file = FitFile(envelope: fit, rows: rows, droppedRows: dropped)
+            residuals = envelopeResiduals(fit)
+            figure = { AllocationPlot.envelope(fit, compute: compute, title: "\(name): loss envelope (Hoffmann approach 1)") }
         }
         if let o = args.text(OutputOptions.output) { try writeFitFile(file, to: o, args: args, out: out) }
+        if let svg = args.text(OutputOptions.plot) { try writePlot(figure().svg(), to: svg, out: out) }
+        if let dir = args.text(OutputOptions.report) {
+            try ReportDirectory(title: "\(law.rawValue) fitted to \(name)", markdown: render(result, budgets: budgets, format: .markdown),
+                                fitFile: file, parameters: exponentTable(result), residuals: residuals, svg: figure().svg()).write(to: dir, out: out)
+        }
         try out.write(render(result, budgets: budgets, format: format))
         return 0
     }
@@ -107,6 +118,35 @@ enum AllocationFitting {
             [formatSignificant(p.compute, digits: 3), formatSignificant(p.loss, digits: 5), p.run, formatSignificant(p.parameters, digits: 4),
              formatSignificant(p.compute / (6 * p.parameters), digits: 4), "\(p.curves)",
              p.isUsed ? "used" : "flagged: at the smallest or largest size covering it"]
+        })
+    }
+
+    /// The report's residuals.csv for approach 2: every run with its budget, its budget's
+    /// parabola at its N and the residual, and whether its budget was used (the role).
+    static func runTable(_ fit: IsoFLOPProfiles) -> TextTable {
+        var rows: [[String]] = []
+        for p in fit.profiles {
+            for i in p.runs {
+                let observed = fit.runs.loss[i], fitted = p.parabola.loss(parameters: fit.runs.parameters[i])
+                let has = fitted.isFinite
+                rows.append(["\(fit.runs.lines[i])", formatSignificant(fit.runs.parameters[i]), formatSignificant(fit.runs.compute[i]),
+                             formatSignificant(p.compute, digits: 4), formatSignificant(observed),
+                             has ? formatSignificant(fitted) : "", has ? formatSignificant(fitted - observed, digits: 4) : "",
+                             has ? formatSignificant((fitted - observed) / observed, digits: 4) : "",
+                             p.isUsed ? "fitted" : "flagged: " + p.parabola.status.rawValue])
+            }
+        }
+        return TextTable(header: ["line", "params", "compute", "budget", "loss", "parabola", "residual", "rel_residual", "role"], rows: rows)
+    }
+
+    /// The report's residuals.csv for approach 1: every budget's envelope, the N attaining it,
+    /// the fitted k·C^a there and the residual in ln N_opt, and whether it was used (the role).
+    static func envelopeResiduals(_ fit: LossEnvelope) -> TextTable {
+        TextTable(header: ["budget", "loss", "run", "params_opt", "params_fit", "log_residual", "role"], rows: fit.points.map { p in
+            let line = fit.law.parameters(compute: p.compute)
+            return [formatSignificant(p.compute, digits: 4), formatSignificant(p.loss), p.run, formatSignificant(p.parameters),
+                    formatSignificant(line), formatSignificant(log(p.parameters / line), digits: 4),
+                    p.isUsed ? "fitted" : "flagged: at the smallest or largest size covering it"]
         })
     }
 

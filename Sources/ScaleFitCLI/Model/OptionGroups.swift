@@ -23,7 +23,7 @@ enum OutputOptions {
     static let report = Option<String>(OptionDeclaration("report", value: "DIR", help:
         "write fit.json, report.md, parameters.csv, residuals.csv, fit.svg and an index.html showing them together"))
     static let plot = Option<String>(OptionDeclaration("plot", value: "FILE.svg", help:
-        "write the figure (SVG): loss against N on log axes with the law per D/N (chinchilla: and the compute-optimal frontier and the bootstrap band; kaplan: no frontier), loss against x with the law (power), or the loss curves with the law, the residuals and the learning rates"))
+        "write the figure (SVG): loss against N on log axes with the law per D/N (chinchilla: and the compute-optimal frontier and the bootstrap band; kaplan: no frontier), loss against x with the law (power), or the loss curves with the law, the residuals and the learning rates; isoflop: each budget's runs with its parabola and minimum, envelope: the curves against C = 6ND with the envelope, both over N_opt against C with the fitted k*C^a and its band; multilingual: loss against N per family; formula: the data and the law against its one variable, else observed against fitted; NIST .dat: y against x with the fitted and the certified model"))
     static let correlation = Flag("correlation", help:
         "print the correlation matrix of the parameters (JSON output and fit files always hold it; with --format csv, a column corr_NAME per parameter)")
     static let residuals = Flag("residuals", help: "print every point's residual (curves with --format csv: only them)")

@@ -21,6 +21,14 @@ final class PlotGoldenTests: XCTestCase {
         try check(figure.svg(), golden: "power-law.svg")
     }
 
+    func testIsoFLOPFigureMatchesGolden() throws {
+        try check(AllocationPlotTests.isoflop().svg(), golden: "isoflop.svg")
+    }
+
+    func testEnvelopeFigureMatchesGolden() throws {
+        try check(AllocationPlotTests.envelope().svg(), golden: "envelope.svg")
+    }
+
     func check(_ svg: String, golden name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let url = Self.folder.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["SCALEFIT_UPDATE_GOLDEN"] == "1" {
