@@ -39,59 +39,35 @@ package struct LawFitReport: Sendable, Codable, Equatable {
     /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
     package var statistics: FitStatistics
 
-    /// The report of a saturating power law fit on column `xName`.
-    package init(power fit: SaturatingPowerLawFit, xName: String, x: [Double], loss: [Double],
-                lines: [Int], labels: [String], lossSpec: RobustLoss) throws {
-        let cov = try ParameterCovariance(result: fit.multiStart.best)
-        let l = fit.law
-        let estimates = [ParameterEstimate(name: "E", estimate: l.E, standardError: cov.standardErrors[0]),
-                         ParameterEstimate(name: "A", estimate: l.A, standardError: l.A * cov.standardErrors[1]),
-                         ParameterEstimate(name: "alpha", estimate: l.alpha, standardError: cov.standardErrors[2])]
-        try self.init(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula + ", x = \(xName)",
-                      lossSpec: lossSpec, inputNames: [xName], inputs: x.map { [$0] }, loss: loss,
-                      fitted: x.map { l.loss(at: $0) }, parameters: estimates, multiStart: fit.multiStart,
-                      lines: lines, labels: labels, names: SaturatingPowerLaw.parameterNames, bounds: SaturatingPowerLawFit.bounds,
-                      logScale: [false, true, false])
-    }
-
-    /// The report of a Kaplan fit.
-    package init(kaplan fit: KaplanFit, parameters n: [Double], tokens d: [Double], loss: [Double],
-                lines: [Int], labels: [String], lossSpec: RobustLoss) throws {
-        let cov = try ParameterCovariance(result: fit.multiStart.best)
-        let l = fit.law
-        let estimates = [ParameterEstimate(name: "Nc", estimate: l.Nc, standardError: l.Nc * cov.standardErrors[0]),
-                         ParameterEstimate(name: "Dc", estimate: l.Dc, standardError: l.Dc * cov.standardErrors[1]),
-                         ParameterEstimate(name: "alphaN", estimate: l.alphaN, standardError: cov.standardErrors[2]),
-                         ParameterEstimate(name: "alphaD", estimate: l.alphaD, standardError: cov.standardErrors[3])]
-        try self.init(law: KaplanLaw.identifier, formula: KaplanLaw.formula, lossSpec: lossSpec,
-                      inputNames: ["params", "tokens"], inputs: zip(n, d).map { [$0, $1] }, loss: loss,
-                      fitted: zip(n, d).map { l.loss(parameters: $0, tokens: $1) }, parameters: estimates,
-                      multiStart: fit.multiStart, lines: lines, labels: labels, names: KaplanLaw.parameterNames,
-                      bounds: KaplanFit.bounds, logScale: [true, true, false, false])
-    }
-
-    private init(law: String, formula: String, lossSpec: RobustLoss, inputNames: [String], inputs: [[Double]],
-                 loss: [Double], fitted: [Double], parameters: [ParameterEstimate], multiStart: MultiStartResult,
-                 lines: [Int], labels: [String], names: [String], bounds: ParameterBounds, logScale: [Bool]) throws {
-        self.law = law
+    /// The report of `fit`, made to `data`: the estimates as the law reports them, the
+    /// diagnostics `Fit` found, and a residual row per run (`inputs` in the order of
+    /// `inputNames`, from the file's `lines`, named by `labels`).
+    /// - Throws: `fitFailed` for a fit read from a file (it has no solver summary to report).
+    package init<L: Law>(_ fit: Fit<L>, data: L.Observations, formula: String, inputNames: [String], inputs: [[Double]],
+                         lines: [Int], labels: [String]) throws {
+        guard let summary = fit.summary, let statistics = fit.statistics else {
+            throw ScaleFitError.fitFailed(reason: "the \(L.identifier) report needs a fit made here, not one read from a file")
+        }
+        law = L.identifier
         self.formula = formula
-        objective = lossSpec == .l2 ? "least squares on log residuals log(fitted) - log(observed)"
-            : "sum of \(lossSpec.spec) of log residuals log(fitted) - log(observed)"
+        objective = fit.law.loss == .l2 ? "least squares on log residuals log(fitted) - log(observed)"
+            : "sum of \(fit.law.loss.spec) of log residuals log(fitted) - log(observed)"
         self.inputNames = inputNames
-        self.parameters = parameters
-        cost = multiStart.best.cost
-        starts = multiStart.finalCosts.count
-        startsAtBest = multiStart.startsAtBest
-        summary = multiStart.best.summary
+        parameters = fit.estimates
+        cost = fit.objective
+        starts = fit.search.startsTried
+        startsAtBest = fit.search.startsAtBest
+        self.summary = summary
+        let loss = data.observed
+        let fitted = fit.law.fitted(data, parameters: fit.parameters)
         let goodness = GoodnessOfFit(observed: loss, fitted: fitted)
         rmse = goodness.rmse
         meanAbsoluteRelativeError = goodness.meanAbsoluteRelativeError
         rSquared = goodness.rSquared
         rSquaredLog = goodness.rSquaredLog
-        diagnostics = FitDiagnostic.diagnose(multiStart.best, names: names, bounds: bounds, goodness: goodness,
-                                             logScale: logScale).map(\.description)
-        bootstrap = nil
-        statistics = try FitStatistics(result: multiStart.best, names: parameters.map(\.name), scale: .log)
+        diagnostics = fit.diagnostics.map(\.description)
+        bootstrap = fit.bootstrap
+        self.statistics = statistics
         runs = loss.indices.map { i in
             Run(line: lines[i], label: labels[i], inputs: inputs[i], observed: loss[i], fitted: fitted[i],
                 residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])

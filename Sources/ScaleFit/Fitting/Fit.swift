@@ -57,6 +57,18 @@ public struct Fit<L: Law>: Sendable {
         public var startsConverged: Int
         /// The start whose run won (its index in the grid).
         public var bestStart: Int
+        /// Runs (polished runs, for a screened search) that ended at the best cost, within
+        /// the multi-start's tolerance: how often the grid found the optimum.
+        public var startsAtBest: Int
+
+        /// The counts of a search.
+        public init(startsTried: Int, startsPolished: Int, startsConverged: Int, bestStart: Int, startsAtBest: Int = 0) {
+            self.startsTried = startsTried
+            self.startsPolished = startsPolished
+            self.startsConverged = startsConverged
+            self.bestStart = bestStart
+            self.startsAtBest = startsAtBest
+        }
     }
 
     /// Fits `law` to `data`: the law's grid searched by its `search`, the covariance at the
@@ -67,6 +79,10 @@ public struct Fit<L: Law>: Sendable {
         let starts = law.starts(for: data)
         let bounds = law.bounds(for: data)
         guard !starts.isEmpty else { throw ScaleFitError.fitFailed(reason: "the \(L.identifier) law has no starting points for these data") }
+        let free = problem.parameterCount - (law.fixed?.filter { $0 }.count ?? 0)
+        guard problem.residualCount >= free else {
+            throw ScaleFitError.fitFailed(reason: "the \(L.identifier) law has \(free) free parameters; \(problem.residualCount) points cannot determine them")
+        }
         let best: SolverResult
         switch law.search {
         case let .screened(evaluations, functionTolerance, selection, options):
@@ -77,13 +93,15 @@ public struct Fit<L: Law>: Sendable {
                           bounds: bounds, fixed: law.fixed)
             best = found.best
             search = SearchCounts(startsTried: found.startCount, startsPolished: found.polishedStarts.count,
-                                  startsConverged: found.polishedConverged, bestStart: found.bestStart)
+                                  startsConverged: found.polishedConverged, bestStart: found.bestStart,
+                                  startsAtBest: found.polishedAtBest)
         case let .everyStart(options):
             let found = try MultiStart(solver: LevenbergMarquardt(options: options))
                 .minimize(problem, starts: starts, bounds: bounds, fixed: law.fixed)
             best = found.best
             search = SearchCounts(startsTried: starts.count, startsPolished: starts.count,
-                                  startsConverged: found.converged.filter { $0 }.count, bestStart: found.bestStart)
+                                  startsConverged: found.converged.filter { $0 }.count, bestStart: found.bestStart,
+                                  startsAtBest: found.startsAtBest)
         }
         let cov = try ParameterCovariance(result: best)
         self.law = law

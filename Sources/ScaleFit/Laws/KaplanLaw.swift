@@ -101,8 +101,11 @@ public struct KaplanLaw: Law, Equatable {
         Self.startingGrid(parameters: data.N, tokens: data.D)
     }
 
-    /// `KaplanFit.bounds`: α_N ≥ 0, α_D ≥ 1e-3 (α_D divides); n_c, d_c free.
-    public func bounds(for data: ModelRuns) -> ParameterBounds? { KaplanFit.bounds }
+    /// α_N ≥ 0, α_D ≥ 1e-3 (α_D divides); n_c, d_c free.
+    public static let bounds = ParameterBounds(lower: [-.infinity, -.infinity, 0, 1e-3],
+                                               upper: [.infinity, .infinity, .infinity, .infinity])
+    /// `bounds`: α_N ≥ 0, α_D ≥ 1e-3 (α_D divides); n_c, d_c free.
+    public func bounds(for data: ModelRuns) -> ParameterBounds? { Self.bounds }
     /// Every start of the 256-point grid run to convergence with `loss`.
     public var search: LawSearch { .everyStart(options: SolverOptions(loss: loss)) }
 
@@ -200,49 +203,5 @@ public struct KaplanLogProblem: LeastSquaresProblem {
                 s[i + 3 * m] = t.lse - t.wu * t.u
             }
         }
-    }
-}
-
-/// Fits `KaplanLaw` by least squares on log L: LM from every start of
-/// `KaplanLaw.startingGrid` (or the given starts), bounds α_N ≥ 0 and α_D ≥ 1e-3 (α_D
-/// divides), the lowest cost kept.
-public struct KaplanFit: Sendable {
-    /// The fitted (N_c, D_c, α_N, α_D): the exponentials of `fittedParameters`' n_c, d_c, and α_N, α_D.
-    public var law: KaplanLaw.Parameters
-    /// The fitted (n_c, d_c, α_N, α_D).
-    public var fittedParameters: [Double]
-    /// ½·Σρ(rᵢ²) at the optimum.
-    public var cost: Double
-    /// The runs from every start, with the best one.
-    public var multiStart: MultiStartResult
-
-    /// α_N ≥ 0, α_D ≥ 1e-3; n_c, d_c free.
-    public static let bounds = ParameterBounds(lower: [-.infinity, -.infinity, 0, 1e-3],
-                                               upper: [.infinity, .infinity, .infinity, .infinity])
-
-    /// Fits runs of model size `n`, tokens `d` and final loss `loss` from `starts` (by default
-    /// `KaplanLaw.startingGrid` on the data) within `bounds`. Throws for columns of different
-    /// lengths, fewer than 4 runs, or values that are not positive and finite.
-    public init(parameters n: [Double], tokens d: [Double], loss: [Double], starts: [[Double]]? = nil,
-                solverOptions: SolverOptions = SolverOptions()) throws {
-        guard n.count == d.count, d.count == loss.count else {
-            throw ScaleFitError.dimensionMismatch(expected: "\(n.count) tokens and losses",
-                                                  found: "\(d.count) tokens, \(loss.count) losses")
-        }
-        guard n.count >= 4 else {
-            throw ScaleFitError.fitFailed(reason: "Kaplan's law needs at least 4 points, got \(n.count)")
-        }
-        guard n.allSatisfy({ $0 > 0 && $0.isFinite }), d.allSatisfy({ $0 > 0 && $0.isFinite }),
-              loss.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw ScaleFitError.fitFailed(reason: "Kaplan's law needs positive, finite N, D and loss")
-        }
-        let problem = KaplanLogProblem(parameters: n, tokens: d, loss: loss)
-        let grid = starts ?? KaplanLaw.startingGrid(parameters: n, tokens: d)
-        let ms = try MultiStart(solver: LevenbergMarquardt(options: solverOptions))
-            .minimize(problem, starts: grid, bounds: Self.bounds)
-        multiStart = ms
-        fittedParameters = ms.best.parameters
-        law = KaplanLaw.Parameters(fittedParameters: ms.best.parameters)
-        cost = ms.best.cost
     }
 }

@@ -109,8 +109,10 @@ public struct SaturatingPowerLaw: Law, Equatable {
         return pureFloor ? grid.map { [0, $0[1], $0[2]] } : grid
     }
 
-    /// `SaturatingPowerLawFit.bounds`: E ≥ 0, α ≥ 0 (a free).
-    public func bounds(for data: PowerLawRuns) -> ParameterBounds? { SaturatingPowerLawFit.bounds }
+    /// E ≥ 0, α ≥ 0 (a free).
+    public static let bounds = ParameterBounds(lower: [0, -.infinity, 0], upper: [.infinity, .infinity, .infinity])
+    /// `bounds`: E ≥ 0, α ≥ 0 (a free).
+    public func bounds(for data: PowerLawRuns) -> ParameterBounds? { Self.bounds }
     /// E held at its start (0) for the pure law; nothing held otherwise.
     public var fixed: [Bool]? { pureFloor ? [true, false, false] : nil }
     /// Every start of the grid run to convergence with `loss`.
@@ -208,50 +210,5 @@ public struct SaturatingPowerLawProblem: LeastSquaresProblem {
                 s[i + 2 * m] = -logX[i] * t * inv
             }
         }
-    }
-}
-
-/// Fits `SaturatingPowerLaw` by least squares on log L: LM from every start of
-/// `SaturatingPowerLaw.startingGrid` (or the given starts), bounds E ≥ 0 and α ≥ 0, the
-/// lowest cost kept. With `pureFloor: true` E is held at 0 (the pure power law A·x^(−α)).
-public struct SaturatingPowerLawFit: Sendable {
-    /// The fitted (E, A, α), with A the exponential of `fittedParameters`' a.
-    public var law: SaturatingPowerLaw.Parameters
-    /// The fitted (E, a, α).
-    public var fittedParameters: [Double]
-    /// ½·Σρ(rᵢ²) at the optimum.
-    public var cost: Double
-    /// The runs from every start, with the best one.
-    public var multiStart: MultiStartResult
-
-    /// The bounds E ≥ 0, α ≥ 0 (a free).
-    public static let bounds = ParameterBounds(lower: [0, -.infinity, 0], upper: [.infinity, .infinity, .infinity])
-
-    /// Fits runs at `x` with loss `loss` from `starts` (by default
-    /// `SaturatingPowerLaw.startingGrid` on the data) within `bounds`, E held at 0 when
-    /// `pureFloor`. Throws for columns of different lengths, fewer than 3 points (2 for the pure
-    /// law), or values that are not positive and finite.
-    public init(x: [Double], loss: [Double], pureFloor: Bool = false, starts: [[Double]]? = nil,
-                solverOptions: SolverOptions = SolverOptions()) throws {
-        guard x.count == loss.count else {
-            throw ScaleFitError.dimensionMismatch(expected: "\(x.count) losses", found: "\(loss.count)")
-        }
-        guard x.count >= (pureFloor ? 2 : 3) else {
-            throw ScaleFitError.fitFailed(reason: "a power law needs at least \(pureFloor ? 2 : 3) points, got \(x.count)")
-        }
-        guard x.allSatisfy({ $0 > 0 && $0.isFinite }), loss.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw ScaleFitError.fitFailed(reason: "a power law needs positive, finite x and loss")
-        }
-        let problem = SaturatingPowerLawProblem(x: x, loss: loss)
-        var grid = starts ?? SaturatingPowerLaw.startingGrid(x: x, loss: loss, floorFixedAtZero: pureFloor)
-        // The fixed floor is whatever the start holds: pin it to 0.
-        if pureFloor { grid = grid.map { [0, $0[1], $0[2]] } }
-        let fixed = pureFloor ? [true, false, false] : nil
-        let ms = try MultiStart(solver: LevenbergMarquardt(options: solverOptions))
-            .minimize(problem, starts: grid, bounds: Self.bounds, fixed: fixed)
-        multiStart = ms
-        fittedParameters = ms.best.parameters
-        law = SaturatingPowerLaw.Parameters(fittedParameters: ms.best.parameters)
-        cost = ms.best.cost
     }
 }

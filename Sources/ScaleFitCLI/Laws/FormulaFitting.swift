@@ -61,7 +61,7 @@ enum FormulaFitting {
             let law = try FormulaLaw(formula: text, variables: variables, starts: starts, bounds: try args.value(FormulaOptions.bounds),
                                      loss: options.loss, columns: Dictionary(uniqueKeysWithValues: zip(variables, columns)))
             let data = try law.observations(from: table, options: TableOptions(columns: [.loss: yName], strict: args.has(InputOptions.strict)))
-            report.bootstrap = try PowerFitting.bootstrap(law, data, args: args, out: out)
+            report.bootstrap = try PowerFitting.bootstrap(try Fit(law, to: data), data, args: args, out: out)
         }
         if report.rank < n {
             out.note("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")

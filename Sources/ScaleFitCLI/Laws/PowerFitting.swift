@@ -11,8 +11,6 @@ enum PowerFitting {
         let (path, args, format, out, table) = (input.path, input.args, input.format, input.out, input.table!)
         let law = fitLaw.rawValue
         let lossSpec = try args.value(SolverOptionsGroup.loss) ?? .l2
-        var options = SolverOptions()
-        options.loss = lossSpec
         var overrides: [ColumnRole: String] = [:]
         if let y = args.text(InputOptions.y) { overrides[.loss] = y }
         var xNames: [String]? = nil
@@ -48,28 +46,18 @@ enum PowerFitting {
             }
             try RunVariation.check(x: x, loss: l, variable: xName, file: path)
             out.note("fitting power law on \(x.count) runs…")
-            let fit = try SaturatingPowerLawFit(x: x, loss: l, solverOptions: options)
-            var report = try LawFitReport(power: fit, xName: xName, x: x, loss: l, lines: usable.lineNumbers,
-                                          labels: labels(usable, labelColumn), lossSpec: lossSpec)
+            let runs = try PowerLawRuns(x: x, loss: l, variable: xName, file: path)
+            var fit = try Fit(SaturatingPowerLaw(variable: xName, loss: lossSpec), to: runs)
+            fit.data.droppedRows = dropped.count
+            fit.bootstrap = try bootstrap(fit, runs, args: args, out: out)
+            var report = try LawFitReport(fit, data: runs, formula: SaturatingPowerLaw.formula + ", x = \(xName)", inputNames: [xName],
+                                          inputs: x.map { [$0] }, lines: usable.lineNumbers, labels: labels(usable, labelColumn))
             report.diagnostics += RunVariation.trendWarnings(x: x, loss: l, variable: xName)
-            report.bootstrap = try bootstrap(SaturatingPowerLaw(variable: xName, loss: lossSpec),
-                                             try PowerLawRuns(x: x, loss: l, variable: xName, file: path), args: args, out: out)
-            var saved: FitFile?
-            if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
-                let fitFile = FitFile(law: SaturatingPowerLaw.identifier, formula: SaturatingPowerLaw.formula,
-                                      parameterNames: SaturatingPowerLaw.parameterNames, parameters: fit.fittedParameters,
-                                      covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
-                                      objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
-                                      data: .init(file: path, rows: x.count, droppedRows: dropped.count),
-                                      variables: [xName]).withDiagnostics(report.diagnostics).withStatistics(report.statistics).withBootstrap(report.bootstrap)
-                saved = try NoiseEstimate.attach(fitFile, as: SaturatingPowerLaw.self,
-                                                 data: try PowerLawRuns(x: x, loss: l, variable: xName, file: path),
-                                                 source: path, out: out)
-            }
-            if let file = args.text(OutputOptions.output), let saved { try writeFitFile(saved, to: file, args: args, out: out) }
+            let saved = try savedFile(fit, report: report, data: runs, args: args, out: out)
             let xLabel = xName == mapping[.compute] ? "\(xName) (FLOPs)" : xName
+            let fitted = SaturatingPowerLaw.Parameters(fittedParameters: fit.parameters)
             try writeFigures(report, saved: saved, path: path, args: args, out: out) {
-                try PowerLawPlot.oneVariable(x: x, observed: l, law: fit.law.loss(at:), xLabel: xLabel)
+                try PowerLawPlot.oneVariable(x: x, observed: l, law: fitted.loss(at:), xLabel: xLabel)
             }
             return try finish(report, format: format, correlation: args.has(OutputOptions.correlation), out: out)
         }
@@ -91,36 +79,39 @@ enum PowerFitting {
         }
         try RunVariation.check(N: n, D: d, loss: l, law: "kaplan", file: path)
         out.note("fitting kaplan on \(n.count) runs…")
-        let fit = try KaplanFit(parameters: n, tokens: d, loss: l, solverOptions: options)
-        var report = try LawFitReport(kaplan: fit, parameters: n, tokens: d, loss: l, lines: usable.lineNumbers,
-                                      labels: labels(usable, labelColumn), lossSpec: lossSpec)
+        let runs = try ModelRuns(N: n, D: d, loss: l, file: path)
+        var fit = try Fit(KaplanLaw(loss: lossSpec), to: runs)
+        fit.data.droppedRows = dropped.count
+        fit.bootstrap = try bootstrap(fit, runs, args: args, out: out)
+        var report = try LawFitReport(fit, data: runs, formula: KaplanLaw.formula, inputNames: ["params", "tokens"],
+                                      inputs: zip(n, d).map { [$0, $1] }, lines: usable.lineNumbers, labels: labels(usable, labelColumn))
         report.diagnostics += RunVariation.trendWarnings(N: n, D: d, loss: l)
-        report.bootstrap = try bootstrap(KaplanLaw(loss: lossSpec), try ModelRuns(N: n, D: d, loss: l, file: path), args: args, out: out)
-        var saved: FitFile?
-        if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
-            let fitFile = FitFile(law: KaplanLaw.identifier, formula: KaplanLaw.formula,
-                                  parameterNames: KaplanLaw.parameterNames, parameters: fit.fittedParameters,
-                                  covariance: try ParameterCovariance(result: fit.multiStart.best).scaled,
-                                  objective: fit.cost, loss: lossSpec.spec, starts: fit.multiStart.finalCosts.count,
-                                  data: .init(file: path, rows: n.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics).withStatistics(report.statistics)
-                .withBootstrap(report.bootstrap)
-            saved = try NoiseEstimate.attach(fitFile, as: KaplanLaw.self,
-                                             data: try ModelRuns(N: n, D: d, loss: l, file: path), source: path, out: out)
-        }
-        if let file = args.text(OutputOptions.output), let saved { try writeFitFile(saved, to: file, args: args, out: out) }
+        let saved = try savedFile(fit, report: report, data: runs, args: args, out: out)
+        let fitted = KaplanLaw.Parameters(fittedParameters: fit.parameters)
         try writeFigures(report, saved: saved, path: path, args: args, out: out) {
-            try PowerLawPlot.sizes(parameters: n, tokens: d, observed: l, loss: fit.law.loss(parameters:tokens:))
+            try PowerLawPlot.sizes(parameters: n, tokens: d, observed: l, loss: fitted.loss(parameters:tokens:))
         }
         return try finish(report, format: format, correlation: args.has(OutputOptions.correlation), out: out)
     }
 
-    /// `--bootstrap N --seed S`: the one `Bootstrap` over runs, of the law fitted to `data`.
-    static func bootstrap<L: Law>(_ law: L, _ data: L.Observations, args: ParsedArguments, out: CommandOutput) throws -> Bootstrap?
+    /// `--bootstrap N --seed S`: the one `Bootstrap` over runs, of `fit` made to `data`.
+    static func bootstrap<L: Law>(_ fit: Fit<L>, _ data: L.Observations, args: ParsedArguments, out: CommandOutput) throws -> Bootstrap?
         where L.Observations: ResamplableObservations {
         guard let count = try args.value(BootstrapOptions.bootstrap) else { return nil }
         let seed = try args.value(BootstrapOptions.seed)!
         out.note("bootstrap: \(count) resamples of the runs, seed \(seed)…")
-        return try Fit(law, to: data).bootstrapped(data, samples: count, seed: UInt64(seed)).bootstrap
+        return try fit.bootstrapped(data, samples: count, seed: UInt64(seed)).bootstrap
+    }
+
+    /// The fit file of `fit` when one is written (`-o`, `--report`): `Fit.file` with the
+    /// report's diagnostics (the fit's and the data's) and the prediction noise; written to `-o`.
+    static func savedFile<L: Law>(_ fit: Fit<L>, report: LawFitReport, data: L.Observations, args: ParsedArguments,
+                                  out: CommandOutput) throws -> FitFile? where L.Observations: GroupedObservations {
+        guard args.has(OutputOptions.output) || args.has(OutputOptions.report) else { return nil }
+        let file = fit.file.withDiagnostics(report.diagnostics)
+        let saved = try NoiseEstimate.attach(file, as: L.self, data: data, source: fit.data.file, out: out)
+        if let path = args.text(OutputOptions.output) { try writeFitFile(saved, to: path, args: args, out: out) }
+        return saved
     }
 
     /// `--plot FILE.svg` and `--report DIR` for the power law and Kaplan's: the figure

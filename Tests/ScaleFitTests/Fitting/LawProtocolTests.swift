@@ -58,18 +58,30 @@ final class LawProtocolTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(fit.goodness).rSquared, 0.99)
     }
 
-    func testPowerAndKaplanFitsAreTheirOwnFits() throws {
+    func testPowerAndKaplanFitsAreEveryStartOfTheirGrids() throws {
+        // The fit on the protocol is LM from every start of the law's grid within its bounds,
+        // the lowest cost kept: the same as running that multi-start by hand.
         let data = try runs()
         let kaplan = try Fit(KaplanLaw(), to: data)
-        let kLegacy = try KaplanFit(parameters: data.N, tokens: data.D, loss: data.loss)
-        XCTAssertEqual(kaplan.parameters, kLegacy.fittedParameters)
-        XCTAssertEqual(kaplan.objective, kLegacy.cost)
+        let kByHand = try MultiStart(solver: LevenbergMarquardt()).minimize(
+            KaplanLogProblem(parameters: data.N, tokens: data.D, loss: data.loss),
+            starts: KaplanLaw.startingGrid(parameters: data.N, tokens: data.D), bounds: try XCTUnwrap(KaplanLaw().bounds(for: data)))
+        XCTAssertEqual(kaplan.parameters, kByHand.best.parameters)
+        XCTAssertEqual(kaplan.objective, kByHand.best.cost)
+        XCTAssertEqual(kaplan.search.startsAtBest, kByHand.startsAtBest)
         let power = try Fit(SaturatingPowerLaw(), to: try PowerLawRuns(table: try RunTableReader.read(path: Self.runsPath)))
-        let pLegacy = try SaturatingPowerLawFit(x: data.N, loss: data.loss)
-        XCTAssertEqual(power.parameters, pLegacy.fittedParameters)
+        let x = try PowerLawRuns(x: data.N, loss: data.loss)
+        let pByHand = try MultiStart(solver: LevenbergMarquardt()).minimize(
+            SaturatingPowerLawProblem(x: data.N, loss: data.loss), starts: SaturatingPowerLaw.startingGrid(x: data.N, loss: data.loss),
+            bounds: try XCTUnwrap(SaturatingPowerLaw().bounds(for: x)))
+        XCTAssertEqual(power.parameters, pByHand.best.parameters)
         XCTAssertEqual(power.law.settings, [:])
-        let pure = try Fit(SaturatingPowerLaw(pureFloor: true), to: try PowerLawRuns(x: data.N, loss: data.loss))
-        XCTAssertEqual(pure.parameters, try SaturatingPowerLawFit(x: data.N, loss: data.loss, pureFloor: true).fittedParameters)
+        let pure = try Fit(SaturatingPowerLaw(pureFloor: true), to: x)
+        let pureByHand = try MultiStart(solver: LevenbergMarquardt()).minimize(
+            SaturatingPowerLawProblem(x: data.N, loss: data.loss),
+            starts: SaturatingPowerLaw.startingGrid(x: data.N, loss: data.loss, floorFixedAtZero: true).map { [0, $0[1], $0[2]] },
+            bounds: try XCTUnwrap(SaturatingPowerLaw().bounds(for: x)), fixed: [true, false, false])
+        XCTAssertEqual(pure.parameters, pureByHand.best.parameters)
         XCTAssertEqual(pure.parameters[0], 0)
         XCTAssertEqual(pure.law.settings, ["floor": "zero"])
     }

@@ -38,16 +38,22 @@ final class KaplanLawTests: XCTestCase {
         XCTAssertEqual(g.last![1], log(1e12) + 15, accuracy: 1e-12)
     }
 
+    /// Kaplan's law fitted to runs on the protocol, and its (N_c, D_c, α_N, α_D).
+    private func fitKaplan(_ n: [Double], _ d: [Double], _ loss: [Double]) throws -> (fit: Fit<KaplanLaw>, law: KaplanLaw.Parameters) {
+        let f = try Fit(KaplanLaw(), to: try ModelRuns(N: n, D: d, loss: loss))
+        return (f, KaplanLaw.Parameters(fittedParameters: f.parameters))
+    }
+
     func testRecoversKnownParametersFromNoiselessData() throws {
         let (n, d) = grid
         let truth = KaplanLaw.Parameters.published
         let l = zip(n, d).map { truth.loss(parameters: $0, tokens: $1) }
-        let fit = try KaplanFit(parameters: n, tokens: d, loss: l)
+        let fit = try fitKaplan(n, d, l)
         XCTAssertEqual(fit.law.alphaN, truth.alphaN, accuracy: 1e-6)
         XCTAssertEqual(fit.law.alphaD, truth.alphaD, accuracy: 1e-6)
-        XCTAssertEqual(fit.fittedParameters[0], log(truth.Nc), accuracy: 1e-6)
-        XCTAssertEqual(fit.fittedParameters[1], log(truth.Dc), accuracy: 1e-6)
-        XCTAssertLessThan(fit.cost, 1e-20)
+        XCTAssertEqual(fit.fit.parameters[0], log(truth.Nc), accuracy: 1e-6)
+        XCTAssertEqual(fit.fit.parameters[1], log(truth.Dc), accuracy: 1e-6)
+        XCTAssertLessThan(fit.fit.objective, 1e-20)
     }
 
     func testRecoversKnownParametersFromOnePercentNoise() throws {
@@ -55,12 +61,12 @@ final class KaplanLawTests: XCTestCase {
         let truth = KaplanLaw.Parameters.published
         var g = SeededGenerator(seed: 11)
         let l = zip(n, d).map { truth.loss(parameters: $0, tokens: $1) * exp(0.01 * (g.nextUnit() * 2 - 1) * 3.0.squareRoot()) }
-        let fit = try KaplanFit(parameters: n, tokens: d, loss: l)
+        let fit = try fitKaplan(n, d, l)
         // Measured (seed 11): n_c 32.09 (truth 31.79), d_c 31.05 (30.52), α_N 0.0748, α_D 0.0981.
         XCTAssertEqual(fit.law.alphaN, truth.alphaN, accuracy: 0.005)
         XCTAssertEqual(fit.law.alphaD, truth.alphaD, accuracy: 0.01)
-        XCTAssertEqual(fit.fittedParameters[0], log(truth.Nc), accuracy: 1)
-        XCTAssertEqual(fit.fittedParameters[1], log(truth.Dc), accuracy: 1)
+        XCTAssertEqual(fit.fit.parameters[0], log(truth.Nc), accuracy: 1)
+        XCTAssertEqual(fit.fit.parameters[1], log(truth.Dc), accuracy: 1)
         for (ni, di) in zip(n, d) {
             let t = truth.loss(parameters: ni, tokens: di)
             XCTAssertEqual(fit.law.loss(parameters: ni, tokens: di), t, accuracy: 0.02 * t)  // 2σ: corner points are extrapolations
@@ -68,7 +74,9 @@ final class KaplanLawTests: XCTestCase {
     }
 
     func testRejectsMismatchedColumns() {
-        XCTAssertThrowsError(try KaplanFit(parameters: [1, 2, 3, 4], tokens: [1, 2, 3], loss: [1, 2, 3, 4]))
-        XCTAssertThrowsError(try KaplanFit(parameters: [1, 2, 3], tokens: [1, 2, 3], loss: [1, 2, 3]))
+        XCTAssertThrowsError(try fitKaplan([1, 2, 3, 4], [1, 2, 3], [1, 2, 3, 4]))
+        XCTAssertThrowsError(try fitKaplan([1, 2, 3], [1, 2, 3], [1, 2, 3])) { error in
+            XCTAssertEqual(error as? ScaleFitError, .fitFailed(reason: "the kaplan law has 4 free parameters; 3 points cannot determine them"))
+        }
     }
 }
