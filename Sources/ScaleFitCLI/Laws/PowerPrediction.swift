@@ -1,8 +1,9 @@
 import Foundation
 import ScaleFit
 
-/// `scalefit predict` from a power-law or Kaplan fit: L and its 95% interval (delta method
-/// on log L with the analytic gradient of the fit's log residual).
+/// `scalefit predict` from a power-law or Kaplan fit: L and its 95% interval, from the fit
+/// file opened as the fit of its law (`LawRegistry`, `Fit.predict`: the delta method on log L
+/// with the law's analytic gradient, and the file's prediction noise).
 enum PowerPrediction {
     struct PowerRow: Codable {
         let x: Double; let loss: Double; let lower95: Double; let upper95: Double; let meanLower95: Double; let meanUpper95: Double
@@ -22,11 +23,10 @@ enum PowerPrediction {
             throw UsageError(message: "--at: this fit is in column \"\(column)\", found \"\(name)\"")
         }
         let xs = try numberList(String(specs[0][specs[0].index(after: eq)...]), flag: "--at")
-        let rows = xs.map { x -> PowerRow in
-            let (logL, g) = logPrediction(SaturatingPowerLawProblem(x: [x], loss: [1]), fit.parameters)
-            let p = fit.prediction(value: exp(logL), logGradient: g)
-            return PowerRow(x: x, loss: p.value, lower95: p.predictionLower, upper95: p.predictionUpper,
-                            meanLower95: p.lower, meanUpper95: p.upper)
+        let predictions = try LawRegistry.fit(fit, source: path).predict(.values(xs), level: 0.95)
+        let rows = zip(xs, predictions).map { x, p in
+            PowerRow(x: x, loss: p.value, lower95: p.predictionLower, upper95: p.predictionUpper,
+                     meanLower95: p.lower, meanUpper95: p.upper)
         }
         if format == .json { try out.write(jsonText(rows)); return 0 }
         let t = TextTable(header: [column, "loss"] + IntervalColumns.header, rows: rows.map {
@@ -41,21 +41,10 @@ enum PowerPrediction {
     static func predictKaplan(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
         try fit.require(law: KaplanLaw.identifier, parameters: 4, file: path, for: "this needs")
         let (n, d) = try PredictCommand.pairedSizes(args, missing: "predicting from a kaplan fit needs --params and --tokens")
-        let rows = zip(n, d).map { ni, di -> PredictCommand.Row in
-            let (logL, g) = logPrediction(KaplanLogProblem(parameters: [ni], tokens: [di], loss: [1]), fit.parameters)
-            return PredictCommand.Row(params: ni, tokens: di, fit.prediction(value: exp(logL), logGradient: g))
-        }
+        let sizes = zip(n, d).map { ModelSize(N: $0, D: $1) }
+        let predictions = try LawRegistry.fit(fit, source: path).predict(.sizes(sizes), level: 0.95)
+        let rows = zip(sizes, predictions).map { PredictCommand.Row(params: $0.N, tokens: $0.D, $1) }
         try out.write(PredictCommand.render(rows, format: format))
         return 0
-    }
-
-    /// log L̂ and ∂log L̂/∂θ at one point: the law's log residual against an observed loss of 1
-    /// is log L̂ itself, and its Jacobian row is the gradient.
-    static func logPrediction<P: LeastSquaresProblem>(_ p: P, _ theta: [Double]) -> (Double, [Double]) {
-        var r = [0.0]
-        p.residuals(at: theta, into: &r)
-        var j = Matrix(rows: 1, columns: p.parameterCount)
-        p.jacobian(at: theta, into: &j)
-        return (r[0], j.storage)
     }
 }
