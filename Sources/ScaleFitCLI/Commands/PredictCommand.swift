@@ -108,11 +108,21 @@ enum PredictCommand: Subcommand {
 
     static func chinchilla(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
         let (n, d) = try pairedSizes(args, missing: "predicting from a chinchilla fit needs --params and --tokens\n\n\(spec.helpText)")
-        let rows = try zip(n, d).map { ni, di -> Row in
-            Row(params: ni, tokens: di, try fit.chinchillaPrediction(N: ni, D: di, file: path))
-        }
-        try out.write(render(rows, format: format))
+        try out.write(render(try rows(fit, path: path, sizes: zip(n, d).map { ModelSize(N: $0, D: $1) }), format: format))
         return 0
+    }
+
+    /// The predictions of a law of (N, D) at `sizes`, from the fit file opened as the fit of
+    /// its law (`LawRegistry`, `Fit.predict`); a size where the law's value is not a finite
+    /// loss is bad data naming it.
+    static func rows(_ fit: FitFile, path: String, sizes: [ModelSize]) throws -> [Row] {
+        let predictions = try LawRegistry.fit(fit, source: path).predict(.sizes(sizes), level: 0.95)
+        return try zip(sizes, predictions).map { s, p in
+            guard p.value.isFinite, p.value > 0 else {
+                throw ScaleFitError.invalidData(file: path, reason: "the prediction at N = \(s.N), D = \(s.D) is \(p.value), not a finite loss")
+            }
+            return Row(params: s.N, tokens: s.D, p)
+        }
     }
 
     /// Predictions at (N, D) as the chosen format prints them.

@@ -41,9 +41,7 @@ enum PowerPrediction {
     static func predictKaplan(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
         try fit.require(law: KaplanLaw.identifier, parameters: 4, file: path, for: "this needs")
         let (n, d) = try PredictCommand.pairedSizes(args, missing: "predicting from a kaplan fit needs --params and --tokens")
-        let sizes = zip(n, d).map { ModelSize(N: $0, D: $1) }
-        let predictions = try LawRegistry.fit(fit, source: path).predict(.sizes(sizes), level: 0.95)
-        let rows = zip(sizes, predictions).map { PredictCommand.Row(params: $0.N, tokens: $0.D, $1) }
+        let rows = try PredictCommand.rows(fit, path: path, sizes: zip(n, d).map { ModelSize(N: $0, D: $1) })
         try out.write(PredictCommand.render(rows, format: format))
         return 0
     }
