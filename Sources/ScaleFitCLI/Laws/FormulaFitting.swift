@@ -144,10 +144,7 @@ enum FormulaFitting {
     }
 
     static func parameterTable(_ r: FormulaFitReport) -> TextTable {
-        TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: r.parameters.map {
-            [$0.name, formatSignificant($0.estimate, digits: 10), formatSignificant($0.standardError, digits: 4),
-             formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]
-        })
+        NISTFitting.precisionTable(r.parameters)
     }
 
     /// The residual table: one row per data row.

@@ -66,7 +66,13 @@ enum NISTFitting {
     }
 
     static func parameterTable(_ report: NISTFitReport) -> TextTable {
-        TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: report.parameters.map {
+        precisionTable(report.parameters)
+    }
+
+    /// Estimates to 10 digits with their standard and relative errors: the table of the fits
+    /// whose digits are the point (NIST problems, user formulas).
+    static func precisionTable(_ parameters: [ParameterEstimate]) -> TextTable {
+        TextTable(header: ["parameter", "estimate", "std_error", "rel_error"], rows: parameters.map {
             [$0.name, formatSignificant($0.estimate, digits: 10), formatSignificant($0.standardError, digits: 4),
              formatSignificant(abs($0.standardError / $0.estimate), digits: 3)]
         })
