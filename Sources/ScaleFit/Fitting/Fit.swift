@@ -55,6 +55,10 @@ public struct Fit<L: Law>: Sendable {
         public var startsPolished: Int
         /// Polished runs that met a convergence test.
         public var startsConverged: Int
+        /// Starts (polished ones, for a screened search) whose final cost is within the
+        /// multistart's at-best tolerance of the best: several at the best means the optimum
+        /// stands out. 0 for a fit read from a file.
+        public var startsAtBest: Int
         /// The start whose run won (its index in the grid).
         public var bestStart: Int
     }
@@ -77,13 +81,15 @@ public struct Fit<L: Law>: Sendable {
                           bounds: bounds, fixed: law.fixed)
             best = found.best
             search = SearchCounts(startsTried: found.startCount, startsPolished: found.polishedStarts.count,
-                                  startsConverged: found.polishedConverged, bestStart: found.bestStart)
+                                  startsConverged: found.polishedConverged, startsAtBest: found.polishedAtBest,
+                                  bestStart: found.bestStart)
         case let .everyStart(options):
             let found = try MultiStart(solver: LevenbergMarquardt(options: options))
                 .minimize(problem, starts: starts, bounds: bounds, fixed: law.fixed)
             best = found.best
             search = SearchCounts(startsTried: starts.count, startsPolished: starts.count,
-                                  startsConverged: found.converged.filter { $0 }.count, bestStart: found.bestStart)
+                                  startsConverged: found.converged.filter { $0 }.count, startsAtBest: found.startsAtBest,
+                                  bestStart: found.bestStart)
         }
         let cov = try ParameterCovariance(result: best)
         self.law = law
