@@ -18,17 +18,18 @@ let chinchillaBenchmark = BenchSubcommand(
         rows.removeLast(5)
         let n = rows.map(\.n), d = rows.map { $0.c / (6 * $0.n) }, l = rows.map(\.l)
         let start = DispatchTime.now().uptimeNanoseconds
-        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l)
+        let fit = try Fit(ChinchillaLaw(), to: try ModelRuns(N: n, D: d, loss: l, file: path))
+        let law = fit.values
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let epoch = ChinchillaLaw.Parameters(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
         let epochObjective = ChinchillaLogProblem(parameters: n, tokens: d, loss: l).huberObjective(at: epoch.logParameters)
-        let opt = ComputeOptimalAllocation(law: fit.law, compute: 5.76e23)
-        print(String(format: "chinchilla: E=%.4f A=%.2f B=%.2f alpha=%.4f beta=%.4f", fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta))
+        let opt = ComputeOptimalAllocation(law: law, compute: 5.76e23)
+        print(String(format: "chinchilla: E=%.4f A=%.2f B=%.2f alpha=%.4f beta=%.4f", law.E, law.A, law.B, law.alpha, law.beta))
         print(String(format: "chinchilla: objective %.12g (at Epoch's estimates %.12g); %d starts screened, %d/%d polished at the best",
-                     fit.objective, epochObjective, fit.search.startCount, fit.search.polishedAtBest, fit.search.polishedStarts.count))
+                     fit.objective, epochObjective, fit.search.startsTried, fit.search.startsAtBest, fit.search.startsPolished))
         print(String(format: "chinchilla: at C = 5.76e23: N* = %.4g, D* = %.4g, tokens/param = %.2f, loss %.4f",
                      opt.parameters, opt.tokens, opt.tokensPerParameter, opt.loss))
-        print(String(format: "chinchilla: total time %.3f s for %d starts", seconds, fit.search.startCount))
+        print(String(format: "chinchilla: total time %.3f s for %d starts", seconds, fit.search.startsTried))
         return 0
     } catch {
         printError("scalefit-bench chinchilla: \(error)")

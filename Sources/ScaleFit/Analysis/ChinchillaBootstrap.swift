@@ -41,13 +41,14 @@ public struct ChinchillaBootstrap: Sendable, Codable, Equatable {
         laws = []
     }
 
-    /// Resamples the runs (model size `n`, tokens `d`, final loss `loss`) `samples` times with
-    /// replacement, refits each from `fit`'s optimum with Huber(`delta`) on log residuals, and
-    /// takes percentile intervals of E, A, B, α, β and of the allocation at `compute`.
-    public init(parameters n: [Double], tokens d: [Double], loss: [Double], fit: ChinchillaFit,
-                samples: Int, seed: UInt64, compute: Double, delta: Double = 1e-3) {
-        let start = fit.logParameters
-        let solver = LevenbergMarquardt(options: SolverOptions(loss: .huber(scale: delta)))
+    /// Resamples `runs` (the runs `fit` was fitted to) `samples` times with replacement,
+    /// refits each from `fit`'s optimum with the fit's loss (Hoffmann's Huber δ on log
+    /// residuals), and takes percentile intervals of E, A, B, α, β and of the allocation at
+    /// `compute`.
+    public init(fit: Fit<ChinchillaLaw>, runs: ModelRuns, samples: Int, seed: UInt64, compute: Double) {
+        let start = fit.parameters
+        let (n, d, loss) = (runs.N, runs.D, runs.loss)
+        let solver = LevenbergMarquardt(options: SolverOptions(loss: fit.law.loss))
         let rows = Bootstrap.resample(units: loss.count, samples: samples, seed: seed) { idx -> [Double]? in
             let problem = ChinchillaLogProblem(parameters: idx.map { n[$0] }, tokens: idx.map { d[$0] },
                                                loss: idx.map { loss[$0] })

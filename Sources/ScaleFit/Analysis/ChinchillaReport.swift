@@ -41,36 +41,45 @@ package struct ChinchillaReport: Sendable, Codable, Equatable {
     /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
     package var statistics: FitStatistics
 
-    package init(fit: ChinchillaFit, parameters n: [Double], tokens d: [Double], loss: [Double],
-                lines: [Int], labels: [String], delta: Double) throws {
-        let cov = try ParameterCovariance(result: fit.best)
-        let l = fit.law
-        let natural = [l.E, l.A, l.B, l.alpha, l.beta]
-        let scale = [l.E, l.A, l.B, 1, 1]
+    /// The report of `fit`, Chinchilla's law fitted to `runs` (`Fit(ChinchillaLaw(…), to: runs)`;
+    /// the residual table takes each run's line and label from `runs`). The estimates and
+    /// their standard errors are the fit's (`Fit.estimates`), the diagnostics and statistics
+    /// too; the objective is Σ Huber_δ(log residual) summed directly at θ, as Hoffmann et al.
+    /// and Epoch AI report it (the solver's ½Σρ(r²) is the same sum to rounding), and the
+    /// fitted losses are E + A/N^α + B/D^β.
+    /// - Throws: `ScaleFitError.fitFailed` for a fit without its solver summary or statistics
+    ///   (one read back from a file rather than fitted).
+    package init(fit: Fit<ChinchillaLaw>, runs: ModelRuns) throws {
+        guard let summary = fit.summary, let statistics = fit.statistics else {
+            throw ScaleFitError.fitFailed(reason: "a Chinchilla report needs the fit itself, with its solver summary and statistics, not one read from a file")
+        }
+        let l = fit.values
+        let (n, d, loss) = (runs.N, runs.D, runs.loss)
         law = ChinchillaLaw.identifier
         formula = ChinchillaLaw.formula
-        objective = "sum of Huber(delta=\(delta)) of log residuals, LSE form (Hoffmann et al. 2022)"
-        parameters = ["E", "A", "B", "alpha", "beta"].indices.map {
-            ParameterEstimate(name: ["E", "A", "B", "alpha", "beta"][$0], estimate: natural[$0],
-                      standardError: scale[$0] * cov.standardErrors[$0])
+        switch fit.law.loss {
+        case let .huber(delta):
+            objective = "sum of Huber(delta=\(delta)) of log residuals, LSE form (Hoffmann et al. 2022)"
+            objectiveValue = ChinchillaLogProblem(parameters: n, tokens: d, loss: loss).huberObjective(at: fit.parameters, delta: delta)
+        case let other:
+            objective = "\(other.spec) on log residuals, LSE form"
+            objectiveValue = fit.objective
         }
-        objectiveValue = fit.objective
-        starts = fit.search.startCount
-        polished = fit.search.polishedStarts.count
-        polishedAtBest = fit.search.polishedAtBest
-        summary = fit.best.summary
+        parameters = fit.estimates
+        starts = fit.search.startsTried
+        polished = fit.search.startsPolished
+        polishedAtBest = fit.search.startsAtBest
+        self.summary = summary
         let fitted = zip(n, d).map { l.loss(parameters: $0, tokens: $1) }
         let goodness = GoodnessOfFit(observed: loss, fitted: fitted)
         rmse = goodness.rmse
         meanAbsoluteRelativeError = goodness.meanAbsoluteRelativeError
         rSquared = goodness.rSquared
         rSquaredLog = goodness.rSquaredLog
-        diagnostics = FitDiagnostic.diagnose(fit.best, names: ChinchillaLaw.parameterNames, bounds: nil, goodness: goodness,
-                                             logScale: [true, true, true, false, false])
-            .map(\.description)
-        statistics = try FitStatistics(result: fit.best, names: ["E", "A", "B", "alpha", "beta"], scale: .log)
-        runs = loss.indices.map { i in
-            Run(line: lines[i], label: labels[i], parameters: n[i], tokens: d[i], observed: loss[i],
+        diagnostics = fit.diagnostics.map(\.description)
+        self.statistics = statistics
+        self.runs = loss.indices.map { i in
+            Run(line: runs.lines[i], label: runs.labels[i], parameters: n[i], tokens: d[i], observed: loss[i],
                 fitted: fitted[i], residual: fitted[i] - loss[i], relativeResidual: (fitted[i] - loss[i]) / loss[i])
         }
     }

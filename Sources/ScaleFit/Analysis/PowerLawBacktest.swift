@@ -110,7 +110,7 @@ public struct PredictionErrors: Sendable, Codable, Equatable {
     }
 }
 
-/// A Chinchilla backtest: fit L = E + A/N^α + B/D^β (Hoffmann's Huber objective, `ChinchillaFit`)
+/// A Chinchilla backtest: fit L = E + A/N^α + B/D^β (Hoffmann's Huber objective, `Fit<ChinchillaLaw>`)
 /// on the runs a `PowerLawHoldout` keeps, and score the law's prediction of the held-out
 /// runs — the Hitchhiker's Guide's way to judge a law by its extrapolation.
 public struct PowerLawBacktest: Sendable, Encodable {
@@ -144,8 +144,8 @@ public struct PowerLawBacktest: Sendable, Encodable {
     /// The law fitted on the kept runs: (E, A, B, α, β).
     public var law: ChinchillaLaw.Parameters
     /// The fit on the kept runs (its search and covariance; not encoded).
-    public var fit: ChinchillaFit
-    /// Σ Huber_δ(rᵢ) of the fit at its optimum (`ChinchillaFit.objective`).
+    public var fit: Fit<ChinchillaLaw>
+    /// Σ Huber_δ(rᵢ) of the fit at its optimum, summed directly at θ (`ChinchillaReport`'s objective).
     public var objectiveValue: Double
     /// Why the fit's winning run stopped.
     public var summary: FitSummary
@@ -173,16 +173,19 @@ public struct PowerLawBacktest: Sendable, Encodable {
         guard kept.count >= 6 else {
             throw ScaleFitError.invalidData(file: file, reason: "holdout \(holdout.spec) leaves \(kept.count) runs to fit; Chinchilla's 5 parameters need at least 6")
         }
-        let fit = try ChinchillaFit(parameters: kept.map { n[$0] }, tokens: kept.map { d[$0] }, loss: kept.map { loss[$0] },
-                                    delta: delta, starts: starts)
+        let keptRuns = try ModelRuns(N: kept.map { n[$0] }, D: kept.map { d[$0] }, loss: kept.map { loss[$0] }, file: file)
+        let fit = try Fit(ChinchillaLaw(loss: .huber(scale: delta), grid: starts), to: keptRuns)
+        let law = fit.values
+        guard let summary = fit.summary else { throw ScaleFitError.fitFailed(reason: "the backtest fit has no solver summary") }
         self.fit = fit
         self.holdout = holdout.description
-        law = fit.law
-        objectiveValue = fit.objective
-        summary = fit.best.summary
+        self.law = law
+        objectiveValue = ChinchillaLogProblem(parameters: keptRuns.N, tokens: keptRuns.D, loss: keptRuns.loss)
+            .huberObjective(at: fit.parameters, delta: delta)
+        self.summary = summary
         let order = kept + held.indices.filter { held[$0] }
         let all = order.map { i in
-            let p = fit.law.loss(parameters: n[i], tokens: d[i])
+            let p = law.loss(parameters: n[i], tokens: d[i])
             return Run(line: lines[i], label: labels[i], parameters: n[i], tokens: d[i], compute: 6 * n[i] * d[i],
                        observed: loss[i], predicted: p, error: p - loss[i], relativeError: (p - loss[i]) / loss[i],
                        heldOut: held[i])
@@ -250,10 +253,10 @@ public struct PowerLawSweep: Sendable, Codable, Equatable {
         let observed = targetIndices.map { loss[$0] }
         steps = try (first...sizes.count).map { k in
             let use = n.indices.filter { n[$0] <= sizes[k - 1] }
-            let fit = try ChinchillaFit(parameters: use.map { n[$0] }, tokens: use.map { d[$0] }, loss: use.map { loss[$0] },
-                                        delta: delta, starts: starts)
-            let predicted = targetIndices.map { fit.law.loss(parameters: n[$0], tokens: d[$0]) }
-            return Step(sizes: k, largestSizeUsed: sizes[k - 1], runs: use.count, law: fit.law, predicted: predicted,
+            let runs = try ModelRuns(N: use.map { n[$0] }, D: use.map { d[$0] }, loss: use.map { loss[$0] }, file: file)
+            let law = try Fit(ChinchillaLaw(loss: .huber(scale: delta), grid: starts), to: runs).values
+            let predicted = targetIndices.map { law.loss(parameters: n[$0], tokens: d[$0]) }
+            return Step(sizes: k, largestSizeUsed: sizes[k - 1], runs: use.count, law: law, predicted: predicted,
                         errors: PredictionErrors(observed: observed, predicted: predicted), targetsInFit: k == sizes.count)
         }
         let last = steps.last!.law

@@ -51,7 +51,7 @@ extension Fit {
         }
         objective = f.objective
         summary = f.solver
-        search = SearchCounts(startsTried: f.starts, startsPolished: 0, startsConverged: 0, bestStart: 0)
+        search = SearchCounts(startsTried: f.starts, startsPolished: 0, startsConverged: 0, startsAtBest: 0, bestStart: 0)
         data = f.data
         goodness = nil
         diagnostics = []

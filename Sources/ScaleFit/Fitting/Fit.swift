@@ -55,20 +55,12 @@ public struct Fit<L: Law>: Sendable {
         public var startsPolished: Int
         /// Polished runs that met a convergence test.
         public var startsConverged: Int
+        /// Starts (polished ones, for a screened search) whose final cost is within the
+        /// multistart's at-best tolerance of the best: several at the best means the optimum
+        /// stands out. 0 for a fit read from a file.
+        public var startsAtBest: Int
         /// The start whose run won (its index in the grid).
         public var bestStart: Int
-        /// Runs (polished runs, for a screened search) that ended at the best cost, within
-        /// the multi-start's tolerance: how often the grid found the optimum.
-        public var startsAtBest: Int
-
-        /// The counts of a search.
-        public init(startsTried: Int, startsPolished: Int, startsConverged: Int, bestStart: Int, startsAtBest: Int = 0) {
-            self.startsTried = startsTried
-            self.startsPolished = startsPolished
-            self.startsConverged = startsConverged
-            self.bestStart = bestStart
-            self.startsAtBest = startsAtBest
-        }
     }
 
     /// Fits `law` to `data`: the law's grid searched by its `search`, the covariance at the
@@ -93,15 +85,15 @@ public struct Fit<L: Law>: Sendable {
                           bounds: bounds, fixed: law.fixed)
             best = found.best
             search = SearchCounts(startsTried: found.startCount, startsPolished: found.polishedStarts.count,
-                                  startsConverged: found.polishedConverged, bestStart: found.bestStart,
-                                  startsAtBest: found.polishedAtBest)
+                                  startsConverged: found.polishedConverged, startsAtBest: found.polishedAtBest,
+                                  bestStart: found.bestStart)
         case let .everyStart(options):
             let found = try MultiStart(solver: LevenbergMarquardt(options: options))
                 .minimize(problem, starts: starts, bounds: bounds, fixed: law.fixed)
             best = found.best
             search = SearchCounts(startsTried: starts.count, startsPolished: starts.count,
-                                  startsConverged: found.converged.filter { $0 }.count, bestStart: found.bestStart,
-                                  startsAtBest: found.startsAtBest)
+                                  startsConverged: found.converged.filter { $0 }.count, startsAtBest: found.startsAtBest,
+                                  bestStart: found.bestStart)
         }
         let cov = try ParameterCovariance(result: best)
         self.law = law

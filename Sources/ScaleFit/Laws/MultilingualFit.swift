@@ -216,7 +216,7 @@ public struct MultilingualFit: Sendable {
         return out
     }
 
-    /// Explore the grid at loose tolerances, polish the best at the full ones (as `ChinchillaFit`).
+    /// Explore the grid at loose tolerances, polish the best at the full ones (as `ChinchillaLaw`'s screened search).
     static func multiStart(_ problem: MultilingualLogProblem, starts: [[Double]], fixed: [Bool],
                            options: MultilingualFitOptions, threads: Int) throws -> MultiStartResult {
         var solver = options.solverOptions

@@ -3,7 +3,7 @@ import Foundation
 /// Hoffmann et al.'s three approaches side by side, as their Table 2 (a, b, and the
 /// allocation at a budget): 1 the loss envelope of training curves (`LossEnvelope`), 2
 /// IsoFLOP profiles (`IsoFLOPProfiles`), 3 the parametric fit L = E + A/N^α + B/D^β
-/// (`ChinchillaFit`, Huber δ = 1e-3 on log L over Hoffmann's grid), whose exponents are
+/// (`Fit<ChinchillaLaw>`, Huber δ = 1e-3 on log L over Hoffmann's grid), whose exponents are
 ///
 /// ```
 /// a = β/(α+β),   b = α/(α+β)      (from N* ∝ C^(β/(α+β)), D* ∝ C^(α/(α+β)))
@@ -79,14 +79,16 @@ public struct ApproachComparison: Sendable {
         guard runs.count >= 6 else { return none("Chinchilla's law has 5 parameters; \(runs.count) runs cannot determine them") }
         do {
             try RunVariation.check(N: n, D: d, loss: runs.loss, law: "chinchilla", file: runs.file)
-            let fit = try ChinchillaFit(parameters: n, tokens: d, loss: runs.loss)
+            let data = try ModelRuns(N: n, D: d, loss: runs.loss, file: runs.file)
+            let fit = try Fit(ChinchillaLaw(), to: data)
+            let law = fit.values
             let exponent = { (l: ChinchillaLaw.Parameters) in l.beta / (l.alpha + l.beta) }
-            let o = ComputeOptimalAllocation(law: fit.law, compute: compute)
-            var row = Row(approach: 3, name: ChinchillaLaw.identifier, a: exponent(fit.law), aInterval: nil, b: 1 - exponent(fit.law),
+            let o = ComputeOptimalAllocation(law: law, compute: compute)
+            var row = Row(approach: 3, name: ChinchillaLaw.identifier, a: exponent(law), aInterval: nil, b: 1 - exponent(law),
                           bInterval: nil, allocation: .init(compute: compute, parameters: o.parameters, tokens: o.tokens), allocationIntervals: nil,
-                          note: fit.best.summary.converged ? "E + A/N^alpha + B/D^beta, Huber 1e-3 on log L" : "not sound: \(fit.best.summary.message)")
+                          note: (fit.summary?.converged ?? true) ? "E + A/N^alpha + B/D^beta, Huber 1e-3 on log L" : "not sound: \(fit.summary?.message ?? "")")
             if samples > 0 {
-                let boot = ChinchillaBootstrap(parameters: n, tokens: d, loss: runs.loss, fit: fit, samples: samples, seed: seed, compute: compute)
+                let boot = ChinchillaBootstrap(fit: fit, runs: data, samples: samples, seed: seed, compute: compute)
                 let laws = boot.laws
                 func interval(_ name: String, _ f: (ChinchillaLaw.Parameters) -> Double) -> Bootstrap.Interval {
                     Bootstrap.Interval(name: name, percentilesOf: laws.map(f).filter { $0.isFinite }.sorted())

@@ -119,16 +119,6 @@ public struct FitFile: Sendable, Codable, Equatable {
         self.settings = settings
     }
 
-    /// A fit file for a `ChinchillaFit`: θ = (e, a, b, α, β), the scaled covariance at the
-    /// winning run, Σ Huber_δ at the optimum and the grid's start count. Throws when the
-    /// covariance cannot be formed.
-    public init(chinchilla fit: ChinchillaFit, loss: RobustLoss, data: DataSummary) throws {
-        self.init(law: ChinchillaLaw.identifier, formula: ChinchillaLaw.formula,
-                  parameterNames: ChinchillaLaw.parameterNames, parameters: fit.logParameters,
-                  covariance: try ParameterCovariance(result: fit.best).scaled,
-                  objective: fit.objective, loss: loss.spec, starts: fit.search.startCount, data: data)
-    }
-
     /// The Chinchilla law this file holds, or `invalidData` naming the law it holds instead.
     public func chinchilla(file: String) throws -> ChinchillaLaw.Parameters {
         try require(law: ChinchillaLaw.identifier, parameters: 5, file: file, for: "this needs")

@@ -42,20 +42,17 @@ enum ChinchillaBacktest {
             let figure = { try PowerLawPlot.chinchilla(backtest: b).figure(title: title, subtitle: subtitle(b.law)).svg() }
             if let svg = args.text(OutputOptions.plot) { try writePlot(try figure(), to: svg, out: out) }
             if let dir = args.text(OutputOptions.report) {
-                let file = try FitFile(chinchilla: b.fit, loss: .huber(scale: delta),
-                                       data: .init(file: path, rows: runs.parameters.count - b.heldOutErrors.runs, droppedRows: runs.dropped))
+                let file = fitFile(b, dropped: runs.dropped)
                 try ReportDirectory(title: title, markdown: render(b, format: .markdown, residuals: true), fitFile: file,
                                     parameters: parameterTable(b.law), residuals: residualTable(b.runs), svg: try figure()).write(to: dir, out: out)
             }
             // The held-out runs against the 95% prediction interval of the fit to the others.
             let fitted = b.runs.filter { !$0.heldOut }, held = b.runs.filter(\.heldOut)
-            var fitFile = try FitFile(chinchilla: b.fit, loss: .huber(scale: delta),
-                                      data: .init(file: path, rows: fitted.count, droppedRows: runs.dropped))
-            fitFile = try NoiseEstimate.attach(fitFile, as: ChinchillaLaw.self,
-                                               data: try ModelRuns(N: fitted.map(\.parameters), D: fitted.map(\.tokens),
-                                                                   loss: fitted.map(\.observed), file: path),
-                                               source: path, out: out)
-            let predictions = try held.map { try fitFile.chinchillaPrediction(N: $0.parameters, D: $0.tokens, file: path) }
+            let withNoise = try NoiseEstimate.attach(fitFile(b, dropped: runs.dropped), as: ChinchillaLaw.self,
+                                                     data: try ModelRuns(N: fitted.map(\.parameters), D: fitted.map(\.tokens),
+                                                                         loss: fitted.map(\.observed), file: path),
+                                                     source: path, out: out)
+            let predictions = try held.map { try withNoise.chinchillaPrediction(N: $0.parameters, D: $0.tokens, file: path) }
             let coverage = (CurveFitReport.Coverage(observed: held.map(\.observed),
                                                     intervals: predictions.map { ($0.predictionLower, $0.predictionUpper) },
                                                     bands: predictions.map { ($0.lower, $0.upper) })
@@ -70,6 +67,15 @@ enum ChinchillaBacktest {
                                   labels: runs.labels, delta: delta, file: path)
         try out.write(render(s, format: format))
         return 0
+    }
+
+    /// The fit file of the backtest's fit on the kept runs: the protocol's (`Fit.file`), with
+    /// the objective summed directly as the backtest prints it and the rows the table dropped.
+    static func fitFile(_ b: PowerLawBacktest, dropped: Int) -> FitFile {
+        var file = b.fit.file
+        file.objective = b.objectiveValue
+        file.data.droppedRows = dropped
+        return file
     }
 
     static func subtitle(_ law: ChinchillaLaw.Parameters) -> String {

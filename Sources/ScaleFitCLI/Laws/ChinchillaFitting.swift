@@ -21,39 +21,39 @@ enum ChinchillaFitting {
         let bootstrapCount = try args.value(BootstrapOptions.bootstrap)
         let seed = try args.value(BootstrapOptions.seed)!
         let runs = try ChinchillaRuns.read(table: input.table!, path: path, args: args, out: out)
-        let (n, d, l, labels) = (runs.parameters, runs.tokens, runs.loss, runs.labels)
+        let (n, d, l) = (runs.parameters, runs.tokens, runs.loss)
         guard n.count >= 6 else {
             throw ScaleFitError.invalidData(file: path, reason: "Chinchilla's law has 5 parameters; \(n.count) usable runs cannot determine them with any residual left")
         }
         try RunVariation.check(N: n, D: d, loss: l, law: "chinchilla", file: path)
         out.note("fitting chinchilla from \(ChinchillaLaw.hoffmannGrid.count) starts on \(n.count) runs…")
-        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, delta: delta)
-        var report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l,
-                                          lines: runs.lines, labels: labels, delta: delta)
+        let data = try runs.modelRuns(file: path)
+        let fit = try Fit(ChinchillaLaw(loss: .huber(scale: delta)), to: data)
+        let law = fit.values
+        var report = try ChinchillaReport(fit: fit, runs: data)
         report.diagnostics += RunVariation.trendWarnings(N: n, D: d, loss: l)
-        let optimal = ComputeOptimalAllocation(law: fit.law, compute: budget)
+        let optimal = ComputeOptimalAllocation(law: law, compute: budget)
         var bootstrap: ChinchillaBootstrap?
         if let count = bootstrapCount {
             out.note("bootstrap: \(count) resamples of the runs, seed \(seed)…")
-            bootstrap = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: count,
-                                            seed: UInt64(seed), compute: budget)
+            bootstrap = ChinchillaBootstrap(fit: fit, runs: data, samples: count, seed: UInt64(seed), compute: budget)
         }
         // The fit file, with its prediction noise, when one is written (-o, --report).
         var saved: FitFile?
         if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
-            var fitFile = try FitFile(chinchilla: fit, loss: .huber(scale: delta),
-                                      data: .init(file: path, rows: n.count, droppedRows: runs.dropped))
+            // The protocol's file, with the objective summed directly as the report prints it.
+            var fitFile = fit.file
+            fitFile.objective = report.objectiveValue
             fitFile.bootstrap = bootstrap.map(FitFile.BootstrapSummary.init)
             fitFile = fitFile.withDiagnostics(report.diagnostics).withStatistics(report.statistics)
-            saved = try NoiseEstimate.attach(fitFile, as: ChinchillaLaw.self, data: try ModelRuns(N: n, D: d, loss: l, file: path),
-                                             source: path, out: out)
+            saved = try NoiseEstimate.attach(fitFile, as: ChinchillaLaw.self, data: data, source: path, out: out)
         }
         if let file = args.text(OutputOptions.output), let saved { try writeFitFile(saved, to: file, args: args, out: out) }
         let figure = {
-            let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter,
+            let plot = try PowerLawPlot.chinchilla(report: report, law: law, grouping: .tokensPerParameter,
                                                    bootstrapLaws: bootstrap?.laws ?? [])
             return plot.figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
-                               subtitle: ChinchillaBacktest.subtitle(fit.law)).svg()
+                               subtitle: ChinchillaBacktest.subtitle(law)).svg()
         }
         if let svg = args.text(OutputOptions.plot) { try writePlot(try figure(), to: svg, out: out) }
         if let dir = args.text(OutputOptions.report) {

@@ -49,6 +49,15 @@ struct ChinchillaRuns {
         return ChinchillaRuns(parameters: n, tokens: d, loss: l, lines: usable.lineNumbers, labels: labels, dropped: dropped.count)
     }
 
+    /// The runs as the law's observations, with their lines, labels and dropped rows (so the
+    /// fit's data summary counts them).
+    func modelRuns(file: String) throws -> ModelRuns {
+        var runs = try ModelRuns(N: parameters, D: tokens, loss: loss, labels: labels, file: file)
+        runs.lines = lines
+        runs.dropped = DroppedRows(count: dropped)
+        return runs
+    }
+
     /// Whether the table has the columns of a power-law table: params and tokens or compute.
     static func looksLikeRuns(_ table: RunTable) -> Bool {
         guard let m = try? ColumnMapping.detect(in: table) else { return false }

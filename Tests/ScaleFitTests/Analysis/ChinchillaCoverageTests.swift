@@ -75,7 +75,10 @@ final class ChinchillaCoverageTests: XCTestCase {
     func testHuberIntervalsCoverTheTruth() {
         let (covered, failed) = Self.coverage { k in
             let (n, d, l) = Self.trial(k)
-            return (try? ChinchillaFit(parameters: n, tokens: d, loss: l, starts: Self.starts, polishCount: 2))?.best
+            // `Fit<ChinchillaLaw>`'s screened search (two starts, both polished), for its winning run.
+            let problem = ChinchillaLogProblem(parameters: n, tokens: d, loss: l)
+            return (try? ScreenedMultiStart(options: SolverOptions(loss: .huber(scale: 1e-3)), screeningEvaluations: 12, polishCount: 2)
+                .minimize(problem, screeningProblem: problem.screeningSubsample(), starts: Self.starts))?.best
         }
         print("coverage, Huber 1e-3 on log L (e, a, b, alpha, beta): \(covered), failed fits \(failed)")
         XCTAssertEqual(failed, 0)

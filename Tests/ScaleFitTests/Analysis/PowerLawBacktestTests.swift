@@ -47,12 +47,13 @@ final class PowerLawBacktestTests: XCTestCase {
         XCTAssertEqual(held.map(\.label), ["r12", "r13", "r14", "r15"])
         XCTAssertEqual(b.runs.count, 16)
         // The law is the fit on the 12 kept runs alone.
-        let direct = try ChinchillaFit(parameters: Array(x.n[..<12]), tokens: Array(x.d[..<12]), loss: Array(x.l[..<12]), starts: starts)
-        XCTAssertEqual(b.law, direct.law)
+        let direct = try Fit(ChinchillaLaw(grid: starts), to: try ModelRuns(N: Array(x.n[..<12]), D: Array(x.d[..<12]), loss: Array(x.l[..<12]))).values
+        XCTAssertEqual(b.law, direct)
+        XCTAssertEqual(b.fit.data.rows, 12)
         var abs = 0.0, sq = 0.0, rel = 0.0, maxRel = 0.0
         for (k, run) in held.enumerated() {
             let i = 12 + k
-            let p = direct.law.loss(parameters: x.n[i], tokens: x.d[i])
+            let p = direct.loss(parameters: x.n[i], tokens: x.d[i])
             XCTAssertEqual(run.predicted, p)
             XCTAssertEqual(run.error, p - x.l[i])
             XCTAssertEqual(run.relativeError, (p - x.l[i]) / x.l[i])
@@ -90,8 +91,8 @@ final class PowerLawBacktestTests: XCTestCase {
         XCTAssertEqual(s.steps.map(\.runs), [8, 12, 16])
         XCTAssertEqual(s.steps.map(\.targetsInFit), [false, false, true])
         XCTAssertEqual(s.targets.map(\.label), ["r12", "r13", "r14", "r15"])
-        let three = try ChinchillaFit(parameters: Array(x.n[..<12]), tokens: Array(x.d[..<12]), loss: Array(x.l[..<12]), starts: starts)
-        XCTAssertEqual(s.steps[1].predicted, (12..<16).map { three.law.loss(parameters: x.n[$0], tokens: x.d[$0]) })
+        let three = try Fit(ChinchillaLaw(grid: starts), to: try ModelRuns(N: Array(x.n[..<12]), D: Array(x.d[..<12]), loss: Array(x.l[..<12]))).values
+        XCTAssertEqual(s.steps[1].predicted, (12..<16).map { three.loss(parameters: x.n[$0], tokens: x.d[$0]) })
         XCTAssertEqual(s.steps[1].largestSizeUsed, 1e9)
     }
 }

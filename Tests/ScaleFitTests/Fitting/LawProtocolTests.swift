@@ -41,18 +41,21 @@ final class LawProtocolTests: XCTestCase {
 
     // MARK: same optimum as the laws' own fits
 
+    /// The Hoffmann fit of Data/runs.csv: the optimum, objective and standard errors the legacy
+    /// `ChinchillaFit` (removed once every path was on `Fit<ChinchillaLaw>`) gave, and the CLI
+    /// printed and wrote, before and after the move.
     func testChinchillaFitIsTheHoffmannFit() throws {
-        let data = try runs()
         let fit = try chinchillaFit()
-        let legacy = try ChinchillaFit(parameters: data.N, tokens: data.D, loss: data.loss)
-        XCTAssertEqual(fit.parameters, legacy.logParameters)
-        XCTAssertEqual(fit.objective, legacy.objective, accuracy: 1e-15)
+        XCTAssertEqual(fit.parameters, [0.5265296922693412, 6.013934088658636, 6.061541668994432, 0.33898321577864976, 0.283314815979221])
+        XCTAssertEqual(fit.objective, 7.259193502297037e-05, accuracy: 1e-15)
         XCTAssertEqual(fit.search.startsTried, 4500)
-        XCTAssertEqual(fit.standardErrors, try ParameterCovariance(result: legacy.best).standardErrors)
+        XCTAssertEqual(fit.search.startsPolished, 8)
+        let variances = [0.0005885279476283295, 0.1876673445360815, 0.0388513612183897, 0.000711202234319316, 0.00011444582141371745]
+        for (se, v) in zip(fit.standardErrors, variances) { XCTAssertEqual(se, v.squareRoot(), accuracy: 1e-12 * se) }
         XCTAssertEqual(fit.diagnostics, [])
         XCTAssertTrue(fit.isSound)
         XCTAssertEqual(fit.estimates.map(\.name), ["E", "A", "B", "alpha", "beta"])
-        XCTAssertEqual(fit.estimates[0].estimate, legacy.law.E, accuracy: 1e-12)
+        XCTAssertEqual(fit.estimates[0].estimate, exp(0.5265296922693412), accuracy: 1e-12)
         XCTAssertEqual(fit.values.alpha, 0.338983, accuracy: 5e-7)   // the CLI's figure for Data/runs.csv
         XCTAssertEqual(fit.data.rows, 30)
         XCTAssertGreaterThan(try XCTUnwrap(fit.goodness).rSquared, 0.99)
@@ -232,14 +235,6 @@ final class LawProtocolTests: XCTestCase {
         // Columns of different lengths are bad data, not a crash.
         XCTAssertThrowsError(try ModelRuns(N: [1, 2], D: [1], loss: [1, 2])) { error in
             XCTAssertEqual((error as? ScaleFitError)?.exitCode, 65)
-        }
-    }
-}
-
-final class LegacyFitArgumentTests: XCTestCase {
-    func testChinchillaFitThrowsOnColumnsOfDifferentLengths() {
-        XCTAssertThrowsError(try ChinchillaFit(parameters: [1e8, 2e8], tokens: [1e9], loss: [3, 2.9])) { error in
-            XCTAssertEqual(error as? ScaleFitError, .dimensionMismatch(expected: "2 token counts and losses", found: "1 token counts, 2 losses"))
         }
     }
 }

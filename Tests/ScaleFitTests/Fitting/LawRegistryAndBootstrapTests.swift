@@ -43,19 +43,15 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         let fit = try LawProtocolTests.chinchillaFit()
         let withBootstrap = try fit.bootstrapped(data, samples: 40, seed: 7)
         let b = try XCTUnwrap(withBootstrap.bootstrap)
-        let legacyFit = try ChinchillaFit(parameters: data.N, tokens: data.D, loss: data.loss,
-                                          starts: [fit.parameters], screeningEvaluations: 1, polishCount: 1)
-        let legacy = ChinchillaBootstrap(parameters: data.N, tokens: data.D, loss: data.loss, fit: legacyFit,
-                                         samples: 40, seed: 7, compute: 5.76e23)
-        XCTAssertEqual(legacyFit.logParameters, fit.parameters, "the legacy bootstrap starts where the generic one does")
-        XCTAssertEqual(b.failed, legacy.failed)
-        for (mine, theirs) in zip(b.intervals, legacy.intervals.prefix(5)) {
+        let view = ChinchillaBootstrap(fit: fit, runs: data, samples: 40, seed: 7, compute: 5.76e23)
+        XCTAssertEqual(b.failed, view.failed)
+        for (mine, theirs) in zip(b.intervals, view.intervals.prefix(5)) {
             XCTAssertEqual(mine.name, theirs.name)
             XCTAssertEqual(mine.lower, theirs.lower, accuracy: 1e-12 * abs(theirs.lower))
             XCTAssertEqual(mine.upper, theirs.upper, accuracy: 1e-12 * abs(theirs.upper))
         }
         let allocation = try XCTUnwrap(withBootstrap.allocationIntervals(compute: 5.76e23))
-        for (mine, theirs) in zip(allocation, legacy.intervals.suffix(4)) {
+        for (mine, theirs) in zip(allocation, view.intervals.suffix(4)) {
             XCTAssertEqual(mine.name, theirs.name)
             XCTAssertEqual(mine.median, theirs.median, accuracy: 1e-9 * abs(theirs.median))
         }

@@ -29,11 +29,11 @@ final class ChinchillaLawTests: XCTestCase {
             n.append(ni); d.append(di); l.append(truth.loss(parameters: ni, tokens: di))
         } }
         let starts = StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0.5], [0.5]])
-        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, starts: starts)
-        XCTAssertEqual(fit.law.E, 1.7, accuracy: 1e-6)
-        XCTAssertEqual(fit.law.alpha, 0.34, accuracy: 1e-6)
-        XCTAssertEqual(fit.law.beta, 0.28, accuracy: 1e-6)
-        XCTAssertEqual(fit.law.A, 400, accuracy: 1e-3)
+        let fit = try Fit(ChinchillaLaw(grid: starts), to: try ModelRuns(N: n, D: d, loss: l))
+        XCTAssertEqual(fit.values.E, 1.7, accuracy: 1e-6)
+        XCTAssertEqual(fit.values.alpha, 0.34, accuracy: 1e-6)
+        XCTAssertEqual(fit.values.beta, 0.28, accuracy: 1e-6)
+        XCTAssertEqual(fit.values.A, 400, accuracy: 1e-3)
         XCTAssertLessThan(fit.objective, 1e-20)
     }
 
@@ -58,21 +58,22 @@ final class ChinchillaLawTests: XCTestCase {
         rows.removeLast(5)  // Epoch drop the five highest-loss rows
         let n = rows.map(\.n), d = rows.map { $0.c / (6 * $0.n) }, l = rows.map(\.l)
         let starts = StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0, 0.5], [0.5, 1]])
-        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, starts: starts)
+        let fit = try Fit(ChinchillaLaw(grid: starts), to: try ModelRuns(N: n, D: d, loss: l))
+        let law = fit.values
         XCTAssertEqual(fit.objective, 0.00101827401780060, accuracy: 1e-15)
         let epoch = ChinchillaLaw.Parameters(E: 1.82, A: 482.01, B: 2085.43, alpha: 0.3478, beta: 0.3658)
         let problem = ChinchillaLogProblem(parameters: n, tokens: d, loss: l)
         let epochObjective = problem.huberObjective(at: epoch.logParameters)
         XCTAssertLessThanOrEqual(fit.objective, epochObjective)
-        XCTAssertEqual(fit.law.alpha, 0.3478, accuracy: 0.01)
-        XCTAssertEqual(fit.law.beta, 0.3658, accuracy: 0.01)
-        XCTAssertEqual(fit.law.E, 1.82, accuracy: 0.05)
+        XCTAssertEqual(law.alpha, 0.3478, accuracy: 0.01)
+        XCTAssertEqual(law.beta, 0.3658, accuracy: 0.01)
+        XCTAssertEqual(law.E, 1.82, accuracy: 0.05)
         // Independent check that this is the minimum: a polish from the best point with
         // tighter settings does not go lower.
         var o = SolverOptions(loss: .huber(scale: 1e-3))
         o.maxEvaluations = 100_000
-        let polish = try LevenbergMarquardt(options: o).minimize(problem, from: fit.logParameters)
+        let polish = try LevenbergMarquardt(options: o).minimize(problem, from: fit.parameters)
         XCTAssertGreaterThanOrEqual(problem.huberObjective(at: polish.parameters), fit.objective * (1 - 1e-12))
-        print("chinchilla: objective \(fit.objective) (Epoch's estimates: \(epochObjective)); E=\(fit.law.E) A=\(fit.law.A) B=\(fit.law.B) alpha=\(fit.law.alpha) beta=\(fit.law.beta); polished at best \(fit.search.polishedAtBest)/\(fit.search.polishedStarts.count)")
+        print("chinchilla: objective \(fit.objective) (Epoch's estimates: \(epochObjective)); E=\(law.E) A=\(law.A) B=\(law.B) alpha=\(law.alpha) beta=\(law.beta); polished at best \(fit.search.startsAtBest)/\(fit.search.startsPolished)")
     }
 }

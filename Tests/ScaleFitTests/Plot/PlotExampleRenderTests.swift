@@ -46,20 +46,22 @@ final class PlotExampleRenderTests: XCTestCase {
         rows.removeLast(5)
         let n = rows.map(\.n), d = rows.map { $0.c / (6 * $0.n) }, l = rows.map(\.l)
         let starts = StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0, 0.5], [0.5, 1]])
-        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l, starts: starts)
-        let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l, lines: Array(2..<(2 + l.count)),
-                                          labels: l.indices.map { "run \($0)" }, delta: 1e-3)
+        var runs = try ModelRuns(N: n, D: d, loss: l, labels: l.indices.map { "run \($0)" })
+        runs.lines = Array(2..<(2 + l.count))
+        let fit = try Fit(ChinchillaLaw(grid: starts), to: runs)
+        let law = fit.values
+        let report = try ChinchillaReport(fit: fit, runs: runs)
         var laws: [ChinchillaLaw.Parameters] = []
         for b in 0..<40 {
             var g = SeededGenerator.stream(seed: 7, index: b)
             let idx = l.indices.map { _ in Int(g.next() % UInt64(l.count)) }
             let problem = ChinchillaLogProblem(parameters: idx.map { n[$0] }, tokens: idx.map { d[$0] }, loss: idx.map { l[$0] })
-            let r = try LevenbergMarquardt(options: SolverOptions(loss: .huber(scale: 1e-3))).minimize(problem, from: fit.logParameters)
+            let r = try LevenbergMarquardt(options: SolverOptions(loss: .huber(scale: 1e-3))).minimize(problem, from: fit.parameters)
             laws.append(ChinchillaLaw.Parameters(logParameters: r.parameters))
         }
-        let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .compute, bootstrapLaws: laws)
+        let plot = try PowerLawPlot.chinchilla(report: report, law: law, grouping: .compute, bootstrapLaws: laws)
         let values = PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"],
-                                      values: [fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta])
+                                      values: [law.E, law.A, law.B, law.alpha, law.beta])
         let svg = plot.figure(title: "Chinchilla: " + PlotTitle.greek(ChinchillaLaw.formula), subtitle: values).svg()
         try svg.write(to: out.appendingPathComponent("power-law.svg"), atomically: true, encoding: .utf8)
     }
@@ -75,13 +77,14 @@ final class PlotExampleRenderTests: XCTestCase {
             let f = line.split(separator: ",")
             n.append(Double(f[1])!); d.append(Double(f[2])!); l.append(Double(f[3])!)
         }
-        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l,
-                                    starts: StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0, 0.5], [0.5, 1]]))
-        let report = try ChinchillaReport(fit: fit, parameters: n, tokens: d, loss: l, lines: Array(2..<(2 + l.count)),
-                                          labels: l.indices.map { "run \($0)" }, delta: 1e-3)
-        let plot = try PowerLawPlot.chinchilla(report: report, law: fit.law, grouping: .tokensPerParameter)
+        var runs = try ModelRuns(N: n, D: d, loss: l, labels: l.indices.map { "run \($0)" })
+        runs.lines = Array(2..<(2 + l.count))
+        let fit = try Fit(ChinchillaLaw(grid: StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0, 0.5], [0.5, 1]])), to: runs)
+        let law = fit.values
+        let report = try ChinchillaReport(fit: fit, runs: runs)
+        let plot = try PowerLawPlot.chinchilla(report: report, law: law, grouping: .tokensPerParameter)
         let values = PlotTitle.values(names: ["E", "A", "B", "alpha", "beta"],
-                                      values: [fit.law.E, fit.law.A, fit.law.B, fit.law.alpha, fit.law.beta])
+                                      values: [law.E, law.A, law.B, law.alpha, law.beta])
         let svg = plot.figure(title: "Data/runs.csv: " + PlotTitle.greek(ChinchillaLaw.formula), subtitle: values).svg()
         try svg.write(to: out.appendingPathComponent("power-law-ratio.svg"), atomically: true, encoding: .utf8)
     }

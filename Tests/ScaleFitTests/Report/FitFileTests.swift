@@ -3,9 +3,9 @@ import XCTest
 @testable import ScaleFit
 
 final class FitFileTests: XCTestCase {
-    func makeFit() throws -> (ChinchillaFit, FitFile) { try Self.makeFit() }
+    func makeFit() throws -> (Fit<ChinchillaLaw>, FitFile) { try Self.makeFit() }
 
-    static func makeFit() throws -> (ChinchillaFit, FitFile) {
+    static func makeFit() throws -> (Fit<ChinchillaLaw>, FitFile) {
         let truth = ChinchillaLaw.Parameters(E: 1.7, A: 400, B: 410, alpha: 0.34, beta: 0.28)
         var n: [Double] = [], d: [Double] = [], l: [Double] = []
         var g = SeededGenerator(seed: 5)
@@ -13,9 +13,9 @@ final class FitFileTests: XCTestCase {
             n.append(ni); d.append(di)
             l.append(truth.loss(parameters: ni, tokens: di) * (1 + 0.003 * (g.nextUnit() - 0.5)))
         } }
-        let fit = try ChinchillaFit(parameters: n, tokens: d, loss: l,
-                                    starts: StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0.5], [0.5]]))
-        let file = try FitFile(chinchilla: fit, loss: .huber(scale: 1e-3), data: .init(file: "t.csv", rows: 20, droppedRows: 0))
+        let fit = try Fit(ChinchillaLaw(grid: StartGrid.cartesian([[0, 0.5], [5, 10], [5, 10], [0.5], [0.5]])),
+                          to: try ModelRuns(N: n, D: d, loss: l, file: "t.csv"))
+        let file = fit.file
         return (fit, file)
     }
 
@@ -24,7 +24,7 @@ final class FitFileTests: XCTestCase {
         let back = try FitFile.decode(try file.encoded(), file: "x.fit.json")
         XCTAssertEqual(back, file)
         XCTAssertEqual(back.formatVersion, FitFile.currentVersion)
-        XCTAssertEqual(back.parameters, fit.logParameters)
+        XCTAssertEqual(back.parameters, fit.parameters)
         XCTAssertEqual(try file.encoded(), try back.encoded(), "same fit, same bytes")
     }
 
@@ -32,7 +32,7 @@ final class FitFileTests: XCTestCase {
         let (fit, file) = try makeFit()
         for (n, d) in [(7e10, 1.4e12), (1e8, 2e9)] {
             let p = try file.predict(parameters: n, tokens: d)
-            XCTAssertEqual(p.loss, fit.law.loss(parameters: n, tokens: d), accuracy: 1e-12)
+            XCTAssertEqual(p.loss, fit.values.loss(parameters: n, tokens: d), accuracy: 1e-12)
             XCTAssertLessThan(p.lower, p.loss)
             XCTAssertGreaterThan(p.upper, p.loss)
         }
@@ -108,15 +108,16 @@ final class ChinchillaBootstrapTests: XCTestCase {
             n.append(ni); d.append(di)
             l.append(truth.loss(parameters: ni, tokens: di) * (1 + 0.003 * (g.nextUnit() - 0.5)))
         } }
-        let a = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: 60, seed: 11, compute: 1e21)
-        let b = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: 60, seed: 11, compute: 1e21)
-        let c = ChinchillaBootstrap(parameters: n, tokens: d, loss: l, fit: fit, samples: 60, seed: 12, compute: 1e21)
+        let runs = try ModelRuns(N: n, D: d, loss: l)
+        let a = ChinchillaBootstrap(fit: fit, runs: runs, samples: 60, seed: 11, compute: 1e21)
+        let b = ChinchillaBootstrap(fit: fit, runs: runs, samples: 60, seed: 11, compute: 1e21)
+        let c = ChinchillaBootstrap(fit: fit, runs: runs, samples: 60, seed: 12, compute: 1e21)
         XCTAssertEqual(a, b, "same seed, same intervals")
         XCTAssertNotEqual(a, c)
         XCTAssertLessThan(a.failed, 6)
         let alpha = a.intervals.first { $0.name == "alpha" }!
-        XCTAssertLessThanOrEqual(alpha.lower, fit.law.alpha)
-        XCTAssertGreaterThanOrEqual(alpha.upper, fit.law.alpha)
+        XCTAssertLessThanOrEqual(alpha.lower, fit.values.alpha)
+        XCTAssertGreaterThanOrEqual(alpha.upper, fit.values.alpha)
         XCTAssertLessThan(alpha.lower, alpha.upper)
         XCTAssertEqual(ChinchillaBootstrap.percentile([1, 2, 3, 4], 0.5), 2.5)
     }
