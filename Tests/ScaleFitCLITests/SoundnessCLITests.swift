@@ -23,6 +23,24 @@ final class SoundnessCLITests: XCTestCase {
         XCTAssertFalse(sound.stderr.contains("not sound"), sound.stderr)
     }
 
+    /// A figure is one more place a fit is shown: an unsound fit's says so under its title
+    /// (in red, and in the SVG's <title>), fit --plot and plot alike; a sound fit's does not.
+    func testTheFigureOfAnUnsoundFitSaysSo() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scalefit-soundness-\(getpid())-figures").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let unsound = try CLITests.scalefit(["fit", "Data/runs.csv", "--law", "power", "--plot", dir + "/power.svg", "-o", dir + "/power.fit.json"])
+        XCTAssertEqual(unsound.status, 0, unsound.stderr)
+        let svg = try String(contentsOfFile: dir + "/power.svg", encoding: .utf8)
+        XCTAssertTrue(svg.contains("fill=\"#b00020\">NOT SOUND: a is not identified"), svg)
+        XCTAssertTrue(svg.contains("— NOT SOUND: a is not identified"), "the <title> says it too")
+        let redrawn = try CLITests.scalefit(["plot", dir + "/power.fit.json", "Data/runs.csv", "-o", dir + "/power-again.svg"])
+        XCTAssertEqual(redrawn.status, 0, redrawn.stderr)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/power-again.svg", encoding: .utf8).contains(">NOT SOUND: a is not identified"))
+        let sound = try CLITests.scalefit(["fit", "Data/runs.csv", "--law", "kaplan", "--plot", dir + "/kaplan.svg"])
+        XCTAssertEqual(sound.status, 0, sound.stderr)
+        XCTAssertFalse(try String(contentsOfFile: dir + "/kaplan.svg", encoding: .utf8).contains("NOT SOUND"))
+    }
+
     /// Two language families whose token counts span 4%: B and β of a family cannot be told
     /// apart, and the multilingual report names them (in the table, on stderr, in JSON).
     func testMultilingualFitNamesTheParametersItCannotDetermine() throws {

@@ -21,7 +21,7 @@ extension PlotFigure {
         svg.group("svg", [("xmlns", "http://www.w3.org/2000/svg"), ("width", n(width)), ("height", n(layout.height)),
                           ("viewBox", "0 0 \(n(width)) \(n(layout.height))"), ("font-family", "sans-serif"),
                           ("fill", "#222222")]) { svg in
-            svg.element("title", [], text: subtitle.map { "\(title) (\($0))" } ?? title)
+            svg.element("title", [], text: (subtitle.map { "\(title) (\($0))" } ?? title) + (warning.map { " — \($0)" } ?? ""))
             svg.element("rect", [("width", "100%"), ("height", "100%"), ("fill", "#ffffff")])
             svg.group("defs", []) { svg in
                 for (i, g) in layout.panels.enumerated() {
@@ -39,6 +39,10 @@ extension PlotFigure {
                 var attributes = [("x", n(x)), ("y", n(line.y)), ("font-size", n(line.size)), ("text-anchor", "middle")]
                 attributes.append(i == 0 && !title.isEmpty ? ("font-weight", "bold") : ("fill", "#444444"))
                 svg.element("text", attributes, text: line.text)
+            }
+            for line in layout.warningLines {
+                svg.element("text", [("x", n(width / 2)), ("y", n(line.y)), ("font-size", n(line.size)), ("text-anchor", "middle"),
+                                     ("fill", "#b00020")], text: line.text)
             }
             for (i, panel) in panels.enumerated() {
                 drawPanel(panel, index: i, layout: layout, into: &svg)

@@ -126,6 +126,8 @@ package struct PlotFigure: Sendable, Equatable {
     package var width: Double
     /// Height of a panel with `relativeHeight` 1, in px.
     package var panelHeight: Double
+    /// A line in red under the subtitle: what makes the drawn fit unsound (nil for a sound one).
+    package var warning: String?
 
     package init(title: String, subtitle: String? = nil, xAxis: PlotAxis, panels: [PlotPanel],
                 width: Double = 640, panelHeight: Double = 320) {
@@ -135,5 +137,13 @@ package struct PlotFigure: Sendable, Equatable {
         self.panels = panels
         self.width = width
         self.panelHeight = panelHeight
+    }
+
+    /// The figure of a fit with these diagnostics (`FitDiagnostic` descriptions): an unsound
+    /// fit's figure says so under its title, as its table and JSON do; a sound one is unchanged.
+    package func flagged(_ diagnostics: [String]) -> PlotFigure {
+        var f = self
+        f.warning = diagnostics.isEmpty ? nil : "NOT SOUND: " + diagnostics.joined(separator: "; ")
+        return f
     }
 }

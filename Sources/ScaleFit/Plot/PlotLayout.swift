@@ -47,6 +47,8 @@ struct PlotLayout {
     var xTicks: [AxisTick]
     var panels: [PanelGeometry]
     var titleLines: [(text: String, size: Double, y: Double)]
+    /// The warning's lines (`PlotFigure.warning`), drawn in red under the subtitle.
+    var warningLines: [(text: String, size: Double, y: Double)]
     var xLabelY: Double
 
     init(figure: PlotFigure, legendWidthOutside: Double) {
@@ -92,7 +94,15 @@ struct PlotLayout {
             }
         }
         titleLines = lines
-        y += lines.isEmpty ? 4 : 14
+        var warnings: [(String, Double, Double)] = []
+        if let warning = figure.warning, !warning.isEmpty {
+            for line in Self.wrapWords(warning, width: figure.width - 2 * m.edge, size: m.subtitleFont) {
+                y += m.subtitleFont * 1.4
+                warnings.append((line, m.subtitleFont, y))
+            }
+        }
+        warningLines = warnings
+        y += lines.isEmpty && warnings.isEmpty ? 4 : 14
         var geometries: [PanelGeometry] = []
         let labelDrop = m.tickLength + 4 + m.tickFont + 8 + m.labelFont
         for (i, panel) in figure.panels.enumerated() {
@@ -145,6 +155,24 @@ struct PlotLayout {
             if !current.isEmpty, TextWidth.of(candidate + ",", size: size) > width {
                 lines.append(current + ",")
                 current = part
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// `text` broken between words into lines no wider than `width` (a word wider than
+    /// that stands on its own line).
+    static func wrapWords(_ text: String, width: Double, size: Double) -> [String] {
+        guard TextWidth.of(text, size: size) > width else { return [text] }
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if !current.isEmpty, TextWidth.of(candidate, size: size) > width {
+                lines.append(current)
+                current = String(word)
             } else {
                 current = candidate
             }

@@ -82,7 +82,7 @@ enum PlotCommand: Subcommand {
             let plot = try PowerLawPlot.chinchilla(parameters: runs.parameters, tokens: runs.tokens, observed: runs.loss,
                                                    law: chinchilla, grouping: grouping)
             svg = plot.figure(title: "\(URL(fileURLWithPath: dataPath).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
-                              subtitle: ChinchillaBacktest.subtitle(chinchilla)).svg()
+                              subtitle: ChinchillaBacktest.subtitle(chinchilla)).flagged(fit.diagnostics ?? []).svg()
         } else if law == .power || law == .kaplan {
             svg = try powerLaws(fit, law: law, fitPath: fitPath, table: table, dataPath: dataPath, args: args, out: out)
         } else {
@@ -126,7 +126,8 @@ enum PlotCommand: Subcommand {
             estimates = kaplan.estimates
         }
         return plot.figure(title: "\(law.rawValue) fit over \(URL(fileURLWithPath: dataPath).lastPathComponent): " + PlotTitle.greek(formula),
-                           subtitle: PlotTitle.values(names: estimates.map(\.name), values: estimates.map(\.estimate))).svg()
+                           subtitle: PlotTitle.values(names: estimates.map(\.name), values: estimates.map(\.estimate)))
+            .flagged(fit.diagnostics ?? []).svg()
     }
 
     static func curves(_ fit: FitFile, fitPath: String, table: RunTable, dataPath: String, args: ParsedArguments,
@@ -183,6 +184,6 @@ enum PlotCommand: Subcommand {
         }
         let subtitle = PlotTitle.values(names: fit.parameterNames, values: fit.parameters)
         return try LossCurvePlot(curves: items).figure(title: "\(law.identifier) fit over \(URL(fileURLWithPath: dataPath).lastPathComponent)",
-                                                       subtitle: subtitle).svg()
+                                                       subtitle: subtitle).flagged(fit.diagnostics ?? []).svg()
     }
 }

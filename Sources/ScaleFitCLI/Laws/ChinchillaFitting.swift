@@ -53,7 +53,7 @@ enum ChinchillaFitting {
             let plot = try PowerLawPlot.chinchilla(report: report, law: law, grouping: .tokensPerParameter,
                                                    bootstrapLaws: bootstrap?.laws ?? [])
             return plot.figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
-                               subtitle: ChinchillaBacktest.subtitle(law)).svg()
+                               subtitle: ChinchillaBacktest.subtitle(law)).flagged(report.diagnostics).svg()
         }
         if let svg = args.text(OutputOptions.plot) { try writePlot(try figure(), to: svg, out: out) }
         if let dir = args.text(OutputOptions.report) {

@@ -181,6 +181,6 @@ extension CurveFitting {
                 : LossCurvePlot.Curve(curve: curve, fitted: [], predictionSteps: curve.steps, predicted: predicted)
         }
         let subtitle = PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate))
-        return try LossCurvePlot(curves: items).figure(title: title, subtitle: subtitle).svg()
+        return try LossCurvePlot(curves: items).figure(title: title, subtitle: subtitle).flagged(report.diagnostics).svg()
     }
 }

@@ -133,7 +133,8 @@ enum FormulaFitting {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let svg = try FormulaPlot(fit: fit, variables: report.variables, observedName: observedName)
             .figure(title: "\(name): \(observedName) ~ " + PlotTitle.greek(report.formula),
-                    subtitle: PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate))).svg()
+                    subtitle: PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate)))
+            .flagged(report.diagnostics).svg()
         if let file = args.text(OutputOptions.plot) { try writePlot(svg, to: file, out: out) }
         if let dir = args.text(OutputOptions.report) {
             try ReportDirectory(title: "\(observedName) ~ \(report.formula) fitted to \(name)",

@@ -134,7 +134,7 @@ enum MultilingualFitting {
         }
         return try PowerLawPlot(groups: groups, groupHeading: "family")
             .figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(r.formula),
-                    subtitle: "each family fitted alone; residuals are fitted − observed").svg()
+                    subtitle: "each family fitted alone; residuals are fitted − observed").flagged(r.diagnostics).svg()
     }
 
     static func parameterTable(_ r: MultilingualReport) -> TextTable {

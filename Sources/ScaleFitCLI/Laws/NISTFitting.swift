@@ -56,7 +56,8 @@ enum NISTFitting {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let svg = try FormulaPlot(nist: dataset, parameters: parameters)
             .figure(title: "\(name): \(modelLine(report.modelText))",
-                    subtitle: PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate))).svg()
+                    subtitle: PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate)))
+            .flagged(report.diagnostics).svg()
         if let file = args.text(OutputOptions.plot) { try writePlot(svg, to: file, out: out) }
         if let dir = args.text(OutputOptions.report) {
             try ReportDirectory(title: "\(report.problem) fitted to \(name)", markdown: render(report, format: .markdown, correlation: true),

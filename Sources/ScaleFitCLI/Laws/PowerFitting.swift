@@ -122,7 +122,7 @@ enum PowerFitting {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let svg = try plot().figure(title: "\(name): " + PlotTitle.greek(report.formula),
                                     subtitle: PlotTitle.values(names: report.parameters.map(\.name),
-                                                               values: report.parameters.map(\.estimate))).svg()
+                                                               values: report.parameters.map(\.estimate))).flagged(report.diagnostics).svg()
         if let file = args.text(OutputOptions.plot) { try writePlot(svg, to: file, out: out) }
         if let dir = args.text(OutputOptions.report) {
             try ReportDirectory(title: "\(report.law) fitted to \(name)", markdown: render(report, format: .markdown, correlation: true),
