@@ -50,11 +50,51 @@ public struct PredictionNoise: Sendable, Codable, Equatable {
     public var foldsSkipped: Int?
     /// The folds used whose refit ran out of evaluations before converging.
     public var foldsNotConverged: Int?
+    /// S_max, the last fitted step, for the loss-curve laws: a prediction beyond it adds the
+    /// horizon term (`horizonVariance(atStep:)`).
+    public var horizonStep: Int?
+    /// κ, the growth of the log error per unit of log(s/S_max) past the last fitted step,
+    /// from the leave-future-out refit (`Fit.predictionNoise`).
+    public var horizonGrowth: Double?
+    /// The points the leave-future-out refit predicted (steps past S_max/2).
+    public var horizonPoints: Int?
+
+    /// The variance a prediction at `step` adds for lying past the fitted steps:
+    /// κ²·log²(s/S_max) for s > S_max, else 0 (and 0 without a horizon estimate).
+    public func horizonVariance(atStep step: Int) -> Double {
+        guard let last = horizonStep, let k = horizonGrowth, k.isFinite, last > 0, step > last else { return 0 }
+        let x = log(Double(step) / Double(last))
+        return k * k * x * x
+    }
+
+    /// θ of each used fold's refit (the law fitted without one group), in the law's
+    /// parameter order: a prediction evaluates the law at each to measure how far the fits
+    /// to different groups disagree there (`foldSpread(_:)`).
+    public var foldParameters: [[Double]]?
     /// The method in words, as reports print it.
     public var method: String
 
     /// max(σ_r, σ_h): the scatter of a new observation about the law.
     public var sigma: Double { max(residual, heldOut ?? 0) }
+
+    /// The jackknife variance of a prediction over the leave-one-group-out fits, on `scale`:
+    /// with vᵍ the prediction of fold g's parameters (its log on the log scale) and G folds,
+    ///
+    /// ```
+    /// V_J = (G − 1)/G · Σ_g (vᵍ − v̄)²
+    /// ```
+    ///
+    /// It grows where the fits to different groups part — a longer run, a deeper cooldown,
+    /// a larger model than the groups cover — which a covariance from the full fit alone
+    /// does not see. Nil with fewer than two folds or a non-finite (or, on the log scale,
+    /// non-positive) fold prediction.
+    public static func foldSpread(_ foldValues: [Double], scale: LawValue.Scale) -> Double? {
+        guard foldValues.count >= 2 else { return nil }
+        let v = scale == .log ? foldValues.map { $0 > 0 ? log($0) : .nan } : foldValues
+        guard v.allSatisfy(\.isFinite) else { return nil }
+        let g = Double(v.count), mean = v.reduce(0, +) / g
+        return (g - 1) / g * v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+    }
 
     /// The noise with every field given.
     public init(scale: LawValue.Scale, residual: Double, degreesOfFreedom: Int, heldOut: Double? = nil,
@@ -100,8 +140,21 @@ extension Fit {
 extension Fit where L.Observations: GroupedObservations {
     /// σ_r and the leave-one-group-out σ_h of this fit to `data`: each group predicted by
     /// the law refitted to the other groups from this fit's optimum, folds run in parallel.
+    /// Loss curves also get the leave-future-out horizon term (`horizonNoise`).
     public func predictionNoise(_ data: L.Observations) -> PredictionNoise {
+        var noise = groupNoise(data)
+        if let curves = data as? LossCurves {
+            var options = law.search.options
+            options.maxEvaluations = min(options.maxEvaluations, Self.foldEvaluations)
+            horizonNoise(curves, into: &noise, solver: LevenbergMarquardt(options: options))
+        }
+        return noise
+    }
+
+    private func groupNoise(_ data: L.Observations) -> PredictionNoise {
         var noise = residualNoise(data)
+        var options = law.search.options
+        options.maxEvaluations = min(options.maxEvaluations, Self.foldEvaluations)
         let names = data.groupNames, groupOf = data.groups
         guard names.count >= 2 else {
             noise.method += "; one \(names.isEmpty ? "group" : "group (\(names[0]))"): no held-out estimate"
@@ -110,11 +163,10 @@ extension Fit where L.Observations: GroupedObservations {
         let scale = law.residualScale, law = self.law
         let observed = data.observed
         let start = parameters
-        var options = law.search.options
-        options.maxEvaluations = min(options.maxEvaluations, Self.foldEvaluations)
         let solver = LevenbergMarquardt(options: options)
-        // Each fold's squared held-out residuals and whether its run converged; nil when it failed.
-        let folds: [([Double], Bool)?] = concurrentResults(count: names.count) { g in
+        // Each fold's squared held-out residuals, whether its run converged and its θ; nil
+        // when it failed.
+        let folds: [(squares: [Double], converged: Bool, parameters: [Double])?] = concurrentResults(count: names.count) { g in
             let rest = (0..<names.count).filter { $0 != g }
             let held = groupOf.indices.filter { groupOf[$0] == g }
             let subset = data.keeping(groups: rest)
@@ -124,10 +176,10 @@ extension Fit where L.Observations: GroupedObservations {
             let all = law.fitted(data, parameters: run.parameters)
             let r = PredictionNoise.residuals(observed: held.map { observed[$0] }, fitted: held.map { all[$0] }, scale: scale)
             guard !r.isEmpty, r.allSatisfy(\.isFinite) else { return nil }
-            return (r.map { $0 * $0 }, run.summary.converged)
+            return (r.map { $0 * $0 }, run.summary.converged, run.parameters)
         }
         let used = folds.compactMap { $0 }
-        let done = used.map(\.0)
+        let done = used.map(\.squares)
         let skipped = names.count - done.count
         guard !done.isEmpty else {
             noise.folds = 0
@@ -135,7 +187,7 @@ extension Fit where L.Observations: GroupedObservations {
             noise.method += "; leave-one-out over \(names.count) groups: every refit failed, so the law's own error is not estimated"
             return noise
         }
-        let notConverged = used.filter { !$0.1 }.count
+        let notConverged = used.filter { !$0.converged }.count
         // Each fold weighs alike (a long curve does not outvote a short one).
         let foldMeans = done.map { $0.reduce(0, +) / Double($0.count) }
         noise.heldOut = (foldMeans.reduce(0, +) / Double(foldMeans.count)).squareRoot()
@@ -143,10 +195,76 @@ extension Fit where L.Observations: GroupedObservations {
         noise.folds = done.count
         noise.foldsSkipped = skipped
         noise.foldsNotConverged = notConverged
+        noise.foldParameters = used.count >= 2 ? used.map(\.parameters) : nil
         let notes = [skipped > 0 ? "\(skipped) skipped: refit failed" : nil,
                      notConverged > 0 ? "\(notConverged) of them not converged" : nil].compactMap { $0 }
-        noise.method = "max(σ_r, σ_h): σ_r the residual scatter (\(noise.degreesOfFreedom) degrees of freedom), σ_h the root mean square error of leave-one-out predictions over \(names.count) groups, each refitted from the fit's optimum (\(done.count) folds used\(notes.isEmpty ? "" : "; " + notes.joined(separator: ", ")))"
+        noise.method = "max(σ_r, σ_h): σ_r the residual scatter (\(noise.degreesOfFreedom) degrees of freedom), σ_h the root mean square error of leave-one-out predictions over \(names.count) groups, each refitted from the fit's optimum (\(done.count) folds used\(notes.isEmpty ? "" : "; " + notes.joined(separator: ", "))); each prediction's interval also widens by the spread of the folds' predictions there where it exceeds the parameter covariance's (the jackknife over groups)"
         return noise
+    }
+}
+
+extension Fit {
+    /// The leave-future-out estimate of how the error grows past the last fitted step S_max:
+    /// the law refitted to the points at steps ≤ τ = S_max/2 (one run from this fit's optimum,
+    /// as each leave-one-group-out fold is, with the folds' budget) predicts the points past
+    /// τ, and
+    ///
+    /// ```
+    /// κ² = max(0, Σ (rᵢ² − σ_r²)) / Σ log²(sᵢ/τ)      over the points past τ
+    /// ```
+    ///
+    /// so that a prediction at s > S_max adds κ²·log²(s/S_max) to its variance: a run twice
+    /// as long as the longest fitted is assumed as hard to predict as the second half of the
+    /// fitted curves was from their first half. Left unset (and said in `method`) when the
+    /// first half has fewer points than free parameters or the refit fails.
+    ///
+    /// One run from the optimum is cheap but has seen the second half: on the real 25M and
+    /// 100M curves with the multi-power-law paper's three fitted curves a fresh multi-start
+    /// fit to the first half gives the same κ to three digits, but fitted to a constant run and
+    /// one cooldown (whose first half holds no cooldown) the fresh fit's κ is 2–10× larger
+    /// (the coverage of the paper's other curves is the same either way; README).
+    func horizonNoise(_ curves: LossCurves, into noise: inout PredictionNoise, solver: LevenbergMarquardt) {
+        guard let last = curves.curves.compactMap({ $0.steps.last }).max(), last >= 2 else { return }
+        let tau = last / 2
+        let kept = curves.truncated(atStep: tau)
+        let free = parameters.count - (law.fixed ?? []).filter { $0 }.count
+        guard kept.observed.count >= max(free, 1), let subset = kept as? L.Observations,
+              let problem = try? law.problem(for: subset),
+              let run = try? solver.minimize(problem, from: parameters, bounds: law.bounds(for: subset), fixed: law.fixed)
+        else {
+            noise.method += "; no leave-future-out estimate (the first half of the fitted steps cannot be refitted), so predictions past step \(last) carry no horizon term"
+            return
+        }
+        let all = law.fitted(data: curves, parameters: run.parameters)
+        let observed = curves.observed
+        var sumR = 0.0, sumX = 0.0, points = 0, i = 0
+        let floor = noise.residual.isFinite ? noise.residual * noise.residual : 0
+        for c in curves.curves {
+            for s in c.steps {
+                defer { i += 1 }
+                guard s > tau else { continue }
+                let r = log(all[i]) - log(observed[i])
+                guard r.isFinite else { continue }
+                let x = log(Double(s) / Double(tau))
+                sumR += r * r - floor
+                sumX += x * x
+                points += 1
+            }
+        }
+        guard points > 0, sumX > 0 else { return }
+        noise.horizonStep = last
+        noise.horizonGrowth = (max(0, sumR) / sumX).squareRoot()
+        noise.horizonPoints = points
+        noise.method += "; past step \(last) the variance grows by κ²·log²(s/\(last)), κ = \(formatSignificant(noise.horizonGrowth!, digits: 3)) from the leave-future-out refit (steps ≤ \(tau) predicting \(points) points past them\(run.summary.converged ? "" : ", not converged"))"
+    }
+}
+
+extension Law {
+    /// `fitted(_:parameters:)` for observations known to be this law's (a cast the generic
+    /// leave-future-out estimate needs).
+    func fitted(data: LossCurves, parameters: [Double]) -> [Double] {
+        guard let d = data as? Observations else { return [] }
+        return fitted(d, parameters: parameters)
     }
 }
 
@@ -177,6 +295,26 @@ extension LossCurves: GroupedObservations {
         let g = curveGroups, keep = Set(kept)
         return selecting(curves: curves.indices.filter { keep.contains(g[$0]) })
     }
+    /// The curves cut after `step`: each curve's losses at steps ≤ `step` (with their lines);
+    /// a curve with none left is dropped.
+    public func truncated(atStep step: Int) -> LossCurves {
+        var s = self
+        var keep: [Int] = []
+        for (c, curve) in curves.enumerated() {
+            let n = curve.steps.prefix { $0 <= step }.count
+            guard n > 0 else { continue }
+            if n < curve.steps.count {
+                // A prefix of a valid curve is valid; should it not be, the curve is left out.
+                guard let cut = try? LossCurve(name: curve.name, rates: curve.rates, steps: Array(curve.steps.prefix(n)),
+                                               losses: Array(curve.losses.prefix(n))) else { continue }
+                s.curves[c] = cut
+                s.lineNumbers[c] = Array(lineNumbers[c].prefix(n))
+            }
+            keep.append(c)
+        }
+        return s.selecting(curves: keep)
+    }
+
     /// The curves at `indices`, with their schedules and lines.
     public func selecting(curves indices: [Int]) -> LossCurves {
         var s = self

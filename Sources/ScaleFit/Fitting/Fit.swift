@@ -155,7 +155,17 @@ public struct Fit<L: Law>: Sendable {
     /// parameter uncertainty gives (the delta method on log ŷ) and, when `noise` is known,
     /// the prediction interval for an observation there (see `Prediction`).
     public func predict(_ query: L.Query, level: Double = 0.95) throws -> [Prediction] {
-        try law.evaluate(query, parameters: parameters).map { Prediction($0, covariance: covariance, level: level, noise: noise) }
+        let values = try law.evaluate(query, parameters: parameters)
+        // The leave-one-group-out fits' predictions at the same query (`PredictionNoise.foldSpread`).
+        let folds = try (noise?.foldParameters ?? []).filter { $0.count == parameters.count }
+            .map { try law.evaluate(query, parameters: $0).map(\.value) }
+        // Past the last fitted step, the horizon term (loss-curve laws).
+        let steps = (query as? CurveQuery)?.steps
+        return values.indices.map { j in
+            Prediction(values[j], covariance: covariance, level: level, noise: noise,
+                       foldValues: folds.count >= 2 ? folds.map { $0[j] } : nil,
+                       extraVariance: steps.flatMap { s in noise?.horizonVariance(atStep: s[j]) } ?? 0)
+        }
     }
 }
 
@@ -169,9 +179,12 @@ public struct Fit<L: Law>: Sendable {
 /// draws of the same data), not one new observation.
 ///
 /// The prediction interval (`predictionLower`, `predictionUpper`) covers **an observed
-/// value** there: ŷ·exp(±z·√(sd² + σ²)), σ the fit's `PredictionNoise.sigma` (the residual
-/// scatter, or the leave-one-group-out error when larger). Without a noise estimate it is
-/// the band itself and `hasNoise` is false.
+/// value** there: ŷ·exp(±z·√(max(sd², V_J) + σ² + V_H)), σ the fit's `PredictionNoise.sigma`
+/// (the residual scatter, or the leave-one-group-out error when larger), V_J the jackknife
+/// variance of the leave-one-group-out fits' predictions at the query
+/// (`PredictionNoise.foldSpread`; 0 when the noise has no folds) and V_H the horizon term of
+/// a loss-curve prediction past the last fitted step (`PredictionNoise.horizonVariance`). Without a noise estimate
+/// it is the band itself and `hasNoise` is false.
 public struct Prediction: Sendable, Equatable, Codable {
     /// ŷ, the law's value at the query.
     public var value: Double
@@ -191,10 +204,17 @@ public struct Prediction: Sendable, Equatable, Codable {
     public var predictionUpper: Double
     /// Whether the prediction interval includes a noise estimate.
     public var hasNoise: Bool
+    /// √V_J, the spread of the leave-one-group-out fits' predictions here, on the same scale
+    /// as `standardError` (nil without folds).
+    public var foldStandardError: Double?
 
     /// ŷ with its interval from `covariance` on the scale of `v.gradient`; NaN bounds when
     /// the variance is not finite (or, on the log scale, ŷ is not positive).
-    public init(_ v: LawValue, covariance: Matrix, level: Double = 0.95, noise: PredictionNoise? = nil) {
+    /// `foldValues` are the predictions of the noise's fold parameters at the same query.
+    /// `extraVariance` is added to the prediction interval's variance (the horizon term of a
+    /// loss-curve law past its last fitted step, `PredictionNoise.horizonVariance(atStep:)`).
+    public init(_ v: LawValue, covariance: Matrix, level: Double = 0.95, noise: PredictionNoise? = nil,
+                foldValues: [Double]? = nil, extraVariance: Double = 0) {
         let g = v.gradient, n = g.count
         var variance = 0.0
         for i in 0..<n where g[i] != 0 { for j in 0..<n where g[j] != 0 { variance += g[i] * covariance[i, j] * g[j] } }
@@ -207,7 +227,10 @@ public struct Prediction: Sendable, Equatable, Codable {
         (lower, upper) = Self.interval(v.value, sd: sd, z: z, scale: v.scale)
         let sigma = noise.map(\.sigma) ?? 0
         hasNoise = noise != nil && sigma.isFinite
-        let total = hasNoise ? (sd * sd + sigma * sigma).squareRoot() : sd
+        let spread = hasNoise ? foldValues.flatMap { PredictionNoise.foldSpread($0, scale: v.scale) } : nil
+        foldStandardError = spread.map { $0.squareRoot() }
+        let extra = extraVariance.isFinite ? max(0, extraVariance) : 0
+        let total = hasNoise ? (max(sd * sd, spread ?? 0) + sigma * sigma + extra).squareRoot() : sd
         (predictionLower, predictionUpper) = Self.interval(v.value, sd: total, z: z, scale: v.scale)
     }
 

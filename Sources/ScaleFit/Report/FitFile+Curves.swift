@@ -101,10 +101,13 @@ extension FitFile {
         let rates = schedule.rates(count: max(schedule.totalSteps, last + 1))
         let (values, gradient) = law.predictWithGradient(rates: rates, steps: sorted, parameters: parameters)
         let n = sorted.count, p = parameters.count
+        // The leave-one-curve-out fits' predictions at the same steps (`PredictionNoise.foldSpread`).
+        let folds = foldParameters.map { law.predict(rates: rates, steps: sorted, parameters: $0) }
         return sorted.indices.map { j in
             let value = values[j]
             let g = (0..<p).map { gradient[j + $0 * n] / value }
-            let p = prediction(value: value, logGradient: g)
+            let p = prediction(value: value, logGradient: g, foldValues: folds.count >= 2 ? folds.map { $0[j] } : nil,
+                               extraVariance: noise?.horizonVariance(atStep: sorted[j]) ?? 0)
             return CurvePrediction(step: sorted[j], lr: rates[sorted[j]], loss: value, lower95: p.predictionLower,
                                    upper95: p.predictionUpper, meanLower95: p.lower, meanUpper95: p.upper)
         }

@@ -62,6 +62,29 @@ extension FitFile {
                 }
             }
         }
+        try validateNoise(fail: fail)
+    }
+
+    /// The noise's folds: at most `SizeGroups.maximumGroups` vectors of n finite values (each
+    /// is evaluated at every prediction); the horizon's step ≥ 1 and κ finite and ≥ 0.
+    func validateNoise(fail: (String, String) -> ScaleFitError) throws {
+        guard let noise else { return }
+        let n = parameters.count
+        if let folds = noise.foldParameters {
+            guard folds.count <= SizeGroups.maximumGroups else {
+                throw fail("noise.foldParameters", "\(folds.count) folds, expected at most \(SizeGroups.maximumGroups)")
+            }
+            for (f, fold) in folds.enumerated() {
+                guard fold.count == n else { throw fail("noise.foldParameters[\(f)]", "\(fold.count) values, expected \(n)") }
+                if let i = fold.firstIndex(where: { !$0.isFinite }) {
+                    throw fail("noise.foldParameters[\(f)][\(i)]", "\(fold[i]), expected a finite number")
+                }
+            }
+        }
+        if let step = noise.horizonStep, step < 1 { throw fail("noise.horizonStep", "\(step), expected a step ≥ 1") }
+        if let k = noise.horizonGrowth, !(k.isFinite && k >= 0) {
+            throw fail("noise.horizonGrowth", "\(k), expected a finite number ≥ 0")
+        }
     }
 
     /// Symmetric and positive semi-definite, checked on the correlation matrix (so that

@@ -193,9 +193,18 @@ public struct FitFile: Sendable, Codable, Equatable {
 
     /// ŷ with its 95% confidence band and prediction interval (`Prediction`, with this
     /// file's `noise`), from ∂log ŷ/∂θ.
-    public func prediction(value: Double, logGradient g: [Double], level: Double = 0.95) -> Prediction {
+    /// `foldValues`: the predictions of the noise's `foldParameters` at the same point.
+    /// `extraVariance`: the horizon term (`PredictionNoise.horizonVariance(atStep:)`).
+    public func prediction(value: Double, logGradient g: [Double], level: Double = 0.95, foldValues: [Double]? = nil,
+                           extraVariance: Double = 0) -> Prediction {
         precondition(g.count == parameters.count, "one gradient entry per parameter")
-        return Prediction(LawValue(value: value, logGradient: g), covariance: covariance, level: level, noise: noise)
+        return Prediction(LawValue(value: value, logGradient: g), covariance: covariance, level: level, noise: noise,
+                          foldValues: foldValues, extraVariance: extraVariance)
+    }
+
+    /// The noise's fold parameters that fit this file's law (one entry per parameter), or none.
+    var foldParameters: [[Double]] {
+        (noise?.foldParameters ?? []).filter { $0.count == parameters.count }
     }
 
     /// The Chinchilla prediction at (N, D) with a 95% interval from the parameter covariance
@@ -215,6 +224,8 @@ public struct FitFile: Sendable, Codable, Equatable {
         guard loss.isFinite else {
             throw ScaleFitError.invalidData(file: file, reason: "the prediction at N = \(n), D = \(d) is \(loss), not a finite loss")
         }
-        return prediction(value: loss, logGradient: [w3, w1, w2, -w1 * log(n), -w2 * log(d)])
+        let folds = foldParameters.map { exp(ChinchillaLogProblem.logLoss($0, logN: log(n), logD: log(d)).0) }
+        return prediction(value: loss, logGradient: [w3, w1, w2, -w1 * log(n), -w2 * log(d)],
+                          foldValues: folds.count >= 2 ? folds : nil)
     }
 }

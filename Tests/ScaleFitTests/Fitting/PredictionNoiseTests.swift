@@ -80,4 +80,112 @@ final class PredictionNoiseTests: XCTestCase {
         XCTAssertLessThan(noise.heldOut!, 0.01)
         XCTAssertGreaterThan(noise.sigma, 0.001, "at least the noise put in")
     }
+
+    /// V_J = (G − 1)/G · Σ (vᵍ − v̄)², on log values for a log-scale law; nil for one fold or
+    /// a value the log cannot take.
+    func testFoldSpreadIsTheJackknifeVarianceOfTheFoldsPredictions() throws {
+        let v = [2.0, 2.2, 2.1]
+        let logs = v.map { log($0) }, mean = logs.reduce(0, +) / 3
+        let expected = 2.0 / 3.0 * logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        XCTAssertEqual(try XCTUnwrap(PredictionNoise.foldSpread(v, scale: .log)), expected, accuracy: 1e-16)
+        XCTAssertEqual(try XCTUnwrap(PredictionNoise.foldSpread([1, 3], scale: .linear)), 1, accuracy: 1e-15)
+        XCTAssertNil(PredictionNoise.foldSpread([2], scale: .log))
+        XCTAssertNil(PredictionNoise.foldSpread([2, -1], scale: .log))
+        XCTAssertNil(PredictionNoise.foldSpread([2, .nan], scale: .linear))
+    }
+
+    /// The prediction interval takes the larger of the delta method's variance and the folds'
+    /// spread, adds σ² and, past the last fitted step, κ²·log²(s/S_max); the band is unchanged.
+    func testThePredictionIntervalWidensToTheFoldsSpreadAndPastTheHorizon() throws {
+        var noise = PredictionNoise(scale: .log, residual: 0.01, degreesOfFreedom: 10, method: "test")
+        let value = LawValue(value: 2, logGradient: [1])
+        let covariance = Matrix(rows: 1, columns: 1, repeating: 1e-6)
+        let z = Prediction.z95
+        let plain = Prediction(value, covariance: covariance, noise: noise)
+        XCTAssertEqual(log(plain.predictionUpper / 2), z * (1e-6 + 1e-4).squareRoot(), accuracy: 1e-12)
+        let spread = Prediction(value, covariance: covariance, noise: noise, foldValues: [2 * exp(0.05), 2 * exp(-0.05)])
+        XCTAssertEqual(try XCTUnwrap(spread.foldStandardError), 0.05, accuracy: 1e-12)
+        XCTAssertEqual(log(spread.predictionUpper / 2), z * (0.0025 + 1e-4).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(spread.upper, plain.upper, "the confidence band is the delta method's")
+        // Folds that agree more closely than the covariance says change nothing.
+        let close = Prediction(value, covariance: covariance, noise: noise, foldValues: [2, 2 * exp(1e-5)])
+        XCTAssertEqual(close.predictionUpper, plain.predictionUpper)
+        noise.horizonStep = 1000
+        noise.horizonGrowth = 0.02
+        XCTAssertEqual(noise.horizonVariance(atStep: 500), 0)
+        XCTAssertEqual(noise.horizonVariance(atStep: 1000), 0)
+        XCTAssertEqual(noise.horizonVariance(atStep: 2000), pow(0.02 * log(2), 2), accuracy: 1e-18)
+        let far = Prediction(value, covariance: covariance, noise: noise, extraVariance: noise.horizonVariance(atStep: 2000))
+        XCTAssertEqual(log(far.predictionUpper / 2), z * (1e-6 + 1e-4 + pow(0.02 * log(2), 2)).squareRoot(), accuracy: 1e-12)
+    }
+
+    /// Curves cut after a step keep their losses up to it; a curve with none left is dropped.
+    func testLossCurvesAreTruncatedAtAStep() throws {
+        let schedule = try LRSchedule(spec: "constant:peak=3e-4,warmup=10,total=1000")
+        let data = try LossCurves([("a", schedule, [100, 200, 300, 400], [4, 3.5, 3.2, 3.1]),
+                                   ("b", schedule, [600, 700], [3.0, 2.9])])
+        let cut = data.truncated(atStep: 300)
+        XCTAssertEqual(cut.curves.map(\.name), ["a"])
+        XCTAssertEqual(cut.curves[0].steps, [100, 200, 300])
+        XCTAssertEqual(cut.observed, [4, 3.5, 3.2])
+        XCTAssertEqual(cut.lineNumbers, [[1, 2, 3]])
+        XCTAssertEqual(data.truncated(atStep: 1000).observed, data.observed)
+    }
+
+    /// The leave-future-out horizon on curves drawn from the law itself: S_max the last
+    /// logged step, the points past S_max/2 predicted, κ finite, kept by the fit file, and a
+    /// prediction twice as far out wider than the one at S_max by the horizon term.
+    func testTheHorizonTermIsEstimatedFromTheSecondHalfOfTheFittedSteps() throws {
+        let law = AnnealingLaw()
+        let theta = [3.0, 0.5, 0.5, 0.5]
+        let specs = ["cosine:peak=3e-4,warmup=100,total=2000,final=0.1", "constant:peak=3e-4,warmup=100,total=2000"]
+        var g = SeededGenerator(seed: 11)
+        let steps = Array(stride(from: 200, to: 2000, by: 50))
+        let curves = try specs.enumerated().map { i, spec -> (name: String, schedule: LRSchedule, steps: [Int], losses: [Double]) in
+            let schedule = try LRSchedule(spec: spec)
+            let losses = law.predict(schedule: schedule, steps: steps, parameters: theta).map { $0 * exp(0.002 * gaussian(&g)) }
+            return ("c\(i)", schedule, steps, losses)
+        }
+        let data = try LossCurves(curves)
+        var fit = try Fit(law, to: data)
+        fit.noise = fit.predictionNoise(data)
+        let noise = try XCTUnwrap(fit.noise)
+        XCTAssertEqual(noise.horizonStep, 1950)
+        XCTAssertEqual(noise.horizonPoints, 2 * steps.filter { $0 > 975 }.count)
+        let kappa = try XCTUnwrap(noise.horizonGrowth)
+        // The first half holds little of the cosine's decay, so the second half is predicted
+        // less well than the noise (0.2%) — by about 1% here — but far from a failed fit.
+        XCTAssertGreaterThan(kappa, 0.002)
+        XCTAssertLessThan(kappa, 0.05)
+        XCTAssertTrue(noise.method.contains("leave-future-out"), noise.method)
+        XCTAssertEqual(noise.foldParameters?.count, 2)
+        let back = try Fit<AnnealingLaw>(file: try FitFile.decode(try fit.file.encoded(), file: "t"), source: "t")
+        XCTAssertEqual(back.noise, noise)
+        let long = try LRSchedule(spec: "constant:peak=3e-4,warmup=100,total=4000")
+        let p = try back.predict(CurveQuery(schedule: long, steps: [1950, 3900]))
+        func halfWidth(_ q: Prediction) -> Double { log(q.predictionUpper / q.value) / Prediction.z95 }
+        let base = halfWidth(p[0])
+        XCTAssertGreaterThan(halfWidth(p[1]), base)
+        XCTAssertGreaterThanOrEqual(halfWidth(p[1]) * halfWidth(p[1]) + 1e-15,
+                                    noise.sigma * noise.sigma + noise.horizonVariance(atStep: 3900))
+    }
+
+    /// A fit file whose folds do not match its law, or whose horizon is not a step, is refused
+    /// with the JSON path of the bad value.
+    func testAFitFileWithBadFoldsOrHorizonIsRefused() throws {
+        let data = try PowerLawRuns(x: [1e7, 1e7, 2e7, 2e7, 4e7, 4e7], loss: [3, 3.01, 2.9, 2.91, 2.8, 2.82])
+        var fit = try Fit(SaturatingPowerLaw(), to: data)
+        var noise = fit.residualNoise(data)
+        noise.foldParameters = [[1, 2, 3], [1, 2]]
+        fit.noise = noise
+        XCTAssertThrowsError(try FitFile.decode(try fit.file.encoded(), file: "f.json")) { e in
+            XCTAssertEqual(e as? ScaleFitError, .invalidData(file: "f.json", reason: "noise.foldParameters[1]: 2 values, expected 3"))
+        }
+        noise.foldParameters = nil
+        noise.horizonGrowth = -1
+        fit.noise = noise
+        XCTAssertThrowsError(try FitFile.decode(try fit.file.encoded(), file: "f.json")) { e in
+            XCTAssertEqual(e as? ScaleFitError, .invalidData(file: "f.json", reason: "noise.horizonGrowth: -1.0, expected a finite number ≥ 0"))
+        }
+    }
 }
