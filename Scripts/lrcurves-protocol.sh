@@ -5,6 +5,8 @@
 # law. Each schedule is given as a spec rebuilt from the repository's definitions (linear
 # warmup 0 → 3e-4 over 2160 steps), as the published parameters assume.
 # Usage: Scripts/lrcurves-protocol.sh [multipower|annealing ...]   (after Scripts/setup.sh)
+# SCALEFIT_PROTOCOL_FIT_RUNS=a,b fits other curves (e.g. constant_24000,wsd_20000_24000: a
+# constant run and one cooldown) and scores the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/data/lrcurves
@@ -12,6 +14,7 @@ data=../shared/data/lrcurves
 bin=.build/release/scalefit
 [ -x "$bin" ] || swift build -c release --product scalefit
 laws=("${@:-multipower annealing}")
+fitruns=${SCALEFIT_PROTOCOL_FIT_RUNS:-cosine_24000,constant_24000,wsdcon_9}
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 w=2160
 schedules=(
@@ -33,8 +36,8 @@ for model in 25M 100M; do
     tail -n +2 "$f" | sed "s/^/$name,/" >> "$csv"
   done
   for law in ${laws[@]}; do
-    echo "== $model, $law law: fit on cosine_24000, constant_24000, wsdcon_9; score the rest"
+    echo "== $model, $law law: fit on ${fitruns//,/, }; score the rest"
     /usr/bin/time -f "   (%e s wall)" "$bin" backtest "$csv" --law "$law" \
-      --fit-runs cosine_24000,constant_24000,wsdcon_9 "${schedules[@]}" ${SCALEFIT_PROTOCOL_ARGS:-} 2>&1 | grep -v '^curve \|^columns:'
+      --fit-runs "$fitruns" "${schedules[@]}" ${SCALEFIT_PROTOCOL_ARGS:-} 2>&1 | grep -v '^curve \|^columns:'
   done
 done
