@@ -6,7 +6,9 @@
 # warmup 0 → 3e-4 over 2160 steps), as the published parameters assume.
 # Usage: Scripts/lrcurves-protocol.sh [multipower|annealing ...]   (after Scripts/setup.sh)
 # SCALEFIT_PROTOCOL_FIT_RUNS=a,b fits other curves (e.g. constant_24000,wsd_20000_24000: a
-# constant run and one cooldown) and scores the rest.
+# constant run and one cooldown) and scores the rest; SCALEFIT_PROTOCOL_CURVES=a,b,c keeps only
+# those curves (e.g. the paper's three training curves, for a leave-one-schedule-out among them
+# that never sees its test curves).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=../shared/data/lrcurves
@@ -28,11 +30,21 @@ schedules=(
   --schedule "wsdcon_9=multistage:warmup=$w,lr=3e-4/9e-5,until=8000/16000"
   --schedule "wsdcon_18=multistage:warmup=$w,lr=3e-4/1.8e-4,until=8000/16000"
 )
+keep=",${SCALEFIT_PROTOCOL_CURVES:-},"
+if [ "$keep" != ",," ]; then
+  kept=()
+  for ((i = 0; i < ${#schedules[@]}; i += 2)); do
+    name=${schedules[i+1]%%=*}
+    [[ "$keep" == *",$name,"* ]] && kept+=("${schedules[i]}" "${schedules[i+1]}")
+  done
+  schedules=("${kept[@]}")
+fi
 for model in 25M 100M; do
   csv="$tmp/curves-$model.csv"
   echo "run,step,lr,loss" > "$csv"
   for f in "$data/mpl-$model"/*.csv; do
     name=$(basename "$f" .csv)
+    [ "$keep" = ",," ] || [[ "$keep" == *",$name,"* ]] || continue
     tail -n +2 "$f" | sed "s/^/$name,/" >> "$csv"
   done
   for law in ${laws[@]}; do
