@@ -95,14 +95,22 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         try problem(for: data).screeningProblem()
     }
 
-    /// The law's documented grid for these curves.
-    public func starts(for data: LossCurves) -> [[Double]] { startingGrid(for: data.curves) }
-    /// The law's `defaultBounds`.
-    public func bounds(for data: LossCurves) -> ParameterBounds? { bounds(for: data.curves) }
+    /// The law's documented grid for these curves, as `searchSettings` makes it (its count
+    /// of starts, the held values written in).
+    public func starts(for data: LossCurves) -> [[Double]] {
+        searchSettings.starts(startingGrid(for: data.curves), names: parameterNames,
+                              bounds: searchSettings.bounds(bounds(for: data.curves), names: parameterNames))
+    }
+    /// The law's box for these curves with `searchSettings`' bounds and held values.
+    public func bounds(for data: LossCurves) -> ParameterBounds? {
+        searchSettings.bounds(bounds(for: data.curves), names: parameterNames)
+    }
 
-    /// `CurveFit`'s search: 20-evaluation screening runs (cost tolerance 1e-8), the distinct ends (1e-3) among the best 3 polished, with the law's loss.
+    /// The screened search: 20-evaluation screening runs (cost tolerance 1e-8), the distinct
+    /// ends (1e-3) among the best 3 polished with `CurveFit.defaultOptions` (or
+    /// `searchSettings`' budget), the law's loss and its log-scaled parameters.
     public var search: LawSearch {
-        var options = solverOptions(CurveFit.defaultOptions)
+        var options = searchSettings.options(solverOptions(CurveFit.defaultOptions))
         options.loss = loss
         return .screened(screeningEvaluations: CurveFit.screeningEvaluations, screeningFunctionTolerance: 1e-8,
                          selection: .distinctAmongBest(count: 3, tolerance: 1e-3), options: options)
