@@ -31,6 +31,18 @@ public struct LossCurves: LawObservations {
         columnsDescription = "step, loss"
     }
 
+    /// Curves already made, each with the schedule it was made under (the benchmarks).
+    package init(curves: [LossCurve], schedules: [LRSchedule], file: String = "<data>") {
+        precondition(curves.count == schedules.count, "one schedule per curve")
+        self.curves = curves
+        self.schedules = schedules
+        sources = schedules.map { "schedule \($0.spec)" }
+        lineNumbers = curves.map { c in c.steps.indices.map { $0 + 1 } }
+        dropped = DroppedRows()
+        self.file = file
+        columnsDescription = "step, loss"
+    }
+
     /// The curves of `set` read from `file`.
     public init(_ set: LossCurveSet, file: String) {
         curves = set.curves
@@ -75,8 +87,18 @@ public struct CurveQuery: Sendable {
     }
 }
 
+/// A loss-curve law on the `Law` protocol (`AnnealingLaw`, `MultiPowerLaw`): fitted to
+/// `LossCurves` through the joint `CurveFitProblem`, predicting along a schedule, its search
+/// shaped by `searchSettings`. Code generic over the curve laws (the command line's fit and
+/// backtest) takes one of these and fits a `Fit<L>`.
+public protocol CurveFittingLaw: Law, LossCurveLaw
+    where Observations == LossCurves, Query == CurveQuery, Problem == CurveFitProblem<Self> {}
+
+extension AnnealingLaw: CurveFittingLaw {}
+extension MultiPowerLaw: CurveFittingLaw {}
+
 /// The `Law` requirements the two loss-curve laws share: observations from `LossCurves`,
-/// the joint `CurveFitProblem`, the screened search of `CurveFit`, and predictions along a
+/// the joint `CurveFitProblem`, the screened search with `CurveFit.defaultOptions`, and predictions along a
 /// schedule.
 extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == CurveQuery,
                     Problem == CurveFitProblem<Self> {

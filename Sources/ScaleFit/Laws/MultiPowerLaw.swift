@@ -39,7 +39,7 @@ public struct MultiPowerLaw: LossCurveLaw {
     /// Whether the warmup's η changes enter the loss-drop sum (`.repository`, the default) or not (`.paper`).
     public var convention: Convention
     /// The bound on the loss-drop expansion's error relative to B·Σ_{k≤t}|η_(k−1) − η_k|
-    /// (see `MultiPowerLossDrop`): 1e-12 by default; `CurveFit`'s screening pass uses 1e-8
+    /// (see `MultiPowerLossDrop`): 1e-12 by default; the screening runs of a fit's search use 1e-8
     /// (`screeningLaw`), where only the ranking of basins counts.
     public var lossDropTolerance: Double
     /// The objective on the log residuals: Huber δ = 1e-3 by default (the paper's).

@@ -54,17 +54,6 @@ extension FitFile {
     /// The settings key of a curve's schedule.
     public static func scheduleKey(_ curve: String) -> String { "schedule:\(curve)" }
 
-    /// A fit file for a curve-law fit of `curves`, each fitted under `schedules[i]`.
-    public init(curveFit fit: CurveFit.Result, law: CurveLaw, curves: [LossCurve], schedules: [LRSchedule],
-                loss: RobustLoss, data: DataSummary) throws {
-        precondition(curves.count == schedules.count, "one schedule per curve")
-        var settings = law.settings
-        for (curve, schedule) in zip(curves, schedules) { settings[Self.scheduleKey(curve.name)] = schedule.spec }
-        self.init(law: law.identifier, formula: law.formula, parameterNames: law.parameterNames,
-                  parameters: fit.parameters, covariance: try ParameterCovariance(result: fit.best).scaled,
-                  objective: fit.cost, loss: loss.spec, starts: fit.startsTried, data: data, settings: settings)
-    }
-
     /// The curve law this file holds, with its options; `invalidData` if it holds another law.
     public func curveLaw(file: String) throws -> CurveLaw {
         guard CurveLaw.identifiers.contains(law) else {
