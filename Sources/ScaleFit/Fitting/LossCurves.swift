@@ -153,7 +153,10 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
     /// L at each step of the query (in the query's order) and ∂log L/∂θ = (∂L/∂θ)/L.
     public func evaluate(_ query: CurveQuery, parameters: [Double]) throws -> [LawValue] {
         guard !query.steps.isEmpty else { return [] }
-        let sorted = Array(Set(query.steps)).sorted()
+        // Steps from ranges come sorted and distinct (10⁶ of them for a long prediction):
+        // evaluated as they are, without a set or a position table.
+        let increasing = zip(query.steps, query.steps.dropFirst()).allSatisfy { $0 < $1 }
+        let sorted = increasing ? query.steps : Array(Set(query.steps)).sorted()
         guard sorted[0] >= 0 else {
             throw ScaleFitError.invalidData(file: "query", reason: "step \(sorted[0]) is negative")
         }
@@ -164,7 +167,13 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         var gradient = [Double](repeating: 0, count: sorted.count * parameterNames.count)
         predictWithGradient(prepare(rates: rates, steps: sorted), parameters: parameters,
                             values: &values, gradient: &gradient)
-        let n = sorted.count
+        let n = sorted.count, p = parameterNames.count
+        if increasing {
+            return (0..<n).map { j in
+                let v = values[j]
+                return LawValue(value: v, logGradient: (0..<p).map { gradient[j + $0 * n] / v })
+            }
+        }
         let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
         return query.steps.map { step in
             let j = position[step]!

@@ -75,27 +75,27 @@ extension FitFile {
     }
 
     /// The predicted loss at `steps` under `schedule` (the schedule is held at its last η
-    /// past its end), with 95% delta-method intervals: g = ∂log L/∂θ = (∂L/∂θ)/L,
-    /// L·exp(±1.96·√(gᵀΣg)). Steps are sorted and repeated ones merged.
+    /// past its end), with 95% intervals: the fit of the law the file names
+    /// (`LawRegistry.fit`) predicting at a `.curve` query (`Fit.predict`: the delta method on
+    /// log L with the law's analytic gradient, and the file's prediction noise). Steps are
+    /// sorted and repeated ones merged.
+    /// - Throws: `invalidData` for a file of another law or a negative step; `badArgument`
+    ///   (`steps`, `schedule`) past `LRSchedule.maximumSteps`.
     public func predictCurve(schedule: LRSchedule, steps: [Int], file: String) throws -> [CurvePrediction] {
-        let law = try curveLaw(file: file)
+        guard CurveLaw.identifiers.contains(law) else {
+            throw ScaleFitError.invalidData(file: file, reason: "the fit file holds the \(law) law; this needs a loss-curve law (\(CurveLaw.identifiers.joined(separator: " or ")))")
+        }
         // Steps from ranges come sorted and distinct: kept as they are, else sorted once.
         let sorted = zip(steps, steps.dropFirst()).allSatisfy { $0 < $1 } ? steps : Array(Set(steps)).sorted()
         guard let last = sorted.last else { return [] }
         guard sorted[0] >= 0 else {
             throw ScaleFitError.invalidData(file: file, reason: "step \(sorted[0]) is negative")
         }
-        try LRSchedule.checkStep(last, argument: "steps")
-        try LRSchedule.checkStep(schedule.totalSteps - 1, argument: "schedule")
+        let predictions = try LawRegistry.fit(self, source: file).predict(.curve(CurveQuery(schedule: schedule, steps: sorted)), level: 0.95)
         let rates = schedule.rates(count: max(schedule.totalSteps, last + 1))
-        let (values, gradient) = law.predictWithGradient(rates: rates, steps: sorted, parameters: parameters)
-        let n = sorted.count, p = parameters.count
-        return sorted.indices.map { j in
-            let value = values[j]
-            let g = (0..<p).map { gradient[j + $0 * n] / value }
-            let p = prediction(value: value, logGradient: g)
-            return CurvePrediction(step: sorted[j], lr: rates[sorted[j]], loss: value, lower95: p.predictionLower,
-                                   upper95: p.predictionUpper, meanLower95: p.lower, meanUpper95: p.upper)
+        return zip(sorted, predictions).map { s, p in
+            CurvePrediction(step: s, lr: rates[s], loss: p.value, lower95: p.predictionLower,
+                            upper95: p.predictionUpper, meanLower95: p.lower, meanUpper95: p.upper)
         }
     }
 }

@@ -214,9 +214,17 @@ final class LawProtocolTests: XCTestCase {
         XCTAssertEqual(curveBack.law.convention, .paper)
         let wsd = try LRSchedule(spec: "wsd:peak=1e-3,warmup=20,stable=900,decay=300,shape=linear")
         XCTAssertEqual(try curveBack.predict(steps: [100, 1199], schedule: wsd), try curveFit.predict(steps: [100, 1199], schedule: wsd))
-        // The legacy reader of curve files reads the same file.
-        XCTAssertEqual(try FitFile.read(path: curvePath).predictCurve(schedule: wsd, steps: [1199], file: curvePath)[0].loss,
-                       try curveFit.predict(steps: [1199], schedule: wsd)[0].value, accuracy: 1e-14)
+        // The curve rows of a fit file are the fit's predictions through LawRegistry, bit for bit,
+        // steps sorted and merged; steps in any order give the same values as sorted ones.
+        let rows = try FitFile.read(path: curvePath).predictCurve(schedule: wsd, steps: [1199, 100, 1199, 600], file: curvePath)
+        let sorted = try curveBack.predict(steps: [100, 600, 1199], schedule: wsd)
+        XCTAssertEqual(rows.map(\.step), [100, 600, 1199])
+        XCTAssertEqual(rows.map(\.loss), sorted.map(\.value))
+        XCTAssertEqual(rows.map(\.meanLower95), sorted.map(\.lower))
+        XCTAssertEqual(try curveBack.predict(steps: [1199, 100, 600], schedule: wsd).map(\.value), [2, 0, 1].map { sorted[$0].value })
+        XCTAssertThrowsError(try FitFile.read(path: path).predictCurve(schedule: wsd, steps: [1], file: path)) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(file: path, reason: "the fit file holds the chinchilla law; this needs a loss-curve law (annealing or multipower)"))
+        }
         // An unwritable destination is exit 74, naming the path.
         XCTAssertThrowsError(try chinchilla.save(to: "/nonexistent-dir/x.fit.json")) { error in
             guard case let .cannotWrite(p, _)? = error as? ScaleFitError else { return XCTFail("\(error)") }
