@@ -139,6 +139,21 @@ final class CurveCLITests: XCTestCase {
         XCTAssertTrue(bounded.stdout.contains("NOT SOUND: C is at its bound 2.0: the optimum may lie beyond it"), bounded.stdout)
     }
 
+    /// `--bootstrap` is refused for the curve laws before any work, naming the flag and the
+    /// law; its help says why (too few curves to resample, serially correlated points).
+    func testBootstrapIsRefusedForTheCurveLawsAndItsHelpSaysWhy() throws {
+        let data = try writeCurves()
+        for law in ["annealing", "multipower"] {
+            let r = try CLITests.scalefit(["fit", data, "--law", law, "--bootstrap", "100"] + scheduleFlags())
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains("scalefit: --bootstrap does not apply to the \(law) law (it applies to: "), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+        let help = try CLITests.scalefit(["fit", "--help"])
+        let words = help.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        XCTAssertTrue(words.contains("refused for the loss-curve laws (annealing, multipower): one to three curves are too few to resample whole"), help.stdout)
+    }
+
     func testPredictUnderASpecEqualsPredictUnderTheSameScheduleAsAFile() throws {
         let data = try writeCurves()
         let fitPath = temporary("spec-vs-file.fit.json")

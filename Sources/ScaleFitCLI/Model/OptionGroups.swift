@@ -47,7 +47,7 @@ enum SolverOptionsGroup {
 /// The bootstrap: `--bootstrap`, `--seed`.
 enum BootstrapOptions {
     static let bootstrap = Option<Int>(OptionDeclaration("bootstrap", value: "N", help:
-        "N bootstrap resamples of the runs (percentile 95% intervals; 10 to 100000); chinchilla, power, kaplan, formula and multilingual refit each resample from the fit's optimum (one start, not the law's start grid); multilingual resamples the rows within each family and gives intervals per FAMILY.NAME")) { text in
+        "N bootstrap resamples of the runs (percentile 95% intervals; 10 to 100000); chinchilla, power, kaplan, formula and multilingual refit each resample from the fit's optimum (one start, not the law's start grid); multilingual resamples the rows within each family and gives intervals per FAMILY.NAME; refused for the loss-curve laws (annealing, multipower): one to three curves are too few to resample whole, and a curve's points are serially correlated, so resampling points would understate the spread (their intervals are the covariance's, widened by the leave-one-curve-out prediction noise)")) { text in
         let count = try Values.int(text, flag: "--bootstrap")
         guard count >= 10 else { throw UsageError(message: "--bootstrap: expected at least 10 resamples, found \(count)") }
         // Each resample is a whole refit: a cap keeps a typo from running for days.
