@@ -48,8 +48,8 @@ let curvesBenchmark = BenchSubcommand(
             print("curves: \(t.family): change points \(t.changePoints.map(String.init).joined(separator: ", "))")
             print("curves:   runs " + times.map { String(format: "%.3f s", $0) }.joined(separator: ", ")
                   + String(format: "; fastest %.3f s", times.min() ?? 0))
-            print("curves:   cost \(formatSignificant(t.fit.cost, digits: 12)), \(t.fit.startsTried) starts, "
-                  + "\(t.fit.startsPolished) polished; \(t.fit.summary.message)")
+            print("curves:   cost \(formatSignificant(t.fit.objective, digits: 12)), \(t.fit.search.startsTried) starts, "
+                  + "\(t.fit.search.startsPolished) polished; \(t.fit.summary?.message ?? "")")
             print("curves:   parameters [L0, A, alpha, B, C, beta, gamma] = ["
                   + t.fit.parameters.map { formatSignificant($0, digits: 10) }.joined(separator: ", ") + "]")
             let single = try CurveFitBenchmark.runSingleStart(family)

@@ -50,7 +50,7 @@ let denseBenchmark = BenchSubcommand(
             let (fit, seconds) = try DenseCurveBenchmark.run(law: law, curve: curve)
             let s = fit.summary
             print("dense:   " + String(format: "%.3f s", seconds) + "; cost \(formatSignificant(s.initialCost, digits: 10)) → "
-                  + "\(formatSignificant(fit.cost, digits: 10)); \(s.effort); \(fit.startsPolished) polished; \(s.message)")
+                  + "\(formatSignificant(fit.objective, digits: 10)); \(s.effort); \(fit.startsPolished) polished; \(s.message)")
             print("dense:   parameters [" + fit.parameterNames.joined(separator: ", ") + "] = ["
                   + fit.parameters.map { formatSignificant($0, digits: 8) }.joined(separator: ", ") + "]")
         }

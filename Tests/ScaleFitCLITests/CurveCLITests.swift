@@ -116,6 +116,44 @@ final class CurveCLITests: XCTestCase {
         XCTAssertEqual((bt["parameters"] as! [[String: Any]]).first { $0["name"] as! String == "alpha" }!["estimate"] as? Double, 0.45)
     }
 
+    /// A curve fit is a `Fit<L>`: its file reads back as the fit of its law (with the solver's
+    /// summary), the report's numbers are the fit's, and a `--bounds` the fit ends on is
+    /// flagged like any bound.
+    func testCurveFitsAreFitsOfTheirLaw() throws {
+        let data = try writeCurves()
+        let fitPath = temporary("protocol.fit.json")
+        let fit = try CLITests.scalefit(["fit", data, "--law", "annealing", "--format", "json", "-o", fitPath] + scheduleFlags())
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(fit.stdout.utf8)) as! [String: Any]
+        let loaded = try Fit<AnnealingLaw>.load(path: fitPath)
+        // (JSONSerialization may read the last digit differently.)
+        for (printed, saved) in zip((report["parameters"] as! [[String: Any]]).map { $0["estimate"] as! Double }, loaded.parameters) {
+            XCTAssertEqual(printed, saved, accuracy: 1e-15 * abs(saved))
+        }
+        XCTAssertEqual(report["objectiveValue"] as! Double, loaded.objective, accuracy: 1e-15 * loaded.objective)
+        XCTAssertEqual(loaded.summary?.converged, true)
+        XCTAssertEqual(loaded.search.startsTried, 54)
+        XCTAssertEqual(Set(loaded.settings.keys), ["momentum", "warmup", "schedule:constant", "schedule:cosine", "schedule:wsd"])
+        let bounded = try CLITests.scalefit(["fit", data, "--law", "annealing", "--bounds", "C=0:2"] + scheduleFlags())
+        XCTAssertEqual(bounded.status, 0, bounded.stderr)
+        XCTAssertTrue(bounded.stdout.contains("NOT SOUND: C is at its bound 2.0: the optimum may lie beyond it"), bounded.stdout)
+    }
+
+    /// `--bootstrap` is refused for the curve laws before any work, naming the flag and the
+    /// law; its help says why (too few curves to resample, serially correlated points).
+    func testBootstrapIsRefusedForTheCurveLawsAndItsHelpSaysWhy() throws {
+        let data = try writeCurves()
+        for law in ["annealing", "multipower"] {
+            let r = try CLITests.scalefit(["fit", data, "--law", law, "--bootstrap", "100"] + scheduleFlags())
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertTrue(r.stderr.contains("scalefit: --bootstrap does not apply to the \(law) law (it applies to: "), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+        let help = try CLITests.scalefit(["fit", "--help"])
+        let words = help.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        XCTAssertTrue(words.contains("refused for the loss-curve laws (annealing, multipower): one to three curves are too few to resample whole"), help.stdout)
+    }
+
     func testPredictUnderASpecEqualsPredictUnderTheSameScheduleAsAFile() throws {
         let data = try writeCurves()
         let fitPath = temporary("spec-vs-file.fit.json")

@@ -84,32 +84,30 @@ package struct CurveFitReport: Sendable, Codable {
         }
     }
 
-    /// The report of `fit` (of `law` to `fitted`), scoring `scored` too.
+    /// The report of `fit` (a curve law fitted to `fitted`), scoring `scored` too: the
+    /// parameters, objective, search counts, diagnostics and statistics are the fit's.
     ///
     /// - Parameters:
     ///   - fitted, scored: the curves, each with its source lines (`lines[i]` parallel to the
     ///     curve's steps) and its schedule in words.
-    package init(law: CurveLaw, fit: CurveFit.Result, loss: RobustLoss,
-                fitted: [(curve: LossCurve, lines: [Int], schedule: String)],
-                scored: [(curve: LossCurve, lines: [Int], schedule: String)] = []) throws {
-        self.law = law.identifier
+    /// - Throws: `invalidData` for a fit read from a file (it has no solver summary or statistics).
+    package init<L: Law & LossCurveLaw>(_ fit: Fit<L>, fitted: [(curve: LossCurve, lines: [Int], schedule: String)],
+                                        scored: [(curve: LossCurve, lines: [Int], schedule: String)] = []) throws {
+        guard let summary = fit.summary, let statistics = fit.statistics else {
+            throw ScaleFitError.invalidData(file: fit.data.file, reason: "a curve-fit report needs the fit itself, not one read from a file")
+        }
+        let law = fit.law
+        self.law = L.identifier
         formula = law.formula
         let count = fitted.reduce(0) { $0 + $1.curve.steps.count }
+        let loss = law.loss
         objective = "sum over \(count) points of \(loss.spec == "l2" ? "0.5*r^2" : "rho_\(loss.spec)(r^2)/2"), r = log(predicted) - log(observed)"
-        objectiveValue = fit.cost
-        summary = fit.summary
-        startsTried = fit.startsTried
-        startsConverged = fit.startsConverged
-        startsPolished = fit.startsPolished
-        let covariance = try ParameterCovariance(result: fit.best)
-        let bounds: ParameterBounds
-        switch law {
-        case let .annealing(l): bounds = l.bounds(for: fitted.map(\.curve))
-        case let .multipower(l): bounds = l.bounds(for: fitted.map(\.curve))
-        }
-        parameters = zip(zip(fit.parameterNames, fit.parameters), covariance.standardErrors).map {
-            ParameterEstimate(name: $0.0, estimate: $0.1, standardError: $1)
-        }
+        objectiveValue = fit.objective
+        self.summary = summary
+        startsTried = fit.search.startsTried
+        startsConverged = fit.search.startsConverged
+        startsPolished = fit.search.startsPolished
+        parameters = fit.estimates
         func curve(_ item: (curve: LossCurve, lines: [Int], schedule: String), _ role: Role) -> Curve {
             let c = item.curve
             let predicted = law.predict(rates: c.rates, steps: c.steps, parameters: fit.parameters)
@@ -126,11 +124,7 @@ package struct CurveFitReport: Sendable, Codable {
         fittedMean = LossCurveMetrics.average(curves.filter { $0.role == .fitted }.map(\.metrics))
         let scoredMetrics = curves.filter { $0.role == .scored }.map(\.metrics)
         scoredMean = scoredMetrics.isEmpty ? nil : LossCurveMetrics.average(scoredMetrics)
-        // Goodness over every fitted point together: R² < 0 is flagged like any law's.
-        let fittedPoints = curves.filter { $0.role == .fitted }.flatMap(\.points)
-        let goodness = fittedPoints.count >= 2 && fittedPoints.allSatisfy({ $0.predicted > 0 })
-            ? GoodnessOfFit(observed: fittedPoints.map(\.observed), fitted: fittedPoints.map(\.predicted)) : nil
-        diagnostics = FitDiagnostic.diagnose(fit.best, names: fit.parameterNames, bounds: bounds, goodness: goodness).map(\.description)
-        statistics = try FitStatistics(result: fit.best, names: fit.parameterNames, scale: .log)
+        diagnostics = fit.diagnostics.map(\.description)
+        self.statistics = statistics
     }
 }

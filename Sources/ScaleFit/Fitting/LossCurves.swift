@@ -31,6 +31,18 @@ public struct LossCurves: LawObservations {
         columnsDescription = "step, loss"
     }
 
+    /// Curves already made, each with the schedule it was made under (the benchmarks).
+    package init(curves: [LossCurve], schedules: [LRSchedule], file: String = "<data>") {
+        precondition(curves.count == schedules.count, "one schedule per curve")
+        self.curves = curves
+        self.schedules = schedules
+        sources = schedules.map { "schedule \($0.spec)" }
+        lineNumbers = curves.map { c in c.steps.indices.map { $0 + 1 } }
+        dropped = DroppedRows()
+        self.file = file
+        columnsDescription = "step, loss"
+    }
+
     /// The curves of `set` read from `file`.
     public init(_ set: LossCurveSet, file: String) {
         curves = set.curves
@@ -75,8 +87,18 @@ public struct CurveQuery: Sendable {
     }
 }
 
+/// A loss-curve law on the `Law` protocol (`AnnealingLaw`, `MultiPowerLaw`): fitted to
+/// `LossCurves` through the joint `CurveFitProblem`, predicting along a schedule, its search
+/// shaped by `searchSettings`. Code generic over the curve laws (the command line's fit and
+/// backtest) takes one of these and fits a `Fit<L>`.
+public protocol CurveFittingLaw: Law, LossCurveLaw
+    where Observations == LossCurves, Query == CurveQuery, Problem == CurveFitProblem<Self> {}
+
+extension AnnealingLaw: CurveFittingLaw {}
+extension MultiPowerLaw: CurveFittingLaw {}
+
 /// The `Law` requirements the two loss-curve laws share: observations from `LossCurves`,
-/// the joint `CurveFitProblem`, the screened search of `CurveFit`, and predictions along a
+/// the joint `CurveFitProblem`, the screened search with `CurveFit.defaultOptions`, and predictions along a
 /// schedule.
 extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == CurveQuery,
                     Problem == CurveFitProblem<Self> {
@@ -95,14 +117,22 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         try problem(for: data).screeningProblem()
     }
 
-    /// The law's documented grid for these curves.
-    public func starts(for data: LossCurves) -> [[Double]] { startingGrid(for: data.curves) }
-    /// The law's `defaultBounds`.
-    public func bounds(for data: LossCurves) -> ParameterBounds? { bounds(for: data.curves) }
+    /// The law's documented grid for these curves, as `searchSettings` makes it (its count
+    /// of starts, the held values written in).
+    public func starts(for data: LossCurves) -> [[Double]] {
+        searchSettings.starts(startingGrid(for: data.curves), names: parameterNames,
+                              bounds: searchSettings.bounds(bounds(for: data.curves), names: parameterNames))
+    }
+    /// The law's box for these curves with `searchSettings`' bounds and held values.
+    public func bounds(for data: LossCurves) -> ParameterBounds? {
+        searchSettings.bounds(bounds(for: data.curves), names: parameterNames)
+    }
 
-    /// `CurveFit`'s search: 20-evaluation screening runs (cost tolerance 1e-8), the distinct ends (1e-3) among the best 3 polished, with the law's loss.
+    /// The screened search: 20-evaluation screening runs (cost tolerance 1e-8), the distinct
+    /// ends (1e-3) among the best 3 polished with `CurveFit.defaultOptions` (or
+    /// `searchSettings`' budget), the law's loss and its log-scaled parameters.
     public var search: LawSearch {
-        var options = solverOptions(CurveFit.defaultOptions)
+        var options = searchSettings.options(solverOptions(CurveFit.defaultOptions))
         options.loss = loss
         return .screened(screeningEvaluations: CurveFit.screeningEvaluations, screeningFunctionTolerance: 1e-8,
                          selection: .distinctAmongBest(count: 3, tolerance: 1e-3), options: options)
@@ -123,7 +153,10 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
     /// L at each step of the query (in the query's order) and ∂log L/∂θ = (∂L/∂θ)/L.
     public func evaluate(_ query: CurveQuery, parameters: [Double]) throws -> [LawValue] {
         guard !query.steps.isEmpty else { return [] }
-        let sorted = Array(Set(query.steps)).sorted()
+        // Steps from ranges come sorted and distinct (10⁶ of them for a long prediction):
+        // evaluated as they are, without a set or a position table.
+        let increasing = zip(query.steps, query.steps.dropFirst()).allSatisfy { $0 < $1 }
+        let sorted = increasing ? query.steps : Array(Set(query.steps)).sorted()
         guard sorted[0] >= 0 else {
             throw ScaleFitError.invalidData(file: "query", reason: "step \(sorted[0]) is negative")
         }
@@ -134,7 +167,13 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         var gradient = [Double](repeating: 0, count: sorted.count * parameterNames.count)
         predictWithGradient(prepare(rates: rates, steps: sorted), parameters: parameters,
                             values: &values, gradient: &gradient)
-        let n = sorted.count
+        let n = sorted.count, p = parameterNames.count
+        if increasing {
+            return (0..<n).map { j in
+                let v = values[j]
+                return LawValue(value: v, logGradient: (0..<p).map { gradient[j + $0 * n] / v })
+            }
+        }
         let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
         return query.steps.map { step in
             let j = position[step]!

@@ -42,6 +42,9 @@ public struct AnnealingLaw: LossCurveLaw {
     public var warmup: Warmup
     /// The objective on the log residuals: Huber δ = 1e-3 by default (as for the multi-power law).
     public var loss: RobustLoss
+    /// How a fit searches: held parameters, bounds, starts, budget (`searching(_:)`; by
+    /// default the law's own grid and box).
+    public private(set) var searchSettings = CurveSearchSettings()
 
     /// The law with the paper's choices by default: λ fixed at 0.999, the warmup counted at
     /// its peak, Huber δ = 1e-3 on the log residuals.
@@ -179,6 +182,17 @@ extension AnnealingLaw: Law {
     public var formula: String { CurveLaw.annealing(self).formula }
     /// `momentum` (λ, or `fitted`) and `warmup` (see `CurveLaw`).
     public var settings: [String: String] { CurveLaw.annealing(self).settings }
+    /// The parameters `searchSettings` holds, or nil.
+    public var fixed: [Bool]? { searchSettings.fixed(names: parameterNames) }
+
+    /// The law with `settings` for its fits, every name checked against `parameterNames`.
+    /// - Throws: `ScaleFitError.badArgument` naming the argument (`CurveSearchSettings.check`).
+    public func searching(_ settings: CurveSearchSettings) throws -> AnnealingLaw {
+        try settings.check(parameterNames: parameterNames, law: Self.identifier)
+        var law = self
+        law.searchSettings = settings
+        return law
+    }
 
     /// The law the fit file's `settings` describe (momentum, warmup), with its `loss`.
     public init(fitFile: FitFile, source: String) throws {

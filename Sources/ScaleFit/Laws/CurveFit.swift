@@ -1,13 +1,13 @@
 import Foundation
 
-/// Fitting loss-curve laws: the default options and a multi-start driver.
+/// Fitting loss-curve laws: the default options, the screening budget and the starts a
+/// count makes of a law's grid. The fit itself is `Fit<L>` (the law's `search`).
 ///
 /// ```swift
-/// let curves = [try LossCurve(name: "cosine", schedule: cosine, steps: s1, losses: l1), …]
-/// let problem = try CurveFitProblem(law: MultiPowerLaw(), curves: curves)
-/// let fit = try CurveFit.fit(problem)          // documented grid, Huber δ = 1e-3 on log L
-/// fit.parameters; fit.summary.message
-/// MultiPowerLaw().predict(schedule: wsd, steps: [1000, 24000], parameters: fit.parameters)
+/// let data = try LossCurves([("cosine", cosine, s1, l1), ("wsd", wsd, s2, l2)])
+/// let fit = try Fit(MultiPowerLaw(), to: data)   // documented grid, Huber δ = 1e-3 on log L
+/// fit.parameters; fit.summary?.message
+/// try fit.predict(steps: [1000, 24000], schedule: wsd)
 /// ```
 public enum CurveFit {
     /// Huber δ = 1e-3 on the log-loss residuals (the multi-power-law paper's objective).
@@ -15,29 +15,6 @@ public enum CurveFit {
         var options = SolverOptions(loss: .huber(scale: 1e-3))
         options.maxEvaluations = 2_000
         return options
-    }
-
-    /// The best of several Levenberg–Marquardt runs.
-    public struct Result: Sendable {
-        /// The law's parameter names, in the order of `parameters`.
-        public var parameterNames: [String]
-        /// The fitted θ of the winning run.
-        public var parameters: [Double]
-        /// ½·Σρ(r²) at `parameters` (Σ Huber_δ(r) with the default loss).
-        public var cost: Double
-        /// The winning run (its summary says whether and why it converged).
-        public var best: SolverResult
-        /// The winning run's summary: whether and why it stopped.
-        public var summary: FitSummary { best.summary }
-        /// Which start won, how many were screened, how many distinct screened ends were
-        /// polished, and how many of those converged.
-        public var startIndex: Int
-        /// How many starts were screened (the whole grid).
-        public var startsTried: Int
-        /// How many of the polished runs converged.
-        public var startsConverged: Int
-        /// How many distinct screening ends were polished (at most `polish`).
-        public var startsPolished: Int
     }
 
     /// The screening runs' evaluation budget: enough to rank the basins (the starts that
@@ -62,35 +39,6 @@ public enum CurveFit {
             out.append(bounds.clamp(base.map { $0 * exp(Double.random(in: -1...1, using: &rng)) }))
         }
         return out
-    }
-
-    /// The multi-start fit by `ScreenedMultiStart`: every start gets a short screening run
-    /// (`screeningEvaluations`, cost tolerance 1e-8, on the law's `screeningLaw`), then the
-    /// distinct ends (1e-3 relative) among the `polish` best of those are run on with
-    /// `options` to convergence, and the lowest final cost wins (converged runs preferred).
-    public static func fit<Law: LossCurveLaw>(
-        _ problem: CurveFitProblem<Law>, starts: [[Double]]? = nil, bounds: ParameterBounds? = nil,
-        fixed: [Bool]? = nil, options: SolverOptions = CurveFit.defaultOptions, polish: Int = 3
-    ) throws -> Result {
-        let grid = starts ?? problem.law.startingGrid(for: problem.curves)
-        let box = bounds ?? problem.law.bounds(for: problem.curves)
-        // As many workers as cores: each keeps its best run's residuals and Jacobian, which
-        // for a dense log of 10⁶ points is 40 MB a worker.
-        let search = ScreenedMultiStart(
-            options: problem.law.solverOptions(options), screeningEvaluations: screeningEvaluations,
-            screeningFunctionTolerance: 1e-8, selection: .distinctAmongBest(count: max(polish, 1), tolerance: 1e-3),
-            threads: max(1, min(grid.count, ProcessInfo.processInfo.activeProcessorCount)))
-        let found: ScreenedMultiStartResult
-        do {
-            found = try search.minimize(problem, screeningProblem: try problem.screeningProblem(),
-                                        starts: grid, bounds: box, fixed: fixed)
-        } catch ScaleFitError.fitFailed {
-            throw ScaleFitError.fitFailed(reason: "none of the \(grid.count) starting points gave a finite fit")
-        }
-        return Result(parameterNames: problem.law.parameterNames, parameters: found.best.parameters,
-                      cost: found.best.cost, best: found.best, startIndex: found.bestStart,
-                      startsTried: grid.count, startsConverged: found.polishedConverged,
-                      startsPolished: found.polishedStarts.count)
     }
 }
 

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 /// The fit the loss-curve performance target is stated on: the multi-power law fitted with
-/// `CurveFit.fit` (12-start grid, Huber δ = 1e-3) to four curves of 72,000 steps, each
+/// `Fit<MultiPowerLaw>` (12-start grid, Huber δ = 1e-3) to four curves of 72,000 steps, each
 /// logged every 128 steps from step 2176 to 71,936 (546 logged steps), generated from the published
 /// 25M parameters with multiplicative noise of ±0.1% (seeded, so every run fits the same
 /// data). Two families: one whose schedules change η at few steps (constant, WSD linear,
@@ -17,6 +17,8 @@ package enum CurveFitBenchmark {
         /// A short name for files: "wsd-family", "cosine-family".
         package let slug: String
         package let curves: [LossCurve]
+        /// The schedule of each curve (empty for a family made by hand, which `run` cannot fit).
+        package var schedules: [LRSchedule] = []
 
         /// The family as one CSV in the full-resolution form `run,step,lr,loss`: a row for
         /// every step with its η, the loss only on the logged steps (empty elsewhere), every
@@ -39,9 +41,9 @@ package enum CurveFitBenchmark {
         package let family: String
         /// K, the change points of each curve.
         package let changePoints: [Int]
-        /// Wall time of `CurveFit.fit`.
+        /// Wall time of the fit (`Fit.init`: the search, then the covariance and diagnostics).
         package let seconds: Double
-        package let fit: CurveFit.Result
+        package let fit: Fit<MultiPowerLaw>
     }
 
     /// The two families, η peak 3e-4 after a linear warmup of 2160 steps.
@@ -61,9 +63,9 @@ package enum CurveFitBenchmark {
         ]
         return [
             Family(name: "WSD family (constant, WSD linear, WSD 1-sqrt, two-stage)", slug: "wsd-family",
-                   curves: try curves(wsdFamily)),
+                   curves: try curves(wsdFamily), schedules: wsdFamily.map(\.1)),
             Family(name: "cosine family (constant, cosine, WSD geometric, two-stage)", slug: "cosine-family",
-                   curves: try curves(cosineFamily)),
+                   curves: try curves(cosineFamily), schedules: cosineFamily.map(\.1)),
         ]
     }
 
@@ -97,9 +99,10 @@ package enum CurveFitBenchmark {
 
     /// Fits `family` once with the default grid and options and times it.
     package static func run(_ family: Family) throws -> Timing {
-        let problem = try CurveFitProblem(law: MultiPowerLaw(), curves: family.curves)
-        let (fit, seconds) = try timed { try CurveFit.fit(problem) }
-        return Timing(family: family.name, changePoints: problem.prepared.map(\.changeCount),
+        let law = MultiPowerLaw()
+        let data = LossCurves(curves: family.curves, schedules: family.schedules, file: family.slug)
+        let (fit, seconds) = try timed { try Fit(law, to: data) }
+        return Timing(family: family.name, changePoints: family.curves.map { law.prepare(rates: $0.rates, steps: $0.steps).changeCount },
                       seconds: seconds, fit: fit)
     }
 

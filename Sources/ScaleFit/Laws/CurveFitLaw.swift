@@ -40,6 +40,14 @@ public protocol LossCurveLaw: Sendable {
     /// (`SolverOptions.logScaledParameters`): positive scales whose flat valleys are
     /// products of parameters. By default none.
     var logScaledParameters: [Int] { get }
+
+    /// How a fit of the law searches beyond its grid and box (held parameters, bounds,
+    /// starts, budget).
+    var searchSettings: CurveSearchSettings { get }
+    /// The law with `settings` for its fits.
+    /// - Throws: `ScaleFitError.badArgument` naming the argument for a parameter the law
+    ///   does not have (`CurveSearchSettings.check`).
+    func searching(_ settings: CurveSearchSettings) throws -> Self
 }
 
 extension LossCurveLaw {

@@ -100,34 +100,6 @@ public enum CurveLaw: Sendable {
         }
     }
 
-    /// The multi-start fit of `curves` (`CurveFit.fit`; by default the law's documented grid
-    /// and box, nothing fixed). Residuals are log L̂ − log L (`CurveFitProblem.Residual.logRatio`).
-    public func fit(_ curves: [LossCurve], options: SolverOptions = CurveFit.defaultOptions,
-                    starts: [[Double]]? = nil, bounds: ParameterBounds? = nil, fixed: [Bool]? = nil) throws -> CurveFit.Result {
-        switch self {
-        case let .annealing(law):
-            return try CurveFit.fit(CurveFitProblem(law: law, curves: curves), starts: starts, bounds: bounds, fixed: fixed, options: options)
-        case let .multipower(law):
-            return try CurveFit.fit(CurveFitProblem(law: law, curves: curves), starts: starts, bounds: bounds, fixed: fixed, options: options)
-        }
-    }
-
-    /// The law's documented starting grid for `curves`.
-    public func startingGrid(for curves: [LossCurve]) -> [[Double]] {
-        switch self {
-        case let .annealing(law): return law.startingGrid(for: curves)
-        case let .multipower(law): return law.startingGrid(for: curves)
-        }
-    }
-
-    /// The law's box for a fit to `curves`.
-    public func bounds(for curves: [LossCurve]) -> ParameterBounds {
-        switch self {
-        case let .annealing(law): return law.bounds(for: curves)
-        case let .multipower(law): return law.bounds(for: curves)
-        }
-    }
-
     /// The predicted loss at `steps` (increasing) of a run with η = `rates`, and
     /// ∂L/∂θ column-major (`gradient[j + p·steps.count]`).
     public func predictWithGradient(rates: [Double], steps: [Int], parameters: [Double]) -> (values: [Double], gradient: [Double]) {

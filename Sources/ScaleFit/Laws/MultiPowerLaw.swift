@@ -39,11 +39,14 @@ public struct MultiPowerLaw: LossCurveLaw {
     /// Whether the warmup's η changes enter the loss-drop sum (`.repository`, the default) or not (`.paper`).
     public var convention: Convention
     /// The bound on the loss-drop expansion's error relative to B·Σ_{k≤t}|η_(k−1) − η_k|
-    /// (see `MultiPowerLossDrop`): 1e-12 by default; `CurveFit`'s screening pass uses 1e-8
+    /// (see `MultiPowerLossDrop`): 1e-12 by default; the screening runs of a fit's search use 1e-8
     /// (`screeningLaw`), where only the ranking of basins counts.
     public var lossDropTolerance: Double
     /// The objective on the log residuals: Huber δ = 1e-3 by default (the paper's).
     public var loss: RobustLoss
+    /// How a fit searches: held parameters, bounds, starts, budget (`searching(_:)`; by
+    /// default the law's own grid and box).
+    public private(set) var searchSettings = CurveSearchSettings()
 
     /// The law with the repository's convention, a loss-drop error bound of 1e-12 and Huber
     /// δ = 1e-3 on the log residuals by default.
@@ -175,6 +178,17 @@ extension MultiPowerLaw: Law {
     public var formula: String { CurveLaw.multipower(self).formula }
     /// `convention` (repository or paper; see `CurveLaw`).
     public var settings: [String: String] { CurveLaw.multipower(self).settings }
+    /// The parameters `searchSettings` holds, or nil.
+    public var fixed: [Bool]? { searchSettings.fixed(names: parameterNames) }
+
+    /// The law with `settings` for its fits, every name checked against `parameterNames`.
+    /// - Throws: `ScaleFitError.badArgument` naming the argument (`CurveSearchSettings.check`).
+    public func searching(_ settings: CurveSearchSettings) throws -> MultiPowerLaw {
+        try settings.check(parameterNames: parameterNames, law: Self.identifier)
+        var law = self
+        law.searchSettings = settings
+        return law
+    }
 
     /// The law the fit file's `settings` describe (its convention), with its `loss`; the loss-drop tolerance keeps its default.
     public init(fitFile: FitFile, source: String) throws {

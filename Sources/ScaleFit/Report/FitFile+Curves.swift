@@ -54,17 +54,6 @@ extension FitFile {
     /// The settings key of a curve's schedule.
     public static func scheduleKey(_ curve: String) -> String { "schedule:\(curve)" }
 
-    /// A fit file for a curve-law fit of `curves`, each fitted under `schedules[i]`.
-    public init(curveFit fit: CurveFit.Result, law: CurveLaw, curves: [LossCurve], schedules: [LRSchedule],
-                loss: RobustLoss, data: DataSummary) throws {
-        precondition(curves.count == schedules.count, "one schedule per curve")
-        var settings = law.settings
-        for (curve, schedule) in zip(curves, schedules) { settings[Self.scheduleKey(curve.name)] = schedule.spec }
-        self.init(law: law.identifier, formula: law.formula, parameterNames: law.parameterNames,
-                  parameters: fit.parameters, covariance: try ParameterCovariance(result: fit.best).scaled,
-                  objective: fit.cost, loss: loss.spec, starts: fit.startsTried, data: data, settings: settings)
-    }
-
     /// The curve law this file holds, with its options; `invalidData` if it holds another law.
     public func curveLaw(file: String) throws -> CurveLaw {
         guard CurveLaw.identifiers.contains(law) else {
@@ -86,30 +75,27 @@ extension FitFile {
     }
 
     /// The predicted loss at `steps` under `schedule` (the schedule is held at its last η
-    /// past its end), with 95% delta-method intervals: g = ∂log L/∂θ = (∂L/∂θ)/L,
-    /// L·exp(±1.96·√(gᵀΣg)). Steps are sorted and repeated ones merged.
+    /// past its end), with 95% intervals: the fit of the law the file names
+    /// (`LawRegistry.fit`) predicting at a `.curve` query (`Fit.predict`: the delta method on
+    /// log L with the law's analytic gradient, and the file's prediction noise). Steps are
+    /// sorted and repeated ones merged.
+    /// - Throws: `invalidData` for a file of another law or a negative step; `badArgument`
+    ///   (`steps`, `schedule`) past `LRSchedule.maximumSteps`.
     public func predictCurve(schedule: LRSchedule, steps: [Int], file: String) throws -> [CurvePrediction] {
-        let law = try curveLaw(file: file)
+        guard CurveLaw.identifiers.contains(law) else {
+            throw ScaleFitError.invalidData(file: file, reason: "the fit file holds the \(law) law; this needs a loss-curve law (\(CurveLaw.identifiers.joined(separator: " or ")))")
+        }
         // Steps from ranges come sorted and distinct: kept as they are, else sorted once.
         let sorted = zip(steps, steps.dropFirst()).allSatisfy { $0 < $1 } ? steps : Array(Set(steps)).sorted()
         guard let last = sorted.last else { return [] }
         guard sorted[0] >= 0 else {
             throw ScaleFitError.invalidData(file: file, reason: "step \(sorted[0]) is negative")
         }
-        try LRSchedule.checkStep(last, argument: "steps")
-        try LRSchedule.checkStep(schedule.totalSteps - 1, argument: "schedule")
+        let predictions = try LawRegistry.fit(self, source: file).predict(.curve(CurveQuery(schedule: schedule, steps: sorted)), level: 0.95)
         let rates = schedule.rates(count: max(schedule.totalSteps, last + 1))
-        let (values, gradient) = law.predictWithGradient(rates: rates, steps: sorted, parameters: parameters)
-        let n = sorted.count, p = parameters.count
-        // The leave-one-curve-out fits' predictions at the same steps (`PredictionNoise.foldSpread`).
-        let folds = foldParameters.map { law.predict(rates: rates, steps: sorted, parameters: $0) }
-        return sorted.indices.map { j in
-            let value = values[j]
-            let g = (0..<p).map { gradient[j + $0 * n] / value }
-            let p = prediction(value: value, logGradient: g, foldValues: folds.count >= 2 ? folds.map { $0[j] } : nil,
-                               extraVariance: noise?.horizonVariance(atStep: sorted[j]) ?? 0)
-            return CurvePrediction(step: sorted[j], lr: rates[sorted[j]], loss: value, lower95: p.predictionLower,
-                                   upper95: p.predictionUpper, meanLower95: p.lower, meanUpper95: p.upper)
+        return zip(sorted, predictions).map { s, p in
+            CurvePrediction(step: s, lr: rates[s], loss: p.value, lower95: p.predictionLower,
+                            upper95: p.predictionUpper, meanLower95: p.lower, meanUpper95: p.upper)
         }
     }
 }

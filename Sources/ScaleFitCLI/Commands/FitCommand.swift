@@ -93,6 +93,8 @@ enum FitCommand: Subcommand {
                         OutputOptions.report.declaration.applying(to: [.chinchilla, .power, .kaplan, .annealing, .multipower, .multilingual, .formula, .nist, .isoflop, .envelope]),
                         OutputOptions.residuals.declaration.applying(to: curves.union([.multilingual])),
                         OutputOptions.correlation.declaration.applying(to: Set(FitLaw.allCases).subtracting(allocation))]),
+            // Not the curve laws: 1–3 curves are too few to resample whole, and resampling a
+            // curve's serially correlated points would understate the spread (the flag's help).
             ("bootstrap", [BootstrapOptions.bootstrap.declaration.applying(to: allocation.union([.chinchilla, .power, .kaplan, .formula, .multilingual])),
                            BootstrapOptions.seed.declaration.applying(to: allocation.union([.chinchilla, .power, .kaplan, .formula, .multilingual]))]),
             ("isoflop and envelope", [AllocationOptions.computeTolerance.declaration, AllocationOptions.resample.declaration, AllocationOptions.binWidth.declaration,

@@ -10,11 +10,15 @@ enum CurveBacktest {
                                                             laws: FitLaw.curves))
 
     static func run(_ input: FitInput, law fitLaw: FitLaw) throws -> Int32 {
-        let (path, args, format, out) = (input.path, input.args, input.format, input.out)
-        guard let fitText = args.text(fitRuns) else {
+        guard input.args.text(fitRuns) != nil else {
             throw UsageError(message: "backtest needs --fit-runs\n\n\(BacktestCommand.spec.helpText)")
         }
-        let law = try CurveOptions.law(fitLaw, args)
+        return try CurveFitting.withLaw(fitLaw, input.args) { try run(input, law: $0) }
+    }
+
+    static func run<L: CurveFittingLaw>(_ input: FitInput, law: L) throws -> Int32 {
+        let (path, args, format, out) = (input.path, input.args, input.format, input.out)
+        let fitText = args.text(fitRuns)!
         let set = try CurveFitting.readCurves(table: input.table!, path: path, args: args, out: out)
         let names = set.curves.map(\.name)
         func runList(_ text: String, flag: String) throws -> [Int] {
@@ -31,16 +35,14 @@ enum CurveBacktest {
         let scoreIndices = try args.text(scoreRuns).map { try runList($0, flag: "--score-runs") }
             ?? names.indices.filter { !fitIndices.contains($0) }
         guard !scoreIndices.isEmpty else { throw UsageError(message: "--score-runs: no run left to score") }
-        let fitted = fitIndices.map { set.curves[$0] }
-        let search = try CurveSearch(args, law: law, curves: fitted, options: try CurveFitting.options(args))
-        let options = search.options
-        out.note("fitting \(law.identifier) to \(fitIndices.map { names[$0] }.joined(separator: ", ")) from \(search.starts.count) starts; scoring \(scoreIndices.map { names[$0] }.joined(separator: ", "))…")
-        let fit = try search.fit(law, fitted)
+        let law = try CurveSearch.searching(law, args)
+        let data = LossCurves(set, file: path).selecting(curves: fitIndices)
+        out.note("fitting \(L.identifier) to \(fitIndices.map { names[$0] }.joined(separator: ", ")) from \(law.starts(for: data).count) starts; scoring \(scoreIndices.map { names[$0] }.joined(separator: ", "))…")
+        let fit = try Fit(law, to: data)
         func item(_ i: Int) -> (curve: LossCurve, lines: [Int], schedule: String) { (set.curves[i], set.lineNumbers[i], set.sources[i]) }
-        let report = try CurveFitReport(law: law, fit: fit, loss: options.loss, fitted: fitIndices.map(item),
-                                        scored: scoreIndices.map(item))
-        let title = "\(law.identifier): fit on \(fitIndices.map { names[$0] }.joined(separator: ", ")), rest predicted"
-        return try CurveFitting.finish(report, fit: fit, law: law, set: set, fitted: fitIndices, title: title,
-                                       path: path, args: args, loss: options.loss, format: format, out: out)
+        let report = try CurveFitReport(fit, fitted: fitIndices.map(item), scored: scoreIndices.map(item))
+        let title = "\(L.identifier): fit on \(fitIndices.map { names[$0] }.joined(separator: ", ")), rest predicted"
+        return try CurveFitting.finish(report, fit: fit, data: data, set: set, fitted: fitIndices, title: title,
+                                       path: path, args: args, format: format, out: out)
     }
 }

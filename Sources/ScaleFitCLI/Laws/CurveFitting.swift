@@ -29,45 +29,49 @@ enum CurveFitting {
         return set
     }
 
-    static func options(_ args: ParsedArguments) throws -> SolverOptions {
-        var options = CurveFit.defaultOptions
-        options.loss = try robustLoss(args)
-        return options
+    /// The curve law `--law` names with `--momentum`/`--convention` and `--loss`, handed to
+    /// `body` as its own type (so that it fits a `Fit<AnnealingLaw>` or `Fit<MultiPowerLaw>`).
+    static func withLaw<R>(_ fitLaw: FitLaw, _ args: ParsedArguments, _ body: (any CurveFittingLaw) throws -> R) throws -> R {
+        let loss = try robustLoss(args)
+        switch try CurveOptions.law(fitLaw, args) {
+        case var .annealing(law):
+            law.loss = loss
+            return try body(law)
+        case var .multipower(law):
+            law.loss = loss
+            return try body(law)
+        }
     }
 
     // MARK: fit
 
     static func fit(_ input: FitInput, law fitLaw: FitLaw) throws -> Int32 {
-        let (path, args, format, out) = (input.path, input.args, input.format, input.out)
-        let law = try CurveOptions.law(fitLaw, args)
-        let set = try readCurves(table: input.table!, path: path, args: args, out: out)
-        let search = try CurveSearch(args, law: law, curves: set.curves, options: try options(args))
-        let options = search.options
-        out.note("fitting \(law.identifier) to \(set.curves.count) curve\(set.curves.count == 1 ? "" : "s") from \(search.starts.count) starts…")
-        let fit = try search.fit(law, set.curves)
-        let items = set.curves.indices.map { (curve: set.curves[$0], lines: set.lineNumbers[$0], schedule: set.sources[$0]) }
-        let report = try CurveFitReport(law: law, fit: fit, loss: options.loss, fitted: items)
-        let title = "\(law.identifier) law fitted to \(URL(fileURLWithPath: path).lastPathComponent)"
-        return try finish(report, fit: fit, law: law, set: set, fitted: Array(set.curves.indices), title: title,
-                          path: path, args: args, loss: options.loss, format: format, out: out)
+        try withLaw(fitLaw, input.args) { try fit(input, law: $0) }
     }
 
-    /// What `fit` and `backtest` do with a finished fit: the fit file (`-o`), the figure
-    /// (`--plot`), the report folder (`--report`), the printed report, and the exit status
-    /// (1 when the fit did not converge).
-    static func finish(_ report: CurveFitReport, fit: CurveFit.Result, law: CurveLaw, set: LossCurveSet, fitted indices: [Int],
-                       title: String, path: String, args: ParsedArguments, loss: RobustLoss, format: OutputFormat,
-                       out: CommandOutput) throws -> Int32 {
-        let fitted = indices.map { set.curves[$0] }
-        var file = try FitFile(curveFit: fit, law: law, curves: fitted, schedules: indices.map { set.schedules[$0] },
-                               loss: loss, data: .init(file: path, rows: fitted.reduce(0) { $0 + $1.steps.count },
-                                                       droppedRows: set.dropped.count)).withDiagnostics(report.diagnostics).withStatistics(report.statistics)
+    static func fit<L: CurveFittingLaw>(_ input: FitInput, law: L) throws -> Int32 {
+        let (path, args, format, out) = (input.path, input.args, input.format, input.out)
+        let set = try readCurves(table: input.table!, path: path, args: args, out: out)
+        let law = try CurveSearch.searching(law, args)
+        let data = LossCurves(set, file: path)
+        out.note("fitting \(L.identifier) to \(set.curves.count) curve\(set.curves.count == 1 ? "" : "s") from \(law.starts(for: data).count) starts…")
+        let fit = try Fit(law, to: data)
+        let items = set.curves.indices.map { (curve: set.curves[$0], lines: set.lineNumbers[$0], schedule: set.sources[$0]) }
+        let report = try CurveFitReport(fit, fitted: items)
+        let title = "\(L.identifier) law fitted to \(URL(fileURLWithPath: path).lastPathComponent)"
+        return try finish(report, fit: fit, data: data, set: set, fitted: Array(set.curves.indices), title: title,
+                          path: path, args: args, format: format, out: out)
+    }
+
+    /// What `fit` and `backtest` do with a finished fit (of `data`, the curves `indices` of
+    /// `set`): the fit file (`-o`), the figure (`--plot`), the report folder (`--report`), the
+    /// printed report, and the exit status (1 when the fit did not converge).
+    static func finish<L: CurveFittingLaw>(_ report: CurveFitReport, fit: Fit<L>, data: LossCurves, set: LossCurveSet, fitted indices: [Int],
+                                       title: String, path: String, args: ParsedArguments, format: OutputFormat,
+                                       out: CommandOutput) throws -> Int32 {
+        var file = fit.file
         if args.has(OutputOptions.output) || args.has(OutputOptions.report) || report.scoredMean != nil {
-            let data = LossCurves(set, file: path).selecting(curves: indices)
-            switch law {
-            case .annealing: file = try NoiseEstimate.attach(file, as: AnnealingLaw.self, data: data, source: path, out: out)
-            case .multipower: file = try NoiseEstimate.attach(file, as: MultiPowerLaw.self, data: data, source: path, out: out)
-            }
+            file = try NoiseEstimate.attach(file, as: L.self, data: data, source: path, out: out)
         }
         var report = report
         let scored = set.curves.indices.filter { !indices.contains($0) }

@@ -2,7 +2,8 @@ import Foundation
 import ScaleFit
 
 /// `scalefit predict CURVES.fit.json --steps …`: the loss of a run at the given steps under
-/// a schedule, with its 95% interval.
+/// a schedule, with its 95% interval (`FitFile.predictCurve`: the fit file opened as the fit
+/// of its law through `LawRegistry`, predicting with `Fit.predict`).
 enum CurvePrediction {
     /// `--steps 1000,5000,24000` or `--steps 0:24000:500` (start:end:stride, end included
     /// when on the stride), or a mix separated by commas.

@@ -11,6 +11,7 @@ enum ArgumentFlags {
         "minRatio": "--min-ratio", "mix": "--current", "weights": "--weights",
         "samples": "--bootstrap", "holdout": "--holdout",
         "steps": "--steps", "peak": "--peak", "warmup": "--warmup", "minimumRate": "--min-lr",
+        "fixed": "--fix", "startCount": "--starts", "maxEvaluations": "--max-evaluations",
     ]
 
     /// A phrase of an error's text that names an option → what the command line says there.

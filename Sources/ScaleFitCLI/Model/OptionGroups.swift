@@ -47,7 +47,7 @@ enum SolverOptionsGroup {
 /// The bootstrap: `--bootstrap`, `--seed`.
 enum BootstrapOptions {
     static let bootstrap = Option<Int>(OptionDeclaration("bootstrap", value: "N", help:
-        "N bootstrap resamples of the runs (percentile 95% intervals; 10 to 100000); chinchilla, power, kaplan, formula and multilingual refit each resample from the fit's optimum (one start, not the law's start grid); multilingual resamples the rows within each family and gives intervals per FAMILY.NAME")) { text in
+        "N bootstrap resamples of the runs (percentile 95% intervals; 10 to 100000); chinchilla, power, kaplan, formula and multilingual refit each resample from the fit's optimum (one start, not the law's start grid); multilingual resamples the rows within each family and gives intervals per FAMILY.NAME; refused for the loss-curve laws (annealing, multipower): one to three curves are too few to resample whole, and a curve's points are serially correlated, so resampling points would understate the spread (their intervals are the covariance's, widened by the leave-one-curve-out prediction noise)")) { text in
         let count = try Values.int(text, flag: "--bootstrap")
         guard count >= 10 else { throw UsageError(message: "--bootstrap: expected at least 10 resamples, found \(count)") }
         // Each resample is a whole refit: a cap keeps a typo from running for days.
@@ -128,6 +128,18 @@ enum CurveOptions {
         return out
     }
 
+    /// `NAME=V,…` (or `F.NAME=V` for multilingual) as names and finite values, in order.
+    static func namedValues(_ text: String, flag: String) throws -> [(name: String, value: Double)] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            let item = part.trimmingCharacters(in: .whitespaces)
+            let pieces = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.count == 2, !pieces[0].isEmpty, let value = Double(pieces[1]), value.isFinite else {
+                throw UsageError(message: "\(flag): expected NAME=VALUE (a finite number), found \"\(item)\"")
+            }
+            return (pieces[0], value)
+        }
+    }
+
     /// The curve law named `law` with `--momentum` and `--convention`.
     static func law(_ law: FitLaw, _ args: ParsedArguments) throws -> CurveLaw {
         var settings: [String: String] = [:]
@@ -143,11 +155,11 @@ enum MultilingualOptions {
         "parameters common to all families (e.g. alpha,beta), fitted jointly on every family's rows", laws: [.multilingual]),
         parse: MultilingualFitting.shared)
     /// `--fix` holds parameters at values for the multilingual law (per family) and the curve
-    /// laws; the names are checked against the law's when it is known (`CurveSearch`).
+    /// laws; the names are checked against the law's when it is known (`CurveSearchSettings.check`).
     static let fix = Option<String>(OptionDeclaration("fix", value: "[F.]NAME=V,…", help:
         "hold parameters at values: for the curve laws any of theirs (annealing: L0, A, alpha, C, lambda; multipower: L0, A, alpha, B, C, beta, gamma); for multilingual E, A, B, alpha, beta, gamma of family F, or of every family without \"F.\"",
         laws: [.multilingual, .annealing, .multipower])) {
-        _ = try CurveSearch.namedValues($0, flag: "--fix")
+        _ = try CurveOptions.namedValues($0, flag: "--fix")
         return $0
     }
     static let family = Option<String>(OptionDeclaration("family", value: "COL", help: "the language-family column (detected by name otherwise)"))

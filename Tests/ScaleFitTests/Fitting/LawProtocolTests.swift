@@ -89,15 +89,24 @@ final class LawProtocolTests: XCTestCase {
         XCTAssertEqual(pure.law.settings, ["floor": "zero"])
     }
 
-    func testCurveLawFitsAreCurveFit() throws {
+    /// The curve fit is the screened search of the law's grid (the legacy `CurveFit.fit`,
+    /// removed once every path was on `Fit`, ran the same): a hand-run `ScreenedMultiStart`
+    /// on the law's problems, grid, box and options gives the same optimum, bit for bit.
+    func testCurveLawFitsAreTheScreenedSearchOfTheirGrid() throws {
         let annealing = AnnealingLaw()
         let data = try curves(annealing, truth: [3.0, 0.5, 0.5, 0.3])
         let fit = try Fit(annealing, to: data)
-        let legacy = try CurveFit.fit(try CurveFitProblem(law: annealing, curves: data.curves))
-        XCTAssertEqual(fit.parameters, legacy.parameters)
-        XCTAssertEqual(fit.objective, legacy.cost)
-        XCTAssertEqual(fit.search.startsTried, legacy.startsTried)
-        XCTAssertEqual(fit.search.startsPolished, legacy.startsPolished)
+        var options = CurveFit.defaultOptions
+        options.logScaledParameters = annealing.logScaledParameters
+        let byHand = try ScreenedMultiStart(options: options, screeningEvaluations: 20, screeningFunctionTolerance: 1e-8,
+                                            selection: .distinctAmongBest(count: 3, tolerance: 1e-3), threads: 1)
+            .minimize(try CurveFitProblem(law: annealing, curves: data.curves),
+                      screeningProblem: try CurveFitProblem(law: annealing, curves: data.curves).screeningProblem(),
+                      starts: annealing.startingGrid(for: data.curves), bounds: annealing.bounds(for: data.curves))
+        XCTAssertEqual(fit.parameters, byHand.best.parameters)
+        XCTAssertEqual(fit.objective, byHand.best.cost)
+        XCTAssertEqual(fit.search.startsTried, byHand.startCount)
+        XCTAssertEqual(fit.search.startsPolished, byHand.polishedStarts.count)
         XCTAssertEqual(fit.settings["schedule:cosine"], schedules[1].1.spec)
         XCTAssertEqual(fit.data.rows, 3 * 38)
         XCTAssertEqual(fit.parameters[0], 3.0, accuracy: 0.01)
@@ -205,9 +214,17 @@ final class LawProtocolTests: XCTestCase {
         XCTAssertEqual(curveBack.law.convention, .paper)
         let wsd = try LRSchedule(spec: "wsd:peak=1e-3,warmup=20,stable=900,decay=300,shape=linear")
         XCTAssertEqual(try curveBack.predict(steps: [100, 1199], schedule: wsd), try curveFit.predict(steps: [100, 1199], schedule: wsd))
-        // The legacy reader of curve files reads the same file.
-        XCTAssertEqual(try FitFile.read(path: curvePath).predictCurve(schedule: wsd, steps: [1199], file: curvePath)[0].loss,
-                       try curveFit.predict(steps: [1199], schedule: wsd)[0].value, accuracy: 1e-14)
+        // The curve rows of a fit file are the fit's predictions through LawRegistry, bit for bit,
+        // steps sorted and merged; steps in any order give the same values as sorted ones.
+        let rows = try FitFile.read(path: curvePath).predictCurve(schedule: wsd, steps: [1199, 100, 1199, 600], file: curvePath)
+        let sorted = try curveBack.predict(steps: [100, 600, 1199], schedule: wsd)
+        XCTAssertEqual(rows.map(\.step), [100, 600, 1199])
+        XCTAssertEqual(rows.map(\.loss), sorted.map(\.value))
+        XCTAssertEqual(rows.map(\.meanLower95), sorted.map(\.lower))
+        XCTAssertEqual(try curveBack.predict(steps: [1199, 100, 600], schedule: wsd).map(\.value), [2, 0, 1].map { sorted[$0].value })
+        XCTAssertThrowsError(try FitFile.read(path: path).predictCurve(schedule: wsd, steps: [1], file: path)) { error in
+            XCTAssertEqual(error as? ScaleFitError, .invalidData(file: path, reason: "the fit file holds the chinchilla law; this needs a loss-curve law (annealing or multipower)"))
+        }
         // An unwritable destination is exit 74, naming the path.
         XCTAssertThrowsError(try chinchilla.save(to: "/nonexistent-dir/x.fit.json")) { error in
             guard case let .cannotWrite(p, _)? = error as? ScaleFitError else { return XCTFail("\(error)") }

@@ -42,21 +42,22 @@ extension CurveFitRealDataTests {
             let mpl = try CurveFitProblem(law: MultiPowerLaw(), curves: train)
             let published = mpl.objective(at: LRCurveData.published[model]!)
             let clock = ContinuousClock()
-            var fit: CurveFit.Result! = nil
-            let elapsed = try clock.measure { fit = try CurveFit.fit(mpl) }
-            print("\(model) MPL fit: objective \(fit.cost) vs published \(published); \(fit.summary.message); start \(fit.startIndex)/\(fit.startsTried), converged \(fit.startsConverged); \(elapsed)")
+            let data = try LRCurveData.curves(model, LRCurveData.trainNames)
+            var fit: Fit<MultiPowerLaw>! = nil
+            let elapsed = try clock.measure { fit = try Fit(MultiPowerLaw(), to: data) }
+            print("\(model) MPL fit: objective \(fit.objective) vs published \(published); \(fit.summary!.message); start \(fit.search.bestStart)/\(fit.search.startsTried), converged \(fit.search.startsConverged); \(elapsed)")
             print("\(model) MPL params \(fit.parameters)")
-            XCTAssertLessThanOrEqual(fit.cost, published * (1 + 1e-9))
+            XCTAssertLessThanOrEqual(fit.objective, published * (1 + 1e-9))
             report(model, "MPL", MultiPowerLaw(), fit.parameters, test)
             for lambda in [0.95, 0.99, 0.995, 0.999, 0.9995] {
                 let law = AnnealingLaw(momentum: .fixed(lambda))
-                let afit = try CurveFit.fit(try CurveFitProblem(law: law, curves: train))
-                print("\(model) annealing λ=\(lambda): objective \(afit.cost) params \(afit.parameters)")
+                let afit = try Fit(law, to: data)
+                print("\(model) annealing λ=\(lambda): objective \(afit.objective) params \(afit.parameters)")
                 report(model, "annealing λ=\(lambda)", law, afit.parameters, test)
             }
             let law = AnnealingLaw(momentum: .fitted)
-            let afit = try CurveFit.fit(try CurveFitProblem(law: law, curves: train))
-            print("\(model) annealing λ fitted: objective \(afit.cost) params \(afit.parameters)")
+            let afit = try Fit(law, to: data)
+            print("\(model) annealing λ fitted: objective \(afit.objective) params \(afit.parameters)")
             report(model, "annealing λ fitted", law, afit.parameters, test)
         }
     }

@@ -11,23 +11,22 @@ final class CurveFitRecoveryTests: XCTestCase {
         ("two-stage", .multistage(warmup: 100, stages: [.init(rate: 1e-3, until: 1500), .init(rate: 2e-4, until: 3000)])),
     ]
 
-    func synthetic<Law: LossCurveLaw>(_ law: Law, _ truth: [Double], noise: Double, seed: UInt64) throws -> [LossCurve] {
+    func synthetic<Law: LossCurveLaw>(_ law: Law, _ truth: [Double], noise: Double, seed: UInt64) throws -> LossCurves {
         var rng = SeededGenerator(seed: seed)
-        return try schedules.map { name, schedule in
+        return try LossCurves(schedules.map { name, schedule in
             let steps = Array(stride(from: 150, to: 3000, by: 50))
             let clean = law.predict(schedule: schedule, steps: steps, parameters: truth)
-            return try LossCurve(name: name, schedule: schedule, steps: steps,
-                                 losses: clean.map { $0 * exp(noise * Double.random(in: -1...1, using: &rng)) })
-        }
+            return (name, schedule, steps, clean.map { $0 * exp(noise * Double.random(in: -1...1, using: &rng)) })
+        })
     }
 
-    func assertRecovered<Law: LossCurveLaw>(_ law: Law, truth: [Double], tolerance: Double,
-                                            file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertRecovered<Law: CurveFittingLaw>(_ law: Law, truth: [Double], tolerance: Double,
+                                               file: StaticString = #filePath, line: UInt = #line) throws {
         let curves = try synthetic(law, truth, noise: 1e-5, seed: 11)
-        let problem = try CurveFitProblem(law: law, curves: curves)
-        let fit = try CurveFit.fit(problem)
-        XCTAssertTrue(fit.summary.converged, fit.summary.message, file: file, line: line)
-        XCTAssertLessThanOrEqual(fit.cost, problem.objective(at: truth) * (1 + 1e-9), file: file, line: line)
+        let problem = try law.problem(for: curves)
+        let fit = try Fit(law, to: curves)
+        XCTAssertTrue(fit.summary!.converged, fit.summary!.message, file: file, line: line)
+        XCTAssertLessThanOrEqual(fit.objective, problem.objective(at: truth) * (1 + 1e-9), file: file, line: line)
         for (name, (got, want)) in zip(law.parameterNames, zip(fit.parameters, truth)) {
             XCTAssertEqual(got, want, accuracy: tolerance * abs(want), "\(name): \(fit.parameters)", file: file, line: line)
         }
@@ -53,14 +52,18 @@ final class CurveFitRecoveryTests: XCTestCase {
         // The annealing law's 54 starts all reach one minimum of these curves: the three best
         // screened ends coincide, and one polish run stands for them.
         let law = AnnealingLaw()
-        let problem = try CurveFitProblem(law: law, curves: synthetic(law, [3.0, 0.5, 0.5, 0.3], noise: 1e-5, seed: 11))
-        let fit = try CurveFit.fit(problem)
-        XCTAssertEqual(fit.startsPolished, 1)
-        XCTAssertEqual(fit.startsConverged, 1)
+        let data = try synthetic(law, [3.0, 0.5, 0.5, 0.3], noise: 1e-5, seed: 11)
+        let fit = try Fit(law, to: data)
+        XCTAssertEqual(fit.search.startsPolished, 1)
+        XCTAssertEqual(fit.search.startsConverged, 1)
         // Explicit distinct starts far apart: each is its own candidate.
         let starts = [[3.0, 0.5, 0.5, 0.3], [1.0, 3.0, 0.1, 3.0]]
-        let two = try CurveFit.fit(problem, starts: starts, polish: 2)
-        XCTAssertLessThanOrEqual(two.cost, fit.cost * (1 + 1e-9))
+        guard case let .screened(evaluations, tolerance, _, options) = law.search else { return XCTFail("\(law.search)") }
+        let two = try ScreenedMultiStart(options: options, screeningEvaluations: evaluations, screeningFunctionTolerance: tolerance,
+                                         selection: .distinctAmongBest(count: 2, tolerance: 1e-3))
+            .minimize(try law.problem(for: data), screeningProblem: try law.screeningProblem(for: data), starts: starts,
+                      bounds: law.bounds(for: data))
+        XCTAssertLessThanOrEqual(two.best.cost, fit.objective * (1 + 1e-9))
     }
 
     func testBadCurvesAreRejectedWithTheirName() {

@@ -83,7 +83,7 @@ final class CurveSearchTests: XCTestCase {
     /// near the generating parameters.
     func testDenseAnnealingFitConvergesBelowItsStart() throws {
         let curve = try DenseCurveBenchmark.curve(law: .annealing(AnnealingLaw()), points: 8_000)
-        let fit = try CurveLaw.annealing(AnnealingLaw()).fit([curve])
+        let (fit, _) = try DenseCurveBenchmark.run(law: .annealing(AnnealingLaw()), curve: curve)
         XCTAssertTrue(fit.summary.converged, fit.summary.message)
         XCTAssertLessThanOrEqual(fit.summary.finalCost, fit.summary.initialCost)
         XCTAssertEqual(fit.parameters[0], DenseCurveBenchmark.annealingTruth[0], accuracy: 0.05)

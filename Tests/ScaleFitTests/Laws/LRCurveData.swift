@@ -46,6 +46,11 @@ enum LRCurveData {
         }
     }
 
+    /// The named curves of a model as observations, each with its schedule.
+    static func curves(_ model: String, _ names: [String]) throws -> LossCurves {
+        LossCurves(curves: try names.map { try curve(model, $0) }, schedules: try names.map(schedule), file: "mpl-\(model)")
+    }
+
     /// A curve: the logged steps and losses of the file, η from the schedule.
     static func curve(_ model: String, _ name: String) throws -> LossCurve {
         let url = try folder().appendingPathComponent("mpl-\(model)/\(name).csv")
