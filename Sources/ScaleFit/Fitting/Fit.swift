@@ -46,6 +46,12 @@ public struct Fit<L: Law>: Sendable {
     /// AIC, BIC, reduced χ² and the parameters' correlation, with names as reported
     /// (`FitStatistics`); nil for a fit read from a file written without them.
     public var statistics: FitStatistics?
+    /// The numerical rank of the Jacobian over the free parameters at θ (`ParameterCovariance.rank`):
+    /// below their number when some combination of them is not determined. Nil for a fit read from a file.
+    public var rank: Int?
+    /// m − p, the observations less the free parameters (what σ̂² divides by). Nil for a fit
+    /// read from a file.
+    public var degreesOfFreedom: Int?
 
     /// The search's counts.
     public struct SearchCounts: Sendable, Equatable, Codable {
@@ -100,6 +106,8 @@ public struct Fit<L: Law>: Sendable {
         parameters = best.parameters
         covariance = cov.scaled
         standardErrors = cov.standardErrors
+        rank = cov.rank
+        degreesOfFreedom = cov.degreesOfFreedom
         objective = best.cost
         summary = best.summary
         self.data = data.summary
