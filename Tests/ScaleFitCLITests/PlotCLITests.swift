@@ -113,11 +113,40 @@ final class PlotCLITests: XCTestCase {
         let missing = try CLITests.scalefit(["plot", "x.json", "Data/runs.csv"])
         XCTAssertEqual(missing.status, 64)
         XCTAssertTrue(missing.stderr.contains("plot needs -o FIG.svg"), missing.stderr)
-        let formula = temporary("formula.fit.json")
-        XCTAssertEqual(try CLITests.scalefit(["fit", "Data/runs.csv", "--formula", "E + A*params^-alpha", "--start", "E=1,A=100,alpha=0.3", "-o", formula]).status, 0)
-        let other = try CLITests.scalefit(["plot", formula, "Data/runs.csv", "-o", temporary("f.svg")])
+        let multilingual = temporary("multilingual.fit.json")
+        XCTAssertEqual(try CLITests.scalefit(["fit", "Data/multilingual.csv", "-o", multilingual]).status, 0)
+        let other = try CLITests.scalefit(["plot", multilingual, "Data/multilingual.csv", "-o", temporary("m.svg")])
         XCTAssertEqual(other.status, 65)
-        XCTAssertTrue(other.stderr.contains("holds the formula law"), other.stderr)
+        XCTAssertTrue(other.stderr.hasSuffix("plot draws chinchilla, kaplan, power, formula and loss-curve fits; this file holds the multilingual law\n"), other.stderr)
+    }
+
+    /// `plot FORMULA.fit.json DATA`: the data reread from DATA, the figure the same bytes as
+    /// `fit --formula --plot` drew; `--x` names the variables' columns in the fit's order, a
+    /// wrong count is a usage error, a missing column bad data.
+    func testAFormulaFitFileIsRedrawnOverItsDataAsTheFitDrewIt() throws {
+        for (name, formula, start) in [("one", "E + A*N^-alpha", "E=2,A=400,alpha=0.3"),
+                                       ("two", "E + A*N^-alpha + B*D^-beta", "E=2,A=400,B=400,alpha=0.3,beta=0.3")] {
+            let fit = temporary("\(name).formula.fit.json"), drawn = temporary("\(name)-fit.svg"), again = temporary("\(name)-plot.svg")
+            let made = try CLITests.scalefit(["fit", "Data/runs.csv", "--formula", formula, "--start", start, "-o", fit, "--plot", drawn])
+            XCTAssertEqual(made.status, 0, made.stderr)
+            let r = try CLITests.scalefit(["plot", fit, "Data/runs.csv", "-o", again])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stderr, "columns: N=\"params\"" + (name == "two" ? ", D=\"tokens\"" : "") + ", observed=\"loss\"\nwrote \(again)\n")
+            XCTAssertEqual(try wellFormed(again), try String(contentsOfFile: drawn, encoding: .utf8), "\(name): the fit's own figure")
+        }
+        let fit = temporary("one.formula.fit.json"), svg = temporary("x.svg")
+        let byX = try CLITests.scalefit(["plot", fit, "Data/runs.csv", "-o", svg, "--x", "tokens"])
+        XCTAssertEqual(byX.status, 0, byX.stderr)
+        XCTAssertTrue(byX.stderr.hasPrefix("columns: N=\"tokens\", observed=\"loss\"\n"), byX.stderr)
+        let count = try CLITests.scalefit(["plot", fit, "Data/runs.csv", "-o", svg, "--x", "params,tokens"])
+        XCTAssertEqual(count.status, 64)
+        XCTAssertEqual(count.stderr, "scalefit: --x: expected 1 column for the formula's variables (N), found \"params,tokens\"\n")
+        let missing = try CLITests.scalefit(["plot", fit, "Data/runs.csv", "-o", svg, "--x", "width"])
+        XCTAssertEqual(missing.status, 65)
+        XCTAssertTrue(missing.stderr.contains("width"), missing.stderr)
+        let refused = try CLITests.scalefit(["plot", fit, "Data/runs.csv", "-o", svg, "--group-by", "tokens"])
+        XCTAssertEqual(refused.status, 64)
+        XCTAssertTrue(refused.stderr.hasSuffix("scalefit: --group-by does not apply to the formula law (it applies to: chinchilla, kaplan)\n"), refused.stderr)
     }
 
     func testAllocationFitFilesAreRefusedWithTheWayToTheirFigure() throws {

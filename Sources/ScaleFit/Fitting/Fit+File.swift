@@ -50,6 +50,8 @@ extension Fit {
             return v >= 0 ? v.squareRoot() : .nan
         }
         objective = f.objective
+        rank = nil
+        degreesOfFreedom = nil
         summary = f.solver
         search = SearchCounts(startsTried: f.starts, startsPolished: 0, startsConverged: 0, startsAtBest: 0, bestStart: 0)
         data = f.data

@@ -46,6 +46,12 @@ public struct Fit<L: Law>: Sendable {
     /// AIC, BIC, reduced χ² and the parameters' correlation, with names as reported
     /// (`FitStatistics`); nil for a fit read from a file written without them.
     public var statistics: FitStatistics?
+    /// The numerical rank of the Jacobian over the free parameters at θ (`ParameterCovariance.rank`):
+    /// below their number when some combination of them is not determined. Nil for a fit read from a file.
+    public var rank: Int?
+    /// m − p, the observations less the free parameters (what σ̂² divides by). Nil for a fit
+    /// read from a file.
+    public var degreesOfFreedom: Int?
 
     /// The search's counts.
     public struct SearchCounts: Sendable, Equatable, Codable {
@@ -61,6 +67,10 @@ public struct Fit<L: Law>: Sendable {
         public var startsAtBest: Int
         /// The start whose run won (its index in the grid).
         public var bestStart: Int
+        /// Starts whose first run (the screening run of a screened search, the only run
+        /// otherwise) ended within the at-best tolerance of the winner's final cost: how many
+        /// of the grid's starts lead into the winning basin. 0 for a fit read from a file.
+        public var screenedAtBest: Int = 0
     }
 
     /// Fits `law` to `data`: the law's grid searched by its `search`, the covariance at the
@@ -86,20 +96,22 @@ public struct Fit<L: Law>: Sendable {
             best = found.best
             search = SearchCounts(startsTried: found.startCount, startsPolished: found.polishedStarts.count,
                                   startsConverged: found.polishedConverged, startsAtBest: found.polishedAtBest,
-                                  bestStart: found.bestStart)
+                                  bestStart: found.bestStart, screenedAtBest: found.screening.startsAt(cost: found.best.cost))
         case let .everyStart(options):
             let found = try MultiStart(solver: LevenbergMarquardt(options: options))
                 .minimize(problem, starts: starts, bounds: bounds, fixed: law.fixed)
             best = found.best
             search = SearchCounts(startsTried: starts.count, startsPolished: starts.count,
                                   startsConverged: found.converged.filter { $0 }.count, startsAtBest: found.startsAtBest,
-                                  bestStart: found.bestStart)
+                                  bestStart: found.bestStart, screenedAtBest: found.startsAtBest)
         }
         let cov = try ParameterCovariance(result: best)
         self.law = law
         parameters = best.parameters
         covariance = cov.scaled
         standardErrors = cov.standardErrors
+        rank = cov.rank
+        degreesOfFreedom = cov.degreesOfFreedom
         objective = best.cost
         summary = best.summary
         self.data = data.summary

@@ -35,7 +35,6 @@ package struct FormulaFitReport: Sendable, Codable, Equatable {
     package var meanAbsoluteRelativeError: Double
     package var rows: [Row]
 
-    /// The report of `fit`; `lines` and `labels` name each row (one entry per row).
     /// What makes the fit unsound (`FitDiagnostic` descriptions); empty when it is sound.
     package var diagnostics: [String]
     /// AIC, BIC, reduced χ² and the parameters' correlation (`FitStatistics`).
@@ -43,46 +42,45 @@ package struct FormulaFitReport: Sendable, Codable, Equatable {
     /// The bootstrap over rows, when one was made (`Bootstrap`'s intervals and draws).
     package var bootstrap: Bootstrap?
 
-    package init(fit: FormulaFit, lines: [Int], labels: [String]) {
-        let m = fit.observed.count
-        precondition(lines.count == m && labels.count == m, "one line and one label per row")
-        formula = fit.model.canonicalFormula
-        variables = fit.model.variableNames
-        loss = fit.loss.spec
-        parameters = fit.model.parameterNames.indices.map {
-            ParameterEstimate(name: fit.model.parameterNames[$0], estimate: fit.parameters[$0],
-                              standardError: fit.covariance.standardErrors[$0])
+    /// The report of `fit`, made to `data` (its rows, lines and labels), with the fit's bootstrap.
+    /// - Throws: `invalidData` for a fit read from a file (it keeps no solver summary or
+    ///   Jacobian rank to report).
+    package init(fit: Fit<FormulaLaw>, data: FormulaData) throws {
+        guard let summary = fit.summary, let rank = fit.rank, let dof = fit.degreesOfFreedom else {
+            throw ScaleFitError.invalidData(file: fit.data.file, reason: "a formula report needs the fit itself, not one read from a fit file")
         }
-        summary = fit.best.summary
-        diagnostics = FitDiagnostic.diagnose(names: fit.model.parameterNames, parameters: fit.parameters,
-                                             standardErrors: fit.covariance.standardErrors, fixed: fit.best.fixed,
-                                             bounds: fit.bounds, summary: fit.best.summary, rank: fit.covariance.rank,
-                                             freeParameters: fit.covariance.freeParameters, goodness: nil,
-                                             covariance: fit.covariance.scaled).map(\.description)
-        starts = fit.multiStart.finalCosts.count
-        startsAtBest = fit.multiStart.startsAtBest
+        let m = data.observed.count
+        let residuals = try fit.law.residuals(data, parameters: fit.parameters)
+        formula = fit.law.formula
+        variables = fit.law.model.variableNames
+        loss = fit.law.loss.spec
+        parameters = fit.estimates
+        self.summary = summary
+        diagnostics = fit.diagnostics.map(\.description)
+        starts = fit.search.startsTried
+        startsAtBest = fit.search.startsAtBest
         observations = m
-        degreesOfFreedom = fit.covariance.degreesOfFreedom
-        rank = fit.covariance.rank
-        let fitted = fit.fitted, residuals = fit.best.residuals
-        let mean = fit.observed.reduce(0, +) / Double(max(m, 1))
+        degreesOfFreedom = dof
+        self.rank = rank
+        let mean = data.observed.reduce(0, +) / Double(max(m, 1))
         var rss = 0.0, tss = 0.0, relative = 0.0, relativeCount = 0
         rows = []
         for i in 0..<m {
-            let y = fit.observed[i], r = residuals[i]
+            let y = data.observed[i], r = residuals[i]
             rss += r * r
             tss += (y - mean) * (y - mean)
             if y != 0 { relative += abs(r) / abs(y); relativeCount += 1 }
-            rows.append(Row(line: lines[i], label: labels[i], inputs: fit.inputs.map { $0[i] }, observed: y,
-                            fitted: fitted[i], residual: r, relativeResidual: y != 0 ? r / abs(y) : .nan))
+            rows.append(Row(line: data.lines[i], label: data.labels[i], inputs: data.inputs.map { $0[i] }, observed: y,
+                            fitted: y + r, residual: r, relativeResidual: y != 0 ? r / abs(y) : .nan))
         }
         residualSumOfSquares = rss
         rmse = (rss / Double(max(m, 1))).squareRoot()
         rSquared = 1 - rss / tss
         meanAbsoluteRelativeError = relativeCount > 0 ? relative / Double(relativeCount) : .nan
-        bootstrap = nil
-        statistics = FitStatistics(residuals: residuals, freeParameters: fit.covariance.freeParameters, loss: fit.loss,
-                                   covariance: fit.covariance.scaled, standardErrors: fit.covariance.standardErrors,
-                                   names: fit.model.parameterNames, scale: .linear)
+        bootstrap = fit.bootstrap
+        let free = m - dof
+        statistics = fit.statistics
+            ?? FitStatistics(residuals: residuals, freeParameters: free, loss: fit.law.loss, covariance: fit.covariance,
+                             standardErrors: fit.standardErrors, names: fit.parameterNames, scale: .linear)
     }
 }

@@ -85,12 +85,20 @@ public struct FormulaLaw: Law {
     public func starts(for data: FormulaData) -> [[Double]] { grid }
     /// The `--bounds` box.
     public func bounds(for data: FormulaData) -> ParameterBounds? { parameterBounds }
-    /// Every start run to convergence (`FormulaFit`'s search).
+    /// Every start run to convergence.
     public var search: LawSearch { .everyStart(options: SolverOptions(loss: loss)) }
 
     /// f(xᵢ; θ) for every row.
     public func fitted(_ data: FormulaData, parameters: [Double]) -> [Double] {
         (try? model.values(inputs: data.inputs, parameters: parameters)) ?? []
+    }
+
+    /// rᵢ = f(xᵢ; θ) − yᵢ at every row, as the fit minimises them (the problem's own residuals).
+    public func residuals(_ data: FormulaData, parameters: [Double]) throws -> [Double] {
+        let problem = try problem(for: data)
+        var r = [Double](repeating: 0, count: problem.residualCount)
+        problem.residuals(at: parameters, into: &r)
+        return r
     }
 
     /// f and ∂f/∂θ at each row of `query` (one column per variable, in `variables` order).

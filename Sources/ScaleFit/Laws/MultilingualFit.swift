@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// How a multilingual fit treats the parameters: the Huber scale, which parameters all
@@ -30,8 +29,8 @@ public struct MultilingualFitOptions: Sendable {
 
 /// Fits the multilingual law family by family: under the paper's hypothesis a family's
 /// parameters depend on its own rows only, so each family is an independent Huber-on-log
-/// fit from every start of the grid (the families in parallel, results kept by index, so
-/// the answer does not depend on scheduling). With shared parameters the families are
+/// fit, a `Fit<MultilingualFamilyLaw>` searched from every start of the grid by `Fit`'s
+/// screened search. With shared parameters the families are
 /// first fitted alone (those that can be), the shared parameters start at the median of
 /// those fits, the other families are fitted with the shared ones held there, and one
 /// joint Levenberg–Marquardt run on all rows polishes the whole vector.
@@ -109,21 +108,18 @@ public struct MultilingualFit: Sendable {
             }
         }
         self.index = index
-        let rowsOf = (0..<fcount).map { data.rows(of: $0) }
-        let problemsOf = rowsOf.map { rows in
-            MultilingualLogProblem(parameters: rows.map { data.parameters[$0] }, tokens: rows.map { data.tokens[$0] },
-                                   ratios: rows.map { data.ratios[$0] }, loss: rows.map { data.loss[$0] })
-        }
+        let rowsOf = (0..<fcount).map { MultilingualFamilyRows(data, family: $0) }
+        let problemsOf = rowsOf.map { MultilingualLogProblem(parameters: $0.parameters, tokens: $0.tokens, ratios: $0.ratios, loss: $0.loss) }
         // Stage A: every family alone (shared parameters free) where its own rows identify it.
         let soloProblems = data.identificationProblems(shared: [], fixed: fixedSets)
         let alone = names.map { name in !soloProblems.contains { $0.hasPrefix("family \(name):") } }
         let fixedMaskAlone = (0..<fcount).map { f in (0..<6).map { options.fixedValue(names[f], $0) != nil } }
-        let firstPass = Self.fitFamilies((0..<fcount).filter { alone[$0] }, problems: problemsOf, names: names,
-                                         fixed: fixedMaskAlone, heldAt: { f, k in options.fixedValue(names[f], k) },
-                                         options: options)
+        let firstPass = Self.fitFamilies((0..<fcount).filter { alone[$0] }, rows: rowsOf, options: options) { f in
+            Dictionary(uniqueKeysWithValues: (0..<6).compactMap { k in options.fixedValue(names[f], k).map { (k, $0) } })
+        }
         var vector = [Double](repeating: 0, count: next)
         var fixedVector = [Bool](repeating: false, count: next)
-        var results: [Int: MultiStartResult] = firstPass
+        var results: [Int: Fit<MultilingualFamilyLaw>] = firstPass
         if !sharedList.isEmpty {
             // Stage B: shared parameters at the median of the solo fits (or their fixed value);
             // the families that cannot stand alone are fitted with the shared ones held there.
@@ -131,17 +127,17 @@ public struct MultilingualFit: Sendable {
                 if let v = names.lazy.compactMap({ options.fixedValue($0, k) }).first {
                     vector[s] = v; fixedVector[s] = true
                 } else {
-                    let values = firstPass.values.map { $0.best.parameters[k] }.sorted()
+                    let values = firstPass.values.map { $0.parameters[k] }.sorted()
                     vector[s] = values.isEmpty ? 0 : values[values.count / 2]
                 }
             }
             let rest = (0..<fcount).filter { !alone[$0] }
-            let held = (0..<fcount).map { f in (0..<6).map { options.shared.contains($0) || fixedMaskAlone[f][$0] } }
             let sharedStart = vector
-            let secondPass = Self.fitFamilies(rest, problems: problemsOf, names: names, fixed: held, heldAt: { f, k in
-                if let s = sharedList.firstIndex(of: k) { return sharedStart[s] }
-                return options.fixedValue(names[f], k)
-            }, options: options)
+            let secondPass = Self.fitFamilies(rest, rows: rowsOf, options: options) { f in
+                Dictionary(uniqueKeysWithValues: (0..<6).compactMap { k in
+                    sharedList.firstIndex(of: k).map { (k, sharedStart[$0]) } ?? options.fixedValue(names[f], k).map { (k, $0) }
+                })
+            }
             results.merge(secondPass) { a, _ in a }
         }
         for f in 0..<fcount {
@@ -149,21 +145,22 @@ public struct MultilingualFit: Sendable {
                 throw ScaleFitError.fitFailed(reason: "family \(names[f]): no start gave a finite cost")
             }
             for k in 0..<6 where !options.shared.contains(k) {
-                vector[index[f][k]] = r.best.parameters[k]
+                vector[index[f][k]] = r.parameters[k]
                 fixedVector[index[f][k]] = fixedMaskAlone[f][k]
             }
         }
         var familyResults = (0..<fcount).map { f in
-            FamilyResult(name: names[f], rows: rowsOf[f].count, objective: 0, summary: results[f]!.best.summary,
-                         starts: results[f]!.finalCosts.count, startsAtBest: results[f]!.startsAtBest)
+            FamilyResult(name: names[f], rows: rowsOf[f].loss.count, objective: 0, summary: results[f]!.summary!,
+                         starts: results[f]!.search.startsTried, startsAtBest: results[f]!.search.screenedAtBest)
         }
         var cov = Matrix(rows: 6 * fcount, columns: 6 * fcount)
         var deficient = false
         if sharedList.isEmpty {
             for f in 0..<fcount {
-                let c = try ParameterCovariance(result: results[f]!.best)
-                deficient = deficient || c.isRankDeficient
-                for k in 0..<6 { for l in 0..<6 { cov[6 * f + k, 6 * f + l] = c.scaled[k, l] } }
+                let c = results[f]!
+                let free = rowsOf[f].loss.count - (c.degreesOfFreedom ?? 0)
+                deficient = deficient || (c.rank ?? 0) < free
+                for k in 0..<6 { for l in 0..<6 { cov[6 * f + k, 6 * f + l] = c.covariance[k, l] } }
             }
         } else {
             let joint = MultilingualLogProblem(family: data.family, parameters: data.parameters, tokens: data.tokens,
@@ -195,49 +192,16 @@ public struct MultilingualFit: Sendable {
         objective = familyResults.reduce(0) { $0 + $1.objective }
     }
 
-    /// Multi-start fits of the listed families alone, in parallel; parameter k of family f
-    /// is held at `heldAt(f, k)` where `fixed[f][k]`. Results by family index.
-    static func fitFamilies(_ list: [Int], problems: [MultilingualLogProblem], names: [String], fixed: [[Bool]],
-                            heldAt: @escaping @Sendable (Int, Int) -> Double?,
-                            options: MultilingualFitOptions) -> [Int: MultiStartResult] {
-        guard !list.isEmpty else { return [:] }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let box = FamilyBox(count: list.count)
-        // Families in parallel, each multi-start on its share of the cores.
-        let innerThreads = max(1, cores / list.count)
-        DispatchQueue.concurrentPerform(iterations: list.count) { i in
-            let f = list[i]
-            let starts = options.starts.map { s in (0..<6).map { k in fixed[f][k] ? heldAt(f, k)! : s[k] } }
-            box.set(i, try? Self.multiStart(problems[f], starts: starts, fixed: fixed[f], options: options,
-                                            threads: innerThreads))
+    /// The listed families fitted alone, each a `Fit<MultilingualFamilyLaw>` with the
+    /// parameters `held(f)` at their values; by family index, a family whose search fails left out.
+    static func fitFamilies(_ list: [Int], rows: [MultilingualFamilyRows], options: MultilingualFitOptions,
+                            held: (Int) -> [Int: Double]) -> [Int: Fit<MultilingualFamilyLaw>] {
+        var out: [Int: Fit<MultilingualFamilyLaw>] = [:]
+        for f in list {
+            let law = MultilingualFamilyLaw(family: rows[f].family, delta: options.delta, held: held(f), starts: options.starts,
+                                            solverOptions: options.solverOptions)
+            out[f] = try? Fit(law, to: rows[f])
         }
-        var out: [Int: MultiStartResult] = [:]
-        for (i, r) in box.values.enumerated() { if let r { out[list[i]] = r } }
         return out
     }
-
-    /// Explore the grid at loose tolerances, polish the best at the full ones (as `ChinchillaLaw`'s screened search).
-    static func multiStart(_ problem: MultilingualLogProblem, starts: [[Double]], fixed: [Bool],
-                           options: MultilingualFitOptions, threads: Int) throws -> MultiStartResult {
-        var solver = options.solverOptions
-        solver.loss = .huber(scale: options.delta)
-        var explore = solver
-        explore.parameterTolerance = max(solver.parameterTolerance, 1e-8)
-        explore.gradientTolerance = max(solver.gradientTolerance, 1e-10)
-        explore.maxEvaluations = min(solver.maxEvaluations, 2000)
-        var ms = try MultiStart(solver: LevenbergMarquardt(options: explore), threads: threads)
-            .minimize(problem, starts: starts, fixed: fixed)
-        let polished = try LevenbergMarquardt(options: solver).minimize(problem, from: ms.best.parameters, fixed: fixed)
-        if polished.cost <= ms.best.cost { ms.best = polished }
-        return ms
-    }
-}
-
-/// Results written by index from several threads.
-private final class FamilyBox: @unchecked Sendable {
-    private var storage: [MultiStartResult?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ r: MultiStartResult?) { lock.lock(); storage[k] = r; lock.unlock() }
-    var values: [MultiStartResult?] { lock.lock(); defer { lock.unlock() }; return storage }
 }

@@ -138,19 +138,21 @@ package struct FormulaPlot: Sendable, Equatable {
 }
 
 extension FormulaPlot {
-    /// The figure of a formula fit: with one input variable, the data against it and the
-    /// fitted formula's curve; otherwise the parity plot. `variables` name the inputs (the
-    /// formula's names), `observedName` the observed column.
-    package init(fit: FormulaFit, variables: [String], observedName: String) throws {
-        let fitted = fit.fitted
-        guard fit.inputs.count == 1, let name = variables.first else {
-            self = try Self.parity(observed: fit.observed, fitted: fitted, label: observedName)
+    /// The figure of a formula fit over `data` (the rows it was fitted to, or any rows with
+    /// its variables): with one input variable, the data against it and the fitted
+    /// formula's curve; otherwise the parity plot. The variables are named as in the
+    /// formula, `observedName` names the observed column.
+    package init(fit: Fit<FormulaLaw>, data: FormulaData, observedName: String) throws {
+        let residuals = try fit.law.residuals(data, parameters: fit.parameters)
+        let fitted = zip(data.observed, residuals).map { $0 + $1 }
+        guard data.inputs.count == 1, let name = fit.law.model.variableNames.first else {
+            self = try Self.parity(observed: data.observed, fitted: fitted, label: observedName)
             return
         }
-        let x = fit.inputs[0]
+        let x = data.inputs[0]
         let grid = Self.grid(over: x, scale: Self.scale(for: x))
-        let curve = try fit.model.values(inputs: [grid], parameters: fit.parameters)
-        self = try Self.oneVariable(x: x, observed: fit.observed, fitted: fitted,
+        let curve = try fit.law.model.values(inputs: [grid], parameters: fit.parameters)
+        self = try Self.oneVariable(x: x, observed: data.observed, fitted: fitted,
                                     curves: [Curve(name: "fitted", x: grid, y: curve)], xLabel: name, yLabel: observedName)
     }
 }

@@ -84,8 +84,12 @@ public struct MultiStartResult: Sendable {
 
     /// How many starts reached (within 1e-9 relative) the best cost: a measure of how
     /// clearly the global minimum stands out.
-    public var startsAtBest: Int {
-        finalCosts.filter { $0.isFinite && abs($0 - best.cost) <= 1e-9 * max(abs(best.cost), 1e-300) }.count
+    public var startsAtBest: Int { startsAt(cost: best.cost) }
+
+    /// How many starts ended within 1e-9 relative of `cost` (another run's, such as the
+    /// polish of a screening's best end).
+    public func startsAt(cost: Double) -> Int {
+        finalCosts.filter { $0.isFinite && abs($0 - cost) <= 1e-9 * max(abs(cost), 1e-300) }.count
     }
 }
 

@@ -13,7 +13,8 @@ import Foundation
 ///    dropped, duplicates removed by `selection`, each remaining end run on to convergence
 ///    with the full options, in parallel. The lowest final cost among converged polished
 ///    runs wins (among all polished runs if none converged; ties to the better screening
-///    rank).
+///    rank). With `.bestOrScreening` only the screening's best run is polished, and it wins
+///    instead when the polish ends above it.
 ///
 /// Deterministic: every run is written by index, so the answer does not depend on the
 /// number of threads. The winner is a full run to the full tolerances, so it is the minimum
@@ -30,6 +31,12 @@ public struct ScreenedMultiStart: Sendable {
         /// one in every coordinate (the loss-curve laws: a polish costs a whole run, so at
         /// most `count` runs, fewer when the best ends coincide).
         case distinctAmongBest(count: Int, tolerance: Double)
+        /// The screening's best run (converged before not converged, then the lowest cost,
+        /// `MultiStart`'s order), polished, unless the polish ends above it (a polish from an
+        /// end that has already converged can end a few bits higher): then the screening run
+        /// is the winner. Only for a search whose screening runs on the problem itself (the
+        /// multilingual families: 2000-evaluation screens that mostly converge).
+        case bestOrScreening
     }
 
     /// The options of the polishing runs (and the loss of the screening runs).
@@ -61,6 +68,7 @@ public struct ScreenedMultiStart: Sendable {
         switch selection {
         case let .bestDistinct(count, tolerance): self.selection = .bestDistinct(count: max(1, count), tolerance: tolerance)
         case let .distinctAmongBest(count, tolerance): self.selection = .distinctAmongBest(count: max(1, count), tolerance: tolerance)
+        case .bestOrScreening: self.selection = .bestOrScreening
         }
         self.threads = max(1, threads)
     }
@@ -69,6 +77,7 @@ public struct ScreenedMultiStart: Sendable {
     public var polishCount: Int {
         switch selection {
         case let .bestDistinct(count, _), let .distinctAmongBest(count, _): return count
+        case .bestOrScreening: return 1
         }
     }
 
@@ -118,10 +127,18 @@ public struct ScreenedMultiStart: Sendable {
                 }
                 if !duplicate { chosen.append(k) }
             }
+        case .bestOrScreening:
+            chosen = [screening.bestStart]
         }
         if chosen.isEmpty { chosen = [screening.bestStart] }
         let polished = try MultiStart(solver: LevenbergMarquardt(options: options), threads: threads)
             .minimize(problem, starts: chosen.map { ends[$0] }, bounds: bounds, fixed: fixed)
+        // A polish that ends above the screening run it started from (at the last bits, where a
+        // refinement step can cost a little more than it gains) does not replace it.
+        if selection == .bestOrScreening, screening.best.cost < polished.best.cost {
+            return ScreenedMultiStartResult(best: screening.best, bestStart: screening.bestStart,
+                                            screening: screening, polished: polished, polishedStarts: chosen)
+        }
         return ScreenedMultiStartResult(best: polished.best, bestStart: chosen[polished.bestStart],
                                         screening: screening, polished: polished, polishedStarts: chosen)
     }

@@ -3,7 +3,7 @@ import ScaleFit
 
 /// `scalefit plot FIT.json DATA -o fit.svg`: a saved fit drawn over a data file.
 enum PlotCommand: Subcommand {
-    static let laws: Set<FitLaw> = FitLaw.curves.union([.chinchilla, .power, .kaplan])
+    static let laws: Set<FitLaw> = FitLaw.curves.union([.chinchilla, .power, .kaplan, .formula])
     static let output = Option<String>(OptionDeclaration("output", short: "o", value: "FILE", help: "the SVG to write (required)"))
     static let groupBy = Option<PowerLawGrouping>(OptionDeclaration("group-by", value: "KEY", help:
         "colour runs by ratio (D/N, default), tokens or compute", laws: [.chinchilla, .kaplan]), default: { .tokensPerParameter }) {
@@ -30,6 +30,7 @@ enum PlotCommand: Subcommand {
         usage: [
             "FIT.json DATA -o FIG.svg [--group-by tokens|compute|ratio] [--x PARAMS,TOKENS] [--y LOSS]",
             "POWER.fit.json DATA -o FIG.svg [--x COLUMN] [--y LOSS]",
+            "FORMULA.fit.json DATA -o FIG.svg [--x COLUMN[,COLUMN…]] [--y OBSERVED]",
             "FIT.json CURVES -o FIG.svg [--until STEP] [--schedule SPEC] [--group RUN] [--warmup linear|none]",
         ],
         discussion: """
@@ -37,7 +38,11 @@ enum PlotCommand: Subcommand {
         Chinchilla fits: loss against N on log axes, one colour per group of runs (by D/N, by
         tokens or by compute), the law for each group, the compute-optimal frontier and a residual
         panel; Kaplan fits the same without a frontier; power-law fits: loss against the fit's x
-        column with the law and the residuals. Loss-curve fits (annealing, multipower): loss against step for every run of CURVES
+        column with the law and the residuals; formula fits: the figure of fit --formula --plot
+        (the data and the formula against its one variable, or observed against fitted for
+        several), each variable read from its own column (N and D from the detected params and
+        tokens columns when no column has that name, as fit reads them) or from the --x columns
+        in the fit's variable order. Loss-curve fits (annealing, multipower): loss against step for every run of CURVES
         with the law under the run's schedule (the one the fit was made with when the run was
         fitted, else its logged lr), the residuals and the learning rates; --until STEP continues
         each run's prediction (dashed) to STEP under its schedule, held at its last lr, and
@@ -66,7 +71,7 @@ enum PlotCommand: Subcommand {
             throw ScaleFitError.invalidData(file: fitPath, reason: "plot cannot redraw an \(fit.law) fit: the file keeps the fitted N_opt = k*C^a and its bootstrap, not the per-budget \(fit.law == FitFile.isoflopLaw ? "parabolas" : "envelope") the figure shows; 'scalefit fit DATA --law \(fit.law) --plot FIG.svg' draws it")
         }
         guard let law = FitLaw(fitFileLaw: fit.law), laws.contains(law) else {
-            throw ScaleFitError.invalidData(file: fitPath, reason: "plot draws chinchilla, kaplan, power and loss-curve fits; this file holds the \(fit.law) law")
+            throw ScaleFitError.invalidData(file: fitPath, reason: "plot draws chinchilla, kaplan, power, formula and loss-curve fits; this file holds the \(fit.law) law")
         }
         try args.checkApplicability(to: law)
         try OutputDestination.checkFile(file, flag: args.spelling(output.declaration))
@@ -83,6 +88,8 @@ enum PlotCommand: Subcommand {
                                                    law: chinchilla, grouping: grouping)
             svg = plot.figure(title: "\(URL(fileURLWithPath: dataPath).lastPathComponent): " + PlotTitle.greek(ChinchillaLaw.formula),
                               subtitle: ChinchillaBacktest.subtitle(chinchilla)).flagged(fit.diagnostics ?? []).svg()
+        } else if law == .formula {
+            svg = try formula(fit, fitPath: fitPath, table: table, dataPath: dataPath, args: args, out: out)
         } else if law == .power || law == .kaplan {
             svg = try powerLaws(fit, law: law, fitPath: fitPath, table: table, dataPath: dataPath, args: args, out: out)
         } else {
@@ -128,6 +135,40 @@ enum PlotCommand: Subcommand {
         return plot.figure(title: "\(law.rawValue) fit over \(URL(fileURLWithPath: dataPath).lastPathComponent): " + PlotTitle.greek(formula),
                            subtitle: PlotTitle.values(names: estimates.map(\.name), values: estimates.map(\.estimate)))
             .flagged(fit.diagnostics ?? []).svg()
+    }
+
+    /// A formula fit over the rows of `table`, drawn as `fit --formula --plot` draws it: the
+    /// variables from the `--x` columns (in the fit's variable order) or their own columns (a
+    /// role alias from its role's column), the observed column from `--y` or the detected loss.
+    static func formula(_ file: FitFile, fitPath: String, table: RunTable, dataPath: String, args: ParsedArguments,
+                        out: CommandOutput) throws -> String {
+        var fit = try Fit<FormulaLaw>(file: file, source: fitPath)
+        let variables = fit.law.model.variableNames
+        var overrides: [ColumnRole: String] = [:]
+        if let y = args.text(InputOptions.y) { overrides[.loss] = y }
+        let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
+        let yName = try mapping.require(.loss, in: table)
+        let columns: [String]
+        if let x = args.text(InputOptions.x) {
+            let names = x.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard names.count == variables.count, !names.contains("") else {
+                throw UsageError(message: "--x: expected \(variables.count) column\(variables.count == 1 ? "" : "s") for the formula's variables (\(variables.joined(separator: ", "))), found \"\(x)\"")
+            }
+            columns = try names.map { try table.requireColumn(named: $0).name }
+        } else {
+            columns = try FormulaFitting.columns(of: variables, in: table, mapping: mapping)
+        }
+        guard !columns.contains(yName) else {
+            throw ScaleFitError.invalidData(file: dataPath, reason: "the observed column \"\(yName)\" is also a variable of the formula")
+        }
+        fit.law.columns = Dictionary(zip(variables, columns), uniquingKeysWith: { a, _ in a })
+        let data = try fit.law.observations(from: table, options: TableOptions(columns: [.loss: yName], strict: args.has(InputOptions.strict)))
+        out.note("columns: " + zip(variables, columns).map { "\($0)=\"\($1)\"" }.joined(separator: ", ")
+                 + (variables.isEmpty ? "" : ", ") + "observed=\"\(yName)\"")
+        if !data.dropped.isEmpty { out.note("\(dataPath): \(data.dropped)") }
+        return try FormulaFitting.figure(fit, data: data, observedName: yName,
+                                         title: "\(URL(fileURLWithPath: dataPath).lastPathComponent): \(yName) ~ ",
+                                         diagnostics: file.diagnostics ?? [])
     }
 
     static func curves(_ fit: FitFile, fitPath: String, table: RunTable, dataPath: String, args: ParsedArguments,

@@ -26,56 +26,44 @@ enum FormulaFitting {
         if variables.isEmpty {
             out.note("warning: no name in the formula is a column of \(path) (columns: \(table.columnNames.joined(separator: ", "))); fitting a constant")
         }
-        let bounds = try args.value(FormulaOptions.bounds).map { try model.parameterBounds($0) }
-        var options = SolverOptions()
-        if let loss = try args.value(SolverOptionsGroup.loss) { options.loss = loss }
+        let ranges = try args.value(FormulaOptions.bounds)
+        _ = try ranges.map { try model.parameterBounds($0) }
+        var loss = RobustLoss.l2
+        if let given = try args.value(SolverOptionsGroup.loss) { loss = given }
 
         var overrides: [ColumnRole: String] = [:]
         if let y = args.text(InputOptions.y) { overrides[.loss] = y }
         let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
         let yName = try mapping.require(.loss, in: table)
-        let columns = try variables.map { name in
-            if table.columnIndex(named: name) == nil, let role = roleAliases[name], let column = mapping[role] { return column }
-            return try table.requireColumn(named: name).name
-        }
+        let columns = try self.columns(of: variables, in: table, mapping: mapping)
         guard !columns.contains(yName) else {
             throw UsageError(message: "--y: the observed column \"\(yName)\" is also a variable of the formula")
         }
         let labelColumn = mapping[.run].flatMap { columns.contains($0) || $0 == yName ? nil : $0 }
         out.note("columns: " + zip(variables, columns).map { "\($0)=\"\($1)\"" }.joined(separator: ", ")
                + (variables.isEmpty ? "" : ", ") + "observed=\"\(yName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
-        let (usable, dropped) = try table.usableRows(numericColumns: columns + [yName], strict: args.has(InputOptions.strict))
-        if !dropped.isEmpty { out.note("\(path): \(dropped)") }
-        let inputs = try columns.map { try usable.values(of: $0) }
-        let observed = try usable.values(of: yName)
+        let law = try FormulaLaw(formula: text, variables: variables, starts: starts, bounds: ranges,
+                                 loss: loss, columns: Dictionary(zip(variables, columns), uniquingKeysWith: { a, _ in a }))
+        let data = try law.observations(from: table, options: TableOptions(columns: [.loss: yName], strict: args.has(InputOptions.strict)))
+        if !data.dropped.isEmpty { out.note("\(path): \(data.dropped)") }
         let n = model.parameterNames.count
-        guard observed.count > n else {
-            throw ScaleFitError.invalidData(file: path, reason: "the formula has \(n) parameters; \(observed.count) usable rows cannot determine them with any residual left")
-        }
-        let labels = usable.rowLabels(column: labelColumn)
-        out.note("fitting \(model.canonicalFormula) from \(points.count) start\(points.count == 1 ? "" : "s") on \(observed.count) rows…")
-        let fit = try FormulaFit(model: model, inputs: inputs, observed: observed, starts: points, bounds: bounds, options: options)
-        var report = FormulaFitReport(fit: fit, lines: usable.lineNumbers, labels: labels)
-        if args.has(BootstrapOptions.bootstrap) {
-            // The one bootstrap over runs, of the same formula, columns, starts, bounds and loss.
-            let law = try FormulaLaw(formula: text, variables: variables, starts: starts, bounds: try args.value(FormulaOptions.bounds),
-                                     loss: options.loss, columns: Dictionary(uniqueKeysWithValues: zip(variables, columns)))
-            let data = try law.observations(from: table, options: TableOptions(columns: [.loss: yName], strict: args.has(InputOptions.strict)))
-            report.bootstrap = try PowerFitting.bootstrap(try Fit(law, to: data), data, args: args, out: out)
-        }
+        out.note("fitting \(model.canonicalFormula) from \(points.count) start\(points.count == 1 ? "" : "s") on \(data.observed.count) rows…")
+        var fit = try Fit(law, to: data)
+        fit.data.file = path
+        // The one bootstrap over runs (here rows), of the same formula, columns, starts, bounds and loss.
+        fit.bootstrap = try PowerFitting.bootstrap(fit, data, args: args, out: out)
+        let report = try FormulaFitReport(fit: fit, data: data)
         if report.rank < n {
             out.note("warning: the Jacobian at the optimum has rank \(report.rank) of \(n): some combination of parameters is not determined by the data")
         }
         var saved: FitFile?
         if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
-            saved = NoiseEstimate.attachResidual(
-                FitFile(formula: fit, data: .init(file: path, rows: observed.count, droppedRows: dropped.count)).withDiagnostics(report.diagnostics).withStatistics(report.statistics)
-                    .withBootstrap(report.bootstrap),
-                observed: observed, fitted: try model.values(inputs: inputs, parameters: fit.parameters),
-                parameterCount: n - (fit.best.fixed.filter { $0 }.count), scale: .linear, out: out)
+            saved = NoiseEstimate.attachResidual(fit.file.withDiagnostics(report.diagnostics), observed: data.observed,
+                                                 fitted: law.fitted(data, parameters: fit.parameters),
+                                                 parameterCount: report.observations - report.degreesOfFreedom, scale: .linear, out: out)
         }
         if let file = args.text(OutputOptions.output), let saved { try writeFitFile(saved, to: file, args: args, out: out) }
-        try writeFigures(report, fit: fit, saved: saved, observedName: yName, path: path, args: args, out: out)
+        try writeFigures(report, fit: fit, data: data, saved: saved, observedName: yName, path: path, args: args, out: out)
         warnIfUnsound(report.diagnostics, out: out)
         try out.write(render(report, observedName: yName, format: format, correlation: args.has(OutputOptions.correlation)))
         if !report.summary.converged {
@@ -83,6 +71,15 @@ enum FormulaFitting {
             return 1
         }
         return 0
+    }
+
+    /// The column of each variable: the column of that name, or for a role alias (`N`, `D`)
+    /// without one, the column detected for its role.
+    static func columns(of variables: [String], in table: RunTable, mapping: ColumnMapping) throws -> [String] {
+        try variables.map { name in
+            if table.columnIndex(named: name) == nil, let role = roleAliases[name], let column = mapping[role] { return column }
+            return try table.requireColumn(named: name).name
+        }
     }
 
     /// The `--x` columns, or the formula's names that are columns of `table` (exact
@@ -127,14 +124,12 @@ enum FormulaFitting {
 
     /// `--plot FILE.svg` and `--report DIR`: the data and the fitted formula against its one
     /// variable, or observed against fitted for several (`FormulaPlot`), and the report folder.
-    static func writeFigures(_ report: FormulaFitReport, fit: FormulaFit, saved: FitFile?, observedName: String, path: String,
-                             args: ParsedArguments, out: CommandOutput) throws {
+    static func writeFigures(_ report: FormulaFitReport, fit: Fit<FormulaLaw>, data: FormulaData, saved: FitFile?,
+                             observedName: String, path: String, args: ParsedArguments, out: CommandOutput) throws {
         guard args.has(OutputOptions.plot) || args.has(OutputOptions.report) else { return }
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let svg = try FormulaPlot(fit: fit, variables: report.variables, observedName: observedName)
-            .figure(title: "\(name): \(observedName) ~ " + PlotTitle.greek(report.formula),
-                    subtitle: PlotTitle.values(names: report.parameters.map(\.name), values: report.parameters.map(\.estimate)))
-            .flagged(report.diagnostics).svg()
+        let svg = try figure(fit, data: data, observedName: observedName, title: "\(name): \(observedName) ~ ",
+                             diagnostics: report.diagnostics)
         if let file = args.text(OutputOptions.plot) { try writePlot(svg, to: file, out: out) }
         if let dir = args.text(OutputOptions.report) {
             try ReportDirectory(title: "\(observedName) ~ \(report.formula) fitted to \(name)",
@@ -142,6 +137,17 @@ enum FormulaFitting {
                                 fitFile: saved, parameters: parameterTable(report),
                                 residuals: rowTable(report).appending(column: "role", value: "fitted"), svg: svg).write(to: dir, out: out)
         }
+    }
+
+    /// The figure of `fit` over `data` (`FormulaPlot`), titled `title` and the formula, its
+    /// fitted values below, flagged when `diagnostics` say the fit is not sound: what
+    /// `fit --formula --plot` and `plot FORMULA.fit.json DATA` draw.
+    static func figure(_ fit: Fit<FormulaLaw>, data: FormulaData, observedName: String, title: String,
+                       diagnostics: [String]) throws -> String {
+        try FormulaPlot(fit: fit, data: data, observedName: observedName)
+            .figure(title: title + PlotTitle.greek(fit.law.formula),
+                    subtitle: PlotTitle.values(names: fit.estimates.map(\.name), values: fit.estimates.map(\.estimate)))
+            .flagged(diagnostics).svg()
     }
 
     static func parameterTable(_ r: FormulaFitReport) -> TextTable {

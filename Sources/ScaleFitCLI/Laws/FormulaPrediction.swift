@@ -3,7 +3,8 @@ import ScaleFit
 
 /// `scalefit predict fit.json --at N=7e10,1e11 --at D=1.4e12` for a formula fit: the
 /// formula at each point with a 95% delta-method interval (ŷ ± 1.96·√(gᵀΣg), g the exact
-/// gradient in the parameters).
+/// gradient in the parameters), from the fit file opened as the fit of its law
+/// (`LawRegistry`, `Fit.predict` with a `.columns` query).
 enum FormulaPrediction {
     struct Row: Codable {
         let inputs: [String: Double]
@@ -16,10 +17,11 @@ enum FormulaPrediction {
     }
 
     static func run(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
-        let model = try fit.formulaModel(file: path)
-        let inputs = try points(try args.values(PredictCommand.at), variables: model.variableNames)
-        let predictions = try fit.predictFormula(inputs: inputs, file: path)
-        let variables = model.variableNames
+        let fitted = try LawRegistry.fit(fit, source: path)
+        let variables = fit.variables ?? []
+        let inputs = try points(try args.values(PredictCommand.at), variables: variables)
+        let query = Dictionary(zip(variables, inputs), uniquingKeysWith: { a, _ in a })
+        let predictions = try fitted.predict(.columns(query), level: 0.95)
         let rows = predictions.indices.map { i in
             Row(inputs: Dictionary(uniqueKeysWithValues: variables.indices.map { (variables[$0], inputs[$0][i]) }),
                 predicted: predictions[i].value, standardError: predictions[i].standardError,

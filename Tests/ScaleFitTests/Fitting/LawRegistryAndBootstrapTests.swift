@@ -84,7 +84,9 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         XCTAssertThrowsError(try Fit(SaturatingPowerLaw(), to: runs).bootstrapped(runs, samples: 1_000_000_000))
     }
 
-    func testFormulaLawIsTheFormulaFit() throws {
+    /// `Fit<FormulaLaw>` is the hand-run multi-start of its grid (every start to convergence,
+    /// the covariance at the best run), and predicts from its file with additive intervals.
+    func testFormulaLawIsAMultiStartOfItsGrid() throws {
         let data = try LawProtocolTests.runs()
         let text = "E + A*N^-alpha + B*D^-beta"
         let starts = try ParameterStarts(parsing: "E=2,A=400,B=400,alpha=0.2:0.4:0.1,beta=0.3")
@@ -93,23 +95,29 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
         let table = try RunTableReader.read(path: LawProtocolTests.runsPath)
         let fit = try Fit(law, to: try law.observations(from: table, options: TableOptions()))
         let model = try FormulaModel(formula: text, variables: ["N", "D"])
-        let legacy = try FormulaFit(model: model, inputs: [data.N, data.D], observed: data.loss,
-                                    starts: try model.startingPoints(starts),
-                                    bounds: try model.parameterBounds(try ParameterRanges(parsing: "alpha=0:2")))
-        XCTAssertEqual(fit.parameters, legacy.parameters)
-        XCTAssertEqual(fit.standardErrors, legacy.covariance.standardErrors)
+        let reference = try MultiStart().minimize(try FormulaProblem(model: model, inputs: [data.N, data.D], observed: data.loss),
+                                                  starts: try model.startingPoints(starts),
+                                                  bounds: try model.parameterBounds(try ParameterRanges(parsing: "alpha=0:2")))
+        let covariance = try ParameterCovariance(result: reference.best)
+        XCTAssertEqual(fit.parameters, reference.best.parameters)
+        XCTAssertEqual(fit.standardErrors, covariance.standardErrors)
+        XCTAssertEqual(fit.rank, covariance.rank)
+        XCTAssertEqual(fit.degreesOfFreedom, covariance.degreesOfFreedom)
         XCTAssertEqual(fit.search.startsTried, 3)
+        XCTAssertEqual(fit.search.startsAtBest, reference.startsAtBest)
         XCTAssertEqual(fit.variables, ["N", "D"])
         XCTAssertEqual(fit["alpha"] ?? 0, 0.34, accuracy: 0.05)
-        // Additive intervals, as the fit file's formula predictions.
+        // Additive intervals: ŷ ± z·√(gᵀΣg), g = ∂f/∂θ exactly.
         let path = try temporaryFile("f.fit.json")
         try fit.save(to: path)
         let opened = try LawRegistry.load(path: path)
         let p = try opened.predict(.columns(["N": [7e10], "D": [1.4e12]]), level: 0.95)[0]
-        let q = try FitFile.read(path: path).predictFormula(inputs: [[7e10], [1.4e12]], file: path)[0]
-        XCTAssertEqual(p.value, q.value, accuracy: 1e-12)
-        XCTAssertEqual(p.lower, q.lower, accuracy: 1e-12)
-        XCTAssertEqual(p.upper, q.upper, accuracy: 1e-12)
+        let g = try model.jacobian(inputs: [[7e10], [1.4e12]], parameters: fit.parameters)
+        var v = 0.0
+        for i in 0..<5 { for j in 0..<5 { v += g[0, i] * fit.covariance[i, j] * g[0, j] } }
+        XCTAssertEqual(p.value, try model.values(inputs: [[7e10], [1.4e12]], parameters: fit.parameters)[0])
+        XCTAssertEqual(p.upper - p.value, 1.959963984540054 * v.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(p.value - p.lower, 1.959963984540054 * v.squareRoot(), accuracy: 1e-12)
         XCTAssertEqual(p.scale, .linear)
         XCTAssertThrowsError(try opened.predict(.columns(["N": [7e10]]), level: 0.95)) { error in
             XCTAssertTrue("\(error)".contains("the formula law predicts at values of its variables (N, D)"), "\(error)")

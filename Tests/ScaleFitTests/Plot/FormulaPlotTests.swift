@@ -21,21 +21,27 @@ final class FormulaPlotTests: XCTestCase {
     func testAFormulaOfOneVariableIsDrawnAgainstItWithItsCurveAndResiduals() throws {
         let x = (0..<8).map { pow(10, 6 + 3 * Double($0) / 7) }
         let observed = x.enumerated().map { 1.7 + 400 * pow($1, -0.3) * ($0 % 2 == 0 ? 1.01 : 0.99) }
-        let model = try FormulaModel(formula: "E + A*x^-alpha", variables: ["x"])
-        let fit = try FormulaFit(model: model, inputs: [x], observed: observed, starts: [[2, 300, 0.25]])
-        let plot = try FormulaPlot(fit: fit, variables: ["x"], observedName: "loss")
+        let table = try RunTableReader.read(string: "x,loss\n" + zip(x, observed).map { "\($0),\($1)" }.joined(separator: "\n") + "\n",
+                                            fileName: "points.csv")
+        let law = try FormulaLaw(formula: "E + A*x^-alpha", variables: ["x"], starts: try ParameterStarts(parsing: "E=2,A=300,alpha=0.25"))
+        let data = try law.observations(from: table, options: TableOptions())
+        let fit = try Fit(law, to: data)
+        let plot = try FormulaPlot(fit: fit, data: data, observedName: "loss")
+        let fitted = plot.fitted
+        for (a, b) in zip(fitted, law.fitted(data, parameters: fit.parameters)) { XCTAssertEqual(a, b, accuracy: 1e-14 * b) }
+        XCTAssertEqual(plot.observed, observed)
         XCTAssertNil(plot.parityScale)
         XCTAssertEqual(plot.curves.map(\.name), ["fitted"])
         let curve = plot.curves[0]
         XCTAssertEqual(curve.x.count, FormulaPlot.curvePoints)
-        XCTAssertEqual(curve.y[0], fit.fitted[0], accuracy: 1e-9 * fit.fitted[0])
-        XCTAssertEqual(curve.y.last!, fit.fitted[7], accuracy: 1e-9 * fit.fitted[7])
+        XCTAssertEqual(curve.y[0], fitted[0], accuracy: 1e-9 * fitted[0])
+        XCTAssertEqual(curve.y.last!, fitted[7], accuracy: 1e-9 * fitted[7])
 
         let figure = plot.figure(title: "loss ~ E + A*x^-alpha")
         XCTAssertEqual(figure.xAxis.scale, .log10)
         XCTAssertEqual(figure.xAxis.label, "x")
         XCTAssertEqual(figure.panels.map(\.yAxis.scale), [.linear, .linear])
-        XCTAssertEqual(figure.panels[1].series[0].y, zip(fit.fitted, observed).map { $0 - $1 }, "fitted − observed against x")
+        XCTAssertEqual(figure.panels[1].series[0].y, zip(fitted, observed).map { $0 - $1 }, "fitted − observed against x")
         let svg = try XCTUnwrap(SVGContents.parse(figure.svg()), "not well-formed XML")
         XCTAssertEqual(svg.counts["circle"], 17, "8 points, 8 residuals, 1 legend marker")
         XCTAssertEqual(svg.counts["polyline"], 1)
