@@ -170,7 +170,7 @@ public struct Fit<L: Law>: Sendable {
         let values = try law.evaluate(query, parameters: parameters)
         // The leave-one-group-out fits' predictions at the same query (`PredictionNoise.foldSpread`).
         let folds = try (noise?.foldParameters ?? []).filter { $0.count == parameters.count }
-            .map { try law.evaluate(query, parameters: $0).map(\.value) }
+            .map { try law.values(query, parameters: $0) }
         // Past the last fitted step, the horizon term (loss-curve laws).
         let steps = (query as? CurveQuery)?.steps
         return values.indices.map { j in

@@ -150,6 +150,23 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         return s
     }
 
+    /// L at each step of the query (in the query's order), without the gradient.
+    public func values(_ query: CurveQuery, parameters: [Double]) throws -> [Double] {
+        guard !query.steps.isEmpty else { return [] }
+        let sorted = zip(query.steps, query.steps.dropFirst()).allSatisfy { $0 < $1 } ? query.steps : Array(Set(query.steps)).sorted()
+        guard sorted[0] >= 0 else {
+            throw ScaleFitError.invalidData(file: "query", reason: "step \(sorted[0]) is negative")
+        }
+        try LRSchedule.checkStep(sorted.last!, argument: "steps")
+        try LRSchedule.checkStep(query.schedule.totalSteps - 1, argument: "schedule")
+        let rates = query.schedule.rates(count: max(query.schedule.totalSteps, sorted.last! + 1))
+        var values = [Double](repeating: 0, count: sorted.count)
+        predict(prepare(rates: rates, steps: sorted), parameters: parameters, into: &values)
+        if sorted == query.steps { return values }
+        let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+        return query.steps.map { values[position[$0]!] }
+    }
+
     /// L at each step of the query (in the query's order) and ∂log L/∂θ = (∂L/∂θ)/L.
     public func evaluate(_ query: CurveQuery, parameters: [Double]) throws -> [LawValue] {
         guard !query.steps.isEmpty else { return [] }

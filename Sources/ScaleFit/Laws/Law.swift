@@ -80,6 +80,10 @@ public protocol Law: Sendable {
     /// - Throws: `ScaleFitError.invalidData` for a query outside the law's domain.
     func evaluate(_ query: Query, parameters: [Double]) throws -> [LawValue]
 
+    /// ŷ alone at every point of `query` (what a prediction needs at each leave-one-group-out
+    /// fold's θ); by default the values of `evaluate`.
+    func values(_ query: Query, parameters: [Double]) throws -> [Double]
+
     /// The law's query from a run-time `LawQuery`, or nil when it is of another kind.
     func query(_ query: LawQuery) -> Query?
     /// The kind of point the law predicts at, in words.
@@ -103,6 +107,10 @@ extension Law {
     public func fileVariables(for data: Observations) -> [String]? { variables }
     /// The law's identifier (`Self.identifier`), for a value.
     public var identifier: String { Self.identifier }
+    /// The values of `evaluate`, gradient dropped.
+    public func values(_ query: Query, parameters: [Double]) throws -> [Double] {
+        try evaluate(query, parameters: parameters).map(\.value)
+    }
 }
 
 /// What a law's observations tell the generic fit: the observed values (for goodness of
