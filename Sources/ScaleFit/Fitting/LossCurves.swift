@@ -150,28 +150,11 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         return s
     }
 
-    /// L at each step of the query (in the query's order), without the gradient.
-    public func values(_ query: CurveQuery, parameters: [Double]) throws -> [Double] {
-        guard !query.steps.isEmpty else { return [] }
-        let sorted = zip(query.steps, query.steps.dropFirst()).allSatisfy { $0 < $1 } ? query.steps : Array(Set(query.steps)).sorted()
-        guard sorted[0] >= 0 else {
-            throw ScaleFitError.invalidData(file: "query", reason: "step \(sorted[0]) is negative")
-        }
-        try LRSchedule.checkStep(sorted.last!, argument: "steps")
-        try LRSchedule.checkStep(query.schedule.totalSteps - 1, argument: "schedule")
-        let rates = query.schedule.rates(count: max(query.schedule.totalSteps, sorted.last! + 1))
-        var values = [Double](repeating: 0, count: sorted.count)
-        predict(prepare(rates: rates, steps: sorted), parameters: parameters, into: &values)
-        if sorted == query.steps { return values }
-        let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
-        return query.steps.map { values[position[$0]!] }
-    }
-
-    /// L at each step of the query (in the query's order) and ∂log L/∂θ = (∂L/∂θ)/L.
-    public func evaluate(_ query: CurveQuery, parameters: [Double]) throws -> [LawValue] {
-        guard !query.steps.isEmpty else { return [] }
-        // Steps from ranges come sorted and distinct (10⁶ of them for a long prediction):
-        // evaluated as they are, without a set or a position table.
+    /// The query's steps sorted and distinct, checked (none negative, none past
+    /// `LRSchedule.maximumSteps`), and η at every step up to the last. Steps from ranges come
+    /// sorted and distinct (10⁶ of them for a long prediction): kept as they are
+    /// (`increasing`), without a set or a position table. `query.steps` is not empty.
+    private func checkedSteps(_ query: CurveQuery) throws -> (sorted: [Int], increasing: Bool, rates: [Double]) {
         let increasing = zip(query.steps, query.steps.dropFirst()).allSatisfy { $0 < $1 }
         let sorted = increasing ? query.steps : Array(Set(query.steps)).sorted()
         guard sorted[0] >= 0 else {
@@ -179,7 +162,24 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         }
         try LRSchedule.checkStep(sorted.last!, argument: "steps")
         try LRSchedule.checkStep(query.schedule.totalSteps - 1, argument: "schedule")
-        let rates = query.schedule.rates(count: max(query.schedule.totalSteps, sorted.last! + 1))
+        return (sorted, increasing, query.schedule.rates(count: max(query.schedule.totalSteps, sorted.last! + 1)))
+    }
+
+    /// L at each step of the query (in the query's order), without the gradient.
+    public func values(_ query: CurveQuery, parameters: [Double]) throws -> [Double] {
+        guard !query.steps.isEmpty else { return [] }
+        let (sorted, increasing, rates) = try checkedSteps(query)
+        var values = [Double](repeating: 0, count: sorted.count)
+        predict(prepare(rates: rates, steps: sorted), parameters: parameters, into: &values)
+        if increasing { return values }
+        let position = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+        return query.steps.map { values[position[$0]!] }
+    }
+
+    /// L at each step of the query (in the query's order) and ∂log L/∂θ = (∂L/∂θ)/L.
+    public func evaluate(_ query: CurveQuery, parameters: [Double]) throws -> [LawValue] {
+        guard !query.steps.isEmpty else { return [] }
+        let (sorted, increasing, rates) = try checkedSteps(query)
         var values = [Double](repeating: 0, count: sorted.count)
         var gradient = [Double](repeating: 0, count: sorted.count * parameterNames.count)
         predictWithGradient(prepare(rates: rates, steps: sorted), parameters: parameters,
