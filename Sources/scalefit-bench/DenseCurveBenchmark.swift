@@ -22,7 +22,7 @@ let denseBenchmark = BenchSubcommand(
         }
         let value = arguments[i + 1]
         switch arguments[i] {
-        case "--law" where CurveLaw.identifiers.contains(value): lawName = value
+        case "--law" where LawRegistry.curveLaws.contains(where: { $0.identifier == value }): lawName = value
         case "--points" where (Int(value) ?? 0) > 0: points = Int(value)!
         case "--runs" where (Int(value) ?? 0) > 0: runs = Int(value)!
         case "--write": file = value
@@ -33,7 +33,7 @@ let denseBenchmark = BenchSubcommand(
         i += 2
     }
     do {
-        let law = try CurveLaw(identifier: lawName)
+        let law = try LawRegistry.curveLaw(named: lawName)
         let start = Date()
         let curve = try DenseCurveBenchmark.curve(law: law, points: points)
         print("dense: \(lawName), \(points) points, generated in " + String(format: "%.3f s", Date().timeIntervalSince(start)))

@@ -41,7 +41,7 @@ let scheduleBenchmark = BenchSubcommand(
                 var last: OptimalSchedule?
                 for _ in 0..<runs {
                     let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processorSeconds()
-                    last = try OptimalSchedule(law: .multipower(MultiPowerLaw()), parameters: theta, constraints: constraints)
+                    last = try OptimalSchedule(law: MultiPowerLaw(), parameters: theta, constraints: constraints)
                     times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
                     cpu.append(processorSeconds() - cpuStart)
                 }

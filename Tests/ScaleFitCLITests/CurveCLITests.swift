@@ -84,6 +84,15 @@ final class CurveCLITests: XCTestCase {
             ($0["name"] as! String, $0["estimate"] as! Double) })
         XCTAssertEqual(estimates["alpha"], 0.45)
         XCTAssertEqual(estimates["C"]!, 3.0, accuracy: 0.1)
+        // The fit file's leave-one-curve-out refits hold the fixed parameter too (they are
+        // the fit with one curve left out, not a fit with alpha set free).
+        let saved = NSTemporaryDirectory() + "fixed-\(UUID().uuidString).fit.json"
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let written = try CLITests.scalefit(["fit", data, "--law", "annealing", "--fix", "alpha=0.45", "-o", saved] + scheduleFlags())
+        XCTAssertEqual(written.status, 0, written.stderr)
+        let folds = try XCTUnwrap(try FitFile.read(path: saved).noise?.foldParameters)
+        XCTAssertEqual(folds.count, 3)
+        for theta in folds { XCTAssertEqual(theta[2], 0.45, "alpha moved in a fold: \(theta)") }
         // A bound that excludes the truth holds the fit at it.
         let bounded = try CLITests.scalefit(["fit", data, "--law", "annealing", "--format", "json", "--bounds", "C=0:2"] + scheduleFlags())
         let b = try JSONSerialization.jsonObject(with: Data(bounded.stdout.utf8)) as! [String: Any]

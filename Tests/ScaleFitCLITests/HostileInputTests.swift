@@ -52,7 +52,7 @@ final class HostileInputTests: XCTestCase {
 
     /// An annealing fit file with one fitted run, `constant`, of 2000 steps.
     static let curvesFile: String = {
-        let law = try! CurveLaw(identifier: "annealing")
+        let law = try! LawRegistry.curveLaw(named: "annealing")
         var settings = law.settings
         settings[FitFile.scheduleKey("constant")] = "constant:peak=0.0003,warmup=100,total=2000"
         let n = law.parameterNames.count

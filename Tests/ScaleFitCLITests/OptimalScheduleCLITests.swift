@@ -16,7 +16,7 @@ final class OptimalScheduleCLITests: XCTestCase {
         for i in 0..<7 { covariance[i, i] = pow(1e-3 * theta[i], 2) }
         var settings = ["convention": "repository"]
         if schedules { settings["schedule:cosine_24000"] = "cosine:peak=0.0003,warmup=2160,total=24000,final=0.1" }
-        let file = FitFile(law: "multipower", formula: CurveLaw.multipower(MultiPowerLaw()).formula,
+        let file = FitFile(law: "multipower", formula: MultiPowerLaw().formula,
                            parameterNames: MultiPowerLaw().parameterNames, parameters: theta, covariance: covariance,
                            objective: 0, loss: "huber:0.001", starts: 1,
                            data: .init(file: "published", rows: 0, droppedRows: 0), settings: settings)

@@ -31,6 +31,20 @@ public enum LawRegistry {
                               reference: "Hoffmann et al. 2022, approach 1 (loss envelope; bootstrap over curves; optimal --compute)", onCommandLine: true)]
     }
 
+    /// The loss-curve laws, fitted to curves under learning-rate schedules.
+    public static let curveLaws: [any CurveFittingLaw.Type] = [AnnealingLaw.self, MultiPowerLaw.self]
+
+    /// The loss-curve law named `identifier` with the options in `settings`.
+    /// - Throws: `invalidData` naming `source` for a law that is not a loss-curve law or an
+    ///   option it does not take.
+    public static func curveLaw(named identifier: String, settings: [String: String] = [:],
+                                source: String = "fit file") throws -> any CurveFittingLaw {
+        guard let type = curveLaws.first(where: { $0.identifier == identifier }) else {
+            throw ScaleFitError.invalidData(file: source, reason: "\"\(identifier)\" is not a loss-curve law (expected \(curveLaws.map { $0.identifier }.joined(separator: " or ")))")
+        }
+        return try type.init(settings: settings, source: source)
+    }
+
     /// The identifiers of every law, as `--law` takes them.
     public static var identifiers: [String] { descriptions.map(\.identifier) }
 
@@ -57,6 +71,19 @@ public enum LawRegistry {
     private static func open<L: Law>(_ type: L.Type, _ file: FitFile, _ source: String) throws -> any FittedLaw {
         try Fit<L>(file: file, source: source)
     }
+}
+
+/// A law scalefit knows, with its formula and where it comes from: a row of what
+/// `scalefit laws` lists (`LawRegistry.descriptions`).
+public struct LawDescription: Sendable, Codable, Equatable {
+    /// The name `--law` takes and fit files keep (`Law.identifier`).
+    public var identifier: String
+    /// The law in one line, in ASCII.
+    public var formula: String
+    /// Where the law comes from, in a line.
+    public var reference: String
+    /// Whether `scalefit fit` can fit it yet (the others are library-only so far).
+    public var onCommandLine: Bool
 }
 
 /// What a prediction is asked at, whatever the law: model sizes (Chinchilla, Kaplan), values

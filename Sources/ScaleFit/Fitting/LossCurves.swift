@@ -92,7 +92,14 @@ public struct CurveQuery: Sendable {
 /// shaped by `searchSettings`. Code generic over the curve laws (the command line's fit and
 /// backtest) takes one of these and fits a `Fit<L>`.
 public protocol CurveFittingLaw: Law, LossCurveLaw
-    where Observations == LossCurves, Query == CurveQuery, Problem == CurveFitProblem<Self> {}
+    where Observations == LossCurves, Query == CurveQuery, Problem == CurveFitProblem<Self> {
+    /// The law with the options in `settings` (the keys `settings` writes; a missing key
+    /// takes the law's default), as a fit file or a command line gives them.
+    /// - Throws: `invalidData` naming `source` for a value the law does not take.
+    init(settings: [String: String], source: String) throws
+    /// The objective's loss on the log residuals (settable: a command line's `--loss`).
+    var loss: RobustLoss { get set }
+}
 
 extension AnnealingLaw: CurveFittingLaw {}
 extension MultiPowerLaw: CurveFittingLaw {}
@@ -123,6 +130,9 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         searchSettings.starts(startingGrid(for: data.curves), names: parameterNames,
                               bounds: searchSettings.bounds(bounds(for: data.curves), names: parameterNames))
     }
+    /// The parameters `searchSettings` holds, or nil.
+    public var fixed: [Bool]? { searchSettings.fixed(names: parameterNames) }
+
     /// The law's box for these curves with `searchSettings`' bounds and held values.
     public func bounds(for data: LossCurves) -> ParameterBounds? {
         searchSettings.bounds(bounds(for: data.curves), names: parameterNames)

@@ -178,12 +178,25 @@ extension AnnealingLaw: Law {
     public static let identifier = "annealing"
     /// Tissue et al. 2024, arXiv:2408.11029.
     public static let reference = "Tissue et al. 2024 (LR annealing with momentum)"
-    /// L(s) = L0 + A·S1^(−α) − C·S2 with this law's λ and warmup, as `CurveLaw` writes it.
-    public var formula: String { CurveLaw.annealing(self).formula }
-    /// `momentum` (λ, or `fitted`) and `warmup` (see `CurveLaw`).
-    public var settings: [String: String] { CurveLaw.annealing(self).settings }
-    /// The parameters `searchSettings` holds, or nil.
-    public var fixed: [Bool]? { searchSettings.fixed(names: parameterNames) }
+    /// L(s) = L0 + A·S1^(−α) − C·S2 with this law's λ and warmup, in one line.
+    public var formula: String {
+        let lambda: String
+        switch momentum {
+        case let .fixed(value): lambda = "lambda = \(value) fixed"
+        case .fitted: lambda = "lambda fitted"
+        }
+        return "L(s) = L0 + A*S1(s)^(-alpha) - C*S2(s), S2 with momentum (\(lambda)); warmup \(warmup.rawValue)"
+    }
+    /// What a fit file keeps: `momentum` (λ as a number, or `fitted`) and `warmup`
+    /// (`countedAtPeak` or `asScheduled`).
+    public var settings: [String: String] {
+        let text: String
+        switch momentum {
+        case let .fixed(value): text = "\(value)"
+        case .fitted: text = "fitted"
+        }
+        return ["momentum": text, "warmup": warmup.rawValue]
+    }
 
     /// The law with `settings` for its fits, every name checked against `parameterNames`.
     /// - Throws: `ScaleFitError.badArgument` naming the argument (`CurveSearchSettings.check`).
@@ -196,10 +209,31 @@ extension AnnealingLaw: Law {
 
     /// The law the fit file's `settings` describe (momentum, warmup), with its `loss`.
     public init(fitFile: FitFile, source: String) throws {
-        guard case let .annealing(law) = try CurveLaw(identifier: Self.identifier, settings: fitFile.settings ?? [:], file: source) else {
-            preconditionFailure("CurveLaw(identifier: annealing) is the annealing law")
-        }
-        self = law
+        try self.init(settings: fitFile.settings ?? [:], source: source)
         loss = try RobustLoss(spec: fitFile.loss, flag: "\(source): loss")
+    }
+
+    /// The law with the options in `settings` (`momentum`, `warmup`; a missing key takes the
+    /// default: λ = 0.999 fixed, warmup counted at the peak).
+    /// - Throws: `invalidData` naming `source` for a value that is not one of them.
+    public init(settings: [String: String], source: String) throws {
+        var momentum = Momentum.fixed(0.999)
+        if let text = settings["momentum"] {
+            if text == "fitted" {
+                momentum = .fitted
+            } else if let value = Double(text), value >= 0, value < 1 {
+                momentum = .fixed(value)
+            } else {
+                throw ScaleFitError.invalidData(file: source, reason: "momentum \"\(text)\": expected a number in [0, 1) or \"fitted\"")
+            }
+        }
+        var warmup = Warmup.countedAtPeak
+        if let text = settings["warmup"] {
+            guard let w = Warmup(rawValue: text) else {
+                throw ScaleFitError.invalidData(file: source, reason: "warmup \"\(text)\": expected countedAtPeak or asScheduled")
+            }
+            warmup = w
+        }
+        self.init(momentum: momentum, warmup: warmup)
     }
 }

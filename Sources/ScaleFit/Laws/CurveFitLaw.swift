@@ -77,6 +77,15 @@ extension LossCurveLaw {
         return values
     }
 
+    /// The predicted loss at `steps` (increasing) of a run with η = `rates`, and ∂L/∂θ
+    /// column-major (`gradient[j + p·steps.count]`).
+    public func predictWithGradient(rates: [Double], steps: [Int], parameters: [Double]) -> (values: [Double], gradient: [Double]) {
+        var values = [Double](repeating: 0, count: steps.count)
+        var gradient = [Double](repeating: 0, count: steps.count * parameterNames.count)
+        predictWithGradient(prepare(rates: rates, steps: steps), parameters: parameters, values: &values, gradient: &gradient)
+        return (values, gradient)
+    }
+
     /// The predicted loss at `steps` of a run with the given schedule (extended by holding
     /// its last value if a step lies past its end).
     public func predict(schedule: LRSchedule, steps: [Int], parameters: [Double]) -> [Double] {

@@ -12,15 +12,11 @@ package enum DenseCurveBenchmark {
 
     /// One curve of `points` logged steps under `law`'s truth (the published 25M fit for
     /// the multi-power law).
-    package static func curve(law: CurveLaw, points: Int, seed: UInt64 = 11) throws -> LossCurve {
+    package static func curve(law: any CurveFittingLaw, points: Int, seed: UInt64 = 11) throws -> LossCurve {
         let warmup = 2160
         let schedule = Self.schedule(points: points)
         let steps = Array(warmup..<(warmup + points))
-        let truth: [Double]
-        switch law {
-        case .annealing: truth = annealingTruth
-        case .multipower: truth = CurveFitBenchmark.truth
-        }
+        let truth = law is AnnealingLaw ? annealingTruth : CurveFitBenchmark.truth
         let clean = law.predict(rates: schedule.rates(count: warmup + points), steps: steps, parameters: truth)
         var rng = SeededGenerator(seed: seed)
         let noisy = clean.map { $0 * exp(Double.random(in: -3e-3...3e-3, using: &rng)) }
@@ -42,16 +38,13 @@ package enum DenseCurveBenchmark {
     }
 
     /// The fit of `curve` (made by `curve(law:points:)`) and its wall time in seconds.
-    package static func run(law: CurveLaw, curve: LossCurve) throws -> (fit: Run, seconds: Double) {
+    package static func run(law: any CurveFittingLaw, curve: LossCurve) throws -> (fit: Run, seconds: Double) {
         let data = LossCurves(curves: [curve], schedules: [schedule(points: curve.steps.count)], file: "dense")
         func run<L: CurveFittingLaw>(_ law: L) throws -> (fit: Run, seconds: Double) {
             let (fit, seconds) = try CurveFitBenchmark.timed { try Fit(law, to: data) }
             return (Run(parameterNames: fit.parameterNames, parameters: fit.parameters, objective: fit.objective,
                         summary: fit.summary!, startsPolished: fit.search.startsPolished), seconds)
         }
-        switch law {
-        case let .annealing(l): return try run(l)
-        case let .multipower(l): return try run(l)
-        }
+        return try run(law)
     }
 }

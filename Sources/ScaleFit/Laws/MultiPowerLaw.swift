@@ -174,12 +174,12 @@ extension MultiPowerLaw: Law {
     public static let identifier = "multipower"
     /// Luo et al., ICLR 2025, arXiv:2503.12811.
     public static let reference = "Luo et al. 2025 (multi-power law)"
-    /// L(t) = L0 + A·S1^(−α) − B·Σ_k (η_(k−1) − η_k)·G(…) with this law's convention, as `CurveLaw` writes it.
-    public var formula: String { CurveLaw.multipower(self).formula }
-    /// `convention` (repository or paper; see `CurveLaw`).
-    public var settings: [String: String] { CurveLaw.multipower(self).settings }
-    /// The parameters `searchSettings` holds, or nil.
-    public var fixed: [Bool]? { searchSettings.fixed(names: parameterNames) }
+    /// L(t) = L0 + A·S1^(−α) − B·Σ_k (η_(k−1) − η_k)·G(…) with this law's convention, in one line.
+    public var formula: String {
+        "L(t) = L0 + A*S1(t)^(-alpha) - B*sum_k (eta_(k-1)-eta_k)*(1-(C*eta_k^(-gamma)*S_k(t)+1)^(-beta)); \(convention.rawValue) convention"
+    }
+    /// What a fit file keeps: `convention` (`repository` or `paper`).
+    public var settings: [String: String] { ["convention": convention.rawValue] }
 
     /// The law with `settings` for its fits, every name checked against `parameterNames`.
     /// - Throws: `ScaleFitError.badArgument` naming the argument (`CurveSearchSettings.check`).
@@ -192,10 +192,20 @@ extension MultiPowerLaw: Law {
 
     /// The law the fit file's `settings` describe (its convention), with its `loss`; the loss-drop tolerance keeps its default.
     public init(fitFile: FitFile, source: String) throws {
-        guard case let .multipower(law) = try CurveLaw(identifier: Self.identifier, settings: fitFile.settings ?? [:], file: source) else {
-            preconditionFailure("CurveLaw(identifier: multipower) is the multi-power law")
-        }
-        self = law
+        try self.init(settings: fitFile.settings ?? [:], source: source)
         loss = try RobustLoss(spec: fitFile.loss, flag: "\(source): loss")
+    }
+
+    /// The law with the options in `settings` (`convention`; the repository's when missing).
+    /// - Throws: `invalidData` naming `source` for a convention that is neither.
+    public init(settings: [String: String], source: String) throws {
+        var convention = Convention.repository
+        if let text = settings["convention"] {
+            guard let c = Convention(rawValue: text) else {
+                throw ScaleFitError.invalidData(file: source, reason: "convention \"\(text)\": expected repository or paper")
+            }
+            convention = c
+        }
+        self.init(convention: convention)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// exact gradient with respect to every η_t, in O(T).
 ///
 /// "Final" is the loss after the T updates η_0 … η_(T−1): the law at step t = T − 1, where
-/// both laws' sums run over τ = 0…t (`CurveLaw.predict(rates:steps: [T − 1], …)`, which
+/// both laws' sums run over τ = 0…t (`LossCurveLaw.predict(rates:steps: [T − 1], …)`, which
 /// `predict` uses, gives the same value to rounding).
 ///
 /// Multi-power law (θ = L0, A, α, B, C, β, γ), the sums over k from k₀ (1 under the
@@ -30,8 +30,26 @@ import Foundation
 ///
 /// and the steps i < top of the warmup read η'_i = η_top, so their derivatives add to η_top's.
 struct FinalLossObjective: Sendable {
-    let law: CurveLaw
+    /// The laws whose final loss has the closed-form gradient above.
+    enum Form: Sendable {
+        case multipower(MultiPowerLaw)
+        case annealing(AnnealingLaw)
+    }
+    let form: Form
     let parameters: [Double]
+
+    /// The objective of `law` at θ = `parameters`; nil for a loss-curve law other than the
+    /// two above (no closed-form gradient).
+    init?(law: any CurveFittingLaw, parameters: [Double]) {
+        if let l = law as? MultiPowerLaw {
+            form = .multipower(l)
+        } else if let l = law as? AnnealingLaw {
+            form = .annealing(l)
+        } else {
+            return nil
+        }
+        self.parameters = parameters
+    }
 
     /// The final loss of `rates` (η_0 … η_(T−1)).
     func value(_ rates: [Double]) -> Double {
@@ -45,7 +63,7 @@ struct FinalLossObjective: Sendable {
     }
 
     private func evaluate(_ rates: [Double], gradient: inout [Double], withGradient: Bool) -> Double {
-        switch law {
+        switch form {
         case let .multipower(l): return multipower(l, rates, &gradient, withGradient)
         case let .annealing(l): return annealing(l, rates, &gradient, withGradient)
         }

@@ -65,7 +65,7 @@ public struct ScheduleSearchSummary: Sendable, Equatable, Codable {
 /// g(n) = α·A·S1^(−α−1)·n − C·(1 − λ^n)/(1 − λ) (n = T − k), which is strictly convex in n, is least.
 ///
 /// `wsd` and `cosine` search their family exactly (`ScheduleFamilySearch`). Every final loss
-/// reported is the law's value through `CurveLaw.predictWithGradient` at step T − 1, the one
+/// reported is the law's value through `LossCurveLaw.predictWithGradient` at step T − 1, the one
 /// `predict` gives for the same rates, with the delta-method interval when a covariance is given.
 public struct OptimalSchedule: Sendable {
     /// The family searched.
@@ -108,8 +108,9 @@ public struct OptimalSchedule: Sendable {
     /// The optimal schedule of `family` for the curve law `law` with parameters θ
     /// (`parameters`, in the law's order) under `constraints`; `covariance` (n×n, optional)
     /// gives the intervals. Throws `badArgument` naming `parameters` or `covariance` when they
-    /// do not fit the law.
-    public init(law: CurveLaw, parameters: [Double], covariance: Matrix? = nil,
+    /// do not fit the law, or `law` for a curve law other than the annealing and multi-power
+    /// laws (whose final loss has a closed-form gradient).
+    public init(law: any CurveFittingLaw, parameters: [Double], covariance: Matrix? = nil,
                 constraints: ScheduleConstraints, family: ScheduleFamily = .free) throws {
         let p = law.parameterNames.count
         guard parameters.count == p, parameters.allSatisfy(\.isFinite) else {
@@ -119,7 +120,9 @@ public struct OptimalSchedule: Sendable {
         if let covariance, covariance.rows != p || covariance.columns != p {
             throw ScaleFitError.badArgument(flag: "covariance", position: 0, expected: "a \(p)×\(p) matrix", found: "\(covariance.rows)×\(covariance.columns)")
         }
-        let objective = FinalLossObjective(law: law, parameters: parameters)
+        guard let objective = FinalLossObjective(law: law, parameters: parameters) else {
+            throw ScaleFitError.badArgument(flag: "law", position: 0, expected: "the annealing or multi-power law", found: law.identifier)
+        }
         let families = ScheduleFamilySearch(objective: objective, constraints: constraints)
         func candidate(_ schedule: LRSchedule) -> ScheduleCandidate {
             ScheduleCandidate(schedule: schedule, finalLoss: Self.finalLoss(law, parameters, covariance, schedule.rates(count: constraints.steps)))
@@ -181,7 +184,7 @@ public struct OptimalSchedule: Sendable {
 
     /// The law at step T − 1 for `rates`, as `predict` computes it, with the delta-method
     /// interval on log L (NaN bounds without a covariance).
-    static func finalLoss(_ law: CurveLaw, _ parameters: [Double], _ covariance: Matrix?, _ rates: [Double]) -> Prediction {
+    static func finalLoss(_ law: any CurveFittingLaw, _ parameters: [Double], _ covariance: Matrix?, _ rates: [Double]) -> Prediction {
         let (values, gradient) = law.predictWithGradient(rates: rates, steps: [rates.count - 1], parameters: parameters)
         let value = values[0]
         let g = gradient.map { $0 / value }

@@ -5,10 +5,10 @@ import Foundation
 /// end of the warmup, at 400 steps spread evenly; the final losses in the legend).
 package struct OptimalSchedulePlot: Sendable {
     package var result: OptimalSchedule
-    package var law: CurveLaw
+    package var law: any CurveFittingLaw
     package var parameters: [Double]
 
-    package init(_ result: OptimalSchedule, law: CurveLaw, parameters: [Double]) {
+    package init(_ result: OptimalSchedule, law: any CurveFittingLaw, parameters: [Double]) {
         self.result = result
         self.law = law
         self.parameters = parameters

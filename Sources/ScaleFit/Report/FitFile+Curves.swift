@@ -54,12 +54,13 @@ extension FitFile {
     /// The settings key of a curve's schedule.
     public static func scheduleKey(_ curve: String) -> String { "schedule:\(curve)" }
 
-    /// The curve law this file holds, with its options; `invalidData` if it holds another law.
-    public func curveLaw(file: String) throws -> CurveLaw {
-        guard CurveLaw.identifiers.contains(law) else {
-            throw ScaleFitError.invalidData(file: file, reason: "the fit file holds the \(law) law; this needs a loss-curve law (\(CurveLaw.identifiers.joined(separator: " or ")))")
+    /// The curve law this file holds, with its options and loss, checked as `Fit(file:)`
+    /// checks it; `invalidData` if it holds another law or parameters that do not match.
+    public func curveLaw(file: String) throws -> any CurveFittingLaw {
+        guard let type = LawRegistry.curveLaws.first(where: { $0.identifier == law }) else {
+            throw ScaleFitError.invalidData(file: file, reason: "the fit file holds the \(law) law; this needs a loss-curve law (\(LawRegistry.curveLaws.map { $0.identifier }.joined(separator: " or ")))")
         }
-        let curveLaw = try CurveLaw(identifier: law, settings: settings ?? [:], file: file)
+        let curveLaw = try type.init(fitFile: self, source: file)
         guard curveLaw.parameterNames == parameterNames else {
             throw ScaleFitError.invalidData(file: file, reason: "parameters \(parameterNames) do not match the \(law) law's \(curveLaw.parameterNames)")
         }
@@ -82,21 +83,16 @@ extension FitFile {
     /// - Throws: `invalidData` for a file of another law or a negative step; `badArgument`
     ///   (`steps`, `schedule`) past `LRSchedule.maximumSteps`.
     public func predictCurve(schedule: LRSchedule, steps: [Int], file: String) throws -> [CurvePrediction] {
-        guard CurveLaw.identifiers.contains(law) else {
-            throw ScaleFitError.invalidData(file: file, reason: "the fit file holds the \(law) law; this needs a loss-curve law (\(CurveLaw.identifiers.joined(separator: " or ")))")
-        }
+        let law = try curveLaw(file: file)
         // Steps from ranges come sorted and distinct: kept as they are, else sorted once.
         let sorted = zip(steps, steps.dropFirst()).allSatisfy { $0 < $1 } ? steps : Array(Set(steps)).sorted()
         guard let last = sorted.last else { return [] }
         guard sorted[0] >= 0 else {
             throw ScaleFitError.invalidData(file: file, reason: "step \(sorted[0]) is negative")
         }
-        // The file opened as the fit of its law (checked as `LawRegistry` checks it), then the
-        // values and gradients in one pass over the steps: `Fit.predict` gives the same
+        // The values and gradients in one pass over the steps: `Fit.predict` gives the same
         // predictions (tested) but keeps a gradient array per step, which at 10⁶ steps costs
         // a third of the time.
-        _ = try LawRegistry.fit(self, source: file)
-        let law = try curveLaw(file: file)
         try LRSchedule.checkStep(last, argument: "steps")
         try LRSchedule.checkStep(schedule.totalSteps - 1, argument: "schedule")
         let rates = schedule.rates(count: max(schedule.totalSteps, last + 1))

@@ -13,8 +13,8 @@ enum LawsCommand: Subcommand {
     static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
         guard args.positionals.isEmpty else { throw UsageError(message: "laws takes no arguments\n\n\(spec.helpText)") }
         let format = try args.value(OutputOptions.format)!
-        if format == .json { try out.write(jsonText(LawCatalog.all)); return 0 }
-        let t = TextTable(header: ["law", "formula", "cli", "reference"], rows: LawCatalog.all.map {
+        if format == .json { try out.write(jsonText(LawRegistry.descriptions)); return 0 }
+        let t = TextTable(header: ["law", "formula", "cli", "reference"], rows: LawRegistry.descriptions.map {
             [$0.identifier, $0.formula, $0.onCommandLine ? "fit" : "library", $0.reference]
         })
         try out.write(t.render(format.style))

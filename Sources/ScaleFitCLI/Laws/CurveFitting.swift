@@ -32,15 +32,9 @@ enum CurveFitting {
     /// The curve law `--law` names with `--momentum`/`--convention` and `--loss`, handed to
     /// `body` as its own type (so that it fits a `Fit<AnnealingLaw>` or `Fit<MultiPowerLaw>`).
     static func withLaw<R>(_ fitLaw: FitLaw, _ args: ParsedArguments, _ body: (any CurveFittingLaw) throws -> R) throws -> R {
-        let loss = try robustLoss(args)
-        switch try CurveOptions.law(fitLaw, args) {
-        case var .annealing(law):
-            law.loss = loss
-            return try body(law)
-        case var .multipower(law):
-            law.loss = loss
-            return try body(law)
-        }
+        var law = try CurveOptions.law(fitLaw, args)
+        law.loss = try robustLoss(args)
+        return try body(law)
     }
 
     // MARK: fit
@@ -71,7 +65,7 @@ enum CurveFitting {
                                        out: CommandOutput) throws -> Int32 {
         var file = fit.file
         if args.has(OutputOptions.output) || args.has(OutputOptions.report) || report.scoredMean != nil {
-            file = try NoiseEstimate.attach(file, as: L.self, data: data, source: path, out: out)
+            file = try NoiseEstimate.attach(file, as: L.self, law: fit.law, data: data, source: path, out: out)
         }
         var report = report
         let scored = set.curves.indices.filter { !indices.contains($0) }

@@ -4,14 +4,19 @@ import ScaleFit
 /// The prediction noise a fit file keeps (`PredictionNoise`): estimated when a fit file is
 /// written (`-o`, `--report`, `backtest`), so that `predict` prints prediction intervals.
 enum NoiseEstimate {
-    /// `file` with the σ_r and leave-one-group-out σ_h of the law fitted to `data`, said on stderr.
-    static func attach<L: Law>(_ file: FitFile, as type: L.Type, data: L.Observations, source: String,
+    /// `file` with the σ_r and leave-one-group-out σ_h of the law fitted to `data`, said on
+    /// stderr. The refits search as `law` does when it is given (the fit's own law value,
+    /// with the parameters `--fix` holds and the `--bounds` box, which a fit file does not
+    /// keep); otherwise as the law the file describes.
+    static func attach<L: Law>(_ file: FitFile, as type: L.Type, law: L? = nil, data: L.Observations, source: String,
                                out: CommandOutput) throws -> FitFile where L.Observations: GroupedObservations {
         guard file.noise == nil else { return file }
         let groups = data.groupNames.count
         if groups >= 2 { out.note("prediction noise: \(groups) leave-one-out refits (\(data.groupNames.joined(separator: ", ")))…") }
         var f = file
-        f.noise = try Fit<L>(file: file, source: source).predictionNoise(data)
+        var fit = try Fit<L>(file: file, source: source)
+        if let law { fit.law = law }
+        f.noise = fit.predictionNoise(data)
         note(f.noise!, out: out)
         return f
     }

@@ -108,7 +108,7 @@ enum ScheduleOptimization {
     }
 
     /// The result as the chosen format prints it.
-    static func render(_ r: OptimalSchedule, law: CurveLaw, format: OutputFormat) -> String {
+    static func render(_ r: OptimalSchedule, law: any CurveFittingLaw, format: OutputFormat) -> String {
         let c = r.constraints
         if format == .json {
             struct Row: Encodable {

@@ -141,11 +141,11 @@ enum CurveOptions {
     }
 
     /// The curve law named `law` with `--momentum` and `--convention`.
-    static func law(_ law: FitLaw, _ args: ParsedArguments) throws -> CurveLaw {
+    static func law(_ law: FitLaw, _ args: ParsedArguments) throws -> any CurveFittingLaw {
         var settings: [String: String] = [:]
         if let m = try args.value(momentum) { settings["momentum"] = m }
         if let c = try args.value(convention) { settings["convention"] = c }
-        return try CurveLaw(identifier: law.rawValue, settings: settings, file: "--law")
+        return try LawRegistry.curveLaw(named: law.rawValue, settings: settings, source: "--law")
     }
 }
 

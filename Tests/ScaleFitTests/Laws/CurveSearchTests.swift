@@ -68,7 +68,7 @@ final class CurveSearchTests: XCTestCase {
     /// A dense log is screened on every k-th point (its last kept), at most
     /// `screeningPoints` in all; a sparse one on itself.
     func testDenseLogsAreScreenedOnAThinnedLog() throws {
-        let curve = try DenseCurveBenchmark.curve(law: .annealing(AnnealingLaw()), points: 10_001)
+        let curve = try DenseCurveBenchmark.curve(law: AnnealingLaw(), points: 10_001)
         let problem = try CurveFitProblem(law: AnnealingLaw(), curves: [curve])
         let screening = try problem.screeningProblem()
         XCTAssertEqual(screening.residualCount, 3334)  // stride 3
@@ -82,8 +82,8 @@ final class CurveSearchTests: XCTestCase {
     /// A dense log (a loss every step) is fitted to convergence, ending below its start,
     /// near the generating parameters.
     func testDenseAnnealingFitConvergesBelowItsStart() throws {
-        let curve = try DenseCurveBenchmark.curve(law: .annealing(AnnealingLaw()), points: 8_000)
-        let (fit, _) = try DenseCurveBenchmark.run(law: .annealing(AnnealingLaw()), curve: curve)
+        let curve = try DenseCurveBenchmark.curve(law: AnnealingLaw(), points: 8_000)
+        let (fit, _) = try DenseCurveBenchmark.run(law: AnnealingLaw(), curve: curve)
         XCTAssertTrue(fit.summary.converged, fit.summary.message)
         XCTAssertLessThanOrEqual(fit.summary.finalCost, fit.summary.initialCost)
         XCTAssertEqual(fit.parameters[0], DenseCurveBenchmark.annealingTruth[0], accuracy: 0.05)

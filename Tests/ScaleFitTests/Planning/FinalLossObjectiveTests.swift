@@ -17,18 +17,18 @@ final class FinalLossObjectiveTests: XCTestCase {
         }
     }
 
-    func laws() -> [(String, CurveLaw, [Double])] {
-        [("multipower repository", .multipower(MultiPowerLaw()), Self.multipower),
-         ("multipower paper", .multipower(MultiPowerLaw(convention: .paper)), Self.multipower),
-         ("annealing", .annealing(AnnealingLaw()), Self.annealing),
-         ("annealing as scheduled", .annealing(AnnealingLaw(warmup: .asScheduled)), Self.annealing),
-         ("annealing lambda fitted", .annealing(AnnealingLaw(momentum: .fitted)), Self.annealing + [0.99])]
+    func laws() -> [(String, any CurveFittingLaw, [Double])] {
+        [("multipower repository", MultiPowerLaw(), Self.multipower),
+         ("multipower paper", MultiPowerLaw(convention: .paper), Self.multipower),
+         ("annealing", AnnealingLaw(), Self.annealing),
+         ("annealing as scheduled", AnnealingLaw(warmup: .asScheduled), Self.annealing),
+         ("annealing lambda fitted", AnnealingLaw(momentum: .fitted), Self.annealing + [0.99])]
     }
 
     func testValueIsThePredictionAtTheLastStep() {
         let eta = Self.rates()
         for (name, law, theta) in laws() {
-            let objective = FinalLossObjective(law: law, parameters: theta)
+            let objective = FinalLossObjective(law: law, parameters: theta)!
             let predicted = law.predict(rates: eta, steps: [eta.count - 1], parameters: theta)[0]
             XCTAssertEqual(objective.value(eta), predicted, accuracy: 1e-12, name)
         }
@@ -37,7 +37,7 @@ final class FinalLossObjectiveTests: XCTestCase {
     func testGradientMatchesCentralDifferences() {
         let eta = Self.rates()
         for (name, law, theta) in laws() {
-            let objective = FinalLossObjective(law: law, parameters: theta)
+            let objective = FinalLossObjective(law: law, parameters: theta)!
             var gradient: [Double] = []
             _ = objective.value(eta, gradient: &gradient)
             var worst = 0.0
@@ -55,8 +55,8 @@ final class FinalLossObjectiveTests: XCTestCase {
 
     func testDecrementGradientMatchesCentralDifferences() throws {
         let c = try ScheduleConstraints(steps: 300, peak: 3e-4, warmup: 20, minimumRate: 1e-5)
-        let law = CurveLaw.multipower(MultiPowerLaw())
-        let objective = FinalLossObjective(law: law, parameters: Self.multipower)
+        let law = MultiPowerLaw()
+        let objective = FinalLossObjective(law: law, parameters: Self.multipower)!
         // Below the peak after the warmup, above η_min at the end: every central difference is feasible.
         let z = c.decrements(rates: Self.rates().enumerated().map { $0.offset < 20 ? $0.element : 0.95 * $0.element })
         var rateGradient: [Double] = [], g = [Double](repeating: 0, count: z.count)

@@ -13,7 +13,7 @@ final class OptimalScheduleTests: XCTestCase {
     func testPublishedFitsFreeOptimumBeatsCosineAndBestWSD() throws {
         let c = try ScheduleConstraints(steps: 24000, peak: 3e-4, warmup: 2160, minimumRate: 3e-5)
         for (model, theta) in [("25M", Self.published), ("100M", Self.published100M)] {
-            let law = CurveLaw.multipower(MultiPowerLaw())
+            let law = MultiPowerLaw()
             let r = try OptimalSchedule(law: law, parameters: theta, covariance: Matrix(rows: 7, columns: 7), constraints: c)
             print("\(model): free \(r.finalLoss.value), best WSD \(r.bestWSD.finalLoss.value) \(r.bestWSD.schedule.spec), cosine \(r.cosine.finalLoss.value); gains \(r.gainOverCosine), \(r.gainOverBestWSD); \(r.shape.description); \(r.search!)")
             XCTAssertGreaterThan(r.gainOverCosine, 0.04, model)
@@ -44,7 +44,7 @@ final class OptimalScheduleTests: XCTestCase {
     /// 3.6547323278653847, three and four drops no better); the free search must reach it.
     func testShortHorizonFindsTheTwoDropStaircase() throws {
         let c = try ScheduleConstraints(steps: 3000, peak: 3e-4, warmup: 216, minimumRate: 3e-5)
-        let r = try OptimalSchedule(law: .multipower(MultiPowerLaw()), parameters: Self.published, constraints: c)
+        let r = try OptimalSchedule(law: MultiPowerLaw(), parameters: Self.published, constraints: c)
         XCTAssertLessThanOrEqual(r.finalLoss.value, 3.654665897776222 + 1e-12, r.shape.description)
         XCTAssertEqual(r.shape.drops.map(\.first), [2845, 2972], r.shape.description)
         XCTAssertEqual(r.shape.description, "staircase of 2 sharp drops (at steps 2845, 2972)")
@@ -58,7 +58,7 @@ final class OptimalScheduleTests: XCTestCase {
     func testAnnealingFreeOptimumIsTheBruteForceSingleDrop() throws {
         // S1 ≈ 0.3 at the end: α·A·S1^(−α−1) ≈ 0.9 < C, so a drop pays, ~n* = log(0.45)/log(0.99) ≈ 80 steps before the end.
         let c = try ScheduleConstraints(steps: 1000, peak: 3e-4, warmup: 50, minimumRate: 3e-5)
-        let law = CurveLaw.annealing(AnnealingLaw(momentum: .fixed(0.99)))
+        let law = AnnealingLaw(momentum: .fixed(0.99))
         let theta = [2.8, 0.3, 0.5, 2.0]
         // One drop at step k to level l, in closed form (the warmup counted at the peak):
         // L = L0 + A·(k·η_max + (T − k)·l)^(−α) − C·(η_max − l)·(1 − λ^(T−k))/(1 − λ).
@@ -91,8 +91,8 @@ final class OptimalScheduleTests: XCTestCase {
     /// free optimum, which is not the constant.
     func testMultipowerTinyHorizonBeatsEveryGridSchedule() throws {
         let c = try ScheduleConstraints(steps: 8, peak: 0.03, warmup: 2, minimumRate: 0.003)
-        let law = CurveLaw.multipower(MultiPowerLaw())
-        let objective = FinalLossObjective(law: law, parameters: Self.published)
+        let law = MultiPowerLaw()
+        let objective = FinalLossObjective(law: law, parameters: Self.published)!
         let levels = (0...12).map { c.minimumRate + (c.peak - c.minimumRate) * Double($0) / 12 }
         var best = Double.infinity, count = 0
         func visit(_ prefix: [Double], _ ceiling: Int) {
@@ -115,8 +115,8 @@ final class OptimalScheduleTests: XCTestCase {
     /// The WSD and cosine searches against every decay length and a fine grid of final ratios.
     func testFamiliesMatchExhaustiveSearch() throws {
         let c = try ScheduleConstraints(steps: 1200, peak: 3e-4, warmup: 100, minimumRate: 3e-5)
-        let law = CurveLaw.multipower(MultiPowerLaw())
-        let search = ScheduleFamilySearch(objective: FinalLossObjective(law: law, parameters: Self.published), constraints: c)
+        let law = MultiPowerLaw()
+        let search = ScheduleFamilySearch(objective: FinalLossObjective(law: law, parameters: Self.published)!, constraints: c)
         let wsd = search.bestWSD()
         var exhaustive = Double.infinity
         for shape in [LRSchedule.DecayShape.linear, .cosine, .oneMinusSqrt, .geometric] {
@@ -145,7 +145,7 @@ final class OptimalScheduleTests: XCTestCase {
         XCTAssertEqual(error { try ScheduleConstraints(steps: 100, peak: 3e-4, warmup: 10, minimumRate: 3e-4) },
                        .badArgument(flag: "minimumRate", position: 0, expected: "a learning rate above 0 and below the peak 0.0003", found: "0.0003"))
         let c = try! ScheduleConstraints(steps: 100, peak: 3e-4, warmup: 10, minimumRate: 3e-5)
-        XCTAssertEqual(error { try OptimalSchedule(law: .annealing(AnnealingLaw()), parameters: [1, 2], constraints: c) },
+        XCTAssertEqual(error { try OptimalSchedule(law: AnnealingLaw(), parameters: [1, 2], constraints: c) },
                        .badArgument(flag: "parameters", position: 0, expected: "4 finite values (L0, A, alpha, C)", found: "[1.0, 2.0]"))
     }
 }
