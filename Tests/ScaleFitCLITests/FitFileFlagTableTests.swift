@@ -37,7 +37,7 @@ final class FitFileFlagTableTests: XCTestCase {
             ("formula", ["--at", "N=1e9", "--at", "D=2e10"], "N,D,predicted,std_error,lower95,upper95,mean_lower95,mean_upper95\n"),
             ("annealing", ["--steps", "100,200", "--run", "constant"], "step,loss,lower95,upper95,mean_lower95,mean_upper95\n"),
             ("multipower", ["--steps", "100,200", "--schedule", "wsd:peak=3e-4,warmup=20,stable=100,decay=80"], "step,loss,lower95,upper95,mean_lower95,mean_upper95\n"),
-            ("multilingual", ["--params", "1e9", "--tokens", "2e10", "--at", "en=0.5"], "family,params,tokens,ratio,loss,lower95,upper95\n"),
+            ("multilingual", ["--params", "1e9", "--tokens", "2e10", "--at", "en=0.5"], "family,params,tokens,ratio,loss,lower95,upper95,mean_lower95,mean_upper95\n"),
         ]
         for w in works {
             let fit = try fitFile(w.law)

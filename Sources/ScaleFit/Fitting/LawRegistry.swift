@@ -54,11 +54,13 @@ public enum LawRegistry {
     }
 
     /// The fit a fit file holds, as the fit of the law it names.
-    /// - Throws: `invalidData` for a law that is not on the `Law` protocol (multilingual:
-    ///   read it with `FitFile`) or parameters that do not match it.
+    /// A multilingual file opens as a `MultilingualMixFit` (its families fitted one by one).
+    /// - Throws: `invalidData` for a law that predicts no loss (Hoffmann's allocation fits,
+    ///   NIST models) or parameters that do not match it.
     public static func fit(_ file: FitFile, source: String = "fit file") throws -> any FittedLaw {
+        if file.law == MultilingualLaw.identifier { return try MultilingualMixFit(file: file, source: source) }
         guard let type = law(named: file.law) else {
-            throw ScaleFitError.invalidData(file: source, reason: "the fit file holds the \(file.law) law, which is read through FitFile, not LawRegistry (laws here: \(laws.map { $0.identifier }.joined(separator: ", ")))")
+            throw ScaleFitError.invalidData(file: source, reason: "the fit file holds the \(file.law) law, which is not a law of the runs' loss (laws here: \((laws.map { $0.identifier } + [MultilingualLaw.identifier]).joined(separator: ", "))); \(file.law == FitFile.isoflopLaw || file.law == FitFile.envelopeLaw ? "it holds a compute-optimal allocation" : "read it with FitFile")")
         }
         return try open(type, file, source)
     }
@@ -95,6 +97,13 @@ public enum LawQuery: Sendable {
     case curve(CurveQuery)
     /// Values of named variables, one array per variable, all of one length (formulas).
     case columns([String: [Double]])
+    /// (N, D, p) points of named families (the multilingual law).
+    case families([MultilingualFamilyPoint])
+
+    /// The kinds of query, as a fit says which it takes (`FittedLaw.queryKind`).
+    public enum Kind: String, Sendable, CaseIterable {
+        case sizes, values, curve, columns, families
+    }
 
     /// In words, for errors.
     public var kind: String {
@@ -103,6 +112,7 @@ public enum LawQuery: Sendable {
         case .values: return "values of x"
         case .curve: return "steps under a schedule"
         case .columns: return "values of named variables"
+        case .families: return "(N, D, p) points of the families"
         }
     }
 }
@@ -118,6 +128,8 @@ public protocol FittedLaw: Sendable {
     var diagnostics: [FitDiagnostic] { get }
     var isSound: Bool { get }
     var file: FitFile { get }
+    /// The kind of query the fit predicts at.
+    var queryKind: LawQuery.Kind? { get }
     /// Predictions at `query` with intervals at `level`; `invalidData` when the law does
     /// not predict at that kind of point.
     func predict(_ query: LawQuery, level: Double) throws -> [Prediction]
@@ -127,10 +139,13 @@ extension Fit: FittedLaw {
     /// The law's identifier, as the fit file names it.
     public var lawIdentifier: String { L.identifier }
 
+    /// The kind of `LawQuery` the law takes (the one its `query(_:)` accepts).
+    public var queryKind: LawQuery.Kind? { law.queryKind }
+
     /// Predictions at a run-time query; `invalidData` naming the kind of point the law takes when `query` is of another kind.
     public func predict(_ query: LawQuery, level: Double = 0.95) throws -> [Prediction] {
         guard let q = law.query(query) else {
-            throw ScaleFitError.invalidData(file: data.file, reason: "the \(L.identifier) law predicts at \(law.queryKind), not at \(query.kind)")
+            throw ScaleFitError.invalidData(file: data.file, reason: "the \(L.identifier) law predicts at \(law.queryDescription), not at \(query.kind)")
         }
         return try predict(q, level: level)
     }
@@ -152,7 +167,9 @@ extension Law where Query == [ModelSize] {
         return nil
     }
     /// Model sizes (N, D).
-    public var queryKind: String { "model sizes (N, D)" }
+    public var queryDescription: String { "model sizes (N, D)" }
+    /// `.sizes`.
+    public var queryKind: LawQuery.Kind? { .sizes }
 }
 
 extension Law where Query == [Double] {
@@ -162,7 +179,9 @@ extension Law where Query == [Double] {
         return nil
     }
     /// Values of the law's one variable.
-    public var queryKind: String { "values of x" }
+    public var queryDescription: String { "values of x" }
+    /// `.values`.
+    public var queryKind: LawQuery.Kind? { .values }
 }
 
 extension Law where Query == CurveQuery {
@@ -172,5 +191,7 @@ extension Law where Query == CurveQuery {
         return nil
     }
     /// Steps under a schedule.
-    public var queryKind: String { "steps under a schedule" }
+    public var queryDescription: String { "steps under a schedule" }
+    /// `.curve`.
+    public var queryKind: LawQuery.Kind? { .curve }
 }

@@ -119,7 +119,9 @@ public struct FormulaLaw: Law {
     }
 
     /// Values of the formula's variables.
-    public var queryKind: String { "values of its variables (\(model.variableNames.joined(separator: ", ")))" }
+    public var queryKind: LawQuery.Kind? { .columns }
+    /// Values of the formula's variables, in words.
+    public var queryDescription: String { "values of its variables (\(model.variableNames.joined(separator: ", ")))" }
 }
 
 /// A table's rows as a formula sees them: one column per variable and the observed column.

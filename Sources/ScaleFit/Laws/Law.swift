@@ -87,7 +87,10 @@ public protocol Law: Sendable {
     /// The law's query from a run-time `LawQuery`, or nil when it is of another kind.
     func query(_ query: LawQuery) -> Query?
     /// The kind of point the law predicts at, in words.
-    var queryKind: String { get }
+    var queryDescription: String { get }
+    /// The kind of `LawQuery` `query(_:)` accepts; nil for a law asked only through its own
+    /// `Query` (one multilingual family).
+    var queryKind: LawQuery.Kind? { get }
 }
 
 extension Law {

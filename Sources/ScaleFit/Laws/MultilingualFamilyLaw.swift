@@ -142,7 +142,9 @@ public struct MultilingualFamilyLaw: Law {
     /// None of `LawQuery`'s kinds: a family predicts at (N, D, p).
     public func query(_ query: LawQuery) -> [MultilingualPoint]? { nil }
     /// (N, D, p) points.
-    public var queryKind: String { "(N, D, p) points of the family \(family)" }
+    public var queryDescription: String { "(N, D, p) points of the family \(family)" }
+    /// None: a family is asked through its own query (the whole mix: `LawQuery.families`).
+    public var queryKind: LawQuery.Kind? { nil }
 }
 
 /// A model size, total tokens and the family's sampling ratio.
@@ -197,4 +199,33 @@ public struct MultilingualFamilyRows: LawObservations {
     public var labels: [String] { runs }
     /// The file, the family's rows, the rows dropped.
     public var summary: FitFile.DataSummary { .init(file: file, rows: loss.count, droppedRows: droppedRows) }
+}
+
+extension MultilingualFamilyRows: GroupedObservations {
+    /// Whether the family's rows are grouped by model size (two sizes or more) or, trained
+    /// at one size, by sampling ratio.
+    var groupsBySize: Bool { Set(parameters).count >= 2 }
+    /// "model sizes" or "ratios", for reports.
+    var groupKind: String { groupsBySize ? "model sizes" : "ratios" }
+    /// One group per model size N (at most 8 bands), or per ratio p for a family trained at
+    /// one size: what a leave-one-group-out fold leaves out.
+    public var groups: [Int] {
+        groupsBySize ? SizeGroups.groups(parameters, name: "N").groups : SizeGroups.groups(ratios, name: "p").groups
+    }
+    /// `N 5e+07`, or `p 0.3` (or a band of them).
+    public var groupNames: [String] {
+        groupsBySize ? SizeGroups.groups(parameters, name: "N").names : SizeGroups.groups(ratios, name: "p").names
+    }
+    /// The rows of the groups at `kept`.
+    public func keeping(groups kept: [Int]) -> MultilingualFamilyRows {
+        let g = groups, keep = Set(kept)
+        let rows = g.indices.filter { keep.contains(g[$0]) }
+        var out = self
+        out.parameters = rows.map { parameters[$0] }
+        out.tokens = rows.map { tokens[$0] }
+        out.ratios = rows.map { ratios[$0] }
+        out.loss = rows.map { loss[$0] }
+        out.runs = rows.map { runs[$0] }
+        return out
+    }
 }

@@ -70,6 +70,9 @@ public struct MultilingualFit: Sendable {
     public var rankDeficient: Bool
     /// The options the fit was run with.
     public var options: MultilingualFitOptions
+    /// Each family's fit (from its own search), in `familyNames` order, for the prediction
+    /// noise's refits; with shared parameters the joint run has moved them since.
+    var familyFits: [Fit<MultilingualFamilyLaw>]
 
     /// The converged status of the whole fit: every family's (or the joint run's) summary converged.
     public var converged: Bool { families.allSatisfy { $0.summary.converged } }
@@ -190,6 +193,69 @@ public struct MultilingualFit: Sendable {
         }
         families = familyResults
         objective = familyResults.reduce(0) { $0 + $1.objective }
+        familyFits = (0..<fcount).map { results[$0]! }
+    }
+
+    /// The scatter of a new observation about the fitted law (`PredictionNoise`, on log L),
+    /// pooled over the families:
+    ///
+    /// ```
+    /// σ_r² = Σ r² / (n − p)           every row's log residual, p the free parameters of the whole fit
+    /// σ_h² = mean over every family's folds of the fold's mean squared held-out log error
+    /// ```
+    ///
+    /// Each family's folds leave out one of its model sizes (or, for a family trained at one
+    /// size, one of its sampling ratios; `MultilingualFamilyRows.groups`) and refit that
+    /// family's free parameters from the fit's optimum, the shared and fixed ones held at
+    /// their values (`Fit.predictionNoise`). No fold parameters are kept: the families' folds
+    /// are not one set of whole-mix fits.
+    public func predictionNoise(_ data: MultilingualData) -> PredictionNoise {
+        let names = data.familyNames
+        let rows = names.indices.map { MultilingualFamilyRows(data, family: $0) }
+        var squares = 0.0, points = 0
+        for f in names.indices {
+            for (i, y) in rows[f].loss.enumerated() {
+                let r = log(law.families[f].loss(parameters: rows[f].parameters[i], tokens: rows[f].tokens[i], ratio: rows[f].ratios[i])) - log(y)
+                if r.isFinite { squares += r * r; points += 1 }
+            }
+        }
+        let free = fixed.filter { !$0 }.count
+        let dof = points - free
+        var noise = PredictionNoise(scale: .log, residual: dof > 0 ? (squares / Double(dof)).squareRoot() : .nan,
+                                    degreesOfFreedom: dof, method: "")
+        // Each family's leave-one-group-out refits, its shared and fixed parameters held.
+        var foldSquares = 0.0, folds = 0, skipped = 0, notConverged = 0, heldPoints = 0
+        var described: [String] = []
+        for f in names.indices {
+            var fit = familyFits[f]
+            fit.parameters = familyParameters(f)
+            for k in 0..<6 where options.shared.contains(k) || fixed[index[f][k]] { fit.law.held[k] = fit.parameters[k] }
+            let n = fit.predictionNoise(rows[f])
+            guard let h = n.heldOut, let used = n.folds, used > 0 else {
+                described.append("\(names[f]): no folds")
+                skipped += n.foldsSkipped ?? 0
+                continue
+            }
+            foldSquares += h * h * Double(used)
+            folds += used
+            skipped += n.foldsSkipped ?? 0
+            notConverged += n.foldsNotConverged ?? 0
+            heldPoints += n.heldOutPoints ?? 0
+            described.append("\(names[f]): \(used) of \(rows[f].groupNames.count) \(rows[f].groupKind)")
+        }
+        if folds > 0 {
+            noise.heldOut = (foldSquares / Double(folds)).squareRoot()
+            noise.heldOutPoints = heldPoints
+            noise.folds = folds
+            noise.foldsSkipped = skipped
+            noise.foldsNotConverged = notConverged
+            let notes = [skipped > 0 ? "\(skipped) skipped: refit failed" : nil,
+                         notConverged > 0 ? "\(notConverged) not converged" : nil].compactMap { $0 }
+            noise.method = "max(σ_r, σ_h): σ_r the residual scatter of every family's rows (\(dof) degrees of freedom), σ_h the root mean square error of leave-one-out predictions, each family refitted without one group from the fit's optimum, shared and fixed parameters held (\(described.joined(separator: "; "))\(notes.isEmpty ? "" : "; " + notes.joined(separator: ", ")))"
+        } else {
+            noise.method = "residual scatter only (σ_r over \(points) rows, \(dof) degrees of freedom): no family has two groups to leave out, so the law's own error is not estimated"
+        }
+        return noise
     }
 
     /// The listed families fitted alone, each a `Fit<MultilingualFamilyLaw>` with the

@@ -50,19 +50,4 @@ extension FitFile {
         return MultilingualLaw(families: families)
     }
 
-    /// Family `family`'s loss at (N, D, p) with a 95% interval by the delta method on log L
-    /// (gradient: `MultilingualLaw.logLoss`). Throws `invalidData` for an unknown family.
-    public func predictMultilingual(family: String, parameters n: Double, tokens d: Double, ratio p: Double,
-                                    file: String = "fit file") throws -> (loss: Double, lower: Double, upper: Double) {
-        let law = try multilingual(file: file)
-        guard let f = law.families.firstIndex(where: { $0.name == family }) else {
-            throw ScaleFitError.invalidData(file: file, reason: "no family \(family) in the fit (families: \(law.families.map(\.name).joined(separator: ", ")))")
-        }
-        let (logL, g) = MultilingualLaw.logLoss(parameters[(6 * f)..<(6 * f + 6)], logN: log(n), logD: log(d), logP: log(p))
-        var full = [Double](repeating: 0, count: parameters.count)
-        for k in 0..<6 { full[6 * f + k] = g[k] }
-        let loss = exp(logL)
-        let (lower, upper) = logNormalInterval(value: loss, logGradient: full)
-        return (loss, lower, upper)
-    }
 }

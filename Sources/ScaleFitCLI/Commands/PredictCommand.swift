@@ -72,25 +72,33 @@ enum PredictCommand: Subcommand {
         }
     }
 
+    /// The fit file opened as the fit of its law (`LawRegistry`), each option checked against
+    /// the law, then predicted at the kind of point the law takes: model sizes (Chinchilla,
+    /// Kaplan), values of x (the power law), steps under a schedule (the curve laws), values
+    /// of named variables (formulas), or points of families (multilingual).
     static func run(_ args: ParsedArguments, _ out: CommandOutput) throws -> Int32 {
         let path = args.positionals[0]
         let format = try args.value(OutputOptions.format)!
-        let fit = try FitFile.read(path: path)
-        guard let law = FitLaw(fitFileLaw: fit.law), law != .nist else {
-            throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
+        let file = try FitFile.read(path: path)
+        if FitLaw(fitFileLaw: file.law).map(FitLaw.allocation.contains) == true {
+            throw ScaleFitError.invalidData(file: path, reason: "an \(file.law) fit holds the compute-optimal allocation, not a loss law: use 'scalefit optimal \(path) --compute C'")
+        }
+        guard let law = FitLaw(fitFileLaw: file.law), law != .nist else {
+            throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(file.law) fit")
         }
         try args.checkApplicability(to: law)
-        IntervalColumns.note(fit, out: out)
-        switch law {
-        case .chinchilla: return try chinchilla(fit, path: path, args: args, format: format, out: out)
-        case .annealing, .multipower: return try CurvePrediction.predict(fit, path: path, args: args, format: format, out: out)
-        case .formula: return try FormulaPrediction.run(fit, path: path, args: args, format: format, out: out)
-        case .power: return try PowerPrediction.predictPower(fit, path: path, args: args, format: format, out: out)
-        case .kaplan: return try PowerPrediction.predictKaplan(fit, path: path, args: args, format: format, out: out)
-        case .multilingual: return try MultilingualMix.predict(fit, path: path, args: args, format: format, out: out)
-        case .isoflop, .envelope:
-            throw ScaleFitError.invalidData(file: path, reason: "an \(fit.law) fit holds the compute-optimal allocation, not a loss law: use 'scalefit optimal \(path) --compute C'")
-        case .nist: throw ScaleFitError.invalidData(file: path, reason: "this build cannot predict from a \(fit.law) fit")
+        let fitted = try LawRegistry.fit(file, source: path)
+        IntervalColumns.note(file, out: out)
+        switch fitted.queryKind {
+        case .sizes:
+            let (n, d) = try pairedSizes(args, missing: "predicting from a \(file.law) fit needs --params and --tokens\n\n\(spec.helpText)")
+            try out.write(render(try rows(fitted, path: path, sizes: zip(n, d).map { ModelSize(N: $0, D: $1) }), format: format))
+            return 0
+        case .values: return try PowerPrediction.predict(fitted, path: path, args: args, format: format, out: out)
+        case .curve: return try CurvePrediction.predict(file, path: path, args: args, format: format, out: out)
+        case .columns: return try FormulaPrediction.run(fitted, path: path, args: args, format: format, out: out)
+        case .families: return try MultilingualMix.predict(fitted, path: path, args: args, format: format, out: out)
+        case nil: throw ScaleFitError.invalidData(file: path, reason: "the \(file.law) law predicts at no point a command line can give")
         }
     }
 
@@ -106,17 +114,11 @@ enum PredictCommand: Subcommand {
         return (n, d)
     }
 
-    static func chinchilla(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
-        let (n, d) = try pairedSizes(args, missing: "predicting from a chinchilla fit needs --params and --tokens\n\n\(spec.helpText)")
-        try out.write(render(try rows(fit, path: path, sizes: zip(n, d).map { ModelSize(N: $0, D: $1) }), format: format))
-        return 0
-    }
-
     /// The predictions of a law of (N, D) at `sizes`, from the fit file opened as the fit of
     /// its law (`LawRegistry`, `Fit.predict`); a size where the law's value is not a finite
     /// loss is bad data naming it.
-    static func rows(_ fit: FitFile, path: String, sizes: [ModelSize]) throws -> [Row] {
-        let predictions = try LawRegistry.fit(fit, source: path).predict(.sizes(sizes), level: 0.95)
+    static func rows(_ fitted: any FittedLaw, path: String, sizes: [ModelSize]) throws -> [Row] {
+        let predictions = try fitted.predict(.sizes(sizes), level: 0.95)
         return try zip(sizes, predictions).map { s, p in
             guard p.value.isFinite, p.value > 0 else {
                 throw ScaleFitError.invalidData(file: path, reason: "the prediction at N = \(s.N), D = \(s.D) is \(p.value), not a finite loss")

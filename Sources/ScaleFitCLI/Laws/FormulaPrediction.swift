@@ -16,9 +16,8 @@ enum FormulaPrediction {
         let meanUpper95: Double
     }
 
-    static func run(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
-        let fitted = try LawRegistry.fit(fit, source: path)
-        let variables = fit.variables ?? []
+    static func run(_ fitted: any FittedLaw, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
+        let variables = fitted.file.variables ?? []
         let inputs = try points(try args.values(PredictCommand.at), variables: variables)
         let query = Dictionary(zip(variables, inputs), uniquingKeysWith: { a, _ in a })
         let predictions = try fitted.predict(.columns(query), level: 0.95)

@@ -103,8 +103,13 @@ enum MultilingualFitting {
             out.note("bootstrap: \(count) resamples of the rows within each family, seed \(seed), each refitted from the fit's optimum…")
             report.bootstrap = try fit.bootstrap(data, samples: count, seed: UInt64(seed))
         }
-        let saved = FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: dropped))
+        var saved = FitFile(multilingual: fit, data: .init(file: path, rows: data.family.count, droppedRows: dropped))
             .withStatistics(report.statistics).withDiagnostics(report.diagnostics).withBootstrap(report.bootstrap)
+        if args.has(OutputOptions.output) || args.has(OutputOptions.report) {
+            out.note("prediction noise: each family's leave-one-out refits…")
+            saved.noise = fit.predictionNoise(data)
+            NoiseEstimate.note(saved.noise!, out: out)
+        }
         if let file = args.text(OutputOptions.output) { try writeFitFile(saved, to: file, args: args, out: out) }
         if args.has(OutputOptions.plot) || args.has(OutputOptions.report) {
             let svg = try figure(report, path: path)

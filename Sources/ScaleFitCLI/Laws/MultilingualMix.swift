@@ -96,13 +96,14 @@ enum MultilingualMix {
 
     struct PredictRow: Codable {
         let family: String; let params: Double; let tokens: Double; let ratio: Double
-        let loss: Double; let lower95: Double; let upper95: Double
+        let loss: Double; let lower95: Double; let upper95: Double; let meanLower95: Double; let meanUpper95: Double
     }
 
     /// `predict FIT.json --params N[,…] --tokens D[,…] --at FAMILY=p[,p…] [--at …]`: each
-    /// family's loss at each ratio, for each (N, D).
-    static func predict(_ fit: FitFile, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
-        let law = try fit.multilingual(file: path)
+    /// family's loss at each ratio, for each (N, D), from the fit file opened as the fit of
+    /// the whole mix (`LawRegistry`, a `.families` query).
+    static func predict(_ fitted: any FittedLaw, path: String, args: ParsedArguments, format: OutputFormat, out: CommandOutput) throws -> Int32 {
+        let law = try fitted.file.multilingual(file: path)
         let families = law.families.map(\.name)
         let (n, d) = try PredictCommand.pairedSizes(args, missing: "predicting from a multilingual fit needs --params, --tokens and --at FAMILY=p[,p…]")
         let specs = try args.values(PredictCommand.at)
@@ -120,19 +121,20 @@ enum MultilingualMix {
             }
             points.append((name, ratios))
         }
-        var rows: [PredictRow] = []
-        for (ni, di) in zip(n, d) {
-            for (name, ratios) in points {
-                for p in ratios {
-                    let r = try fit.predictMultilingual(family: name, parameters: ni, tokens: di, ratio: p, file: path)
-                    rows.append(PredictRow(family: name, params: ni, tokens: di, ratio: p, loss: r.loss, lower95: r.lower, upper95: r.upper))
-                }
+        let query = zip(n, d).flatMap { ni, di in
+            points.flatMap { name, ratios in
+                ratios.map { MultilingualFamilyPoint(family: name, point: MultilingualPoint(parameters: ni, tokens: di, ratio: $0)) }
             }
         }
+        let predictions = try fitted.predict(.families(query), level: 0.95)
+        let rows = zip(query, predictions).map { q, p in
+            PredictRow(family: q.family, params: q.point.parameters, tokens: q.point.tokens, ratio: q.point.ratio, loss: p.value,
+                       lower95: p.predictionLower, upper95: p.predictionUpper, meanLower95: p.lower, meanUpper95: p.upper)
+        }
         if format == .json { try out.write(jsonText(rows)); return 0 }
-        let t = TextTable(header: ["family", "params", "tokens", "ratio", "loss", "lower95", "upper95"], rows: rows.map {
-            [$0.family, formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4), formatSignificant($0.ratio, digits: 4),
-             formatSignificant($0.loss, digits: 6), formatSignificant($0.lower95, digits: 6), formatSignificant($0.upper95, digits: 6)]
+        let t = TextTable(header: ["family", "params", "tokens", "ratio", "loss"] + IntervalColumns.header, rows: rows.map {
+            [$0.family, formatSignificant($0.params, digits: 4), formatSignificant($0.tokens, digits: 4), formatSignificant($0.ratio, digits: 4)]
+                + IntervalColumns.cells(loss: $0.loss, lower95: $0.lower95, upper95: $0.upper95, meanLower95: $0.meanLower95, meanUpper95: $0.meanUpper95)
         })
         try out.write(t.render(format.style))
         return 0

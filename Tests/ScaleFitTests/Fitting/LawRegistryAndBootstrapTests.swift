@@ -30,12 +30,21 @@ final class LawRegistryAndBootstrapTests: XCTestCase {
                            .invalidData(file: fit.data.file,
                                         reason: "the chinchilla law predicts at model sizes (N, D), not at steps under a schedule"))
         }
-        // A law the registry does not open is named.
+        // A multilingual file opens as the whole mix's fit, and checks its parameters.
         var multilingual = fit.file
         multilingual.law = "multilingual"
         XCTAssertThrowsError(try LawRegistry.fit(multilingual, source: "f.json")) { error in
-            XCTAssertTrue("\(error)".contains("the fit file holds the multilingual law, which is read through FitFile"), "\(error)")
+            XCTAssertTrue("\(error)".contains("a multilingual fit file needs six parameters per family, found 5"), "\(error)")
         }
+        // A file that holds no law of the loss is named as such.
+        var allocation = fit.file
+        allocation.law = FitFile.isoflopLaw
+        XCTAssertThrowsError(try LawRegistry.fit(allocation, source: "f.json")) { error in
+            XCTAssertTrue("\(error)".contains("the fit file holds the isoflop law, which is not a law of the runs' loss"), "\(error)")
+            XCTAssertTrue("\(error)".contains("it holds a compute-optimal allocation"), "\(error)")
+        }
+        // Each fit says which kind of point it predicts at.
+        XCTAssertEqual(opened.queryKind, .sizes)
     }
 
     func testBootstrapIsTheChinchillaBootstrapAndTravelsInTheFitFile() throws {

@@ -144,16 +144,46 @@ final class MultilingualLawTests: XCTestCase {
     func testFitFileRoundTripPredictsTheFittedLaw() throws {
         let data = try MultilingualTestData.make(noise: 0.005, seed: 3)
         let fit = try MultilingualFit(data: data, options: MultilingualFitOptions(starts: MultilingualTestData.starts))
-        let file = FitFile(multilingual: fit, data: .init(file: "test.csv", rows: data.family.count, droppedRows: 0))
+        var file = FitFile(multilingual: fit, data: .init(file: "test.csv", rows: data.family.count, droppedRows: 0))
+        file.noise = fit.predictionNoise(data)
         let back = try FitFile.decode(try file.encoded(), file: "fit.json")
         XCTAssertEqual(back.parameterNames.prefix(7), ["en.e", "en.a", "en.b", "en.alpha", "en.beta", "en.gamma", "zh.e"])
         let law = try back.multilingual(file: "fit.json")
         XCTAssertEqual(law, fit.law)
-        let p = try back.predictMultilingual(family: "zh", parameters: 3e9, tokens: 6e10, ratio: 0.25)
-        XCTAssertEqual(p.loss, fit.law.families[1].loss(parameters: 3e9, tokens: 6e10, ratio: 0.25), accuracy: 1e-12)
-        XCTAssertLessThan(p.lower, p.loss)
-        XCTAssertGreaterThan(p.upper, p.loss)
-        XCTAssertThrowsError(try back.predictMultilingual(family: "xx", parameters: 1e9, tokens: 1e10, ratio: 0.5))
+        // Opened through the registry as the fit of the whole mix.
+        let opened = try LawRegistry.fit(back, source: "fit.json")
+        XCTAssertEqual(opened.lawIdentifier, "multilingual")
+        XCTAssertEqual(opened.queryKind, .families)
+        let point = MultilingualFamilyPoint(family: "zh", point: MultilingualPoint(parameters: 3e9, tokens: 6e10, ratio: 0.25))
+        let p = try opened.predict(.families([point]), level: 0.95)[0]
+        XCTAssertEqual(p.value, fit.law.families[1].loss(parameters: 3e9, tokens: 6e10, ratio: 0.25), accuracy: 1e-12)
+        // The band from the covariance, the prediction interval wider by the noise.
+        XCTAssertLessThan(p.lower, p.value)
+        XCTAssertGreaterThan(p.upper, p.value)
+        XCTAssertTrue(p.hasNoise)
+        XCTAssertLessThan(p.predictionLower, p.lower)
+        XCTAssertGreaterThan(p.predictionUpper, p.upper)
+        let sigma = try XCTUnwrap(back.noise).sigma
+        let z = 1.959963984540054
+        XCTAssertEqual(log(p.predictionUpper / p.value), z * (p.standardError * p.standardError + sigma * sigma).squareRoot(), accuracy: 1e-9)
+        XCTAssertThrowsError(try opened.predict(.families([MultilingualFamilyPoint(family: "xx", point: point.point)]), level: 0.95))
+        XCTAssertThrowsError(try opened.predict(.sizes([ModelSize(N: 1e9, D: 1e10)]), level: 0.95))
+    }
+
+    /// The noise pools every family's leave-one-size-out refits: the held-out error of a law
+    /// fitted to noisy data is at least of the order of the noise, and the folds are counted.
+    func testPredictionNoisePoolsTheFamiliesFolds() throws {
+        let data = try MultilingualTestData.make(noise: 0.01, seed: 5)
+        let fit = try MultilingualFit(data: data, options: MultilingualFitOptions(starts: MultilingualTestData.starts))
+        let noise = fit.predictionNoise(data)
+        XCTAssertEqual(noise.scale, .log)
+        let sizes = data.familyNames.indices.map { Set(MultilingualFamilyRows(data, family: $0).parameters).count }
+        XCTAssertEqual((noise.folds ?? 0) + (noise.foldsSkipped ?? 0), sizes.reduce(0, +))
+        let heldOut = try XCTUnwrap(noise.heldOut)
+        XCTAssertGreaterThan(heldOut, 0.005)
+        XCTAssertLessThan(heldOut, 0.1)
+        XCTAssertEqual(noise.residual, 0.01, accuracy: 0.005)
+        XCTAssertTrue(noise.method.contains("en:"), noise.method)
     }
 
     func testIndependenceCheckFlagsAFamilyThatDependsOnTheOthers() throws {
