@@ -75,4 +75,43 @@ final class PowerBacktestCLITests: XCTestCase {
         XCTAssertEqual(errors?["runs"] as? Int, 14)
         XCTAssertEqual(errors?["meanAbsoluteRelativeError"] as? Double ?? 0, 0.0149, accuracy: 5e-4)
     }
+
+    /// `--law kaplan` and `--law power`: the one generic backtest, every held-out run with its
+    /// 95% prediction interval, the coverage said, and the figure and report folder written.
+    func testKaplanAndPowerBacktestsPrintIntervalsAndCoverage() throws {
+        let k = try CLITests.scalefit(["backtest", "Data/runs.csv", "--law", "kaplan", "--holdout", "largest"])
+        XCTAssertEqual(k.status, 0, k.stderr)
+        XCTAssertTrue(k.stdout.hasPrefix("kaplan backtest: L(N, D) = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD\nfitted on 25 runs, holding out 5: the runs of the largest model size\n"), k.stdout)
+        XCTAssertTrue(k.stdout.contains("run         line     params     tokens  observed  predicted    error  rel_error  lower95  upper95  mean_lower95  mean_upper95  role"), k.stdout)
+        XCTAssertTrue(k.stdout.contains("coverage of the 5 held-out runs: 95% prediction interval "), k.stdout)
+        XCTAssertTrue(k.stderr.contains("prediction noise: σ = "), k.stderr)
+        let dir = NSTemporaryDirectory() + "power-backtest-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = try CLITests.scalefit(["backtest", "Data/runs.csv", "--law", "power", "--x", "params", "--holdout", "largest:2",
+                                       "--format", "json", "--residuals", "--plot", dir + ".svg", "--report", dir])
+        defer { try? FileManager.default.removeItem(atPath: dir + ".svg") }
+        XCTAssertEqual(p.status, 0, p.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(p.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(object["law"] as? String, "power")
+        XCTAssertEqual(object["holdout"] as? String, "the runs at the 2 largest values of params")
+        let runs = object["runs"] as! [[String: Any]]
+        XCTAssertEqual(runs.count, 30)
+        XCTAssertEqual(runs.filter { $0["heldOut"] as? Bool == true }.count, 10)
+        XCTAssertEqual((object["coverage"] as? [String: Any])?["points"] as? Int, 10)
+        for file in ["fit.json", "fit.svg", "report.md", "residuals.csv", "index.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + file), file)
+        }
+        XCTAssertTrue(try String(contentsOfFile: dir + ".svg", encoding: .utf8).contains("held out"))
+        // compute> needs N and D; the power law has one variable.
+        let c = try CLITests.scalefit(["backtest", "Data/runs.csv", "--law", "power", "--holdout", "compute>1e19"])
+        XCTAssertEqual(c.status, 64, c.stderr)
+        XCTAssertTrue(c.stderr.contains("--holdout compute>X needs params and tokens"), c.stderr)
+        // The laws backtest does not take are refused with the reason.
+        let m = try CLITests.scalefit(["backtest", "Data/runs.csv", "--law", "formula", "--holdout", "largest"])
+        XCTAssertEqual(m.status, 64, m.stderr)
+        XCTAssertTrue(m.stderr.contains("backtest does not apply to the formula law"), m.stderr)
+        let sweep = try CLITests.scalefit(["backtest", "Data/runs.csv", "--law", "kaplan", "--sweep"])
+        XCTAssertEqual(sweep.status, 64, sweep.stderr)
+        XCTAssertTrue(sweep.stderr.contains("--sweep does not apply to the kaplan law (it applies to: chinchilla)"), sweep.stderr)
+    }
 }

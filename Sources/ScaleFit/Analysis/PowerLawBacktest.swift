@@ -110,9 +110,11 @@ public struct PredictionErrors: Sendable, Codable, Equatable {
     }
 }
 
-/// A Chinchilla backtest: fit L = E + A/N^α + B/D^β (Hoffmann's Huber objective, `Fit<ChinchillaLaw>`)
+/// A Chinchilla backtest: fit L = E + A/N^α + B/D^β (Hoffmann's Huber objective and grid)
 /// on the runs a `PowerLawHoldout` keeps, and score the law's prediction of the held-out
-/// runs — the Hitchhiker's Guide's way to judge a law by its extrapolation.
+/// runs — the Hitchhiker's Guide's way to judge a law by its extrapolation. The fit, its
+/// noise and the intervals are `LawBacktest<ChinchillaLaw>`'s (the one backtest of a law
+/// fitted to runs); this adds the law's values (E, A, B, α, β) and C = 6ND per run.
 public struct PowerLawBacktest: Sendable, Encodable {
     /// One run with the backtest law's value at it; error = predicted − observed,
     /// relativeError = error / observed.
@@ -155,9 +157,14 @@ public struct PowerLawBacktest: Sendable, Encodable {
     public var heldOutErrors: PredictionErrors
     /// The fitted runs' errors (in-sample residuals).
     public var fittedErrors: PredictionErrors
+    /// Each run's prediction with its 95% prediction interval (the noise estimated on the
+    /// kept runs) and band, in `runs` order.
+    public var predictions: [Prediction]
+    /// The shares of held-out runs inside their intervals.
+    public var coverage: BacktestCoverage?
 
     enum CodingKeys: String, CodingKey {
-        case holdout, law, objectiveValue, summary, runs, heldOutErrors, fittedErrors
+        case holdout, law, objectiveValue, summary, runs, heldOutErrors, fittedErrors, coverage
     }
 
     /// Fits on the runs `holdout` keeps and predicts the others. Throws `invalidData`
@@ -173,27 +180,32 @@ public struct PowerLawBacktest: Sendable, Encodable {
         guard kept.count >= 6 else {
             throw ScaleFitError.invalidData(file: file, reason: "holdout \(holdout.spec) leaves \(kept.count) runs to fit; Chinchilla's 5 parameters need at least 6")
         }
-        let keptRuns = try ModelRuns(N: kept.map { n[$0] }, D: kept.map { d[$0] }, loss: kept.map { loss[$0] }, file: file)
-        let fit = try Fit(ChinchillaLaw(loss: .huber(scale: delta), grid: starts), to: keptRuns)
+        var all = try ModelRuns(N: n, D: d, loss: loss, labels: labels, file: file)
+        all.lines = lines
+        // The one backtest of a law fitted to runs, with Hoffmann's objective and grid.
+        let generic = try LawBacktest(ChinchillaLaw(loss: .huber(scale: delta), grid: starts), to: all, holdout: holdout)
+        let fit = generic.fit
         let law = fit.values
         guard let summary = fit.summary else { throw ScaleFitError.fitFailed(reason: "the backtest fit has no solver summary") }
         self.fit = fit
         self.holdout = holdout.description
         self.law = law
-        objectiveValue = ChinchillaLogProblem(parameters: keptRuns.N, tokens: keptRuns.D, loss: keptRuns.loss)
+        objectiveValue = ChinchillaLogProblem(parameters: kept.map { n[$0] }, tokens: kept.map { d[$0] }, loss: kept.map { loss[$0] })
             .huberObjective(at: fit.parameters, delta: delta)
         self.summary = summary
         let order = kept + held.indices.filter { held[$0] }
-        let all = order.map { i in
+        // The law as printed (E, A, B, α, β) at each run: `generic.predictions` to the last ulp.
+        runs = order.map { i in
             let p = law.loss(parameters: n[i], tokens: d[i])
             return Run(line: lines[i], label: labels[i], parameters: n[i], tokens: d[i], compute: 6 * n[i] * d[i],
                        observed: loss[i], predicted: p, error: p - loss[i], relativeError: (p - loss[i]) / loss[i],
                        heldOut: held[i])
         }
-        runs = all
+        predictions = order.map { generic.predictions[$0] }
         let scored = runs.filter(\.heldOut), fitted = runs.filter { !$0.heldOut }
         heldOutErrors = PredictionErrors(observed: scored.map(\.observed), predicted: scored.map(\.predicted))
         fittedErrors = PredictionErrors(observed: fitted.map(\.observed), predicted: fitted.map(\.predicted))
+        coverage = generic.coverage
     }
 }
 

@@ -7,17 +7,23 @@ extension PowerLawPlot {
     /// (observed points, with their prediction errors in the residual panel).
     package static func chinchilla(backtest b: PowerLawBacktest, grouping: PowerLawGrouping = .tokensPerParameter) throws -> PowerLawPlot {
         let points = b.runs.map { RunPoint(parameters: $0.parameters, tokens: $0.tokens, observed: $0.observed, fitted: $0.predicted) }
-        var plot = try chinchilla(runs: points, law: b.law, grouping: grouping, bootstrapLaws: [])
         let held = b.runs.filter(\.heldOut)
-        if !held.isEmpty {
-            // The heading prefixes every legend entry; spell it into the names so "held out" stands alone.
-            if !plot.groupHeading.isEmpty {
-                for i in plot.groups.indices { plot.groups[i].name = "\(plot.groupHeading) \(plot.groups[i].name)" }
-                plot.groupHeading = ""
-            }
-            plot.groups.append(Group(name: "held out", x: held.map(\.parameters), observed: held.map(\.observed),
-                                     fitted: held.map(\.predicted)))
+        return try chinchilla(runs: points, law: b.law, grouping: grouping, bootstrapLaws: [])
+            .withHeldOut(x: held.map(\.parameters), observed: held.map(\.observed), fitted: held.map(\.predicted))
+    }
+
+    /// The figure with one more group, "held out", marking the held-out runs again in its own
+    /// colour (observed points, their prediction errors in the residual panel); unchanged
+    /// for no held-out runs.
+    package func withHeldOut(x: [Double], observed: [Double], fitted: [Double]) -> PowerLawPlot {
+        guard !x.isEmpty else { return self }
+        var plot = self
+        // The heading prefixes every legend entry; spell it into the names so "held out" stands alone.
+        if !plot.groupHeading.isEmpty {
+            for i in plot.groups.indices { plot.groups[i].name = "\(plot.groupHeading) \(plot.groups[i].name)" }
+            plot.groupHeading = ""
         }
+        plot.groups.append(Group(name: "held out", x: x, observed: observed, fitted: fitted))
         return plot
     }
 }

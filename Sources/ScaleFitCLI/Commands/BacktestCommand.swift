@@ -2,15 +2,28 @@ import Foundation
 import ScaleFit
 
 /// `scalefit backtest FILE`: fits a law on some runs (or model sizes) and scores its
-/// prediction of the others — Chinchilla on a table of runs, or a loss-curve law.
+/// prediction of the others — Chinchilla, Kaplan or the power law on a table of runs, or a
+/// loss-curve law on curves.
 enum BacktestCommand: Subcommand {
-    static let laws: Set<FitLaw> = FitLaw.curves.union([.chinchilla])
+    /// The laws of runs a holdout splits.
+    static let runLaws: Set<FitLaw> = [.chinchilla, .kaplan, .power]
+    static let laws: Set<FitLaw> = FitLaw.curves.union(runLaws)
 
     /// `--law`: auto (nil: chinchilla for a table with params and tokens or compute) or a law.
     static let law = Option<FitLaw?>(OptionDeclaration("law", value: "LAW", help:
-        "auto (default: chinchilla for a table with params and tokens or compute), chinchilla, annealing or multipower")) { text in
+        "auto (default: chinchilla for a table with params and tokens or compute), chinchilla, kaplan, power, annealing or multipower")) { text in
         if text == "auto" { return nil }
-        let known: [FitLaw] = [.chinchilla, .annealing, .multipower]
+        let known: [FitLaw] = [.chinchilla, .kaplan, .power, .annealing, .multipower]
+        if let law = FitLaw(rawValue: text), !known.contains(law) {
+            let why: String
+            switch law {
+            case .multilingual: why = "its families are fitted one by one to runs of several mixes; hold rows out of the table and compare with 'predict'"
+            case .formula: why = "a formula names no size to hold out by; hold rows out of the table and compare with 'predict'"
+            case .isoflop, .envelope: why = "it fits the compute-optimal allocation, not a loss at held-out runs"
+            default: why = "a NIST file is a certified regression problem, not runs"
+            }
+            throw UsageError(message: "--law: backtest does not apply to the \(law.rawValue) law (\(why)); it takes \(known.map(\.rawValue).joined(separator: ", "))")
+        }
         guard let law = FitLaw(rawValue: text), known.contains(law) else {
             let names = ["auto"] + known.map(\.rawValue)
             let hint = nearest(text, in: names).map { "; did you mean '\($0)'?" } ?? ""
@@ -22,7 +35,7 @@ enum BacktestCommand: Subcommand {
     static let spec = CommandSpec(
         name: "backtest",
         usage: [
-            "RUNS [--law chinchilla] --holdout largest[:K]|compute>FLOPS|random:F [--seed S] [--x PARAMS,TOKENS] [--y LOSS]",
+            "RUNS [--law chinchilla|kaplan|power] --holdout largest[:K]|compute>FLOPS|random:F [--seed S] [--x COLUMNS] [--y LOSS]",
             "         [--loss huber:DELTA] [--residuals] [--plot FILE.svg] [--report DIR] [--format table|json|csv|markdown]",
             "RUNS [--law chinchilla] --sweep [--format …]",
             "CURVES --law annealing|multipower --fit-runs A,B[,…] [--score-runs C,…] [--group COL]",
@@ -36,6 +49,10 @@ enum BacktestCommand: Subcommand {
         run's observed and predicted loss, error and relative error (predicted − observed), and
         MAE, RMSE, mean and max absolute relative error in total. --sweep fits on the smallest
         k = k0…n model sizes in turn and shows the prediction of the largest size's runs converging.
+        --law kaplan and --law power fit those laws (their own grids; least squares on log L
+        unless --loss) on the kept runs and print every held-out run with its 95% prediction
+        interval (the noise estimated on the kept runs alone) and how many the interval covers;
+        for the power law largest:K holds out the K largest values of its one variable x.
 
         CURVES: fits a loss-curve law on some runs and scores its prediction of the others:
         per run and on average, R², MAE, RMSE, mean and worst relative error, max error and the
@@ -48,7 +65,7 @@ enum BacktestCommand: Subcommand {
             ("options", [law.declaration] + InputOptions.declarations(laws: nil) + [SolverOptionsGroup.loss.declaration]),
             ("reading logs", LogInputOptions.declarations(laws: nil)),
             ("runs", [ChinchillaBacktest.holdout.declaration, ChinchillaBacktest.sweep.declaration,
-                      BootstrapOptions.seed.declaration.applying(to: [.chinchilla])]),
+                      BootstrapOptions.seed.declaration.applying(to: runLaws)]),
             ("curves", [CurveBacktest.fitRuns.declaration, CurveBacktest.scoreRuns.declaration,
                         CurveOptions.group.declaration.applying(to: FitLaw.curves),
                         CurveOptions.schedule.declaration.applying(to: FitLaw.curves),
@@ -86,6 +103,10 @@ enum BacktestCommand: Subcommand {
         }
         try OutputOptions.checkDestinations(args)
         let input = FitInput(path: path, table: table, args: args, format: format, out: out)
-        return chosen == .chinchilla ? try ChinchillaBacktest.run(input) : try CurveBacktest.run(input, law: chosen!)
+        switch chosen! {
+        case .chinchilla: return try ChinchillaBacktest.run(input)
+        case .kaplan, .power: return try RunsBacktest.run(input, law: chosen!)
+        default: return try CurveBacktest.run(input, law: chosen!)
+        }
     }
 }

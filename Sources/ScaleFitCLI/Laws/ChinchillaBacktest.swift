@@ -6,7 +6,7 @@ import ScaleFit
 enum ChinchillaBacktest {
     static let holdout = Option<String>(OptionDeclaration("holdout", value: "H", help:
         "largest[:K] the runs of the K largest model sizes (K = 1), compute>X those with C = 6ND above X FLOPs, random:F a fraction F",
-        laws: [.chinchilla])) {
+        laws: BacktestCommand.runLaws)) {
         _ = try PowerLawHoldout(spec: $0, seed: 0, flag: "--holdout")
         return $0
     }
@@ -46,17 +46,10 @@ enum ChinchillaBacktest {
                 try ReportDirectory(title: title, markdown: render(b, format: .markdown, residuals: true), fitFile: file,
                                     parameters: parameterTable(b.law), residuals: residualTable(b.runs), svg: try figure()).write(to: dir, out: out)
             }
-            // The held-out runs against the 95% prediction interval of the fit to the others.
-            let fitted = b.runs.filter { !$0.heldOut }, held = b.runs.filter(\.heldOut)
-            let withNoise = try NoiseEstimate.attach(fitFile(b, dropped: runs.dropped), as: ChinchillaLaw.self,
-                                                     data: try ModelRuns(N: fitted.map(\.parameters), D: fitted.map(\.tokens),
-                                                                         loss: fitted.map(\.observed), file: path),
-                                                     source: path, out: out)
-            let predictions = try held.map { try withNoise.chinchillaPrediction(N: $0.parameters, D: $0.tokens, file: path) }
-            let coverage = (CurveFitReport.Coverage(observed: held.map(\.observed),
-                                                    intervals: predictions.map { ($0.predictionLower, $0.predictionUpper) },
-                                                    bands: predictions.map { ($0.lower, $0.upper) })
-                ?? CurveFitReport.Coverage(points: 0, predictionInterval: 0, confidenceBand: 0)).sentence(of: "held-out runs")
+            // The held-out runs against the 95% prediction interval of the fit to the others
+            // (its noise estimated on the kept runs).
+            if let noise = b.fit.noise { NoiseEstimate.note(noise, out: out) }
+            let coverage = b.coverage?.sentence(of: "held-out runs") ?? "coverage: no held-out run to score"
             var text = render(b, format: format, residuals: args.has(OutputOptions.residuals))
             if format == .table || format == .markdown { text += "\n" + coverage + "\n" } else { out.note(coverage) }
             try out.write(text)

@@ -7,17 +7,27 @@ import ScaleFit
 /// Prints parameters with standard errors, goodness of fit, the solver's summary and the
 /// per-run residual table; `-o` saves a version-2 fit file that `predict` reads.
 enum PowerFitting {
-    static func fit(_ input: FitInput, law fitLaw: FitLaw) throws -> Int32 {
-        let (path, args, format, out, table) = (input.path, input.args, input.format, input.out, input.table!)
-        let law = fitLaw.rawValue
-        let lossSpec = try args.value(SolverOptionsGroup.loss) ?? .l2
+    /// The runs of a power-law or Kaplan fit or backtest (`--x`, `--y`, `--strict`), each
+    /// with its source line and label; the columns and dropped rows said on stderr.
+    struct Read<Runs> {
+        let runs: Runs
+        /// The power law's x column (nil for Kaplan's).
+        let xName: String?
+        /// x as the figure labels it (FLOPs for compute).
+        let xLabel: String
+        let dropped: Int
+    }
+
+    /// The table's columns by role, with `--x` and `--y` in place.
+    static func mapping(_ input: FitInput, law: FitLaw) throws -> (mapping: ColumnMapping, xNames: [String]?) {
+        let (args, table) = (input.args, input.table!)
         var overrides: [ColumnRole: String] = [:]
         if let y = args.text(InputOptions.y) { overrides[.loss] = y }
         var xNames: [String]? = nil
         if let x = args.text(InputOptions.x) {
             let names = x.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard names.count == (law == "power" ? 1 : 2) else {
-                throw UsageError(message: law == "power"
+            guard names.count == (law == .power ? 1 : 2) else {
+                throw UsageError(message: law == .power
                                  ? "--x: expected one column for the power law, found \"\(x)\""
                                  : "--x: expected two columns PARAMS,TOKENS for kaplan, found \"\(x)\"")
             }
@@ -25,51 +35,52 @@ enum PowerFitting {
                 throw ScaleFitError.missingColumn(file: table.fileName, name: name, available: table.columnNames)
             }
             xNames = names.map { table.columns[table.columnIndex(named: $0)!].name }
-            if law == "kaplan" { overrides[.params] = names[0]; overrides[.tokens] = names[1] }
+            if law == .kaplan { overrides[.params] = names[0]; overrides[.tokens] = names[1] }
         }
-        let mapping = try ColumnMapping.detect(in: table, overrides: overrides)
+        return (try ColumnMapping.detect(in: table, overrides: overrides), xNames)
+    }
+
+    /// The power law's runs: x from `--x`, else params, tokens or compute.
+    static func powerRuns(_ input: FitInput) throws -> Read<PowerLawRuns> {
+        let (path, args, out, table) = (input.path, input.args, input.out, input.table!)
+        let (mapping, xNames) = try mapping(input, law: .power)
         let lName = try mapping.require(.loss, in: table)
         let labelColumn = mapping[.run]
-        let strict = args.has(InputOptions.strict)
-        if law == "power" {
-            guard let xName = xNames?[0] ?? mapping[.params] ?? mapping[.tokens] ?? mapping[.compute] else {
-                _ = try mapping.require(.params, in: table)
-                return 65
-            }
-            out.note("columns: x=\"\(xName)\", loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
-            let (usable, dropped) = try table.usableRows(numericColumns: [xName, lName], strict: strict)
-            if !dropped.isEmpty { out.note("\(path): \(dropped)") }
-            let x = try usable.values(of: xName), l = try usable.values(of: lName)
-            try checkPositive([x, l], names: [xName, lName], lines: usable.lineNumbers, path: path)
-            guard x.count >= 4 else {
-                throw ScaleFitError.invalidData(file: path, reason: "the power law has 3 parameters; \(x.count) usable runs cannot determine them with any residual left")
-            }
-            try RunVariation.check(x: x, loss: l, variable: xName, file: path)
-            out.note("fitting power law on \(x.count) runs…")
-            let runs = try PowerLawRuns(x: x, loss: l, variable: xName, file: path)
-            var fit = try Fit(SaturatingPowerLaw(variable: xName, loss: lossSpec), to: runs)
-            fit.data.droppedRows = dropped.count
-            fit.bootstrap = try bootstrap(fit, runs, args: args, out: out)
-            var report = try LawFitReport(fit, data: runs, formula: SaturatingPowerLaw.formula + ", x = \(xName)", inputNames: [xName],
-                                          inputs: x.map { [$0] }, lines: usable.lineNumbers, labels: labels(usable, labelColumn))
-            report.diagnostics += RunVariation.trendWarnings(x: x, loss: l, variable: xName)
-            let saved = try savedFile(fit, report: report, data: runs, args: args, out: out)
-            let xLabel = xName == mapping[.compute] ? "\(xName) (FLOPs)" : xName
-            let fitted = SaturatingPowerLaw.Parameters(fittedParameters: fit.parameters)
-            try writeFigures(report, saved: saved, path: path, args: args, out: out) {
-                try PowerLawPlot.oneVariable(x: x, observed: l, law: fitted.loss(at:), xLabel: xLabel)
-            }
-            return try finish(report, format: format, correlation: args.has(OutputOptions.correlation), out: out)
+        guard let xName = xNames?[0] ?? mapping[.params] ?? mapping[.tokens] ?? mapping[.compute] else {
+            _ = try mapping.require(.params, in: table)
+            throw ScaleFitError.missingColumn(file: table.fileName, name: "params", available: table.columnNames)
         }
+        out.note("columns: x=\"\(xName)\", loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
+        let (usable, dropped) = try table.usableRows(numericColumns: [xName, lName], strict: args.has(InputOptions.strict))
+        if !dropped.isEmpty { out.note("\(path): \(dropped)") }
+        let x = try usable.values(of: xName), l = try usable.values(of: lName)
+        try checkPositive([x, l], names: [xName, lName], lines: usable.lineNumbers, path: path)
+        guard x.count >= 4 else {
+            throw ScaleFitError.invalidData(file: path, reason: "the power law has 3 parameters; \(x.count) usable runs cannot determine them with any residual left")
+        }
+        try RunVariation.check(x: x, loss: l, variable: xName, file: path)
+        var runs = try PowerLawRuns(x: x, loss: l, variable: xName, file: path)
+        runs.lines = usable.lineNumbers
+        runs.labels = labels(usable, labelColumn)
+        runs.dropped = dropped
+        return Read(runs: runs, xName: xName, xLabel: xName == mapping[.compute] ? "\(xName) (FLOPs)" : xName, dropped: dropped.count)
+    }
+
+    /// Kaplan's runs: params, and tokens or compute (tokens = compute / (6 params)).
+    static func kaplanRuns(_ input: FitInput) throws -> Read<ModelRuns> {
+        let (path, args, out, table) = (input.path, input.args, input.out, input.table!)
+        let (mapping, _) = try mapping(input, law: .kaplan)
+        let lName = try mapping.require(.loss, in: table)
+        let labelColumn = mapping[.run]
         let nName = try mapping.require(.params, in: table)
         let dName = mapping[.tokens]
         let cName = dName == nil ? mapping[.compute] : nil
         guard dName != nil || cName != nil else {
             _ = try mapping.require(.tokens, in: table)
-            return 65
+            throw ScaleFitError.missingColumn(file: table.fileName, name: "tokens", available: table.columnNames)
         }
         out.note("columns: params=\"\(nName)\", \(dName.map { "tokens=\"\($0)\"" } ?? "compute=\"\(cName!)\" (tokens = compute / (6 params))"), loss=\"\(lName)\"" + (labelColumn.map { ", run=\"\($0)\"" } ?? ""))
-        let (usable, dropped) = try table.usableRows(numericColumns: [nName, lName, dName ?? cName!], strict: strict)
+        let (usable, dropped) = try table.usableRows(numericColumns: [nName, lName, dName ?? cName!], strict: args.has(InputOptions.strict))
         if !dropped.isEmpty { out.note("\(path): \(dropped)") }
         let n = try usable.values(of: nName), l = try usable.values(of: lName)
         let d = try dName.map { try usable.values(of: $0) } ?? zip(try usable.values(of: cName!), n).map { $0 / (6 * $1) }
@@ -78,18 +89,45 @@ enum PowerFitting {
             throw ScaleFitError.invalidData(file: path, reason: "Kaplan's law has 4 parameters; \(n.count) usable runs cannot determine them with any residual left")
         }
         try RunVariation.check(N: n, D: d, loss: l, law: "kaplan", file: path)
-        out.note("fitting kaplan on \(n.count) runs…")
-        let runs = try ModelRuns(N: n, D: d, loss: l, file: path)
+        var runs = try ModelRuns(N: n, D: d, loss: l, labels: labels(usable, labelColumn), file: path)
+        runs.lines = usable.lineNumbers
+        runs.dropped = dropped
+        return Read(runs: runs, xName: nil, xLabel: "params", dropped: dropped.count)
+    }
+
+    static func fit(_ input: FitInput, law fitLaw: FitLaw) throws -> Int32 {
+        let (path, args, format, out) = (input.path, input.args, input.format, input.out)
+        let lossSpec = try args.value(SolverOptionsGroup.loss) ?? .l2
+        if fitLaw == .power {
+            let read = try powerRuns(input)
+            let runs = read.runs, xName = read.xName!
+            out.note("fitting power law on \(runs.x.count) runs…")
+            var fit = try Fit(SaturatingPowerLaw(variable: xName, loss: lossSpec), to: runs)
+            fit.data.droppedRows = read.dropped
+            fit.bootstrap = try bootstrap(fit, runs, args: args, out: out)
+            var report = try LawFitReport(fit, data: runs, formula: SaturatingPowerLaw.formula + ", x = \(xName)", inputNames: [xName],
+                                          inputs: runs.x.map { [$0] }, lines: runs.lines, labels: runs.labels)
+            report.diagnostics += RunVariation.trendWarnings(x: runs.x, loss: runs.loss, variable: xName)
+            let saved = try savedFile(fit, report: report, data: runs, args: args, out: out)
+            let fitted = SaturatingPowerLaw.Parameters(fittedParameters: fit.parameters)
+            try writeFigures(report, saved: saved, path: path, args: args, out: out) {
+                try PowerLawPlot.oneVariable(x: runs.x, observed: runs.loss, law: fitted.loss(at:), xLabel: read.xLabel)
+            }
+            return try finish(report, format: format, correlation: args.has(OutputOptions.correlation), out: out)
+        }
+        let read = try kaplanRuns(input)
+        let runs = read.runs
+        out.note("fitting kaplan on \(runs.N.count) runs…")
         var fit = try Fit(KaplanLaw(loss: lossSpec), to: runs)
-        fit.data.droppedRows = dropped.count
+        fit.data.droppedRows = read.dropped
         fit.bootstrap = try bootstrap(fit, runs, args: args, out: out)
         var report = try LawFitReport(fit, data: runs, formula: KaplanLaw.formula, inputNames: ["params", "tokens"],
-                                      inputs: zip(n, d).map { [$0, $1] }, lines: usable.lineNumbers, labels: labels(usable, labelColumn))
-        report.diagnostics += RunVariation.trendWarnings(N: n, D: d, loss: l)
+                                      inputs: zip(runs.N, runs.D).map { [$0, $1] }, lines: runs.lines, labels: runs.labels)
+        report.diagnostics += RunVariation.trendWarnings(N: runs.N, D: runs.D, loss: runs.loss)
         let saved = try savedFile(fit, report: report, data: runs, args: args, out: out)
         let fitted = KaplanLaw.Parameters(fittedParameters: fit.parameters)
         try writeFigures(report, saved: saved, path: path, args: args, out: out) {
-            try PowerLawPlot.sizes(parameters: n, tokens: d, observed: l, loss: fitted.loss(parameters:tokens:))
+            try PowerLawPlot.sizes(parameters: runs.N, tokens: runs.D, observed: runs.loss, loss: fitted.loss(parameters:tokens:))
         }
         return try finish(report, format: format, correlation: args.has(OutputOptions.correlation), out: out)
     }
