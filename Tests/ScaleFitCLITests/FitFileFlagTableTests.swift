@@ -58,7 +58,12 @@ final class FitFileFlagTableTests: XCTestCase {
     }
 
     func testOptimalAndPlotRefuseWhatTheFitsLawDoesNotTake() throws {
-        try refused(["optimal", try fitFile("kaplan"), "--compute", "1e22"], flag: "--compute", law: "kaplan", appliesTo: "chinchilla, isoflop, envelope")
+        try refused(["optimal", try fitFile("power"), "--compute", "1e22"], flag: "--compute", law: "power", appliesTo: "chinchilla, kaplan, isoflop, envelope")
+        // Kaplan's law plans by its own closed form.
+        let k = try CLITests.scalefit(["optimal", try fitFile("kaplan"), "--compute", "1e22", "--format", "csv"])
+        XCTAssertEqual(k.status, 0, k.stderr)
+        XCTAssertTrue(k.stdout.hasPrefix("compute,params,tokens,tokens_per_param,loss\n1.000e+22,"), k.stdout)
+        XCTAssertTrue(k.stderr.contains("kaplan fit: N* = (a*Nc^a*C/(6*Dc))^(1/(a+1))"), k.stderr)
         try refused(["optimal", try fitFile("chinchilla"), "--mix"], flag: "--mix", law: "chinchilla", appliesTo: "multilingual")
         let o = try CLITests.scalefit(["optimal", try fitFile("chinchilla"), "--compute", "1e22", "--format", "csv"])
         XCTAssertEqual(o.status, 0, o.stderr)
@@ -78,7 +83,7 @@ final class FitFileFlagTableTests: XCTestCase {
         for law in ["chinchilla", "kaplan", "multilingual"] {
             try refused(["optimal", try fitFile(law), "--schedule", "--steps", "100"], flag: "--schedule", law: law, appliesTo: curve)
         }
-        try refused(["optimal", try fitFile("annealing"), "--compute", "1e22"], flag: "--compute", law: "annealing", appliesTo: "chinchilla, isoflop, envelope")
+        try refused(["optimal", try fitFile("annealing"), "--compute", "1e22"], flag: "--compute", law: "annealing", appliesTo: "chinchilla, kaplan, isoflop, envelope")
         try refused(["optimal", try fitFile("multipower"), "--schedule", "--steps", "300", "--mix"], flag: "--mix", law: "multipower",
                     appliesTo: "multilingual")
         for law in ["annealing", "multipower"] {

@@ -24,18 +24,3 @@ extension Fit {
         }
     }
 }
-
-extension Fit where L == ChinchillaLaw {
-    /// Percentile intervals of N*, D*, D*/N* and L* at `compute` over the bootstrap's
-    /// resamples; nil without a bootstrap.
-    public func allocationIntervals(compute: Double) -> [Bootstrap.Interval]? {
-        guard let b = bootstrap else { return nil }
-        let plans = b.draws.map { ComputeOptimalAllocation(law: .init(logParameters: $0), compute: compute) }
-        let columns: [(String, (ComputeOptimalAllocation) -> Double)] = [
-            ("params*", \.parameters), ("tokens*", \.tokens), ("tokens_per_param*", \.tokensPerParameter), ("loss*", \.loss),
-        ]
-        return columns.map { name, value in
-            Bootstrap.Interval(name: name, percentilesOf: plans.map(value).filter { !$0.isNaN }.sorted())
-        }
-    }
-}

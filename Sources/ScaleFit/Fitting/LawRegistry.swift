@@ -133,6 +133,14 @@ public protocol FittedLaw: Sendable {
     /// Predictions at `query` with intervals at `level`; `invalidData` when the law does
     /// not predict at that kind of point.
     func predict(_ query: LawQuery, level: Double) throws -> [Prediction]
+    /// The compute-optimal allocation at each budget, with the bootstrap's intervals when
+    /// the fit has resamples; nil for a law without one (`ComputeOptimalLaw`).
+    func allocations(compute: [Double]) -> [(allocation: ComputeOptimalAllocation, intervals: [Bootstrap.Interval]?)]?
+}
+
+extension FittedLaw {
+    /// None by default.
+    public func allocations(compute: [Double]) -> [(allocation: ComputeOptimalAllocation, intervals: [Bootstrap.Interval]?)]? { nil }
 }
 
 extension Fit: FittedLaw {
@@ -141,6 +149,15 @@ extension Fit: FittedLaw {
 
     /// The kind of `LawQuery` the law takes (the one its `query(_:)` accepts).
     public var queryKind: LawQuery.Kind? { law.queryKind }
+
+    /// The allocation when the law is a `ComputeOptimalLaw`, else nil.
+    public func allocations(compute: [Double]) -> [(allocation: ComputeOptimalAllocation, intervals: [Bootstrap.Interval]?)]? {
+        guard let law = law as? any ComputeOptimalLaw else { return nil }
+        return compute.map { c in
+            (law.allocation(compute: c, parameters: parameters),
+             bootstrap.map { b in ComputeOptimalAllocation.intervals(b.draws.map { law.allocation(compute: c, parameters: $0) }) })
+        }
+    }
 
     /// Predictions at a run-time query; `invalidData` naming the kind of point the law takes when `query` is of another kind.
     public func predict(_ query: LawQuery, level: Double = 0.95) throws -> [Prediction] {

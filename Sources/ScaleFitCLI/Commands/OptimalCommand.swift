@@ -1,11 +1,11 @@
 import Foundation
 import ScaleFit
 
-/// `scalefit optimal FIT.json --compute C[,C…]` (Chinchilla), `--mix …` (multilingual) or
+/// `scalefit optimal FIT.json --compute C[,C…]` (Chinchilla, Kaplan, approaches 1 and 2), `--mix …` (multilingual) or
 /// `--schedule --steps T …` (the curve laws, `ScheduleOptimization`).
 enum OptimalCommand: Subcommand {
     static let compute = Option<[Double]>(OptionDeclaration("compute", value: "C,…", help: "budgets in FLOPs (e.g. 5.76e23)",
-                                                            laws: [.chinchilla, .isoflop, .envelope])) { try numberList($0, flag: "--compute") }
+                                                            laws: [.chinchilla, .kaplan, .isoflop, .envelope])) { try numberList($0, flag: "--compute") }
     static let mix = Flag("mix", help: "the language sampling ratios minimising the weighted loss", laws: [.multilingual])
     static let weights = Option<String>(OptionDeclaration("weights", value: "FAMILY=W,…", help:
         "weights w_i ≥ 0 (families not named weigh 1)", laws: [.multilingual])) {
@@ -34,8 +34,9 @@ enum OptimalCommand: Subcommand {
         ],
         discussion: """
         The compute-optimal model size N* and tokens D* for each budget C (FLOPs, C = 6·N·D)
-        under the saved Chinchilla fit, with tokens per parameter and the predicted loss; or,
-        for an isoflop or envelope fit (Hoffmann's approaches 2 and 1), N* = k·C^a and
+        under the saved Chinchilla or Kaplan fit (each law's closed form), with tokens per
+        parameter and the predicted loss, and the 95% intervals over the fit file's bootstrap
+        resamples when it keeps them (fit with --bootstrap N -o FIT); or, for an isoflop or envelope fit (Hoffmann's approaches 2 and 1), N* = k·C^a and
         D* = C/(6·N*) with the 95% intervals of the bootstrap the fit file keeps.
 
         With --mix, for a multilingual fit: the language sampling ratios p minimising
@@ -87,11 +88,15 @@ enum OptimalCommand: Subcommand {
         }
         guard let budgets = try args.value(compute) else { throw UsageError(message: "optimal needs --compute\n\n\(spec.helpText)") }
         if law.map(FitLaw.allocation.contains) ?? false { return try allocation(fit, path: path, budgets: budgets, format: format, out: out) }
-        let chinchilla = try fit.chinchilla(file: path)
-        let rows = budgets.map { ComputeOptimalAllocation(law: chinchilla, compute: $0) }
-        // The bootstrap's resamples, when the file keeps them, give each budget's intervals.
-        let bootstrapped = try Fit<ChinchillaLaw>(file: fit, source: path)
-        let intervals = budgets.map { bootstrapped.allocationIntervals(compute: $0) }
+        // The fit of a law with a compute-optimal allocation (`ComputeOptimalLaw`); the
+        // bootstrap's resamples, when the file keeps them, give each budget's intervals.
+        guard let plans = try LawRegistry.fit(fit, source: path).allocations(compute: budgets) else {
+            throw ScaleFitError.invalidData(file: path, reason: "the \(fit.law) law has no compute-optimal allocation")
+        }
+        let rows = plans.map(\.allocation), intervals = plans.map(\.intervals)
+        if fit.law == KaplanLaw.identifier {
+            out.note("kaplan fit: N* = (a*Nc^a*C/(6*Dc))^(1/(a+1)) with a = alphaN/alphaD, D* = C/(6 N*)")
+        }
         if let notes = fit.diagnostics, !notes.isEmpty {
             out.note("warning: the fit is not sound: " + notes.joined(separator: "; "))
         }

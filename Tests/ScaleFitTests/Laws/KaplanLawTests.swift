@@ -79,4 +79,43 @@ final class KaplanLawTests: XCTestCase {
             XCTAssertEqual(error as? ScaleFitError, .fitFailed(reason: "the kaplan law has 4 free parameters; 3 points cannot determine them"))
         }
     }
+
+    /// The closed-form compute-optimal N* of Kaplan's law is the minimum of L(N, C/(6N))
+    /// found by a fine search in log N, at several budgets.
+    func testComputeOptimalAllocationMinimisesTheLossOnTheBudget() {
+        let truth = KaplanLaw.Parameters.published
+        for c in [1e19, 1e21, 1e23] {
+            let plan = KaplanLaw().allocation(compute: c, parameters: truth.fittedParameters)
+            XCTAssertEqual(plan.tokens * plan.parameters * 6, c, accuracy: 1e-9 * c)
+            XCTAssertEqual(plan.loss, truth.loss(parameters: plan.parameters, tokens: plan.tokens), accuracy: 1e-14)
+            var best = (n: 0.0, loss: Double.infinity)
+            for k in 0...40_000 {
+                let n = exp(log(1e5) + Double(k) * (log(1e14) - log(1e5)) / 40_000)
+                let l = truth.loss(parameters: n, tokens: c / (6 * n))
+                if l < best.loss { best = (n, l) }
+            }
+            XCTAssertEqual(log(plan.parameters), log(best.n), accuracy: 1e-3, "C = \(c)")
+            XCTAssertLessThanOrEqual(plan.loss, best.loss + 1e-15)
+        }
+    }
+
+    /// `optimal --compute` for any fit through the registry: Kaplan's allocation with the
+    /// bootstrap's intervals (each resample's own optimum), and none for a law without one.
+    func testAllocationsThroughTheRegistryCarryTheBootstrapIntervals() throws {
+        let (n, d) = grid
+        var g = SeededGenerator(seed: 9)
+        let l = zip(n, d).map { KaplanLaw.Parameters.published.loss(parameters: $0, tokens: $1) * exp(0.01 * (2 * g.nextUnit() - 1)) }
+        let runs = try ModelRuns(N: n, D: d, loss: l)
+        let fit = try Fit(KaplanLaw(), to: runs).bootstrapped(runs, samples: 40, seed: 1)
+        let opened = try LawRegistry.fit(fit.file, source: "k.json")
+        let plans = try XCTUnwrap(opened.allocations(compute: [1e22]))
+        XCTAssertEqual(plans[0].allocation, fit.allocation(compute: 1e22))
+        let intervals = try XCTUnwrap(plans[0].intervals)
+        XCTAssertEqual(intervals.map(\.name), ["params*", "tokens*", "tokens_per_param*", "loss*"])
+        XCTAssertLessThan(intervals[0].lower, plans[0].allocation.parameters * 1.5)
+        XCTAssertGreaterThan(intervals[0].upper, plans[0].allocation.parameters / 1.5)
+        XCTAssertLessThanOrEqual(intervals[0].lower, intervals[0].upper)
+        let power = try Fit(SaturatingPowerLaw(variable: "params"), to: try PowerLawRuns(x: n, loss: l, variable: "params"))
+        XCTAssertNil(try LawRegistry.fit(power.file).allocations(compute: [1e22]))
+    }
 }
