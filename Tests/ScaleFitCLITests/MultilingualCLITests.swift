@@ -96,11 +96,33 @@ final class MultilingualCLITests: XCTestCase {
         XCTAssertGreaterThan(en[0], en[1], "more English data, lower English loss")
         for row in rows {
             let loss = try XCTUnwrap(row["loss"] as? Double)
-            XCTAssertLessThan(try XCTUnwrap(row["lower95"] as? Double), loss)
-            XCTAssertGreaterThan(try XCTUnwrap(row["upper95"] as? Double), loss)
+            // The prediction interval (with the families' pooled noise) holds the band.
+            let lower = try XCTUnwrap(row["lower95"] as? Double), upper = try XCTUnwrap(row["upper95"] as? Double)
+            let meanLower = try XCTUnwrap(row["meanLower95"] as? Double), meanUpper = try XCTUnwrap(row["meanUpper95"] as? Double)
+            XCTAssertLessThan(lower, meanLower)
+            XCTAssertLessThan(meanLower, loss)
+            XCTAssertGreaterThan(meanUpper, loss)
+            XCTAssertGreaterThan(upper, meanUpper)
         }
+        XCTAssertTrue(r.stderr.contains("lower95/upper95: 95% prediction interval for an observed value"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("en: 3 of 3 model sizes"), r.stderr)
         let bad = try run(["predict", fit, "--params", "1B", "--tokens", "20B", "--at", "xx=0.5"])
         XCTAssertEqual(bad.status, 64, bad.stderr)
+    }
+
+    /// `plot FIT DATA` draws a multilingual fit file as `fit --plot` draws the fit.
+    func testPlotOfTheFitFileIsTheFitsFigure() throws {
+        let fit = try fitted()
+        let fromFile = Self.directory.appendingPathComponent("from-file.svg").path
+        let fromFit = Self.directory.appendingPathComponent("from-fit.svg").path
+        let p = try run(["plot", fit, "Data/multilingual.csv", "-o", fromFile])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        let f = try run(["fit", "Data/multilingual.csv", "--plot", fromFit])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        XCTAssertEqual(try String(contentsOfFile: fromFile, encoding: .utf8), try String(contentsOfFile: fromFit, encoding: .utf8))
+        let refused = try run(["plot", fit, "Data/multilingual.csv", "-o", fromFile, "--until", "10"])
+        XCTAssertEqual(refused.status, 64, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("--until does not apply to the multilingual law"), refused.stderr)
     }
 
     func testCheckIndependenceReportsEachFamilyAndAVerdict() throws {

@@ -113,11 +113,16 @@ final class PlotCLITests: XCTestCase {
         let missing = try CLITests.scalefit(["plot", "x.json", "Data/runs.csv"])
         XCTAssertEqual(missing.status, 64)
         XCTAssertTrue(missing.stderr.contains("plot needs -o FIG.svg"), missing.stderr)
-        let multilingual = temporary("multilingual.fit.json")
-        XCTAssertEqual(try CLITests.scalefit(["fit", "Data/multilingual.csv", "-o", multilingual]).status, 0)
-        let other = try CLITests.scalefit(["plot", multilingual, "Data/multilingual.csv", "-o", temporary("m.svg")])
-        XCTAssertEqual(other.status, 65)
-        XCTAssertTrue(other.stderr.hasSuffix("plot draws chinchilla, kaplan, power, formula and loss-curve fits; this file holds the multilingual law\n"), other.stderr)
+        // A file of a law this build does not know is bad data naming the laws it reads.
+        let runsFit = temporary("runs-for-unknown.fit.json")
+        XCTAssertEqual(try CLITests.scalefit(["fit", "Data/runs.csv", "-o", runsFit]).status, 0)
+        let text = try String(contentsOfFile: runsFit, encoding: .utf8)
+            .replacingOccurrences(of: "\"law\" : \"chinchilla\"", with: "\"law\" : \"nist\"")
+        let unknown = temporary("nist.fit.json")
+        try text.write(toFile: unknown, atomically: true, encoding: .utf8)
+        let other = try CLITests.scalefit(["plot", unknown, "Data/runs.csv", "-o", temporary("m.svg")])
+        XCTAssertEqual(other.status, 65, other.stderr)
+        XCTAssertTrue(other.stderr.hasSuffix("law: unknown law \"nist\" (this build reads chinchilla, kaplan, power, annealing, multipower, formula, multilingual, isoflop, envelope)\n"), other.stderr)
     }
 
     /// `plot FORMULA.fit.json DATA`: the data reread from DATA, the figure the same bytes as

@@ -3,7 +3,7 @@ import ScaleFit
 
 /// `scalefit plot FIT.json DATA -o fit.svg`: a saved fit drawn over a data file.
 enum PlotCommand: Subcommand {
-    static let laws: Set<FitLaw> = FitLaw.curves.union([.chinchilla, .power, .kaplan, .formula])
+    static let laws: Set<FitLaw> = FitLaw.curves.union([.chinchilla, .power, .kaplan, .formula, .multilingual])
     static let output = Option<String>(OptionDeclaration("output", short: "o", value: "FILE", help: "the SVG to write (required)"))
     static let groupBy = Option<PowerLawGrouping>(OptionDeclaration("group-by", value: "KEY", help:
         "colour runs by ratio (D/N, default), tokens or compute", laws: [.chinchilla, .kaplan]), default: { .tokensPerParameter }) {
@@ -32,6 +32,7 @@ enum PlotCommand: Subcommand {
             "POWER.fit.json DATA -o FIG.svg [--x COLUMN] [--y LOSS]",
             "FORMULA.fit.json DATA -o FIG.svg [--x COLUMN[,COLUMN…]] [--y OBSERVED]",
             "FIT.json CURVES -o FIG.svg [--until STEP] [--schedule SPEC] [--group RUN] [--warmup linear|none]",
+            "MULTILINGUAL.fit.json DATA -o FIG.svg [--family COL] [--ratio COL] [--x PARAMS,TOKENS] [--y LOSS]",
         ],
         discussion: """
         Draws a saved fit over data (hand-written SVG; same input, same bytes).
@@ -47,13 +48,16 @@ enum PlotCommand: Subcommand {
         fitted, else its logged lr), the residuals and the learning rates; --until STEP continues
         each run's prediction (dashed) to STEP under its schedule, held at its last lr, and
         --schedule SPEC adds the prediction under another schedule, from the data's first logged
-        step. Other fits are refused (an isoflop or envelope fit file keeps only the fitted line: its
+        step. Multilingual fits: every row's loss against N, one colour per family, with the
+        fitted value's residual below, as fit --plot draws it. Other fits are refused (an isoflop or envelope fit file keeps only the fitted line: its
         figure is drawn by fit --law isoflop|envelope --plot); so is an option that does not apply to the fit's law.
         """,
         arguments: [("FIT.json", "a fit file written by 'scalefit fit -o'"), ("DATA", "the data file to draw it over")],
         groups: [("options", [output.declaration, groupBy.declaration, until.declaration, schedule.declaration,
                               CurveOptions.group.declaration.applying(to: FitLaw.curves),
-                              CurveOptions.warmup.declaration.applying(to: FitLaw.curves)]
+                              CurveOptions.warmup.declaration.applying(to: FitLaw.curves),
+                              MultilingualOptions.family.declaration.applying(to: [.multilingual]),
+                              MultilingualOptions.ratio.declaration.applying(to: [.multilingual])]
                   + InputOptions.declarations(laws: laws))])
 
     static func validate(_ args: ParsedArguments) throws {
@@ -71,7 +75,7 @@ enum PlotCommand: Subcommand {
             throw ScaleFitError.invalidData(file: fitPath, reason: "plot cannot redraw an \(fit.law) fit: the file keeps the fitted N_opt = k*C^a and its bootstrap, not the per-budget \(fit.law == FitFile.isoflopLaw ? "parabolas" : "envelope") the figure shows; 'scalefit fit DATA --law \(fit.law) --plot FIG.svg' draws it")
         }
         guard let law = FitLaw(fitFileLaw: fit.law), laws.contains(law) else {
-            throw ScaleFitError.invalidData(file: fitPath, reason: "plot draws chinchilla, kaplan, power, formula and loss-curve fits; this file holds the \(fit.law) law")
+            throw ScaleFitError.invalidData(file: fitPath, reason: "plot draws chinchilla, kaplan, power, formula, multilingual and loss-curve fits; this file holds the \(fit.law) law")
         }
         try args.checkApplicability(to: law)
         try OutputDestination.checkFile(file, flag: args.spelling(output.declaration))
@@ -90,6 +94,14 @@ enum PlotCommand: Subcommand {
                               subtitle: ChinchillaBacktest.subtitle(chinchilla)).flagged(fit.diagnostics ?? []).svg()
         } else if law == .formula {
             svg = try formula(fit, fitPath: fitPath, table: table, dataPath: dataPath, args: args, out: out)
+        } else if law == .multilingual {
+            let mix = try fit.multilingual(file: fitPath)
+            let (data, _) = try MultilingualFitting.data(table: table, path: dataPath, args: args, out: out)
+            let missing = data.familyNames.filter { mix.family(named: $0) == nil }
+            if !missing.isEmpty {
+                out.note("\(dataPath): the fit has no family \(missing.joined(separator: ", ")): \(data.family.filter { missing.contains(data.familyNames[$0]) }.count) rows not drawn")
+            }
+            svg = try MultilingualFitting.figure(mix, data: data, diagnostics: fit.diagnostics ?? [], path: dataPath)
         } else if law == .power || law == .kaplan {
             svg = try powerLaws(fit, law: law, fitPath: fitPath, table: table, dataPath: dataPath, args: args, out: out)
         } else {

@@ -132,14 +132,31 @@ enum MultilingualFitting {
     /// The figure: every row's loss against N on log axes, one colour per family, the fitted
     /// value's residual below (a row's law depends on its D and ratio too, so no law line).
     static func figure(_ r: MultilingualReport, path: String) throws -> String {
-        let families = r.families.map(\.name)
+        try figure(families: r.families.map(\.name), rows: r.rows.map { ($0.family, $0.parameters, $0.line, $0.observed, $0.fitted) },
+                   formula: r.formula, diagnostics: r.diagnostics, path: path)
+    }
+
+    /// The figure of a multilingual law over the rows of `data` (`plot FIT DATA`).
+    static func figure(_ law: MultilingualLaw, data: MultilingualData, diagnostics: [String], path: String) throws -> String {
+        let names = law.families.map(\.name)
+        let rows = data.family.indices.compactMap { i -> (String, Double, Int, Double, Double)? in
+            let name = data.familyNames[data.family[i]]
+            guard let family = law.family(named: name) else { return nil }
+            return (name, data.parameters[i], data.lines[i], data.loss[i],
+                    family.loss(parameters: data.parameters[i], tokens: data.tokens[i], ratio: data.ratios[i]))
+        }
+        return try figure(families: names, rows: rows, formula: MultilingualLaw.formula, diagnostics: diagnostics, path: path)
+    }
+
+    static func figure(families: [String], rows all: [(family: String, parameters: Double, line: Int, observed: Double, fitted: Double)],
+                       formula: String, diagnostics: [String], path: String) throws -> String {
         let groups = families.map { name in
-            let rows = r.rows.filter { $0.family == name }.sorted { ($0.parameters, $0.line) < ($1.parameters, $1.line) }
+            let rows = all.filter { $0.family == name }.sorted { ($0.parameters, $0.line) < ($1.parameters, $1.line) }
             return PowerLawPlot.Group(name: name, x: rows.map(\.parameters), observed: rows.map(\.observed), fitted: rows.map(\.fitted))
         }
         return try PowerLawPlot(groups: groups, groupHeading: "family")
-            .figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(r.formula),
-                    subtitle: "each family fitted alone; residuals are fitted − observed").flagged(r.diagnostics).svg()
+            .figure(title: "\(URL(fileURLWithPath: path).lastPathComponent): " + PlotTitle.greek(formula),
+                    subtitle: "each family fitted alone; residuals are fitted − observed").flagged(diagnostics).svg()
     }
 
     static func parameterTable(_ r: MultilingualReport) -> TextTable {
