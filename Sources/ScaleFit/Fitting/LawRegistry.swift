@@ -92,8 +92,11 @@ public struct LawDescription: Sendable, Codable, Equatable {
 /// of one variable (the power law), or steps under a schedule (the curve laws). A law that
 /// predicts at another kind of point refuses with the kind it takes.
 public enum LawQuery: Sendable {
+    /// Model sizes (N, D): Chinchilla, Kaplan.
     case sizes([ModelSize])
+    /// Values of the law's one variable x: the power law.
     case values([Double])
+    /// Steps under a schedule: the loss-curve laws.
     case curve(CurveQuery)
     /// Values of named variables, one array per variable, all of one length (formulas).
     case columns([String: [Double]])
@@ -102,7 +105,16 @@ public enum LawQuery: Sendable {
 
     /// The kinds of query, as a fit says which it takes (`FittedLaw.queryKind`).
     public enum Kind: String, Sendable, CaseIterable {
-        case sizes, values, curve, columns, families
+        /// `.sizes`.
+        case sizes
+        /// `.values`.
+        case values
+        /// `.curve`.
+        case curve
+        /// `.columns`.
+        case columns
+        /// `.families`.
+        case families
     }
 
     /// In words, for errors.

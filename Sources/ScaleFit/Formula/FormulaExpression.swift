@@ -40,6 +40,7 @@ public enum FormulaOperator: String, Hashable, Sendable, CaseIterable {
 /// atan2(y, x)              the angle of the point (x, y), in (−π, π]  (C's atan2, y first)
 /// ```
 public enum FormulaFunction: String, Hashable, Sendable, CaseIterable {
+    /// The functions, by the names a formula calls them (the table above).
     case exp, expm1, log, log1p, log10, sqrt, abs, sin, cos, tan, atan, atan2, pow, min, max
 
     /// How many arguments the function takes.

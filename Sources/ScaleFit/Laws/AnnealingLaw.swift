@@ -26,13 +26,17 @@ import Foundation
 public struct AnnealingLaw: LossCurveLaw {
     /// λ, the momentum of the annealing area.
     public enum Momentum: Sendable, Equatable {
+        /// λ held at the value.
         case fixed(Double)
+        /// λ fitted as a fifth parameter.
         case fitted
     }
 
     /// How the warmup enters S1 and S2.
     public enum Warmup: String, Sendable, Equatable, Codable {
+        /// The warmup's steps counted at the peak η (the law's own convention).
         case countedAtPeak
+        /// The warmup's η as scheduled.
         case asScheduled
     }
 

@@ -15,7 +15,9 @@ import Foundation
 public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// How a residual compares the prediction with the observation.
     public enum Residual: String, Sendable, Codable {
+        /// log L̂ − log L.
         case logRatio
+        /// L̂ − L.
         case raw
     }
 

@@ -154,8 +154,11 @@ public struct LawValue: Sendable, Equatable {
 /// How a law's starting grid is searched: by `ScreenedMultiStart` (a short run from every
 /// start, the best distinct ends polished), or every start run to convergence (small grids).
 public enum LawSearch: Sendable, Equatable {
+    /// Every start run for at most `screeningEvaluations`, the best distinct ends polished
+    /// (`ScreenedMultiStart`).
     case screened(screeningEvaluations: Int, screeningFunctionTolerance: Double?,
                   selection: ScreenedMultiStart.PolishSelection, options: SolverOptions)
+    /// Every start run to convergence (`MultiStart`).
     case everyStart(options: SolverOptions)
 
     /// The polishing (or only) runs' options.

@@ -32,7 +32,9 @@ import Foundation
 public struct MultiPowerLaw: LossCurveLaw {
     /// Which η changes enter the loss-drop sum (see the type's documentation).
     public enum Convention: String, Sendable, Equatable, Codable {
+        /// Every change of η from the first step (the authors' code).
         case repository
+        /// The changes after the warmup's rise only (the paper's formula).
         case paper
     }
 

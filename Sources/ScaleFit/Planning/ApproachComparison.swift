@@ -25,6 +25,7 @@ public struct ApproachComparison: Sendable {
         public var a: Double?, aInterval: Bootstrap.Interval?, b: Double?, bInterval: Bootstrap.Interval?
         /// N*, D* at the budget, and their intervals.
         public var allocation: AllocationPowerLaw.Allocation?
+        /// The bootstrap's 95% intervals of N*, D* and D*/N* at the budget, when there are resamples.
         public var allocationIntervals: [Bootstrap.Interval]?
         /// Why the approach gave no result, or a caveat (flagged budgets, an unsound fit).
         public var note: String

@@ -23,9 +23,13 @@ import Foundation
 public struct IsoFLOPParabola: Sendable, Equatable, Codable {
     /// Why a profile is or is not used.
     public enum Status: String, Sendable, Equatable, Codable {
+        /// The profile enters the allocation fit.
         case used
+        /// Fewer than 3 distinct model sizes.
         case tooFewSizes = "fewer than 3 distinct model sizes"
+        /// The parabola opens downward.
         case notConvex = "parabola not convex (no minimum)"
+        /// The minimum is not bracketed by the sizes run.
         case minimumAtEdge = "minimum at an edge of its N range"
     }
 

@@ -35,7 +35,10 @@ import Foundation
 public struct IsoFLOPProfiles: Sendable {
     /// How a bootstrap resample redraws a budget's runs (see the type's documentation).
     public enum Resampling: String, Sendable, Equatable, Codable, CaseIterable {
-        case residuals, runs
+        /// The parabola's residuals resampled onto its fitted values.
+        case residuals
+        /// The budget's runs drawn with replacement.
+        case runs
     }
 
     /// The binning and the bootstrap.
@@ -74,6 +77,7 @@ public struct IsoFLOPProfiles: Sendable {
         /// Whether the profile enters the power-law fit.
         public var isUsed: Bool { parabola.status == .used }
 
+        /// Equal budget, runs and parabola.
         public static func == (a: Profile, b: Profile) -> Bool {
             a.compute == b.compute && a.runs == b.runs && a.parabola == b.parabola
                 && a.computeRange == b.computeRange && a.parameterRange == b.parameterRange

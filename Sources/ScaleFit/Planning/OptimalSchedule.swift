@@ -27,6 +27,7 @@ public struct ScheduleSearchSummary: Sendable, Equatable, Codable {
     public var evaluations: Int
     /// The starts tried (`startNames[i]`) and the final loss each reached.
     public var startNames: [String]
+    /// The final loss each start reached, parallel to `startNames`.
     public var startLosses: [Double]
     /// The winning start's index.
     public var bestStart: Int

@@ -9,7 +9,9 @@ import Foundation
 public struct ScheduleShape: Sendable, Equatable, Codable {
     /// One drop: the steps where it falls (first and last, inclusive) and its total fall.
     public struct Drop: Sendable, Equatable, Codable {
+        /// The first step of the drop.
         public var first: Int
+        /// The last step of the drop (inclusive).
         public var last: Int
         /// η just before the drop minus η at its last step.
         public var size: Double

@@ -30,21 +30,34 @@ import Foundation
 /// logged       rebuilt from logged (step, lr) pairs, see `LoggedSchedule`
 /// ```
 public enum LRSchedule: Sendable, Equatable {
+    /// The peak after the warmup, for `total` steps.
     case constant(peak: Double, warmup: Int, total: Int)
+    /// Cosine from the peak to `final`·peak over the steps after the warmup.
     case cosine(peak: Double, warmup: Int, total: Int, final: Double)
+    /// Linear from the peak to `final`·peak over the steps after the warmup.
     case linear(peak: Double, warmup: Int, total: Int, final: Double)
+    /// Warmup, `stable` steps at the peak, then `decay` steps of `shape` down to `final`·peak.
     case wsd(peak: Double, warmup: Int, stable: Int, decay: Int, shape: DecayShape, final: Double)
+    /// The peak times `factor` every `every` steps after the warmup.
     case stepDecay(peak: Double, warmup: Int, total: Int, every: Int, factor: Double)
+    /// peak·√(τ/(τ + i − W)) after the warmup, τ = `timescale`.
     case inverseSqrt(peak: Double, warmup: Int, total: Int, timescale: Int)
+    /// Constant stages after the warmup (which ramps to the first stage's rate).
     case multistage(warmup: Int, stages: [Stage])
+    /// Linear between the points (step, η), held constant outside them, for `total` steps.
     case piecewise(points: [SchedulePoint], total: Int)
+    /// Rebuilt from a log's (step, lr) pairs.
     case logged(LoggedSchedule)
 
     /// The shape of a WSD schedule's decay phase.
     public enum DecayShape: String, Sendable, Equatable, CaseIterable, Codable {
+        /// peak·(1 − u) + f·peak·u.
         case linear
+        /// f·peak + ½(1 − f)·peak·(1 + cos πu).
         case cosine
+        /// f·peak + (1 − f)·peak·(1 − √u).
         case oneMinusSqrt = "1-sqrt"
+        /// peak^(1 − u)·(f·peak)^u.
         case geometric
     }
 

@@ -15,10 +15,15 @@ import Foundation
 /// With `huber(scale: δ)`, ½ρ(r²) = ½r² for |r| ≤ δ and δ·(|r| − ½δ) beyond: exactly
 /// the Huber loss of Hoffmann et al. (2022), who use δ = 1e-3 on log-loss residuals.
 public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
+    /// Least squares, ρ(s) = s.
     case l2
+    /// Huber with threshold c = `scale`.
     case huber(scale: Double)
+    /// Soft L1 with scale c.
     case softL1(scale: Double)
+    /// Cauchy with scale c.
     case cauchy(scale: Double)
+    /// Arctan with scale c.
     case arctan(scale: Double)
 
     /// (ρ(s), ρ′(s), ρ″(s)) at s = r² ≥ 0.
