@@ -106,7 +106,7 @@ public struct IsoFLOPProfiles: Sendable {
     /// A caveat about the bootstrap, or nil: budgets that residual resampling cannot vary.
     public var bootstrapCaveat: String? {
         guard bootstrap != nil, options.resampling == .residuals, budgetsWithoutResiduals > 0 else { return nil }
-        return "\(budgetsWithoutResiduals) of the \(used) used budgets have 3 runs, which their parabola fits exactly: residual resampling cannot vary them and the interval understates the uncertainty (--resample runs draws whole runs)"
+        return "\(budgetsWithoutResiduals) of the \(used) used budgets have 3 runs, which their parabola fits exactly: residual resampling cannot vary them and the interval understates the uncertainty (resampling whole runs, `Resampling.runs`, varies them)"
     }
 
     /// Approach 2 on `runs`.

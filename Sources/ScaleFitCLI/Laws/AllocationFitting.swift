@@ -68,7 +68,7 @@ enum AllocationFitting {
                                  rule: binning.description, compute: compute)
             result.resampling = resampling == .residuals ? "of the runs' residuals within each used budget" : "over runs within each used budget"
             result.caveat = fit.bootstrapCaveat
-            if let c = fit.bootstrapCaveat { out.note("warning: \(c)") }
+            if let c = fit.bootstrapCaveat { out.note("warning: \(c); --resample runs draws whole runs") }
             budgets = profileTable(fit)
             file = FitFile(isoflop: fit, droppedRows: dropped)
             residuals = runTable(fit)

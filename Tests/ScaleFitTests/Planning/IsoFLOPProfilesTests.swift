@@ -122,7 +122,7 @@ final class IsoFLOPProfilesTests: XCTestCase {
         sweep.offsets = [-0.4, 0, 0.4]
         let fit = try IsoFLOPProfiles(try sweep.runs(seed: 3), options: .init(bootstrapSamples: 20))
         XCTAssertEqual(fit.budgetsWithoutResiduals, fit.used)
-        XCTAssertEqual(fit.bootstrapCaveat, "\(fit.used) of the \(fit.used) used budgets have 3 runs, which their parabola fits exactly: residual resampling cannot vary them and the interval understates the uncertainty (--resample runs draws whole runs)")
+        XCTAssertEqual(fit.bootstrapCaveat, "\(fit.used) of the \(fit.used) used budgets have 3 runs, which their parabola fits exactly: residual resampling cannot vary them and the interval understates the uncertainty (resampling whole runs, `Resampling.runs`, varies them)")
         let runs = try IsoFLOPProfiles(try sweep.runs(seed: 3), options: .init(bootstrapSamples: 20, resampling: .runs))
         XCTAssertNil(runs.bootstrapCaveat)
     }
