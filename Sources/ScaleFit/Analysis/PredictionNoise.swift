@@ -19,8 +19,11 @@ public protocol GroupedObservations: LawObservations {
 ///
 /// ```
 /// residual  σ_r = √(Σ rᵢ² / (n − p))           the fitted points' scatter about the law
-/// heldOut   σ_h = √(mean of r² over held-out)  leave-one-group-out: each group (curve, model
-///                                               size) predicted by a fit to the others
+/// heldOut   σ_h = √(mean over folds g of       leave-one-group-out: each group (curve, model
+///               (mean r² − mean vᵢ))           size) predicted by a fit to the others; vᵢ =
+///                                               gᵢᵀΣ_g gᵢ the fold's own estimation variance at
+///                                               its held-out point i (the interval adds the full
+///                                               fit's gᵀΣg itself, so a fold's is taken out)
 /// σ         = max(σ_r, σ_h)                     a new observation's scatter (noise + the law's own error)
 /// interval  ŷ·exp(±z·√(gᵀΣg + σ²))               (ŷ ± z·√(gᵀΣg + σ²) on the linear scale)
 /// ```
@@ -164,9 +167,12 @@ extension Fit where L.Observations: GroupedObservations {
         let observed = data.observed
         let start = parameters
         let solver = LevenbergMarquardt(options: options)
-        // Each fold's squared held-out residuals, whether its run converged and its θ; nil
-        // when it failed.
-        let folds: [(squares: [Double], converged: Bool, parameters: [Double])?] = concurrentResults(count: names.count) { g in
+        // The whole data's problem, whose Jacobian rows at a fold's θ are the gradients of
+        // its held-out predictions (when its residuals are the observations, in order).
+        let whole = (try? law.problem(for: data)).flatMap { $0.residualCount == observed.count ? $0 : nil }
+        // Each fold's squared held-out residuals, the fold's own estimation variance at those
+        // points, whether its run converged and its θ; nil when it failed.
+        let folds: [(squares: [Double], estimation: [Double], converged: Bool, parameters: [Double])?] = concurrentResults(count: names.count) { g in
             let rest = (0..<names.count).filter { $0 != g }
             let held = groupOf.indices.filter { groupOf[$0] == g }
             let subset = data.keeping(groups: rest)
@@ -176,7 +182,7 @@ extension Fit where L.Observations: GroupedObservations {
             let all = law.fitted(data, parameters: run.parameters)
             let r = PredictionNoise.residuals(observed: held.map { observed[$0] }, fitted: held.map { all[$0] }, scale: scale)
             guard !r.isEmpty, r.allSatisfy(\.isFinite) else { return nil }
-            return (r.map { $0 * $0 }, run.summary.converged, run.parameters)
+            return (r.map { $0 * $0 }, Self.estimationVariance(whole, at: run, rows: held), run.summary.converged, run.parameters)
         }
         let used = folds.compactMap { $0 }
         let done = used.map(\.squares)
@@ -188,8 +194,14 @@ extension Fit where L.Observations: GroupedObservations {
             return noise
         }
         let notConverged = used.filter { !$0.converged }.count
-        // Each fold weighs alike (a long curve does not outvote a short one).
-        let foldMeans = done.map { $0.reduce(0, +) / Double($0.count) }
+        // Each fold weighs alike (a long curve does not outvote a short one). A fold's held-out
+        // error carries its own estimation variance there, which a prediction's interval adds
+        // again from the full fit's covariance: it is taken out, fold by fold, where known.
+        let foldMeans = used.map { f -> Double in
+            let squares = f.squares.reduce(0, +) / Double(f.squares.count)
+            guard f.estimation.count == f.squares.count else { return squares }
+            return max(0, squares - f.estimation.reduce(0, +) / Double(f.estimation.count))
+        }
         noise.heldOut = (foldMeans.reduce(0, +) / Double(foldMeans.count)).squareRoot()
         noise.heldOutPoints = done.reduce(0) { $0 + $1.count }
         noise.folds = done.count
@@ -204,6 +216,30 @@ extension Fit where L.Observations: GroupedObservations {
 }
 
 extension Fit {
+    /// gᵢᵀ·Σ_f·gᵢ at each of `rows`: the variance of a fold's prediction there from its own
+    /// parameter uncertainty (Σ_f the fold run's scaled covariance, gᵢ row i of `whole`'s
+    /// Jacobian at the fold's θ); empty when either is unknown or a value is not finite.
+    static func estimationVariance<P: LeastSquaresProblem>(_ whole: P?, at run: SolverResult, rows: [Int]) -> [Double] {
+        guard let whole, let cov = try? ParameterCovariance(result: run) else { return [] }
+        let p = whole.parameterCount
+        guard cov.scaled.rows == p else { return [] }
+        var jacobian = Matrix(rows: whole.residualCount, columns: p)
+        whole.jacobian(at: run.parameters, into: &jacobian)
+        var out: [Double] = []
+        out.reserveCapacity(rows.count)
+        for i in rows {
+            var v = 0.0
+            for a in 0..<p {
+                let ga = jacobian[i, a]
+                guard ga != 0 else { continue }
+                for b in 0..<p { v += ga * cov.scaled[a, b] * jacobian[i, b] }
+            }
+            guard v.isFinite, v >= 0 else { return [] }
+            out.append(v)
+        }
+        return out
+    }
+
     /// The leave-future-out estimate of how the error grows past the last fitted step S_max:
     /// the law refitted to the points at steps ≤ τ = S_max/2 (one run from this fit's optimum,
     /// as each leave-one-group-out fold is, with the folds' budget) predicts the points past

@@ -188,4 +188,39 @@ final class PredictionNoiseTests: XCTestCase {
             XCTAssertEqual(e as? ScaleFitError, .invalidData(file: "f.json", reason: "noise.horizonGrowth: -1.0, expected a finite number ≥ 0"))
         }
     }
+
+    /// The estimation variance a fold's held-out error is deflated by is the delta method of
+    /// the fold's own fit: the whole problem's Jacobian rows at the fold's θ are the gradients
+    /// of its predictions (∂log L̂/∂θ), and Σ is the fold run's scaled covariance.
+    func testTheFoldsEstimationVarianceIsItsDeltaMethodAtTheHeldOutRuns() throws {
+        let truth = ChinchillaLaw.Parameters(E: 1.69, A: 406.4, B: 410.7, alpha: 0.34, beta: 0.28)
+        var g = SeededGenerator(seed: 12)
+        var n: [Double] = [], d: [Double] = [], l: [Double] = []
+        for ni in [5e7, 1.5e8, 5e8, 1.5e9] {
+            for di in [1e9, 1e10, 1e11] {
+                n.append(ni); d.append(di); l.append(truth.loss(parameters: ni, tokens: di) * exp(0.01 * (2 * g.nextUnit() - 1)))
+            }
+        }
+        let runs = try ModelRuns(N: n, D: d, loss: l)
+        let law = ChinchillaLaw()
+        let full = try Fit(law, to: runs)
+        let held = runs.N.indices.filter { runs.N[$0] == 1.5e9 }
+        let kept = runs.subset(runs.N.indices.filter { runs.N[$0] < 1.5e9 })
+        let run = try LevenbergMarquardt(options: law.search.options).minimize(try law.problem(for: kept), from: full.parameters)
+        let v = Fit<ChinchillaLaw>.estimationVariance(try law.problem(for: runs), at: run, rows: held)
+        XCTAssertEqual(v.count, held.count)
+        let cov = try ParameterCovariance(result: run).scaled
+        let values = try law.evaluate(held.map { ModelSize(N: runs.N[$0], D: runs.D[$0]) }, parameters: run.parameters)
+        for (k, value) in values.enumerated() {
+            let gradient = value.gradient
+            var expected = 0.0
+            for a in 0..<5 { for b in 0..<5 { expected += gradient[a] * cov[a, b] * gradient[b] } }
+            XCTAssertEqual(v[k], expected, accuracy: 1e-12 * max(1, expected))
+            XCTAssertGreaterThan(v[k], 0)
+        }
+        // The fit's noise runs the four folds and keeps the deflated held-out error.
+        let noise = full.predictionNoise(runs)
+        XCTAssertNotNil(noise.heldOut)
+        XCTAssertEqual(noise.folds, 4)
+    }
 }
