@@ -45,9 +45,10 @@ extension Fit where L == ChinchillaLaw {
         try predict([ModelSize(N: N, D: D)], level: level)[0]
     }
 
-    /// The compute-optimal N and D for `compute` FLOPs under C = 6ND.
+    /// The compute-optimal N and D for `compute` FLOPs under C = 6ND (`allocation(compute:)`,
+    /// the name every `ComputeOptimalLaw` shares).
     public func optimalAllocation(compute: Double) -> ComputeOptimalAllocation {
-        ComputeOptimalAllocation(law: values, compute: compute)
+        allocation(compute: compute)
     }
 }
 
