@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ScaleFitCLI
+import ScaleFit
 
 /// The command model in-process: parsing by the declarations, typed values, refusals,
 /// generated help and the output sinks, each compared exactly.
@@ -17,6 +18,16 @@ final class CommandModelTests: XCTestCase {
 
     func usageError(_ args: [String]) -> String? {
         do { _ = try parse(args).checkValues(); return nil } catch let e as UsageError { return e.message } catch { return "\(error)" }
+    }
+
+    /// The command line's typed laws are the registry's and NIST's, no more and no fewer, and
+    /// `fit --law` takes every registry law but the formula (given by --formula).
+    func testTheCommandLinesLawsAreTheRegistrys() throws {
+        XCTAssertEqual(Set(FitLaw.allCases.map(\.rawValue)), Set(LawRegistry.identifiers + ["nist"]))
+        for name in LawRegistry.identifiers where name != "formula" {
+            XCTAssertEqual(try FitCommand.law.parse(name), FitLaw(rawValue: name), name)
+        }
+        XCTAssertThrowsError(try FitCommand.law.parse("formula"))
     }
 
     func testBothSpellingsShortNamesRepeatsAndPositionals() throws {

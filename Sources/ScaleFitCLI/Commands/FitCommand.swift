@@ -26,7 +26,8 @@ enum FitCommand: Subcommand {
         "auto (default: multilingual for a table with family and ratio columns, multipower for one with a step column and no model-size column, else chinchilla); chinchilla: L = E + A/N^alpha + B/D^beta fitted as Hoffmann et al. (Huber on log residuals, 4500 starts); power: L = E + A*x^(-alpha) on one column (least squares on log L); kaplan: L = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD (same); annealing (Tissue et al. 2024) or multipower (Luo et al. 2025) for loss curves; multilingual (He et al. 2024): per language family L_i = (E_i + A_i/N^alpha_i + B_i/D^beta_i) * p_i^(-gamma_i), each family fitted alone (Huber on log residuals, 72 starts); isoflop (Hoffmann et al. 2022, approach 2): a parabola in ln N per compute budget, then N_opt = k*C^a; envelope (approach 1): the lower envelope of loss against C = 6ND across training curves, then N_opt = k*C^a; see 'scalefit laws'",
         laws: tableLaws.subtracting([.formula]))) { text in
         if text == "auto" { return nil }
-        let known: [FitLaw] = [.chinchilla, .power, .kaplan, .multilingual, .annealing, .multipower, .isoflop, .envelope]
+        // The registry's laws (a formula is given by --formula, not named).
+        let known = LawRegistry.identifiers.compactMap(FitLaw.init(rawValue:)).filter { $0 != .formula }
         guard let law = FitLaw(rawValue: text), known.contains(law) else {
             let names = ["auto"] + known.map(\.rawValue)
             let hint = nearest(text, in: names).map { "; did you mean '\($0)'?" } ?? ""

@@ -1,5 +1,6 @@
 /// A law the command line fits or reads from a fit file: what an option's applicability
-/// names. `nist` is a NIST StRD `.dat` file, fitted with its own model; `isoflop` and
+/// names. The cases are `LawRegistry.identifiers` and `nist` (a test keeps them so), so the
+/// typed declarations cannot miss a law the library knows. `nist` is a NIST StRD `.dat` file, fitted with its own model; `isoflop` and
 /// `envelope` are Hoffmann et al.'s approaches 2 and 1 (two-stage allocation fits).
 public enum FitLaw: String, CaseIterable, Sendable, Comparable {
     case chinchilla, power, kaplan, annealing, multipower, multilingual, isoflop, envelope, formula, nist
