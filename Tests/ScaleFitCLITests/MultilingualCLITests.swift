@@ -110,6 +110,32 @@ final class MultilingualCLITests: XCTestCase {
         XCTAssertEqual(bad.status, 64, bad.stderr)
     }
 
+    /// `backtest` on a multilingual table (the law chosen from its columns): every family
+    /// fitted on the kept rows, each held-out row with its prediction interval, the coverage
+    /// said; holding out a size the families need is bad data naming what is missing.
+    func testBacktestHoldsOutRowsAndScoresThem() throws {
+        let r = try run(["backtest", "Data/multilingual.csv", "--holdout", "random:0.2", "--seed", "3", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("law: multilingual (chosen from the columns"), r.stderr)
+        let object = try XCTUnwrap(json(r.stdout) as? [String: Any])
+        XCTAssertEqual(object["law"] as? String, "multilingual")
+        let rows = try XCTUnwrap(object["runs"] as? [[String: Any]])
+        XCTAssertEqual(rows.count, 990)
+        let held = rows.filter { $0["heldOut"] as? Bool == true }
+        XCTAssertEqual(held.count, 198)
+        XCTAssertTrue((held[0]["run"] as? String)?.contains("/") ?? false, "\(held[0])")
+        let coverage = try XCTUnwrap(object["coverage"] as? [String: Any])
+        XCTAssertEqual(coverage["points"] as? Int, 198)
+        // 1% noise: the held-out rows are predicted to about the noise, most inside the interval.
+        let errors = try XCTUnwrap(object["heldOutErrors"] as? [String: Any])
+        XCTAssertLessThan(try XCTUnwrap(errors["meanAbsoluteRelativeError"] as? Double), 0.015)
+        XCTAssertGreaterThan(try XCTUnwrap(coverage["predictionInterval"] as? Double), 0.85)
+        XCTAssertTrue(r.stderr.contains("coverage of the 198 held-out runs"), r.stderr)
+        let largest = try run(["backtest", "Data/multilingual.csv", "--holdout", "largest"])
+        XCTAssertEqual(largest.status, 65, largest.stderr)
+        XCTAssertTrue(largest.stderr.contains("family en: N takes 2 values, alpha cannot be identified"), largest.stderr)
+    }
+
     /// `plot FIT DATA` draws a multilingual fit file as `fit --plot` draws the fit.
     func testPlotOfTheFitFileIsTheFitsFigure() throws {
         let fit = try fitted()

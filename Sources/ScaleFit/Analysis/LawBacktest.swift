@@ -119,3 +119,58 @@ public struct BacktestCoverage: Sendable, Codable, Equatable {
         return "coverage of the \(points) \(what): 95% prediction interval \(pct(predictionInterval)), 95% confidence band of the law's value \(pct(confidenceBand))"
     }
 }
+
+/// A backtest of the multilingual law, as `LawBacktest` is for the laws on the protocol: the
+/// families fitted (`MultilingualFit`, each alone) on the rows a `PowerLawHoldout` keeps
+/// (largest model sizes, C = 6ND above a budget, or a seeded fraction of rows), the noise
+/// estimated on those rows alone (`MultilingualFit.predictionNoise`), and every row
+/// predicted with its 95% prediction interval and band through the whole mix's fit
+/// (`MultilingualMixFit`).
+public struct MultilingualBacktest: Sendable {
+    /// What was held out.
+    public var holdout: PowerLawHoldout
+    /// The fit to the kept rows.
+    public var fit: MultilingualFit
+    /// Its fit file, with the noise of the kept rows.
+    public var file: FitFile
+    /// Whether each row of the data was held out.
+    public var heldOut: [Bool]
+    /// Each row's prediction, in the data's order.
+    public var predictions: [Prediction]
+    /// The errors on the held-out rows.
+    public var heldOutErrors: PredictionErrors
+    /// The errors on the fitted rows (in-sample).
+    public var fittedErrors: PredictionErrors
+    /// The shares of held-out rows inside their intervals.
+    public var coverage: BacktestCoverage?
+
+    /// Fits on the rows `holdout` keeps and predicts every row.
+    /// - Throws: `invalidData` when nothing is held out, or the kept rows cannot identify a
+    ///   family (`MultilingualFit`'s message); the fit's errors.
+    public init(data: MultilingualData, holdout: PowerLawHoldout, options: MultilingualFitOptions = MultilingualFitOptions()) throws {
+        let held = holdout.heldOut(parameters: data.parameters, tokens: data.tokens)
+        let kept = held.indices.filter { !held[$0] }
+        guard kept.count < held.count else {
+            throw ScaleFitError.invalidData(file: data.file, reason: "holdout \(holdout.spec) holds out no row (\(held.count) rows)")
+        }
+        let keptRows = data.resampled(kept)
+        let fit = try MultilingualFit(data: keptRows, options: options)
+        var file = FitFile(multilingual: fit, data: .init(file: data.file, rows: kept.count, droppedRows: data.droppedRowCount))
+        file.noise = fit.predictionNoise(keptRows)
+        let mix = try MultilingualMixFit(file: file, source: data.file)
+        let points = data.family.indices.map { i in
+            MultilingualFamilyPoint(family: data.familyNames[data.family[i]],
+                                    point: MultilingualPoint(parameters: data.parameters[i], tokens: data.tokens[i], ratio: data.ratios[i]))
+        }
+        let all = try mix.predict(.families(points), level: 0.95)
+        self.holdout = holdout
+        self.fit = fit
+        self.file = file
+        heldOut = held
+        predictions = all
+        let scored = held.indices.filter { held[$0] }
+        heldOutErrors = PredictionErrors(observed: scored.map { data.loss[$0] }, predicted: scored.map { all[$0].value })
+        fittedErrors = PredictionErrors(observed: kept.map { data.loss[$0] }, predicted: kept.map { all[$0].value })
+        coverage = BacktestCoverage(observed: scored.map { data.loss[$0] }, predictions: scored.map { all[$0] })
+    }
+}

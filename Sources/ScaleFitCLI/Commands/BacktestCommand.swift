@@ -6,18 +6,17 @@ import ScaleFit
 /// loss-curve law on curves.
 enum BacktestCommand: Subcommand {
     /// The laws of runs a holdout splits.
-    static let runLaws: Set<FitLaw> = [.chinchilla, .kaplan, .power]
+    static let runLaws: Set<FitLaw> = [.chinchilla, .kaplan, .power, .multilingual]
     static let laws: Set<FitLaw> = FitLaw.curves.union(runLaws)
 
     /// `--law`: auto (nil: chinchilla for a table with params and tokens or compute) or a law.
     static let law = Option<FitLaw?>(OptionDeclaration("law", value: "LAW", help:
-        "auto (default: chinchilla for a table with params and tokens or compute), chinchilla, kaplan, power, annealing or multipower")) { text in
+        "auto (default: chinchilla for a table with params and tokens or compute), chinchilla, kaplan, power, multilingual, annealing or multipower")) { text in
         if text == "auto" { return nil }
-        let known: [FitLaw] = [.chinchilla, .kaplan, .power, .annealing, .multipower]
+        let known: [FitLaw] = [.chinchilla, .kaplan, .power, .multilingual, .annealing, .multipower]
         if let law = FitLaw(rawValue: text), !known.contains(law) {
             let why: String
             switch law {
-            case .multilingual: why = "its families are fitted one by one to runs of several mixes; hold rows out of the table and compare with 'predict'"
             case .formula: why = "a formula names no size to hold out by; hold rows out of the table and compare with 'predict'"
             case .isoflop, .envelope: why = "it fits the compute-optimal allocation, not a loss at held-out runs"
             default: why = "a NIST file is a certified regression problem, not runs"
@@ -35,7 +34,7 @@ enum BacktestCommand: Subcommand {
     static let spec = CommandSpec(
         name: "backtest",
         usage: [
-            "RUNS [--law chinchilla|kaplan|power] --holdout largest[:K]|compute>FLOPS|random:F [--seed S] [--x COLUMNS] [--y LOSS]",
+            "RUNS [--law chinchilla|kaplan|power|multilingual] --holdout largest[:K]|compute>FLOPS|random:F [--seed S] [--x COLUMNS] [--y LOSS]",
             "         [--loss huber:DELTA] [--residuals] [--plot FILE.svg] [--report DIR] [--format table|json|csv|markdown]",
             "RUNS [--law chinchilla] --sweep [--format …]",
             "CURVES --law annealing|multipower --fit-runs A,B[,…] [--score-runs C,…] [--group COL]",
@@ -44,7 +43,8 @@ enum BacktestCommand: Subcommand {
             "         [--loss SPEC] [--residuals] [--plot FILE.svg] [--report DIR] [-o FIT]",
         ],
         discussion: """
-        RUNS (a table with params and tokens or compute; the default law for one): fits Chinchilla's
+        RUNS (a table with params and tokens or compute; the default law for one, or multilingual
+        for one with family and ratio columns): fits Chinchilla's
         law (Hoffmann's grid and objective) on the runs --holdout keeps and prints each held-out
         run's observed and predicted loss, error and relative error (predicted − observed), and
         MAE, RMSE, mean and max absolute relative error in total. --sweep fits on the smallest
@@ -52,7 +52,9 @@ enum BacktestCommand: Subcommand {
         --law kaplan and --law power fit those laws (their own grids; least squares on log L
         unless --loss) on the kept runs and print every held-out run with its 95% prediction
         interval (the noise estimated on the kept runs alone) and how many the interval covers;
-        for the power law largest:K holds out the K largest values of its one variable x.
+        for the power law largest:K holds out the K largest values of its one variable x;
+        --law multilingual holds out rows (largest:K the rows of the K largest model sizes) and
+        fits each family on its kept rows.
 
         CURVES: fits a loss-curve law on some runs and scores its prediction of the others:
         per run and on average, R², MAE, RMSE, mean and worst relative error, max error and the
@@ -65,7 +67,9 @@ enum BacktestCommand: Subcommand {
             ("options", [law.declaration] + InputOptions.declarations(laws: nil) + [SolverOptionsGroup.loss.declaration]),
             ("reading logs", LogInputOptions.declarations(laws: nil)),
             ("runs", [ChinchillaBacktest.holdout.declaration, ChinchillaBacktest.sweep.declaration,
-                      BootstrapOptions.seed.declaration.applying(to: runLaws)]),
+                      BootstrapOptions.seed.declaration.applying(to: runLaws),
+                      MultilingualOptions.family.declaration.applying(to: [.multilingual]),
+                      MultilingualOptions.ratio.declaration.applying(to: [.multilingual])]),
             ("curves", [CurveBacktest.fitRuns.declaration, CurveBacktest.scoreRuns.declaration,
                         CurveOptions.group.declaration.applying(to: FitLaw.curves),
                         CurveOptions.schedule.declaration.applying(to: FitLaw.curves),
@@ -97,15 +101,18 @@ enum BacktestCommand: Subcommand {
             guard ChinchillaRuns.looksLikeRuns(table) else {
                 throw UsageError(message: "--law: a table without params and tokens (or compute) columns is backtested as loss curves; give --law annealing or multipower")
             }
-            out.note("law: chinchilla (chosen from the columns; --law to choose)")
-            chosen = .chinchilla
-            try args.checkApplicability(to: .chinchilla)
+            // As fit chooses: family and ratio columns make a multilingual table.
+            let mapping = try ColumnMapping.detect(in: table)
+            let detected: FitLaw = mapping[.family] != nil && mapping[.ratio] != nil ? .multilingual : .chinchilla
+            out.note("law: \(detected.rawValue) (chosen from the columns; --law to choose)")
+            chosen = detected
+            try args.checkApplicability(to: detected)
         }
         try OutputOptions.checkDestinations(args)
         let input = FitInput(path: path, table: table, args: args, format: format, out: out)
         switch chosen! {
         case .chinchilla: return try ChinchillaBacktest.run(input)
-        case .kaplan, .power: return try RunsBacktest.run(input, law: chosen!)
+        case .kaplan, .power, .multilingual: return try RunsBacktest.run(input, law: chosen!)
         default: return try CurveBacktest.run(input, law: chosen!)
         }
     }

@@ -170,6 +170,30 @@ final class MultilingualLawTests: XCTestCase {
         XCTAssertThrowsError(try opened.predict(.sizes([ModelSize(N: 1e9, D: 1e10)]), level: 0.95))
     }
 
+    /// The multilingual backtest fits the kept rows family by family and predicts every row
+    /// through the whole mix's fit, with the kept rows' noise.
+    func testBacktestPredictsTheHeldOutRowsWithTheKeptRowsFit() throws {
+        let data = try MultilingualTestData.make(noise: 0.01, seed: 8)
+        let options = MultilingualFitOptions(starts: MultilingualTestData.starts)
+        let b = try MultilingualBacktest(data: data, holdout: .random(fraction: 0.25, seed: 1), options: options)
+        let held = b.heldOut.indices.filter { b.heldOut[$0] }
+        XCTAssertEqual(held.count, Int((0.25 * Double(data.loss.count)).rounded()))
+        XCTAssertEqual(b.file.data.rows, data.loss.count - held.count)
+        XCTAssertNotNil(b.file.noise?.heldOut)
+        for i in held.prefix(5) {
+            let f = data.family[i]
+            let expected = b.fit.law.families[f].loss(parameters: data.parameters[i], tokens: data.tokens[i], ratio: data.ratios[i])
+            XCTAssertEqual(b.predictions[i].value, expected, accuracy: 1e-12 * expected)
+            XCTAssertLessThan(b.predictions[i].predictionLower, b.predictions[i].lower)
+        }
+        XCTAssertEqual(b.heldOutErrors.runs, held.count)
+        XCTAssertLessThan(b.heldOutErrors.meanAbsoluteRelativeError, 0.02)
+        XCTAssertEqual(b.coverage?.points, held.count)
+        XCTAssertThrowsError(try MultilingualBacktest(data: data, holdout: .computeAbove(1e40), options: options)) {
+            XCTAssertTrue("\($0)".contains("holds out no row"), "\($0)")
+        }
+    }
+
     /// The noise pools every family's leave-one-size-out refits: the held-out error of a law
     /// fitted to noisy data is at least of the order of the noise, and the folds are counted.
     func testPredictionNoisePoolsTheFamiliesFolds() throws {
