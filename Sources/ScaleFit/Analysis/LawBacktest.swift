@@ -131,8 +131,8 @@ public struct MultilingualBacktest: Sendable {
     public var holdout: PowerLawHoldout
     /// The fit to the kept rows.
     public var fit: MultilingualFit
-    /// Its fit file, with the noise of the kept rows.
-    public var file: FitFile
+    /// The same fit as the whole mix's, its file with the noise of the kept rows.
+    public var mix: MultilingualMixFit
     /// Whether each row of the data was held out.
     public var heldOut: [Bool]
     /// Each row's prediction, in the data's order.
@@ -157,7 +157,7 @@ public struct MultilingualBacktest: Sendable {
         let fit = try MultilingualFit(data: keptRows, options: options)
         var file = FitFile(multilingual: fit, data: .init(file: data.file, rows: kept.count, droppedRows: data.droppedRowCount))
         file.noise = fit.predictionNoise(keptRows)
-        let mix = try MultilingualMixFit(file: file, source: data.file)
+        mix = try MultilingualMixFit(file: file, source: data.file)
         let points = data.family.indices.map { i in
             MultilingualFamilyPoint(family: data.familyNames[data.family[i]],
                                     point: MultilingualPoint(parameters: data.parameters[i], tokens: data.tokens[i], ratio: data.ratios[i]))
@@ -165,7 +165,6 @@ public struct MultilingualBacktest: Sendable {
         let all = try mix.predict(.families(points), level: 0.95)
         self.holdout = holdout
         self.fit = fit
-        self.file = file
         heldOut = held
         predictions = all
         let scored = held.indices.filter { held[$0] }

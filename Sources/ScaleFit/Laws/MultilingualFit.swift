@@ -212,17 +212,11 @@ public struct MultilingualFit: Sendable {
     public func predictionNoise(_ data: MultilingualData) -> PredictionNoise {
         let names = data.familyNames
         let rows = names.indices.map { MultilingualFamilyRows(data, family: $0) }
-        var squares = 0.0, points = 0
-        for f in names.indices {
-            for (i, y) in rows[f].loss.enumerated() {
-                let r = log(law.families[f].loss(parameters: rows[f].parameters[i], tokens: rows[f].tokens[i], ratio: rows[f].ratios[i])) - log(y)
-                if r.isFinite { squares += r * r; points += 1 }
-            }
+        let fitted = data.family.indices.map { i in
+            law.families[data.family[i]].loss(parameters: data.parameters[i], tokens: data.tokens[i], ratio: data.ratios[i])
         }
-        let free = fixed.filter { !$0 }.count
-        let dof = points - free
-        var noise = PredictionNoise(scale: .log, residual: dof > 0 ? (squares / Double(dof)).squareRoot() : .nan,
-                                    degreesOfFreedom: dof, method: "")
+        var noise = PredictionNoise.residualOnly(observed: data.loss, fitted: fitted, parameterCount: fixed.filter { !$0 }.count, scale: .log)
+        let dof = noise.degreesOfFreedom
         // Each family's leave-one-group-out refits, its shared and fixed parameters held.
         var foldSquares = 0.0, folds = 0, skipped = 0, notConverged = 0, heldPoints = 0
         var described: [String] = []
@@ -253,7 +247,7 @@ public struct MultilingualFit: Sendable {
                          notConverged > 0 ? "\(notConverged) not converged" : nil].compactMap { $0 }
             noise.method = "max(σ_r, σ_h): σ_r the residual scatter of every family's rows (\(dof) degrees of freedom), σ_h the root mean square error of leave-one-out predictions, each family refitted without one group from the fit's optimum, shared and fixed parameters held (\(described.joined(separator: "; "))\(notes.isEmpty ? "" : "; " + notes.joined(separator: ", ")))"
         } else {
-            noise.method = "residual scatter only (σ_r over \(points) rows, \(dof) degrees of freedom): no family has two groups to leave out, so the law's own error is not estimated"
+            noise.method = "residual scatter only (σ_r over \(data.loss.count) rows, \(dof) degrees of freedom): no family has two groups to leave out, so the law's own error is not estimated"
         }
         return noise
     }

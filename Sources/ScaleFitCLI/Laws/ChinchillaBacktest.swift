@@ -12,6 +12,15 @@ enum ChinchillaBacktest {
     }
     static let sweep = Flag("sweep", help: "fit on the smallest k = k0…n model sizes in turn (k0: the first with 6 runs)", laws: [.chinchilla])
 
+    /// `--holdout` with `--seed` (which goes with `random:F` only), for every backtest of runs.
+    static func parsedHoldout(_ args: ParsedArguments) throws -> PowerLawHoldout? {
+        let seed = try args.value(BootstrapOptions.seed)!
+        if args.has(BootstrapOptions.seed) && !(args.text(holdout)?.hasPrefix("random:") ?? false) {
+            throw UsageError(message: "--seed goes with --holdout random:F (the seed of the random split)")
+        }
+        return try args.text(holdout).map { try PowerLawHoldout(spec: $0, seed: UInt64(seed), flag: "--holdout") }
+    }
+
     static func run(_ input: FitInput) throws -> Int32 {
         let (path, args, format, out) = (input.path, input.args, input.format, input.out)
         let sweep = args.has(Self.sweep)
@@ -26,11 +35,7 @@ enum ChinchillaBacktest {
                 throw UsageError(message: "--sweep prints no residuals; --residuals goes with --holdout")
             }
         }
-        let seed = try args.value(BootstrapOptions.seed)!
-        if args.has(BootstrapOptions.seed) && !(args.text(holdout)?.hasPrefix("random:") ?? false) {
-            throw UsageError(message: "--seed goes with --holdout random:F (the seed of the random split)")
-        }
-        let holdout = try args.text(holdout).map { try PowerLawHoldout(spec: $0, seed: UInt64(seed), flag: "--holdout") }
+        let holdout = try parsedHoldout(args)
         let delta = try ChinchillaFitting.delta(args)
         let runs = try ChinchillaRuns.read(table: input.table!, path: path, args: args, out: out)
         let name = URL(fileURLWithPath: path).lastPathComponent

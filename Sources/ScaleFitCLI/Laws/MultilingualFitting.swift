@@ -78,15 +78,19 @@ enum MultilingualFitting {
         return out
     }
 
+    /// δ of `--loss huber:DELTA`, the one loss the multilingual fit takes; nil without `--loss`.
+    static func delta(_ args: ParsedArguments) throws -> Double? {
+        guard let loss = try args.value(SolverOptionsGroup.loss) else { return nil }
+        guard case let .huber(scale) = loss else {
+            throw UsageError(message: "--loss: the multilingual fit takes huber:DELTA, found \"\(args.text(SolverOptionsGroup.loss)!)\"")
+        }
+        return scale
+    }
+
     static func fit(_ input: FitInput) throws -> Int32 {
         let (path, args, format, out) = (input.path, input.args, input.format, input.out)
         var options = MultilingualFitOptions()
-        if let loss = try args.value(SolverOptionsGroup.loss) {
-            guard case let .huber(scale) = loss else {
-                throw UsageError(message: "--loss: the multilingual fit takes huber:DELTA, found \"\(args.text(SolverOptionsGroup.loss)!)\"")
-            }
-            options.delta = scale
-        }
+        if let delta = try delta(args) { options.delta = delta }
         options.shared = try args.value(MultilingualOptions.share) ?? []
         let (data, dropped) = try data(table: input.table!, path: path, args: args, out: out)
         options.fixed = try fixed(args.text(MultilingualOptions.fix), families: data.familyNames)

@@ -15,7 +15,6 @@ enum PowerFitting {
         let xName: String?
         /// x as the figure labels it (FLOPs for compute).
         let xLabel: String
-        let dropped: Int
     }
 
     /// The table's columns by role, with `--x` and `--y` in place.
@@ -63,7 +62,7 @@ enum PowerFitting {
         runs.lines = usable.lineNumbers
         runs.labels = labels(usable, labelColumn)
         runs.dropped = dropped
-        return Read(runs: runs, xName: xName, xLabel: xName == mapping[.compute] ? "\(xName) (FLOPs)" : xName, dropped: dropped.count)
+        return Read(runs: runs, xName: xName, xLabel: xName == mapping[.compute] ? "\(xName) (FLOPs)" : xName)
     }
 
     /// Kaplan's runs: params, and tokens or compute (tokens = compute / (6 params)).
@@ -92,7 +91,7 @@ enum PowerFitting {
         var runs = try ModelRuns(N: n, D: d, loss: l, labels: labels(usable, labelColumn), file: path)
         runs.lines = usable.lineNumbers
         runs.dropped = dropped
-        return Read(runs: runs, xName: nil, xLabel: "params", dropped: dropped.count)
+        return Read(runs: runs, xName: nil, xLabel: "params")
     }
 
     static func fit(_ input: FitInput, law fitLaw: FitLaw) throws -> Int32 {
@@ -103,7 +102,6 @@ enum PowerFitting {
             let runs = read.runs, xName = read.xName!
             out.note("fitting power law on \(runs.x.count) runs…")
             var fit = try Fit(SaturatingPowerLaw(variable: xName, loss: lossSpec), to: runs)
-            fit.data.droppedRows = read.dropped
             fit.bootstrap = try bootstrap(fit, runs, args: args, out: out)
             var report = try LawFitReport(fit, data: runs, formula: SaturatingPowerLaw.formula + ", x = \(xName)", inputNames: [xName],
                                           inputs: runs.x.map { [$0] }, lines: runs.lines, labels: runs.labels)
@@ -119,7 +117,6 @@ enum PowerFitting {
         let runs = read.runs
         out.note("fitting kaplan on \(runs.N.count) runs…")
         var fit = try Fit(KaplanLaw(loss: lossSpec), to: runs)
-        fit.data.droppedRows = read.dropped
         fit.bootstrap = try bootstrap(fit, runs, args: args, out: out)
         var report = try LawFitReport(fit, data: runs, formula: KaplanLaw.formula, inputNames: ["params", "tokens"],
                                       inputs: zip(runs.N, runs.D).map { [$0, $1] }, lines: runs.lines, labels: runs.labels)

@@ -38,14 +38,13 @@ enum RunsBacktest {
             heldOutErrors = b.heldOutErrors; fittedErrors = b.fittedErrors; coverage = b.coverage
         }
 
-        init(_ b: MultilingualBacktest, data: MultilingualData) throws {
-            let mix = try MultilingualMixFit(file: b.file, source: data.file)
-            law = MultilingualLaw.identifier; estimates = mix.estimates; objective = b.fit.objective
+        init(_ b: MultilingualBacktest, data: MultilingualData) {
+            law = MultilingualLaw.identifier; estimates = b.mix.estimates; objective = b.fit.objective
             converged = b.fit.converged
             message = b.fit.converged ? "every family converged"
                 : b.fit.families.filter { !$0.summary.converged }.map { "family \($0.name): \($0.summary.message)" }.joined(separator: "; ")
             diagnostics = b.fit.rankDeficient ? ["some parameter is not determined by the kept rows (infinite standard error)"] : []
-            noise = b.file.noise; file = b.file
+            noise = b.mix.file.noise; file = b.mix.file
             labels = data.family.indices.map { "\(data.runs[$0])/\(data.familyNames[data.family[$0]])" }
             lines = data.lines
             inputs = data.family.indices.map { [data.parameters[$0], data.tokens[$0], data.ratios[$0]] }
@@ -56,15 +55,10 @@ enum RunsBacktest {
     }
 
     static func run(_ input: FitInput, law: FitLaw) throws -> Int32 {
-        let (path, args, out) = (input.path, input.args, input.out)
-        guard args.has(ChinchillaBacktest.holdout) else {
+        let (args, out) = (input.args, input.out)
+        guard let holdout = try ChinchillaBacktest.parsedHoldout(args) else {
             throw UsageError(message: "backtest --law \(law.rawValue) needs --holdout largest[:K]|\(law != .power ? "compute>FLOPS|" : "")random:F")
         }
-        let seed = try args.value(BootstrapOptions.seed)!
-        if args.has(BootstrapOptions.seed) && !(args.text(ChinchillaBacktest.holdout)?.hasPrefix("random:") ?? false) {
-            throw UsageError(message: "--seed goes with --holdout random:F (the seed of the random split)")
-        }
-        let holdout = try PowerLawHoldout(spec: args.text(ChinchillaBacktest.holdout)!, seed: UInt64(seed), flag: "--holdout")
         if law == .power, case .computeAbove = holdout {
             throw UsageError(message: "--holdout compute>X needs params and tokens; the power law has one variable: use largest[:K] (its largest values) or random:F")
         }
@@ -82,7 +76,7 @@ enum RunsBacktest {
                 try PowerLawPlot.oneVariable(x: read.runs.x, observed: read.runs.loss, law: fitted.loss(at:), xLabel: read.xLabel)
             }
         }
-        let read = try kaplanRuns(input)
+        let read = try PowerFitting.kaplanRuns(input)
         out.note("backtest: holding out \(holdout.description); fitting kaplan on the rest…")
         let b = try LawBacktest(KaplanLaw(loss: loss), to: read.runs, holdout: holdout)
         let fitted = KaplanLaw.Parameters(fittedParameters: b.fit.parameters)
@@ -96,19 +90,14 @@ enum RunsBacktest {
     static func multilingual(_ input: FitInput, holdout: PowerLawHoldout) throws -> Int32 {
         let (path, args, out) = (input.path, input.args, input.out)
         var options = MultilingualFitOptions()
-        if let loss = try args.value(SolverOptionsGroup.loss) {
-            guard case let .huber(scale) = loss else {
-                throw UsageError(message: "--loss: the multilingual fit takes huber:DELTA, found \"\(args.text(SolverOptionsGroup.loss)!)\"")
-            }
-            options.delta = scale
-        }
+        if let delta = try MultilingualFitting.delta(args) { options.delta = delta }
         let (data, _) = try MultilingualFitting.data(table: input.table!, path: path, args: args, out: out)
-        out.note("backtest: holding out \(holdout.description.replacingOccurrences(of: "runs", with: "rows")); fitting multilingual on the rest (each family from \(options.starts.count) starts)…")
+        let heldRows = holdout.description.replacingOccurrences(of: "runs", with: "rows")
+        out.note("backtest: holding out \(heldRows); fitting multilingual on the rest (each family from \(options.starts.count) starts)…")
         let b = try MultilingualBacktest(data: data, holdout: holdout, options: options)
-        let scored = try Scored(b, data: data)
         let names = data.familyNames
-        return try finish(scored, inputNames: ["params", "tokens", "ratio"], formula: MultilingualLaw.formula,
-                          holdout: holdout.description.replacingOccurrences(of: "runs", with: "rows"), input: input) {
+        return try finish(Scored(b, data: data), inputNames: ["params", "tokens", "ratio"], formula: MultilingualLaw.formula,
+                          holdout: heldRows, input: input) {
             let groups = names.map { name -> PowerLawPlot.Group in
                 let rows = data.family.indices.filter { names[data.family[$0]] == name }
                     .sorted { (data.parameters[$0], data.lines[$0]) < (data.parameters[$1], data.lines[$1]) }
@@ -118,8 +107,6 @@ enum RunsBacktest {
             return try PowerLawPlot(groups: groups, groupHeading: "family")
         }
     }
-
-    static func kaplanRuns(_ input: FitInput) throws -> PowerFitting.Read<ModelRuns> { try PowerFitting.kaplanRuns(input) }
 
     /// The holdout in words, with x named for a law of one variable.
     static func describe(_ h: PowerLawHoldout, variable: String) -> String {

@@ -178,8 +178,8 @@ final class MultilingualLawTests: XCTestCase {
         let b = try MultilingualBacktest(data: data, holdout: .random(fraction: 0.25, seed: 1), options: options)
         let held = b.heldOut.indices.filter { b.heldOut[$0] }
         XCTAssertEqual(held.count, Int((0.25 * Double(data.loss.count)).rounded()))
-        XCTAssertEqual(b.file.data.rows, data.loss.count - held.count)
-        XCTAssertNotNil(b.file.noise?.heldOut)
+        XCTAssertEqual(b.mix.file.data.rows, data.loss.count - held.count)
+        XCTAssertNotNil(b.mix.file.noise?.heldOut)
         for i in held.prefix(5) {
             let f = data.family[i]
             let expected = b.fit.law.families[f].loss(parameters: data.parameters[i], tokens: data.tokens[i], ratio: data.ratios[i])
