@@ -10,6 +10,7 @@ let subcommands: [BenchSubcommand] = [
     readBenchmark,
     curvesBenchmark,
     denseBenchmark,
+    lossDropBenchmark,
     scheduleBenchmark,
     coverageBenchmark,
     isoflopBenchmark,

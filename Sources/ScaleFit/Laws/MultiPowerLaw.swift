@@ -111,6 +111,8 @@ public struct MultiPowerLaw: LossCurveLaw {
         let changesUpTo: [Int]
         /// The tree of change points the loss-drop sum is expanded over.
         let tree: MultiPowerLossDrop.Tree
+        /// The tree of logged steps the loss-drop sum is expanded at.
+        let targets: MultiPowerLossDrop.TargetTree
         /// The number of change points, K.
         public var changeCount: Int { changeGap.count }
     }
@@ -138,7 +140,8 @@ public struct MultiPowerLaw: LossCurveLaw {
         }
         return Prepared(steps: steps, area: area, changeGap: gaps, changeLogRate: logs,
                         changeAreaBefore: before, changesUpTo: upTo,
-                        tree: MultiPowerLossDrop.Tree(count: gaps.count))
+                        tree: MultiPowerLossDrop.Tree(count: gaps.count),
+                        targets: MultiPowerLossDrop.TargetTree(area: area))
     }
 
     /// L(t_j) = L0 + A·S1(t_j)^(−α) − LD(t_j) at each logged step, LD by `MultiPowerLossDrop`

@@ -72,6 +72,61 @@ final class MultiPowerLawTests: XCTestCase {
         return (values, gradient)
     }
 
+    /// The law's values (with and without the gradient pass) within 1e-9 relative of the
+    /// direct sum, and each gradient column within 1e-9 of its largest entry.
+    func assertMatchesDirectSum(_ eta: [Double], _ steps: [Int], _ p: [Double], _ name: String,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        let law = MultiPowerLaw()
+        let prepared = law.prepare(rates: eta, steps: steps)
+        var values = [Double](repeating: 0, count: steps.count)
+        var gradient = [Double](repeating: 0, count: steps.count * 7)
+        law.predictWithGradient(prepared, parameters: p, values: &values, gradient: &gradient)
+        var plain = [Double](repeating: 0, count: steps.count)
+        law.predict(prepared, parameters: p, into: &plain)
+        let exact = direct(eta, steps, p)
+        var worst = 0.0
+        for j in steps.indices {
+            worst = max(worst, abs(values[j] - exact.values[j]) / abs(exact.values[j]), abs(plain[j] - exact.values[j]) / abs(exact.values[j]))
+        }
+        XCTAssertLessThanOrEqual(worst, 1e-9, "\(name) \(p): values", file: file, line: line)
+        for q in 0..<7 {
+            let column = exact.gradient[(q * steps.count)..<((q + 1) * steps.count)]
+            let scale = column.map(abs).max() ?? 0
+            var worstColumn = 0.0
+            for j in steps.indices { worstColumn = max(worstColumn, abs(gradient[j + q * steps.count] - exact.gradient[j + q * steps.count])) }
+            XCTAssertLessThanOrEqual(worstColumn, 1e-9 * scale, "\(name) \(p): column \(q)", file: file, line: line)
+        }
+    }
+
+    /// A loss at every step (the dense logs of trainer states): the steps' tree takes the
+    /// change points' far field as local expansions (translated from parents to children),
+    /// and the result is the direct sum's to 1e-9, also with repeated logged steps and a
+    /// stretch of constant η (equal S1 increments, no change points); a sparse log takes the
+    /// step-by-step walk instead, to the same accuracy.
+    func testDenseStepsMatchDirectSum() throws {
+        var rng = SeededGenerator(seed: 23)
+        let t = 2000, w = 100, peak = 3e-4
+        let schedules: [(String, [Double])] = [
+            ("cosine", LRSchedule.cosine(peak: peak, warmup: w, total: t, final: 0.1).rates()),
+            ("wsd", LRSchedule.wsd(peak: peak, warmup: w, stable: 1200, decay: 700, shape: .linear, final: 0.1).rates()),
+        ]
+        let every = Array(0..<t)
+        var repeated = Array(stride(from: 3, to: t, by: 3))
+        repeated += Array(1500..<1530)
+        repeated.sort()
+        let sparse = Array(stride(from: 150, to: t, by: 100))  // walked step by step
+        XCTAssertLessThan(sparse.count * MultiPowerLossDrop.changesPerStepForDualTraversal, t - 1)
+        for (name, eta) in schedules {
+            for trial in 0..<2 {
+                var p = randomParameters(&rng)
+                if trial == 1 { p[4] = 1e-6; p[5] = 2.5; p[6] = 2.5 }
+                assertMatchesDirectSum(eta, every, p, "\(name), every step")
+                assertMatchesDirectSum(eta, repeated, p, "\(name), repeated steps")
+                assertMatchesDirectSum(eta, sparse, p, "\(name), every 100 steps")
+            }
+        }
+    }
+
     /// The tree expansion of the loss drop agrees with the direct sum to 1e-9 relative (values)
     /// and 1e-9 of each gradient column's largest entry, on long schedules where the
     /// expansion is used: cosine, WSD, η logged every 50 steps (piecewise linear), a linear
@@ -93,26 +148,7 @@ final class MultiPowerLawTests: XCTestCase {
             for trial in 0..<3 {
                 var p = randomParameters(&rng)
                 if trial == 2 { p[4] = 1e-6; p[5] = 2.5; p[6] = 2.5 }  // far corner, like the 25M fit
-                let law = MultiPowerLaw()
-                let prepared = law.prepare(rates: eta, steps: steps)
-                var values = [Double](repeating: 0, count: steps.count)
-                var gradient = [Double](repeating: 0, count: steps.count * 7)
-                law.predictWithGradient(prepared, parameters: p, values: &values, gradient: &gradient)
-                var plain = [Double](repeating: 0, count: steps.count)
-                law.predict(prepared, parameters: p, into: &plain)
-                let exact = direct(eta, steps, p)
-                for j in steps.indices {
-                    XCTAssertEqual(values[j], exact.values[j], accuracy: 1e-9 * abs(exact.values[j]), "\(name) \(p) step \(steps[j])")
-                    XCTAssertEqual(plain[j], exact.values[j], accuracy: 1e-9 * abs(exact.values[j]), "\(name) \(p) step \(steps[j])")
-                }
-                for q in 0..<7 {
-                    let column = exact.gradient[(q * steps.count)..<((q + 1) * steps.count)]
-                    let scale = column.map(abs).max() ?? 0
-                    for j in steps.indices {
-                        XCTAssertEqual(gradient[j + q * steps.count], exact.gradient[j + q * steps.count], accuracy: 1e-9 * scale,
-                                       "\(name) column \(q) step \(steps[j]) \(p)")
-                    }
-                }
+                assertMatchesDirectSum(eta, steps, p, name)
             }
         }
         // The naive O(t²) sum and the direct sum agree on a short cosine (the direct sum is the reference above).
