@@ -140,7 +140,8 @@ public struct MultiPowerLaw: LossCurveLaw {
         }
         return Prepared(steps: steps, area: area, changeGap: gaps, changeLogRate: logs,
                         changeAreaBefore: before, changesUpTo: upTo,
-                        tree: MultiPowerLossDrop.Tree(count: gaps.count),
+                        tree: MultiPowerLossDrop.Tree(count: gaps.count,
+                                                      leafSize: MultiPowerLossDrop.leafSize(changes: gaps.count, steps: steps.count)),
                         targets: MultiPowerLossDrop.TargetTree(area: area))
     }
 
