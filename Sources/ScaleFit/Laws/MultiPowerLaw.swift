@@ -111,8 +111,9 @@ public struct MultiPowerLaw: LossCurveLaw {
         let changesUpTo: [Int]
         /// The tree of change points the loss-drop sum is expanded over.
         let tree: MultiPowerLossDrop.Tree
-        /// The tree of logged steps the loss-drop sum is expanded at.
-        let targets: MultiPowerLossDrop.TargetTree
+        /// The tree of logged steps the loss-drop sum is expanded at, on a dense log only
+        /// (`MultiPowerLossDrop.usesDualTraversal`); nil for a sparse one.
+        let targets: MultiPowerLossDrop.TargetTree?
         /// The number of change points, K.
         public var changeCount: Int { changeGap.count }
     }
@@ -142,7 +143,8 @@ public struct MultiPowerLaw: LossCurveLaw {
                         changeAreaBefore: before, changesUpTo: upTo,
                         tree: MultiPowerLossDrop.Tree(count: gaps.count,
                                                       leafSize: MultiPowerLossDrop.leafSize(changes: gaps.count, steps: steps.count)),
-                        targets: MultiPowerLossDrop.TargetTree(area: area))
+                        targets: MultiPowerLossDrop.usesDualTraversal(changes: gaps.count, steps: steps.count)
+                            ? MultiPowerLossDrop.TargetTree(area: area) : nil)
     }
 
     /// L(t_j) = L0 + A·S1(t_j)^(−α) − LD(t_j) at each logged step, LD by `MultiPowerLossDrop`

@@ -48,8 +48,9 @@ import Foundation
 /// (terms with a + b ≤ p, so the omitted ones are exactly those of the bound above, with
 /// |δ − ε| ≤ q·D); parents pass their expansions to their children exactly (a polynomial
 /// shifted), and each step evaluates its leaf's. A target leaf walks the pairs that are not
-/// resolved step by step, as a sparse log does. On 10⁵ steps logged every step: 0.165 s for
-/// values and gradient, was 0.40 s (`scalefit-bench lossdrop`).
+/// resolved step by step, as a sparse log does. On 10⁵ steps logged every step: 0.09 s for
+/// values and gradient with leaves of 8 (`leafSize(changes:steps:)`), was 0.40 s walking each
+/// step with leaves of 16 (`scalefit-bench lossdrop`).
 ///
 /// Cost per evaluation: O(K·p) for the weights and the moments of the tree (two exp per
 /// change point, p = 16), plus O(n·p·h) for the n logged steps, h the number of nodes a
@@ -108,9 +109,21 @@ enum MultiPowerLossDrop {
     static let targetLeafSize = 16
     /// The dual traversal runs when there is at least one logged step per this many change
     /// points; sparser logs walk the change points' tree step by step (`scalefit-bench
-    /// lossdrop` on a 72k cosine: the dual traversal 2.0× faster logged every 2 steps, 1.1×
-    /// every 32, even at 64, 15% slower at 128).
+    /// lossdrop` on a 72k cosine with leaves of 16: the dual traversal 2.0× faster logged
+    /// every 2 steps, 1.1× every 32, even at 64, 15% slower at 128).
     static let changesPerStepForDualTraversal = 64
+
+    /// Whether a log of `steps` logged steps over `changes` change points is dense enough
+    /// for the dual traversal (so `prepare` builds its `TargetTree`).
+    static func usesDualTraversal(changes: Int, steps: Int) -> Bool {
+        changes > 0 && steps > 0 && steps &* changesPerStepForDualTraversal >= changes
+    }
+
+    /// The centre and half-width of [lowest, highest].
+    @inline(__always) static func span(_ lowest: Double, _ highest: Double) -> (center: Double, radius: Double) {
+        let mid = 0.5 * (lowest + highest)
+        return (mid, max(highest - mid, mid - lowest))
+    }
 
     /// The tree of logged steps (leaves of `targetLeafSize`) with each node's centre and
     /// half-width in P = S1: fixed by the schedule, so built once in `prepare`.
@@ -118,16 +131,23 @@ enum MultiPowerLossDrop {
         let tree: Tree
         let center: [Double], radius: [Double]
 
-        /// The tree over the logged steps at `area` (S1, nondecreasing with the step).
+        /// The tree over the logged steps at `area` (S1, nondecreasing with the step): a
+        /// leaf's extent from its steps, a parent's from its children's (children first).
         init(area: [Double]) {
             tree = Tree(count: area.count, leafSize: MultiPowerLossDrop.targetLeafSize)
+            var lowest = [Double](repeating: .infinity, count: tree.lo.count)
+            var highest = [Double](repeating: -.infinity, count: tree.lo.count)
             var center = [Double](repeating: 0, count: tree.lo.count), radius = center
             for node in tree.lo.indices {
-                var lowest = Double.infinity, highest = -Double.infinity
-                for j in tree.lo[node]..<tree.hi[node] { lowest = min(lowest, area[j]); highest = max(highest, area[j]) }
-                let mid = 0.5 * (lowest + highest)
-                center[node] = mid
-                radius[node] = max(highest - mid, mid - lowest)
+                if tree.left[node] < 0 {
+                    for j in tree.lo[node]..<tree.hi[node] {
+                        lowest[node] = min(lowest[node], area[j]); highest[node] = max(highest[node], area[j])
+                    }
+                } else {
+                    lowest[node] = min(lowest[tree.left[node]], lowest[tree.right[node]])
+                    highest[node] = max(highest[tree.left[node]], highest[tree.right[node]])
+                }
+                (center[node], radius[node]) = MultiPowerLossDrop.span(lowest[node], highest[node])
             }
             self.center = center
             self.radius = radius
@@ -275,9 +295,9 @@ enum MultiPowerLossDrop {
                     for k in tree.lo[node]..<tree.hi[node] {
                         lowest = min(lowest, sigma[k]); highest = max(highest, sigma[k])
                     }
-                    let mid = 0.5 * (lowest + highest)
+                    let mid: Double
+                    (mid, radius[node]) = span(lowest, highest)
                     center[node] = mid
-                    radius[node] = max(highest - mid, mid - lowest)
                     // Two change points at a time: two independent chains of δ^m/m!.
                     var k = tree.lo[node]
                     let end = tree.hi[node]
@@ -303,9 +323,9 @@ enum MultiPowerLossDrop {
                 let rightChild = tree.right[node]
                 let lowest = min(center[leftChild] - radius[leftChild], center[rightChild] - radius[rightChild])
                 let highest = max(center[leftChild] + radius[leftChild], center[rightChild] + radius[rightChild])
-                let mid = 0.5 * (lowest + highest)
+                let mid: Double
+                (mid, radius[node]) = span(lowest, highest)
                 center[node] = mid
-                radius[node] = max(highest - mid, mid - lowest)
                 for side in 0..<2 {
                     let child = side == 0 ? leftChild : rightChild
                     shiftPowers(center[child] - mid)
@@ -329,7 +349,7 @@ enum MultiPowerLossDrop {
             // the type). Per-step accumulators of the lanes Φ0, Φℓ, Φ1, Φ1ℓ and of Ψ.
             let area = prepared.area, changesUpTo = prepared.changesUpTo
             let targets = prepared.targets
-            let targetNodes = targets.tree.lo.count
+            let targetNodes = targets?.tree.lo.count ?? 0
             let phiAt = UnsafeMutablePointer<W>.allocate(capacity: max(n, 1))
             phiAt.initialize(repeating: .zero, count: n)
             let psiAt = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
@@ -399,6 +419,17 @@ enum MultiPowerLossDrop {
                 if W.hasGradient { psiAt[j] += psi }
             }
 
+            // Target node `node`'s local expansion (λ and Ψ's), zeroed on its first use.
+            func claimLocal(_ node: Int) -> (UnsafeMutablePointer<W>, UnsafeMutablePointer<Double>) {
+                let out = local + node &* p1, outPsi = localPsi + node &* p1
+                if !hasLocal[node] {
+                    for a in 0..<p1 { out[a] = .zero }
+                    if W.hasGradient { for a in 0..<p1 { outPsi[a] = 0 } }
+                    hasLocal[node] = true
+                }
+                return (out, outPsi)
+            }
+
             // Node `source`'s field as a local expansion about target node `node`'s centre,
             // `distance` = c_T − c_S away: with s_b = μ_b·z^b, z = 1/D,
             // λ_a = (−z)^a·D^(−β)·Σ_(b ≤ p−a) (β)_(a+b)·s_b (β + 1 and D^(−β−1) in the w1 lanes),
@@ -411,12 +442,7 @@ enum MultiPowerLossDrop {
                 let base = momentBase + source &* p1
                 var zb = 1.0
                 for b in 0..<p1 { scaled[b] = base[b] * zb; zb *= z }
-                let out = local + node &* p1, outPsi = localPsi + node &* p1
-                if !hasLocal[node] {
-                    for a in 0..<p1 { out[a] = .zero }
-                    if W.hasGradient { for a in 0..<p1 { outPsi[a] = 0 } }
-                    hasLocal[node] = true
-                }
+                let (out, outPsi) = claimLocal(node)
                 let lanes = W.lanes(scale, scale * z)
                 var za = 1.0
                 for a in 0..<p1 {
@@ -431,12 +457,11 @@ enum MultiPowerLossDrop {
                 }
             }
 
-            // The dual traversal: a pair whose change points every step of T sees and whose
-            // spheres are apart (r_T + r_S ≤ q·D) is translated; a target leaf walks the
-            // rest step by step; otherwise the larger node is split.
-            if nodeCount > 0 && n &* changesPerStepForDualTraversal < count {
-                for j in 0..<n { walk(j, from: tree.root) }
-            } else if nodeCount > 0 && targetNodes > 0 {
+            // The dual traversal (a dense log, with its tree of steps): a pair whose change
+            // points every step of T sees and whose spheres are apart (r_T + r_S ≤ q·D) is
+            // translated; a target leaf walks the rest step by step; otherwise the larger node
+            // is split. A sparse log walks the whole tree from each step.
+            if let targets, nodeCount > 0 {
                 var pairs: [(Int, Int)] = [(targets.tree.root, tree.root)]
                 pairs.reserveCapacity(256)
                 while let (tNode, sNode) = pairs.popLast() {
@@ -461,46 +486,43 @@ enum MultiPowerLossDrop {
                         pairs.append((tNode, tree.right[sNode])); pairs.append((tNode, tree.left[sNode]))
                     }
                 }
-            }
 
-            // Local expansions from parents to children (post-order reversed: a parent before
-            // its children): with h = c_child − c_parent, λ′_a = Σ_(i ≥ a) λ_i·h^(i−a)/(i−a)!,
-            // exact for the degree-p polynomial; then each leaf's at its steps.
-            for node in stride(from: targetNodes - 1, through: 0, by: -1) where hasLocal[node] {
-                let from = local + node &* p1, fromPsi = localPsi + node &* p1
-                let leftChild = targets.tree.left[node]
-                if leftChild >= 0 {
-                    for child in [leftChild, targets.tree.right[node]] {
-                        shiftPowers(targets.center[child] - targets.center[node])
-                        let out = local + child &* p1, outPsi = localPsi + child &* p1
-                        if !hasLocal[child] {
-                            for a in 0..<p1 { out[a] = .zero }
-                            if W.hasGradient { for a in 0..<p1 { outPsi[a] = 0 } }
-                            hasLocal[child] = true
-                        }
-                        for a in 0..<p1 {
-                            var sum = W.zero, sumPsi = 0.0
-                            for i in a..<p1 {
-                                sum += from[i] * hPower[i &- a]
-                                if W.hasGradient { sumPsi += fromPsi[i] * hPower[i &- a] }
+                // Local expansions from parents to children (post-order reversed: a parent before
+                // its children): with h = c_child − c_parent, λ′_a = Σ_(i ≥ a) λ_i·h^(i−a)/(i−a)!,
+                // exact for the degree-p polynomial; then each leaf's at its steps.
+                for node in stride(from: targetNodes - 1, through: 0, by: -1) where hasLocal[node] {
+                    let from = local + node &* p1, fromPsi = localPsi + node &* p1
+                    let leftChild = targets.tree.left[node]
+                    if leftChild >= 0 {
+                        for child in [leftChild, targets.tree.right[node]] {
+                            shiftPowers(targets.center[child] - targets.center[node])
+                            let (out, outPsi) = claimLocal(child)
+                            for a in 0..<p1 {
+                                var sum = W.zero, sumPsi = 0.0
+                                for i in a..<p1 {
+                                    sum += from[i] * hPower[i &- a]
+                                    if W.hasGradient { sumPsi += fromPsi[i] * hPower[i &- a] }
+                                }
+                                out[a] += sum
+                                if W.hasGradient { outPsi[a] += sumPsi }
                             }
-                            out[a] += sum
-                            if W.hasGradient { outPsi[a] += sumPsi }
                         }
+                        continue
                     }
-                    continue
-                }
-                for j in targets.tree.lo[node]..<targets.tree.hi[node] {
-                    let delta = area[j] - targets.center[node]
-                    var sum = from[order], sumPsi = W.hasGradient ? fromPsi[order] : 0
-                    for a in stride(from: order - 1, through: 0, by: -1) {
-                        let f = delta * inverse[a]
-                        sum = from[a] + sum * f
-                        if W.hasGradient { sumPsi = fromPsi[a] + sumPsi * f }
+                    for j in targets.tree.lo[node]..<targets.tree.hi[node] {
+                        let delta = area[j] - targets.center[node]
+                        var sum = from[order], sumPsi = W.hasGradient ? fromPsi[order] : 0
+                        for a in stride(from: order - 1, through: 0, by: -1) {
+                            let f = delta * inverse[a]
+                            sum = from[a] + sum * f
+                            if W.hasGradient { sumPsi = fromPsi[a] + sumPsi * f }
+                        }
+                        phiAt[j] += sum
+                        if W.hasGradient { psiAt[j] += sumPsi }
                     }
-                    phiAt[j] += sum
-                    if W.hasGradient { psiAt[j] += sumPsi }
                 }
+            } else if nodeCount > 0 {
+                for j in 0..<n { walk(j, from: tree.root) }
             }
 
             var gapSum = 0.0, done = 0

@@ -116,6 +116,9 @@ final class MultiPowerLawTests: XCTestCase {
         repeated.sort()
         let sparse = Array(stride(from: 150, to: t, by: 100))  // walked step by step
         XCTAssertLessThan(sparse.count * MultiPowerLossDrop.changesPerStepForDualTraversal, t - 1)
+        let cosine = schedules[0].1
+        XCTAssertNotNil(MultiPowerLaw().prepare(rates: cosine, steps: every).targets, "a loss at every step takes the dual traversal")
+        XCTAssertNil(MultiPowerLaw().prepare(rates: cosine, steps: sparse).targets, "every 100 steps walks step by step")
         for (name, eta) in schedules {
             for trial in 0..<2 {
                 var p = randomParameters(&rng)
