@@ -88,15 +88,18 @@ public struct Fit<L: Law>: Sendable {
         let best: SolverResult
         switch law.search {
         case let .screened(evaluations, functionTolerance, selection, options):
+            let staged = try law.stagedProblems(problem)
             let found = try ScreenedMultiStart(options: options, screeningEvaluations: evaluations,
                                                screeningFunctionTolerance: functionTolerance, selection: selection,
                                                threads: Self.workers(starts: starts.count, residuals: problem.residualCount))
-                .minimize(problem, screeningProblem: try law.screeningProblem(for: data), starts: starts,
-                          bounds: bounds, fixed: law.fixed)
+                .minimize(problem, screeningProblem: try staged?.screening ?? law.screeningProblem(for: data),
+                          reducedProblem: staged?.reduced, starts: starts, bounds: bounds, fixed: law.fixed)
             best = found.best
+            // The screening's costs are on its own problem: counted against the polish's best
+            // (for a staged search, the reduced problem's best polished cost).
             search = SearchCounts(startsTried: found.startCount, startsPolished: found.polishedStarts.count,
                                   startsConverged: found.polishedConverged, startsAtBest: found.polishedAtBest,
-                                  bestStart: found.bestStart, screenedAtBest: found.screening.startsAt(cost: found.best.cost))
+                                  bestStart: found.bestStart, screenedAtBest: found.screening.startsAt(cost: found.refined == nil ? found.best.cost : found.polished.best.cost))
         case let .everyStart(options):
             let found = try MultiStart(solver: LevenbergMarquardt(options: options))
                 .minimize(problem, starts: starts, bounds: bounds, fixed: law.fixed)

@@ -119,9 +119,16 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
         try CurveFitProblem(law: self, curves: data.curves)
     }
 
-    /// The same problem on the law's `screeningLaw`.
+    /// The same problem on the law's `screeningLaw` (reduced on a dense log or a long schedule).
     public func screeningProblem(for data: LossCurves) throws -> CurveFitProblem<Self> {
         try problem(for: data).screeningProblem()
+    }
+
+    /// On a dense log or a schedule of many change points, the reduced problem
+    /// (`CurveFitProblem.reducedProblem`) and the screening problem on it: the search screens
+    /// and polishes on fewer points and change points, and refines its best ends on all.
+    public func stagedProblems(_ problem: CurveFitProblem<Self>) throws -> (screening: CurveFitProblem<Self>, reduced: CurveFitProblem<Self>)? {
+        try problem.reducedProblem().map { (try $0.screeningProblem(), $0) }
     }
 
     /// The law's documented grid for these curves, as `searchSettings` makes it (its count

@@ -58,6 +58,10 @@ public protocol Law: Sendable {
     /// A cheaper problem with the same parameters for the search's screening runs
     /// (by default `problem(for:)`).
     func screeningProblem(for data: Observations) throws -> Problem
+    /// For a staged search (`ScreenedMultiStart.minimize(_:screeningProblem:reducedProblem:…)`):
+    /// the same fit as `problem` on less data, and the screening problem on it; nil (the
+    /// default) to screen on `screeningProblem(for:)` and polish on the problem itself.
+    func stagedProblems(_ problem: Problem) throws -> (screening: Problem, reduced: Problem)?
     /// The starting grid.
     func starts(for data: Observations) -> [[Double]]
     /// Box bounds on θ, or nil.
@@ -96,6 +100,8 @@ public protocol Law: Sendable {
 extension Law {
     /// The problem itself.
     public func screeningProblem(for data: Observations) throws -> Problem { try problem(for: data) }
+    /// No staged search.
+    public func stagedProblems(_ problem: Problem) throws -> (screening: Problem, reduced: Problem)? { nil }
     /// None fixed.
     public var fixed: [Bool]? { nil }
     /// Log residuals.

@@ -16,6 +16,11 @@ import Foundation
 ///    rank). With `.bestOrScreening` only the screening's best run is polished, and it wins
 ///    instead when the polish ends above it.
 ///
+/// 3. Staged (`minimize(_:screeningProblem:reducedProblem:…)`, the loss-curve laws on a long
+///    schedule logged sparsely): the polish runs on a reduced problem (the same fit on a
+///    coarser schedule), and its best end — with the next distinct one when it is within
+///    `refinementCostRatio` of its cost — is run on to convergence on the problem itself.
+///
 /// Deterministic: every run is written by index, so the answer does not depend on the
 /// number of threads. The winner is a full run to the full tolerances, so it is the minimum
 /// a full run from every start finds provided the global basin's screening run is among the
@@ -100,6 +105,56 @@ public struct ScreenedMultiStart: Sendable {
         try minimize(problem, screeningProblem: problem, starts: starts, bounds: bounds, fixed: fixed)
     }
 
+    /// How many of the polished ends of a staged search (`minimize(_:screeningProblem:reducedProblem:…)`)
+    /// are run on to convergence on the problem itself: the best, and the next distinct one
+    /// when its cost is within `refinementCostRatio` of the best (two cores run two at once).
+    public static let refinementCount = 2
+    /// A polished end of a staged search whose cost on the reduced problem is at most this
+    /// times the best is refined too (a reduced problem can swap the order of near-equal minima).
+    public static let refinementCostRatio = 1.001
+
+    /// The search with the screening runs on `screeningProblem` (same parameters as `problem`).
+    /// With a `reducedProblem` (the same fit on fewer points or change points; the loss-curve
+    /// laws' dense logs and long schedules) the search is staged: the polish runs on it, and
+    /// then the best polished end (and the next distinct one within `refinementCostRatio` of its
+    /// cost) is run on to convergence on `problem` — from a minimum of the reduced problem a
+    /// few evaluations of the full one, where polishing on it took hundreds. The winner is the
+    /// best refined run, so the answer is a full run on `problem` to the full tolerances.
+    public func minimize<P: LeastSquaresProblem, S: LeastSquaresProblem>(
+        _ problem: P, screeningProblem: S, reducedProblem: S?, starts: [[Double]],
+        bounds: ParameterBounds? = nil, fixed: [Bool]? = nil
+    ) throws -> ScreenedMultiStartResult {
+        guard let reducedProblem else {
+            return try minimize(problem, screeningProblem: screeningProblem, starts: starts, bounds: bounds, fixed: fixed)
+        }
+        let staged = try minimize(reducedProblem, screeningProblem: screeningProblem, starts: starts, bounds: bounds, fixed: fixed)
+        let polished = staged.polished
+        let order = polished.finalCosts.indices
+            .filter { polished.finalCosts[$0].isFinite }
+            .sorted { a, b in
+                if polished.converged[a] != polished.converged[b] { return polished.converged[a] }
+                return (polished.finalCosts[a], a) < (polished.finalCosts[b], b)
+            }
+        let bestCost = polished.best.cost
+        var chosen: [Int] = []
+        for k in order where chosen.count < Self.refinementCount {
+            let end = polished.finalParameters[k]
+            let duplicate = chosen.contains { c in
+                zip(polished.finalParameters[c], end).allSatisfy { abs($0 - $1) <= 1e-6 * max(abs($0), abs($1), 1e-300) }
+            }
+            if duplicate { continue }
+            if chosen.isEmpty || polished.finalCosts[k] <= Self.refinementCostRatio * bestCost { chosen.append(k) }
+        }
+        if chosen.isEmpty { chosen = [polished.bestStart] }
+        let refined = try MultiStart(solver: LevenbergMarquardt(options: options), threads: threads)
+            .minimize(problem, starts: chosen.map { polished.finalParameters[$0] }, bounds: bounds, fixed: fixed)
+        var result = staged
+        result.best = refined.best
+        result.bestStart = staged.polishedStarts[chosen[refined.bestStart]]
+        result.refined = refined
+        return result
+    }
+
     /// The search with the screening runs on `screeningProblem` (same parameters as `problem`).
     public func minimize<P: LeastSquaresProblem, S: LeastSquaresProblem>(
         _ problem: P, screeningProblem: S, starts: [[Double]], bounds: ParameterBounds? = nil, fixed: [Bool]? = nil
@@ -156,6 +211,9 @@ public struct ScreenedMultiStartResult: Sendable {
     public var polished: MultiStartResult
     /// The start indices the polished runs came from, best screening cost first.
     public var polishedStarts: [Int]
+    /// A staged search's runs on the full problem from the best polished ends (whose problem
+    /// was the reduced one); nil for a search polished on the problem itself.
+    public var refined: MultiStartResult? = nil
 
     /// Number of starts screened.
     public var startCount: Int { screening.finalCosts.count }

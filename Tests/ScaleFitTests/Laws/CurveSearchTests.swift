@@ -79,6 +79,66 @@ final class CurveSearchTests: XCTestCase {
         XCTAssertEqual(try sparse.screeningProblem().residualCount, sparse.residualCount)
     }
 
+    /// A long schedule logged sparsely is coarsened for the search's polish: η averaged over
+    /// blocks of ⌈K/8192⌉ + 1 steps, S1 kept at every block's end, at most about 8,192 change
+    /// points left, every logged point kept; a dense log, or a schedule of few changes, is not.
+    func testLongSparselyLoggedSchedulesAreCoarsenedKeepingS1AtBlockEnds() throws {
+        let dense = try DenseCurveBenchmark.curve(law: AnnealingLaw(), points: 30_000)
+        let sparse = try dense.thinned(every: 100)
+        let problem = try CurveFitProblem(law: AnnealingLaw(), curves: [sparse])
+        let reduced = try XCTUnwrap(try problem.reducedProblem())
+        let coarse = reduced.curves[0]
+        XCTAssertEqual(coarse.steps, sparse.steps)
+        XCTAssertEqual(coarse.losses, sparse.losses)
+        XCTAssertEqual(coarse.rates.count, sparse.rates.count)
+        let changes = { (r: [Double]) in r.indices.dropFirst().filter { r[$0] != r[$0 - 1] }.count }
+        let block = changes(sparse.rates) / 8192 + 1 + (changes(sparse.rates) % 8192 == 0 ? 0 : 1)
+        XCTAssertEqual(block, 5)
+        XCTAssertLessThanOrEqual(changes(coarse.rates), 8192)
+        var fine = 0.0, coarseSum = 0.0
+        for i in sparse.rates.indices {
+            fine += sparse.rates[i]; coarseSum += coarse.rates[i]
+            if (i + 1) % block == 0 { XCTAssertEqual(coarseSum, fine, accuracy: 1e-12 * fine, "S1 at step \(i)") }
+        }
+        XCTAssertEqual(coarseSum, fine, accuracy: 1e-12 * fine)
+        XCTAssertNil(try CurveFitProblem(law: AnnealingLaw(), curves: [dense]).reducedProblem())
+        let constant = try LossCurve(name: "constant", rates: [Double](repeating: 3e-4, count: 40_000),
+                                     steps: sparse.steps, losses: sparse.losses)
+        XCTAssertNil(try CurveFitProblem(law: AnnealingLaw(), curves: [constant]).reducedProblem())
+        // The screening runs on the coarsened schedule too.
+        XCTAssertEqual(try problem.screeningProblem().curves[0].rates, coarse.rates)
+    }
+
+    /// The staged search (screen and polish on the coarsened schedule, refine the best ends on
+    /// the full one) finds the minimum the search polished on the full schedule finds, and the
+    /// fit is that refined run.
+    func testStagedSearchFindsTheFullSchedulesMinimum() throws {
+        let law = AnnealingLaw()
+        let curve = try DenseCurveBenchmark.curve(law: law, points: 30_000).thinned(every: 100)
+        let data = LossCurves(curves: [curve], schedules: [DenseCurveBenchmark.schedule(points: 30_000)], file: "sparse")
+        let problem = try CurveFitProblem(law: law, curves: [curve])
+        let staged = try XCTUnwrap(try law.stagedProblems(problem))
+        let options = law.search.options
+        let search = ScreenedMultiStart(options: options, screeningEvaluations: CurveFit.screeningEvaluations,
+                                        screeningFunctionTolerance: 1e-8, selection: .distinctAmongBest(count: 3, tolerance: 1e-3))
+        let starts = law.starts(for: data), bounds = law.bounds(for: data)
+        let full = try search.minimize(problem, screeningProblem: try problem.screeningProblem().replacingLaw(law.screeningLaw),
+                                       starts: starts, bounds: bounds)
+        let twoStage = try search.minimize(problem, screeningProblem: staged.screening, reducedProblem: staged.reduced,
+                                           starts: starts, bounds: bounds)
+        let refined = try XCTUnwrap(twoStage.refined)
+        XCTAssertEqual(twoStage.best.cost, refined.best.cost)
+        XCTAssertTrue(twoStage.best.summary.converged, twoStage.best.summary.message)
+        XCTAssertLessThanOrEqual(twoStage.best.cost, twoStage.best.summary.initialCost)
+        XCTAssertEqual(twoStage.best.cost, full.best.cost, accuracy: 1e-9 * full.best.cost)
+        for (a, b) in zip(twoStage.best.parameters, full.best.parameters) { XCTAssertEqual(a, b, accuracy: 1e-4 * abs(b)) }
+        XCTAssertEqual(problem.objective(at: twoStage.best.parameters, loss: options.loss), twoStage.best.cost,
+                       accuracy: 1e-12 * twoStage.best.cost)
+        let fit = try Fit(law, to: data)
+        XCTAssertEqual(fit.objective, twoStage.best.cost)
+        XCTAssertEqual(fit.parameters, twoStage.best.parameters)
+    }
+
     /// A dense log (a loss every step) is fitted to convergence, ending below its start,
     /// near the generating parameters.
     func testDenseAnnealingFitConvergesBelowItsStart() throws {
