@@ -146,14 +146,55 @@ public struct ScreenedMultiStart: Sendable {
             if chosen.isEmpty || polished.finalCosts[k] <= Self.refinementCostRatio * bestCost { chosen.append(k) }
         }
         if chosen.isEmpty { chosen = [polished.bestStart] }
-        let refined = try MultiStart(solver: LevenbergMarquardt(options: options), threads: threads)
-            .minimize(problem, starts: chosen.map { polished.finalParameters[$0] }, bounds: bounds, fixed: fixed)
+        let solver = LevenbergMarquardt(options: options)
+        let ends = chosen.map { polished.finalParameters[$0] }.map { end in
+            Self.corrected(end, problem: problem, reduced: reducedProblem, solver: solver, bounds: bounds, fixed: fixed)
+        }
+        let refined = try MultiStart(solver: solver, threads: threads)
+            .minimize(problem, starts: ends, bounds: bounds, fixed: fixed)
         var result = staged
         result.best = refined.best
         result.bestStart = staged.polishedStarts[chosen[refined.bestStart]]
         result.refined = refined
         return result
     }
+
+    /// Defect corrections of a reduced problem's minimum before its refinement: while they
+    /// help (at most `defectCorrections` times), the reduced problem with its residuals shifted
+    /// by r(x) − r_reduced(x) at the current x (one residual evaluation of the full problem) is
+    /// minimized from x. Its minimum is where the reduced problem's Jacobian meets the full
+    /// problem's residuals, nearer the full minimum than the reduced one is, found at the
+    /// reduced problem's cost. Only for problems of the same residuals (a coarser schedule on
+    /// the same points); a step that does not lower the full problem's cost is not taken.
+    static func corrected<P: LeastSquaresProblem, S: LeastSquaresProblem>(
+        _ start: [Double], problem: P, reduced: S, solver: LevenbergMarquardt, bounds: ParameterBounds?, fixed: [Bool]?
+    ) -> [Double] {
+        guard problem.residualCount == reduced.residualCount else { return start }
+        let m = problem.residualCount
+        var x = start
+        var full = [Double](repeating: 0, count: m), coarse = full
+        problem.residuals(at: x, into: &full)
+        var cost = Self.cost(full, loss: solver.options.loss)
+        for _ in 0..<defectCorrections {
+            reduced.residuals(at: x, into: &coarse)
+            let shift = (0..<m).map { full[$0] - coarse[$0] }
+            guard shift.allSatisfy(\.isFinite),
+                  let run = try? solver.minimize(ShiftedProblem(base: reduced, shift: shift), from: x, bounds: bounds, fixed: fixed)
+            else { break }
+            var next = full
+            problem.residuals(at: run.parameters, into: &next)
+            let nextCost = Self.cost(next, loss: solver.options.loss)
+            guard nextCost < cost else { break }
+            x = run.parameters; full = next; cost = nextCost
+        }
+        return x
+    }
+    /// ½·Σρ(r²), the solver's cost (NaN for a NaN residual).
+    static func cost(_ r: [Double], loss: RobustLoss) -> Double {
+        r.reduce(0) { $0 + 0.5 * loss.evaluate($1 * $1).rho }
+    }
+    /// At most this many defect corrections (`corrected`) before a refinement.
+    public static let defectCorrections = 4
 
     /// The search with the screening runs on `screeningProblem` (same parameters as `problem`).
     public func minimize<P: LeastSquaresProblem, S: LeastSquaresProblem>(
@@ -221,4 +262,22 @@ public struct ScreenedMultiStartResult: Sendable {
     public var polishedAtBest: Int { polished.startsAtBest }
     /// How many polished runs converged.
     public var polishedConverged: Int { polished.converged.filter { $0 }.count }
+}
+
+/// A problem's residuals plus a fixed shift (`ScreenedMultiStart.corrected`); the Jacobian is the problem's.
+struct ShiftedProblem<Base: LeastSquaresProblem>: LeastSquaresProblem {
+    let base: Base
+    let shift: [Double]
+    var parameterCount: Int { base.parameterCount }
+    var residualCount: Int { base.residualCount }
+    func residuals(at x: [Double], into r: inout [Double]) {
+        base.residuals(at: x, into: &r)
+        for i in r.indices { r[i] += shift[i] }
+    }
+    func jacobian(at x: [Double], into j: inout Matrix) { base.jacobian(at: x, into: &j) }
+    var prefersJointEvaluation: Bool { base.prefersJointEvaluation }
+    func residualsAndJacobian(at x: [Double], residuals r: inout [Double], jacobian j: inout Matrix) {
+        base.residualsAndJacobian(at: x, residuals: &r, jacobian: &j)
+        for i in r.indices { r[i] += shift[i] }
+    }
 }
