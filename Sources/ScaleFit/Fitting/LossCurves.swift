@@ -128,7 +128,7 @@ extension Law where Self: LossCurveLaw, Observations == LossCurves, Query == Cur
     /// (`CurveFitProblem.reducedProblem`) and the screening problem on it: the search screens
     /// and polishes on fewer points and change points, and refines its best ends on all.
     public func stagedProblems(_ problem: CurveFitProblem<Self>) throws -> (screening: CurveFitProblem<Self>, reduced: CurveFitProblem<Self>)? {
-        try problem.reducedProblem().map { (try $0.screeningProblem(), $0) }
+        try problem.reducedProblem().map { (try $0.thinnedForScreening(), $0) }
     }
 
     /// The law's documented grid for these curves, as `searchSettings` makes it (its count

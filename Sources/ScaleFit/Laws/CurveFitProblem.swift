@@ -67,11 +67,16 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// to at most `screeningPoints`, and on the law's `screeningLaw`. The screening only ranks
     /// basins, which a few thousand points and change points do as well as a million.
     public func screeningProblem() throws -> CurveFitProblem {
-        let base = try reducedProblem() ?? self
+        try (reducedProblem() ?? self).thinnedForScreening()
+    }
+
+    /// This problem on the law's `screeningLaw`, on every k-th logged point of a dense log
+    /// (`screeningProblem` without the coarsening).
+    func thinnedForScreening() throws -> CurveFitProblem {
         let total = residualCount, limit = Self.screeningPoints
-        guard total > limit else { return base.replacingLaw(law.screeningLaw) }
+        guard total > limit else { return replacingLaw(law.screeningLaw) }
         let stride = (total + limit - 1) / limit
-        let thinned = try base.curves.map { curve -> LossCurve in
+        let thinned = try curves.map { curve -> LossCurve in
             let count = curve.steps.count
             var keep = Array(Swift.stride(from: (count - 1) % stride, to: count, by: stride))
             if keep.isEmpty { keep = [count - 1] }

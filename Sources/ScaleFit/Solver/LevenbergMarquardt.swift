@@ -82,7 +82,7 @@ public struct LevenbergMarquardt: Sendable {
         let x = box.clamp(scaled.theta(result.parameters))
         if x != scaled.theta(result.parameters) {
             problem.residuals(at: x, into: &result.residuals)
-            result.cost = 0.5 * result.residuals.reduce(0) { $0 + options.loss.evaluate($1 * $1).rho }
+            result.cost = options.loss.cost(of: result.residuals)
             result.summary.finalCost = result.cost
         }
         result.parameters = x

@@ -86,6 +86,15 @@ public struct MultiStartResult: Sendable {
     /// clearly the global minimum stands out.
     public var startsAtBest: Int { startsAt(cost: best.cost) }
 
+    /// The starts that ended at a finite cost, in `MultiStart`'s order of runs (converged
+    /// before not converged, then the lower cost, then the earlier start).
+    public var rankedStarts: [Int] {
+        finalCosts.indices.filter { finalCosts[$0].isFinite }.sorted { a, b in
+            if converged[a] != converged[b] { return converged[a] }
+            return (finalCosts[a], a) < (finalCosts[b], b)
+        }
+    }
+
     /// How many starts ended within 1e-9 relative of `cost` (another run's, such as the
     /// polish of a screening's best end).
     public func startsAt(cost: Double) -> Int {

@@ -57,6 +57,11 @@ public enum RobustLoss: Sendable, Equatable, Hashable, Codable {
         }
     }
 
+    /// The cost ½·Σρ(rᵢ²) of residuals r, the solver's (NaN for a NaN residual).
+    public func cost(of residuals: [Double]) -> Double {
+        0.5 * residuals.reduce(0) { $0 + evaluate($1 * $1).rho }
+    }
+
     /// The scale c, or nil for l2.
     public var scale: Double? {
         switch self {

@@ -129,20 +129,11 @@ public struct ScreenedMultiStart: Sendable {
         }
         let staged = try minimize(reducedProblem, screeningProblem: screeningProblem, starts: starts, bounds: bounds, fixed: fixed)
         let polished = staged.polished
-        let order = polished.finalCosts.indices
-            .filter { polished.finalCosts[$0].isFinite }
-            .sorted { a, b in
-                if polished.converged[a] != polished.converged[b] { return polished.converged[a] }
-                return (polished.finalCosts[a], a) < (polished.finalCosts[b], b)
-            }
         let bestCost = polished.best.cost
         var chosen: [Int] = []
-        for k in order where chosen.count < Self.refinementCount {
+        for k in polished.rankedStarts where chosen.count < Self.refinementCount {
             let end = polished.finalParameters[k]
-            let duplicate = chosen.contains { c in
-                zip(polished.finalParameters[c], end).allSatisfy { abs($0 - $1) <= 1e-6 * max(abs($0), abs($1), 1e-300) }
-            }
-            if duplicate { continue }
+            if chosen.contains(where: { Self.coincide(polished.finalParameters[$0], end, tolerance: 1e-6) }) { continue }
             if chosen.isEmpty || polished.finalCosts[k] <= Self.refinementCostRatio * bestCost { chosen.append(k) }
         }
         if chosen.isEmpty { chosen = [polished.bestStart] }
@@ -174,7 +165,7 @@ public struct ScreenedMultiStart: Sendable {
         var x = start
         var full = [Double](repeating: 0, count: m), coarse = full
         problem.residuals(at: x, into: &full)
-        var cost = Self.cost(full, loss: solver.options.loss)
+        var cost = solver.options.loss.cost(of: full)
         for _ in 0..<defectCorrections {
             reduced.residuals(at: x, into: &coarse)
             let shift = (0..<m).map { full[$0] - coarse[$0] }
@@ -183,15 +174,16 @@ public struct ScreenedMultiStart: Sendable {
             else { break }
             var next = full
             problem.residuals(at: run.parameters, into: &next)
-            let nextCost = Self.cost(next, loss: solver.options.loss)
+            let nextCost = solver.options.loss.cost(of: next)
             guard nextCost < cost else { break }
             x = run.parameters; full = next; cost = nextCost
         }
         return x
     }
-    /// ½·Σρ(r²), the solver's cost (NaN for a NaN residual).
-    static func cost(_ r: [Double], loss: RobustLoss) -> Double {
-        r.reduce(0) { $0 + 0.5 * loss.evaluate($1 * $1).rho }
+    /// Whether two end points are the same minimum: within `tolerance`·max(|a|, |b|) in every
+    /// coordinate.
+    static func coincide(_ a: [Double], _ b: [Double], tolerance: Double) -> Bool {
+        zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(abs($0), abs($1)) }
     }
     /// At most this many defect corrections (`corrected`) before a refinement.
     public static let defectCorrections = 4
@@ -217,11 +209,8 @@ public struct ScreenedMultiStart: Sendable {
                 if !duplicate { chosen.append(k) }
             }
         case let .distinctAmongBest(count, tolerance):
-            for k in order.prefix(count) {
-                let duplicate = chosen.contains { c in
-                    zip(ends[c], ends[k]).allSatisfy { abs($0 - $1) <= tolerance * max(abs($0), abs($1)) }
-                }
-                if !duplicate { chosen.append(k) }
+            for k in order.prefix(count) where !chosen.contains(where: { Self.coincide(ends[$0], ends[k], tolerance: tolerance) }) {
+                chosen.append(k)
             }
         case .bestOrScreening:
             chosen = [screening.bestStart]
