@@ -34,6 +34,30 @@ final class CurveCLITests: XCTestCase {
         return path
     }
 
+    /// A long schedule logged sparsely (a cosine of 30,100 steps, a loss every 100) is fitted
+    /// staged, and the report says so: the polished runs ran on a reduced problem, the best
+    /// refined on every point and change of the schedule.
+    func testStagedFitSaysItWasRefinedOnTheFullProblem() throws {
+        let spec = "cosine:peak=3e-4,warmup=100,total=30100,final=0.1"
+        let schedule = try LRSchedule(spec: spec)
+        let steps = Array(stride(from: 100, to: 30100, by: 100))
+        let clean = AnnealingLaw().predict(schedule: schedule, steps: steps, parameters: [2.8, 0.9, 0.45, 3.0])
+        var rng = SeededGenerator(seed: 5)
+        var text = "step,loss\n"
+        for (s, l) in zip(steps, clean) { text += "\(s),\(l * (1 + 3e-3 * (rng.nextUnit() - 0.5)))\n" }
+        let path = temporary("long.csv")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let fit = try CLITests.scalefit(["fit", path, "--law", "annealing", "--schedule", spec])
+        XCTAssertEqual(fit.status, 0, fit.stderr)
+        XCTAssertTrue(fit.stdout.contains("distinct polished runs converged on a reduced problem; the best "), fit.stdout)
+        XCTAssertTrue(fit.stdout.contains("run on to convergence on every point and change of the schedule"), fit.stdout)
+        // Short schedules are polished on themselves, and the line says nothing of a refinement.
+        let sparse = try CLITests.scalefit(["fit", try writeCurves(), "--law", "annealing"] + scheduleFlags())
+        XCTAssertEqual(sparse.status, 0, sparse.stderr)
+        XCTAssertTrue(sparse.stdout.contains("distinct polished runs converged)"), sparse.stdout)
+        XCTAssertFalse(sparse.stdout.contains("reduced problem"), sparse.stdout)
+    }
+
     func scheduleFlags() -> [String] {
         specs.keys.sorted().flatMap { ["--schedule", "\($0)=\(specs[$0]!)"] }
     }

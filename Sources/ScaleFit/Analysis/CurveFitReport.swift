@@ -46,6 +46,8 @@ package struct CurveFitReport: Sendable, Codable {
     package var startsTried: Int
     package var startsConverged: Int
     package var startsPolished: Int
+    /// Polished ends refined on the full problem after a polish on a reduced one (0: none).
+    package var startsRefined: Int
     package var parameters: [ParameterEstimate]
     package var curves: [Curve]
     /// The mean of the metrics over the fitted curves, and over the scored ones (nil if none).
@@ -107,6 +109,7 @@ package struct CurveFitReport: Sendable, Codable {
         startsTried = fit.search.startsTried
         startsConverged = fit.search.startsConverged
         startsPolished = fit.search.startsPolished
+        startsRefined = fit.search.startsRefined
         parameters = fit.estimates
         func curve(_ item: (curve: LossCurve, lines: [Int], schedule: String), _ role: Role) -> Curve {
             let c = item.curve

@@ -71,6 +71,10 @@ public struct Fit<L: Law>: Sendable {
         /// otherwise) ended within the at-best tolerance of the winner's final cost: how many
         /// of the grid's starts lead into the winning basin. 0 for a fit read from a file.
         public var screenedAtBest: Int = 0
+        /// Of a staged search (polished on a reduced problem: a coarser schedule, or a dense
+        /// log's knots), the polished ends run on to convergence on the problem itself; 0 when
+        /// the polish ran on the problem itself.
+        public var startsRefined: Int = 0
     }
 
     /// Fits `law` to `data`: the law's grid searched by its `search`, the covariance at the
@@ -99,7 +103,8 @@ public struct Fit<L: Law>: Sendable {
             // (for a staged search, the reduced problem's best polished cost).
             search = SearchCounts(startsTried: found.startCount, startsPolished: found.polishedStarts.count,
                                   startsConverged: found.polishedConverged, startsAtBest: found.polishedAtBest,
-                                  bestStart: found.bestStart, screenedAtBest: found.screening.startsAt(cost: found.refined == nil ? found.best.cost : found.polished.best.cost))
+                                  bestStart: found.bestStart, screenedAtBest: found.screening.startsAt(cost: found.refined == nil ? found.best.cost : found.polished.best.cost),
+                                  startsRefined: found.refined?.finalCosts.count ?? 0)
         case let .everyStart(options):
             let found = try MultiStart(solver: LevenbergMarquardt(options: options))
                 .minimize(problem, starts: starts, bounds: bounds, fixed: law.fixed)

@@ -41,6 +41,13 @@ public protocol LossCurveLaw: Sendable {
     /// products of parameters. By default none.
     var logScaledParameters: [Int] { get }
 
+    /// Whether a dense log's search polishes on knots (`KnotInterpolation`,
+    /// `CurveFitProblem.reducedProblem`): for a law whose evaluation costs far more per point
+    /// than the solver's linear algebra (the multi-power law's loss-drop tree), not for one
+    /// whose evaluation is a pass over the steps (annealing: there the polish on every point
+    /// costs less than the corrections on the knots). By default false.
+    var polishesDenseLogsOnKnots: Bool { get }
+
     /// How a fit of the law searches beyond its grid and box (held parameters, bounds,
     /// starts, budget).
     var searchSettings: CurveSearchSettings { get }
@@ -56,6 +63,9 @@ extension LossCurveLaw {
 
     /// By default no parameter is moved in log coordinates.
     public var logScaledParameters: [Int] { [] }
+
+    /// By default a dense log is polished on every point.
+    public var polishesDenseLogsOnKnots: Bool { false }
 
     /// `options` with this law's `logScaledParameters` added.
     public func solverOptions(_ options: SolverOptions) -> SolverOptions {

@@ -28,6 +28,10 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// Whether residuals are log ratios (the default) or raw differences.
     public let residual: Residual
     let prepared: [Law.Prepared]
+    /// Per curve, for the reduced problem of a dense log: the law evaluated at some logged
+    /// steps only (`knots`) and interpolated to the others; nil where the law is evaluated at
+    /// every logged step (`prepared` then holds them all).
+    let interpolations: [KnotInterpolation?]
     /// Index of each curve's first residual.
     let offsets: [Int]
     let observed: [Double]
@@ -43,6 +47,7 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         self.curves = curves
         self.residual = residual
         self.prepared = curves.map { law.prepare(rates: $0.rates, steps: $0.steps) }
+        self.interpolations = curves.map { _ in nil }
         var offsets: [Int] = [], total = 0
         for curve in curves { offsets.append(total); total += curve.steps.count }
         self.offsets = offsets
@@ -52,7 +57,8 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// The same curves and prepared data with another configuration of the law (its
     /// `screeningLaw`, say).
     func replacingLaw(_ other: Law) -> CurveFitProblem {
-        CurveFitProblem(law: other, curves: curves, residual: residual, prepared: prepared, offsets: offsets, observed: observed)
+        CurveFitProblem(law: other, curves: curves, residual: residual, prepared: prepared,
+                        interpolations: interpolations, offsets: offsets, observed: observed)
     }
 
     /// The most logged points the screening runs of a multi-start fit see (`screeningProblem`).
@@ -100,8 +106,14 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// the full schedule took 3 runs of 90–140 evaluations.
     /// A dense log is not coarsened: there each step's nearest changes, which a block moves,
     /// weigh in every residual, and the coarse minimum lies elsewhere (a 10⁵-point cosine
-    /// logged every step: C = 1.4e4, β = 0.22 coarsened against C = 500, β = 0.34).
+    /// logged every step: C = 1.4e4, β = 0.22 coarsened against C = 500, β = 0.34). For a law
+    /// that `polishesDenseLogsOnKnots`, a dense log (more than `screeningPoints` logged points
+    /// in all) is reduced to knots instead (`interpolatedProblem(spacing:)`): same residuals,
+    /// the law evaluated at every ⌈m/4096⌉-th point only.
     public func reducedProblem() throws -> CurveFitProblem? {
+        if law.polishesDenseLogsOnKnots, residualCount > Self.screeningPoints, interpolations.allSatisfy({ $0 == nil }) {
+            return interpolatedProblem(spacing: (residualCount + Self.screeningPoints - 1) / Self.screeningPoints)
+        }
         var reduced = false
         let curves = try self.curves.map { curve -> LossCurve in
             guard let rates = Self.coarsened(curve.rates, changePoints: Self.reducedChangePoints,
@@ -110,6 +122,25 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
             return try LossCurve(name: curve.name, rates: rates, steps: curve.steps, losses: curve.losses)
         }
         return reduced ? try CurveFitProblem(law: law, curves: curves, residual: residual) : nil
+    }
+
+    /// The reduced problem of a dense log: the same residuals, the law evaluated at knots only
+    /// (`KnotInterpolation.knots(count:spacing:)`: every `spacing`-th logged step, closer at
+    /// the start) and interpolated linearly in S1 between them. Nil when no curve has more
+    /// knots' worth of points than knots.
+    func interpolatedProblem(spacing: Int) -> CurveFitProblem? {
+        guard spacing > 1 else { return nil }
+        var interpolations: [KnotInterpolation?] = [], prepared: [Law.Prepared] = []
+        for (c, curve) in curves.enumerated() {
+            guard let ip = KnotInterpolation(curve: curve, spacing: spacing) else {
+                interpolations.append(nil); prepared.append(self.prepared[c]); continue
+            }
+            interpolations.append(ip)
+            prepared.append(law.prepare(rates: curve.rates, steps: ip.knots.map { curve.steps[$0] }))
+        }
+        guard interpolations.contains(where: { $0 != nil }) else { return nil }
+        return CurveFitProblem(law: law, curves: curves, residual: residual, prepared: prepared,
+                               interpolations: interpolations, offsets: offsets, observed: observed)
     }
 
     /// A curve is coarsened only with at least this many steps per logged point for each step
@@ -141,11 +172,13 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         return out
     }
 
-    private init(law: Law, curves: [LossCurve], residual: Residual, prepared: [Law.Prepared], offsets: [Int], observed: [Double]) {
+    private init(law: Law, curves: [LossCurve], residual: Residual, prepared: [Law.Prepared],
+                 interpolations: [KnotInterpolation?], offsets: [Int], observed: [Double]) {
         self.law = law
         self.curves = curves
         self.residual = residual
         self.prepared = prepared
+        self.interpolations = interpolations
         self.offsets = offsets
         self.observed = observed
     }
@@ -158,6 +191,12 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// r_(c,j) = log L(s_(c,j); θ) − log L_obs(c, j) (or the raw difference) for every curve c and step j.
     public func residuals(at x: [Double], into r: inout [Double]) {
         for (c, curve) in curves.enumerated() {
+            if let ip = interpolations[c] {
+                var knotValues = [Double](repeating: 0, count: ip.knots.count)
+                law.predict(prepared[c], parameters: x, into: &knotValues)
+                writeResiduals(curve: c, values: ip.interpolated(knotValues, columns: 1), into: &r)
+                continue
+            }
             var values = [Double](repeating: 0, count: curve.steps.count)
             law.predict(prepared[c], parameters: x, into: &values)
             writeResiduals(curve: c, values: values, into: &r)
@@ -186,11 +225,15 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// L and ∂L/∂θ (column-major, steps × parameters) of each curve c at its logged steps.
     private func forEachPredictionWithGradient(at x: [Double], _ body: (Int, [Double], [Double]) -> Void) {
         for (c, curve) in curves.enumerated() {
-            let n = curve.steps.count
+            let n = interpolations[c]?.knots.count ?? curve.steps.count
             var values = [Double](repeating: 0, count: n)
             var gradient = [Double](repeating: 0, count: n * parameterCount)
             law.predictWithGradient(prepared[c], parameters: x, values: &values, gradient: &gradient)
-            body(c, values, gradient)
+            if let ip = interpolations[c] {
+                body(c, ip.interpolated(values, columns: 1), ip.interpolated(gradient, columns: parameterCount))
+            } else {
+                body(c, values, gradient)
+            }
         }
     }
 
@@ -225,9 +268,9 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
     /// The predicted losses of every curve at its logged steps.
     public func predictions(at x: [Double]) -> [[Double]] {
         curves.indices.map { c in
-            var values = [Double](repeating: 0, count: curves[c].steps.count)
+            var values = [Double](repeating: 0, count: interpolations[c]?.knots.count ?? curves[c].steps.count)
             law.predict(prepared[c], parameters: x, into: &values)
-            return values
+            return interpolations[c]?.interpolated(values, columns: 1) ?? values
         }
     }
 
@@ -236,5 +279,81 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         var r = [Double](repeating: 0, count: residualCount)
         residuals(at: x, into: &r)
         return r.reduce(0) { $0 + 0.5 * loss.evaluate($1 * $1).rho }
+    }
+}
+
+/// A dense log's law values at some of its logged steps (the knots) interpolated linearly
+/// in S1 = Σ_(i ≤ s) η_i to every logged step: the reduced problem of a dense log
+/// (`CurveFitProblem.reducedProblem`). Between two knots L is smooth in S1 (the power term
+/// exactly a function of it, the loss drop a sum of smooth terms once the nearest changes are
+/// a few steps back), so the interpolated residuals keep the full problem's noise and robust
+/// weights point by point, and its minimum is the full one's up to the interpolation error,
+/// which the staged search's defect corrections then remove.
+struct KnotInterpolation: Sendable, Equatable {
+    /// Indices of the knots among the curve's logged steps, increasing, first and last included.
+    let knots: [Int]
+    /// For each logged step, the knot at or below it (an index into `knots`, at most
+    /// `knots.count − 2`) and the upper knot's weight.
+    let lower: [Int32]
+    let weight: [Double]
+
+    /// Knot indices for `count` logged points: 0, then steps of min(`spacing`, max(1, j/16))
+    /// from index j (so the first knots are consecutive and the spacing grows by 1/16 of the
+    /// index, the power law's curvature at small S1 resolved), and the last point.
+    static func knots(count: Int, spacing: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        var knots = [0], j = 0
+        while j < count - 1 {
+            j = min(count - 1, j + min(spacing, max(1, j / 16)))
+            knots.append(j)
+        }
+        return knots
+    }
+
+    /// The interpolation of `curve` on knots every `spacing` logged steps; nil when that is
+    /// no fewer knots than points (or the curve has no rates).
+    init?(curve: LossCurve, spacing: Int) {
+        let count = curve.steps.count
+        let knots = Self.knots(count: count, spacing: spacing)
+        guard knots.count >= 2, 2 * knots.count <= count else { return nil }
+        // S1 at every logged step (steps increase): one pass over the schedule.
+        var area = [Double](repeating: 0, count: count)
+        var sum = 0.0, i = 0
+        for (j, step) in curve.steps.enumerated() {
+            while i <= step { sum += curve.rates[i]; i += 1 }
+            area[j] = sum
+        }
+        var lower = [Int32](repeating: 0, count: count), weight = [Double](repeating: 0, count: count)
+        var k = 0
+        for j in 0..<count {
+            while k < knots.count - 2, knots[k + 1] <= j { k += 1 }
+            let a = knots[k], b = knots[k + 1]
+            let span = area[b] - area[a]
+            // By S1, or by index where η is 0 between the knots.
+            let w = span > 0 ? (area[j] - area[a]) / span : Double(j - a) / Double(b - a)
+            lower[j] = Int32(k)
+            weight[j] = min(1, max(0, w))
+        }
+        self.knots = knots
+        self.lower = lower
+        self.weight = weight
+    }
+
+    /// `columns` column-major columns of knot values interpolated to every logged step.
+    func interpolated(_ values: [Double], columns: Int) -> [Double] {
+        let k = knots.count, n = lower.count
+        var out = [Double](unsafeUninitializedCapacity: n * columns) { _, initialized in initialized = n * columns }
+        values.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { o in
+                for q in 0..<columns {
+                    let from = q * k, to = q * n
+                    for j in 0..<n {
+                        let lo = from + Int(lower[j]), w = weight[j]
+                        o[to + j] = v[lo] + w * (v[lo + 1] - v[lo])
+                    }
+                }
+            }
+        }
+        return out
     }
 }

@@ -275,7 +275,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                 }
             }
             if gnorm <= options.gradientTolerance {
-                if canRefine && !refineStationaryPoint(cost: &cost, jacobianIsCurrent: true) { evaluateJacobian() }
+                if canRefine && !refineStationaryPoint(cost: &cost, jacobianIsCurrent: true, initialCost: initialCost) { evaluateJacobian() }
                 return result(.gradientTolerance, initialCost: initialCost, cost: cost, jacobian: jFull)
             }
             for j in 0..<nf { diag[j] = max(diag[j], colNorm[j]) }
@@ -342,8 +342,10 @@ private struct LMRun<P: LeastSquaresProblem> {
                 // where cost differences drown (an error of about √(ε·C) in x). At most a few
                 // such steps in a row, so a run cannot cycle at the noise level.
                 let noise = 16 * eps
+                // Never above the run's start, though: a run from a minimum (the refinement of a
+                // staged search) would otherwise end a few ulps above where it began.
                 if prered > 0 && prered <= noise && actred >= -noise && costTrial.isFinite
-                    && roundoffSteps < 8 {
+                    && costTrial <= initialCost && roundoffSteps < 8 {
                     ratio = 1
                     roundoffSteps += 1
                 } else if ratio >= 1e-4 {
@@ -384,7 +386,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                 if let t = done {
                     // The result carries the Jacobian at the final point, for the covariance.
                     if canRefine && t.isConverged {
-                        jacobianAtX = refineStationaryPoint(cost: &cost, jacobianIsCurrent: jacobianAtX)
+                        jacobianAtX = refineStationaryPoint(cost: &cost, jacobianIsCurrent: jacobianAtX, initialCost: initialCost)
                     }
                     if !jacobianAtX { evaluateJacobian() }
                     return result(t, initialCost: initialCost, cost: cost, jacobian: jFull)
@@ -407,13 +409,14 @@ private struct LMRun<P: LeastSquaresProblem> {
     ///   a nearly rank-deficient J gives a long step and stops the refinement),
     /// - it stays inside the bounds, and
     /// - the cost it reaches is no higher than the current one plus the rounding level of
-    ///   the cost, 2·Σ|rᵢ|·16ε·(|rᵢ| + Σⱼ|Jᵢⱼ·xⱼ|) (what the arithmetic can tell apart).
+    ///   the cost, 2·Σ|rᵢ|·16ε·(|rᵢ| + Σⱼ|Jᵢⱼ·xⱼ|) (what the arithmetic can tell apart), and
+    ///   no higher than the run's `initialCost` (a run never ends above its start).
     ///
     /// Stops after a step below ε·‖D·x‖, at the first step that fails a test (x stays where
     /// it was), or after `maxRefinementSteps`. Each step costs one Jacobian and one residual
     /// evaluation, counted against `maxEvaluations`. `jacobianIsCurrent` says whether `jFull`
     /// is the Jacobian at x; returns whether it is at the end.
-    mutating func refineStationaryPoint(cost: inout Double, jacobianIsCurrent: Bool) -> Bool {
+    mutating func refineStationaryPoint(cost: inout Double, jacobianIsCurrent: Bool, initialCost: Double) -> Bool {
         guard nf > 0 && m >= nf else { return jacobianIsCurrent }
         let eps = Double.ulpOfOne
         var previous = Double.infinity
@@ -438,7 +441,7 @@ private struct LMRun<P: LeastSquaresProblem> {
             problem.residuals(at: trial, into: &rTrial)
             nfev += 1
             let costTrial = robustSum(rTrial)
-            guard costTrial <= cost + costRoundingLevel() else { break }
+            guard costTrial <= cost + costRoundingLevel(), costTrial <= initialCost else { break }
             x = trial
             swap(&r, &rTrial)
             cost = costTrial

@@ -138,8 +138,18 @@ public struct ScreenedMultiStart: Sendable {
         }
         if chosen.isEmpty { chosen = [polished.bestStart] }
         let solver = LevenbergMarquardt(options: options)
-        let ends = chosen.map { polished.finalParameters[$0] }.map { end in
-            Self.corrected(end, problem: problem, reduced: reducedProblem, solver: solver, bounds: bounds, fixed: fixed)
+        // Each end corrected on its own worker (the corrections of two ends are two runs).
+        let polishedEnds = chosen.map { polished.finalParameters[$0] }
+        var ends = polishedEnds
+        let workers = min(threads, ends.count)
+        ends.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let slots = buffer  // each index written by exactly one worker
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for k in stride(from: w, to: polishedEnds.count, by: workers) {
+                    slots[k] = Self.corrected(polishedEnds[k], problem: problem, reduced: reducedProblem,
+                                              solver: solver, bounds: bounds, fixed: fixed)
+                }
+            }
         }
         let refined = try MultiStart(solver: solver, threads: threads)
             .minimize(problem, starts: ends, bounds: bounds, fixed: fixed)

@@ -123,13 +123,21 @@ enum CurveFitting {
         return """
         \(head)\(r.law): \(r.formula)
         objective: \(r.objective) = \(formatSignificant(r.objectiveValue, digits: 10))
-        \(r.summary.message); best of \(r.startsTried) starts (\(r.startsConverged) of \(r.startsPolished) distinct polished runs converged)
+        \(r.summary.message); best of \(r.startsTried) starts (\(searchLine(r)))
         \(FitDiagnostic.reportLine(r.diagnostics))\(schedules)
 
         \(params.render(style))
         \(StatisticsText.correlationBlock(r.statistics, shown: correlation, style: style))\(stats.render(style))
         \(curves.render(style))
         """ + coverageLine(r) + (residuals ? "\n" + points.render(style) : "")
+    }
+
+    /// How the search ended: the polished runs that converged and, for a staged search, that
+    /// they ran on a reduced problem and how many were refined on the full one.
+    static func searchLine(_ r: CurveFitReport) -> String {
+        let polished = "\(r.startsConverged) of \(r.startsPolished) distinct polished runs converged"
+        guard r.startsRefined > 0 else { return polished }
+        return polished + " on a reduced problem; the best \(r.startsRefined == 1 ? "one" : "\(r.startsRefined)") run on to convergence on every point and change of the schedule"
     }
 
     /// The backtest's coverage of the scored points by the 95% intervals, or "".

@@ -103,7 +103,13 @@ final class CurveSearchTests: XCTestCase {
             if (i + 1) % block == 0 { XCTAssertEqual(coarseSum, fine, accuracy: 1e-12 * fine, "S1 at step \(i)") }
         }
         XCTAssertEqual(coarseSum, fine, accuracy: 1e-12 * fine)
+        // A dense log is not coarsened: the annealing law polishes it on every point, the
+        // multi-power law on knots (`testDenseLogsAreReducedToKnotsInterpolatedInS1`), its
+        // schedule as it is.
         XCTAssertNil(try CurveFitProblem(law: AnnealingLaw(), curves: [dense]).reducedProblem())
+        let denseReduced = try XCTUnwrap(try CurveFitProblem(law: MultiPowerLaw(), curves: [dense]).reducedProblem())
+        XCTAssertEqual(denseReduced.curves[0].rates, dense.rates)
+        XCTAssertNotNil(denseReduced.interpolations[0])
         let constant = try LossCurve(name: "constant", rates: [Double](repeating: 3e-4, count: 40_000),
                                      steps: sparse.steps, losses: sparse.losses)
         XCTAssertNil(try CurveFitProblem(law: AnnealingLaw(), curves: [constant]).reducedProblem())
@@ -144,6 +150,94 @@ final class CurveSearchTests: XCTestCase {
         let fit = try Fit(law, to: data)
         XCTAssertEqual(fit.objective, twoStage.best.cost)
         XCTAssertEqual(fit.parameters, twoStage.best.parameters)
+        XCTAssertEqual(fit.search.startsRefined, refined.finalCosts.count)
+        XCTAssertGreaterThan(fit.search.startsRefined, 0)
+    }
+
+    /// A dense log's reduced problem keeps every residual but evaluates the law at knots
+    /// only: consecutive at the start, then spaced by j/16 up to ⌈m/4096⌉, the last point a
+    /// knot; at a knot its residual is the full problem's, between knots within the
+    /// interpolation error; its Jacobian is the derivative of its own residuals.
+    func testDenseLogsAreReducedToKnotsInterpolatedInS1() throws {
+        let law = MultiPowerLaw()
+        let curve = try DenseCurveBenchmark.curve(law: law, points: 10_000)
+        let problem = try CurveFitProblem(law: law, curves: [curve])
+        let reduced = try XCTUnwrap(try problem.reducedProblem())
+        XCTAssertEqual(reduced.residualCount, problem.residualCount)
+        XCTAssertEqual(reduced.curves, problem.curves)
+        let ip = try XCTUnwrap(reduced.interpolations[0])
+        let spacing = 3  // ⌈10,000/4,096⌉
+        XCTAssertEqual(ip.knots, KnotInterpolation.knots(count: 10_000, spacing: spacing))
+        XCTAssertEqual(Array(ip.knots.prefix(33)), Array(0..<33))
+        XCTAssertEqual(ip.knots.last, 9_999)
+        XCTAssertTrue(zip(ip.knots, ip.knots.dropFirst()).allSatisfy { $1 - $0 >= 1 && $1 - $0 <= spacing })
+        XCTAssertLessThan(ip.knots.count, 10_000 / spacing + 100)
+        // Residuals: exact at the knots, within 1e-6 of the full ones between (log L, ±0.3% noise).
+        let x = CurveFitBenchmark.truth
+        var full = [Double](repeating: 0, count: problem.residualCount), coarse = full
+        problem.residuals(at: x, into: &full)
+        reduced.residuals(at: x, into: &coarse)
+        for k in ip.knots { XCTAssertEqual(coarse[k], full[k], accuracy: 1e-13, "knot \(k)") }
+        let gap = zip(full, coarse).map { abs($0 - $1) }.max() ?? .infinity
+        XCTAssertLessThan(gap, 1e-6)
+        XCTAssertGreaterThan(gap, 0)
+        // The Jacobian against central differences of the reduced residuals.
+        var jac = Matrix(rows: reduced.residualCount, columns: reduced.parameterCount)
+        reduced.jacobian(at: x, into: &jac)
+        for q in 0..<reduced.parameterCount {
+            let h = 1e-6 * max(abs(x[q]), 1e-3)
+            var plus = x, minus = x
+            plus[q] += h; minus[q] -= h
+            var rp = full, rm = full
+            reduced.residuals(at: plus, into: &rp)
+            reduced.residuals(at: minus, into: &rm)
+            for i in stride(from: 0, to: reduced.residualCount, by: 997) {
+                let difference = (rp[i] - rm[i]) / (2 * h)
+                XCTAssertEqual(jac[i, q], difference, accuracy: 1e-5 * max(abs(difference), 1e-3), "row \(i), column \(q)")
+            }
+        }
+        // A sparse log (fewer points than the screening sees) is not reduced to knots.
+        let sparse = try CurveFitProblem(law: law, curves: [try curve.thinned(every: 10)])
+        XCTAssertNil(try sparse.reducedProblem())
+    }
+
+    /// On a dense log the staged search (screen on a thinned log, polish on the knots, correct,
+    /// refine on every point) finds the minimum the search polished on every point finds. Run
+    /// with the annealing law on knots (the search is the same for every law; the multi-power
+    /// law's, which polishes dense logs on knots, is `scalefit-bench dense`'s, too slow for a
+    /// debug test); the fit of a law that `polishesDenseLogsOnKnots` is that staged run.
+    func testStagedSearchOnADenseLogFindsTheFullMinimum() throws {
+        let law = AnnealingLaw()
+        let curve = try DenseCurveBenchmark.curve(law: law, points: 12_000)
+        let problem = try CurveFitProblem(law: law, curves: [curve])
+        let data = LossCurves(curves: [curve], schedules: [DenseCurveBenchmark.schedule(points: 12_000)], file: "dense")
+        XCTAssertNil(try law.stagedProblems(problem))
+        let reduced = try XCTUnwrap(problem.interpolatedProblem(spacing: 3))
+        let staged = (screening: try problem.screeningProblem(), reduced: reduced)
+        XCTAssertNotNil(staged.reduced.interpolations[0])
+        XCTAssertEqual(staged.screening.residualCount, 4000)  // every 3rd point
+        let options = law.search.options
+        let search = ScreenedMultiStart(options: options, screeningEvaluations: CurveFit.screeningEvaluations,
+                                        screeningFunctionTolerance: 1e-8, selection: .distinctAmongBest(count: 3, tolerance: 1e-3))
+        let starts = law.starts(for: data), bounds = law.bounds(for: data)
+        let full = try search.minimize(problem, screeningProblem: staged.screening, starts: starts, bounds: bounds)
+        let twoStage = try search.minimize(problem, screeningProblem: staged.screening, reducedProblem: staged.reduced,
+                                           starts: starts, bounds: bounds)
+        let refined = try XCTUnwrap(twoStage.refined)
+        XCTAssertEqual(twoStage.best.cost, refined.best.cost)
+        XCTAssertTrue(twoStage.best.summary.converged, twoStage.best.summary.message)
+        XCTAssertLessThanOrEqual(twoStage.best.cost, twoStage.best.summary.initialCost)
+        XCTAssertEqual(twoStage.best.cost, full.best.cost, accuracy: 1e-10 * full.best.cost)
+        for (a, b) in zip(twoStage.best.parameters, full.best.parameters) { XCTAssertEqual(a, b, accuracy: 1e-5 * abs(b)) }
+        // The annealing law's own fit polishes on every point: the search without a reduced problem.
+        let fit = try Fit(law, to: data)
+        XCTAssertEqual(fit.objective, full.best.cost, accuracy: 1e-10 * full.best.cost)
+        XCTAssertEqual(fit.search.startsRefined, 0)
+        // The multi-power law's fit of a dense log is staged on knots.
+        let multiPower = try CurveFitProblem(law: MultiPowerLaw(), curves: [curve])
+        let mpStaged = try XCTUnwrap(try MultiPowerLaw().stagedProblems(multiPower))
+        XCTAssertEqual(mpStaged.reduced.interpolations[0]?.knots, KnotInterpolation.knots(count: 12_000, spacing: 3))
+        XCTAssertEqual(mpStaged.screening.residualCount, 4000)
     }
 
     /// A dense log (a loss every step) is fitted to convergence, ending below its start,
