@@ -190,17 +190,7 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
 
     /// r_(c,j) = log L(s_(c,j); θ) − log L_obs(c, j) (or the raw difference) for every curve c and step j.
     public func residuals(at x: [Double], into r: inout [Double]) {
-        for (c, curve) in curves.enumerated() {
-            if let ip = interpolations[c] {
-                var knotValues = [Double](repeating: 0, count: ip.knots.count)
-                law.predict(prepared[c], parameters: x, into: &knotValues)
-                writeResiduals(curve: c, values: ip.interpolated(knotValues, columns: 1), into: &r)
-                continue
-            }
-            var values = [Double](repeating: 0, count: curve.steps.count)
-            law.predict(prepared[c], parameters: x, into: &values)
-            writeResiduals(curve: c, values: values, into: &r)
-        }
+        for (c, values) in predictions(at: x).enumerated() { writeResiduals(curve: c, values: values, into: &r) }
     }
 
     /// J = ∂r/∂θ: (1/L)·∂L/∂θ for log-ratio residuals, ∂L/∂θ for raw ones, from the law's gradient.
@@ -310,8 +300,8 @@ struct KnotInterpolation: Sendable, Equatable {
         return knots
     }
 
-    /// The interpolation of `curve` on knots every `spacing` logged steps; nil when that is
-    /// no fewer knots than points (or the curve has no rates).
+    /// The interpolation of `curve` on knots every `spacing` logged steps; nil when the knots
+    /// would be more than half the points (or the curve has fewer than two).
     init?(curve: LossCurve, spacing: Int) {
         let count = curve.steps.count
         let knots = Self.knots(count: count, spacing: spacing)

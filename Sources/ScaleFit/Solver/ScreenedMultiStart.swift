@@ -140,17 +140,9 @@ public struct ScreenedMultiStart: Sendable {
         let solver = LevenbergMarquardt(options: options)
         // Each end corrected on its own worker (the corrections of two ends are two runs).
         let polishedEnds = chosen.map { polished.finalParameters[$0] }
-        var ends = polishedEnds
-        let workers = min(threads, ends.count)
-        ends.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let slots = buffer  // each index written by exactly one worker
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for k in stride(from: w, to: polishedEnds.count, by: workers) {
-                    slots[k] = Self.corrected(polishedEnds[k], problem: problem, reduced: reducedProblem,
-                                              solver: solver, bounds: bounds, fixed: fixed)
-                }
-            }
-        }
+        let ends = concurrentResults(count: polishedEnds.count, threads: threads) { k in
+            Self.corrected(polishedEnds[k], problem: problem, reduced: reducedProblem, solver: solver, bounds: bounds, fixed: fixed)
+        }.enumerated().map { $0.element ?? polishedEnds[$0.offset] }
         let refined = try MultiStart(solver: solver, threads: threads)
             .minimize(problem, starts: ends, bounds: bounds, fixed: fixed)
         var result = staged
