@@ -381,6 +381,7 @@ private struct LMRun<P: LeastSquaresProblem> {
                 else if xconv { done = .parameterTolerance }
                 else if nfev >= options.maxEvaluations { done = .maxEvaluations }
                 else if roundoffSteps >= 8 { done = .machinePrecision }
+                else if options.stopsAtNoiseLevel && ratio < 1e-4 && prered > 0 && prered <= noise { done = .machinePrecision }
                 else if (abs(actred) <= eps * eps && prered <= eps * eps && 0.5 * ratio <= 1)
                     || delta <= eps * xnorm || gnorm <= eps { done = .machinePrecision }
                 if let t = done {

@@ -20,6 +20,8 @@ import Foundation
 ///    schedule logged sparsely): the polish runs on a reduced problem (the same fit on a
 ///    coarser schedule), and its best end — with the next distinct one when it is within
 ///    `refinementCostRatio` of its cost — is run on to convergence on the problem itself.
+///    Every run of a staged search stops at rounding level (`SolverOptions.stopsAtNoiseLevel`):
+///    the polish is corrected and refined after it, and the refinement starts at the minimum.
 ///
 /// Deterministic: every run is written by index, so the answer does not depend on the
 /// number of threads. The winner is a full run to the full tolerances, so it is the minimum
@@ -127,7 +129,11 @@ public struct ScreenedMultiStart: Sendable {
         guard let reducedProblem else {
             return try minimize(problem, screeningProblem: screeningProblem, starts: starts, bounds: bounds, fixed: fixed)
         }
-        let staged = try minimize(reducedProblem, screeningProblem: screeningProblem, starts: starts, bounds: bounds, fixed: fixed)
+        // Every run from here on stops where its steps drown in rounding: the polished ends
+        // are corrected and refined, and the refinement starts at the minimum to a few ulps.
+        var noiseStopped = self
+        noiseStopped.options.stopsAtNoiseLevel = true
+        let staged = try noiseStopped.minimize(reducedProblem, screeningProblem: screeningProblem, starts: starts, bounds: bounds, fixed: fixed)
         let polished = staged.polished
         let bestCost = polished.best.cost
         var chosen: [Int] = []
@@ -137,7 +143,7 @@ public struct ScreenedMultiStart: Sendable {
             if chosen.isEmpty || polished.finalCosts[k] <= Self.refinementCostRatio * bestCost { chosen.append(k) }
         }
         if chosen.isEmpty { chosen = [polished.bestStart] }
-        let solver = LevenbergMarquardt(options: options)
+        let solver = LevenbergMarquardt(options: noiseStopped.options)
         // Each end corrected on its own worker (the corrections of two ends are two runs).
         let polishedEnds = chosen.map { polished.finalParameters[$0] }
         let ends = concurrentResults(count: polishedEnds.count, threads: threads) { k in

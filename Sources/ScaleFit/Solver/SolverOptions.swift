@@ -30,6 +30,14 @@ public struct SolverOptions: Sendable, Equatable, Codable {
     /// about √ε of the parameters' spread; Gauss–Newton steps use the gradient and reach the
     /// point where Jᵀr = 0 to rounding level.
     public var refinesStationaryPoint: Bool = true
+    /// Stop (converged, `.machinePrecision`) at the first rejected step whose predicted
+    /// relative reduction is at rounding level (≤ 16ε): the run is where cost differences
+    /// drown, and shrinking the trust region on to `parameterTolerance` only measures rounding.
+    /// Off by default (the stop leaves x within about √ε of the minimum in the metric of JᵀJ,
+    /// where a robust loss, which has no Gauss–Newton refinement, gets a few more digits
+    /// from the remaining steps); the staged search's runs on a reduced problem and from its
+    /// polished ends use it (`ScreenedMultiStart`).
+    public var stopsAtNoiseLevel: Bool = false
     /// The robust loss applied to every residual.
     public var loss: RobustLoss = .l2
     /// Parameters (by index) the run moves in log coordinates, θ = exp(z) (see
