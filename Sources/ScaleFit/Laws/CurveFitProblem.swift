@@ -195,9 +195,8 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
 
     /// J = ∂r/∂θ: (1/L)·∂L/∂θ for log-ratio residuals, ∂L/∂θ for raw ones, from the law's gradient.
     public func jacobian(at x: [Double], into jac: inout Matrix) {
-        forEachPredictionWithGradient(at: x) { c, values, gradient in
-            writeJacobian(curve: c, values: values, gradient: gradient, into: &jac)
-        }
+        var unused: [Double] = []
+        evaluateWithGradient(at: x, residuals: &unused, writesResiduals: false, jacobian: &jac)
     }
 
     /// The laws compute L and ∂L/∂θ in one pass (the loss-drop tree's moments serve both),
@@ -206,23 +205,38 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
 
     /// r and J from one pass of `predictWithGradient` per curve.
     public func residualsAndJacobian(at x: [Double], residuals r: inout [Double], jacobian jac: inout Matrix) {
-        forEachPredictionWithGradient(at: x) { c, values, gradient in
-            writeResiduals(curve: c, values: values, into: &r)
-            writeJacobian(curve: c, values: values, gradient: gradient, into: &jac)
-        }
+        evaluateWithGradient(at: x, residuals: &r, writesResiduals: true, jacobian: &jac)
     }
 
-    /// L and ∂L/∂θ (column-major, steps × parameters) of each curve c at its logged steps.
-    private func forEachPredictionWithGradient(at x: [Double], _ body: (Int, [Double], [Double]) -> Void) {
+    /// L and ∂L/∂θ of each curve at its logged steps, written as residuals (when
+    /// `writesResiduals`) and as J's rows. No m × n array besides J itself: a curve on knots
+    /// interpolates its knots' gradient as it writes J, and a single curve's gradient is
+    /// computed in J's storage (the same column-major layout) and scaled there — on a dense
+    /// log of 10⁶ points a fresh 56 MB gradient per evaluation was mapped and zeroed page by
+    /// page. The arithmetic is that of interpolating, then scaling, so J is the same to the bit.
+    private func evaluateWithGradient(at x: [Double], residuals r: inout [Double], writesResiduals: Bool,
+                                      jacobian jac: inout Matrix) {
+        let p = parameterCount
         for (c, curve) in curves.enumerated() {
-            let n = interpolations[c]?.knots.count ?? curve.steps.count
-            var values = [Double](repeating: 0, count: n)
-            var gradient = [Double](repeating: 0, count: n * parameterCount)
-            law.predictWithGradient(prepared[c], parameters: x, values: &values, gradient: &gradient)
             if let ip = interpolations[c] {
-                body(c, ip.interpolated(values, columns: 1), ip.interpolated(gradient, columns: parameterCount))
+                var values = [Double](repeating: 0, count: ip.knots.count)
+                var gradient = [Double](repeating: 0, count: ip.knots.count * p)
+                law.predictWithGradient(prepared[c], parameters: x, values: &values, gradient: &gradient)
+                let full = ip.interpolated(values, columns: 1)
+                if writesResiduals { writeResiduals(curve: c, values: full, into: &r) }
+                writeJacobian(curve: c, values: full, knotGradient: gradient, interpolation: ip, into: &jac)
+            } else if curves.count == 1 {
+                var values = [Double](repeating: 0, count: curve.steps.count)
+                jac.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                law.predictWithGradient(prepared[c], parameters: x, values: &values, gradient: &jac.storage)
+                if writesResiduals { writeResiduals(curve: c, values: values, into: &r) }
+                if residual == .logRatio { scaleJacobianRows(byInverseOf: values, into: &jac) }
             } else {
-                body(c, values, gradient)
+                var values = [Double](repeating: 0, count: curve.steps.count)
+                var gradient = [Double](repeating: 0, count: curve.steps.count * p)
+                law.predictWithGradient(prepared[c], parameters: x, values: &values, gradient: &gradient)
+                if writesResiduals { writeResiduals(curve: c, values: values, into: &r) }
+                writeJacobian(curve: c, values: values, gradient: gradient, into: &jac)
             }
         }
     }
@@ -250,6 +264,44 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
                             for j in 0..<n { out[to + j] = g[from + j] }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// J's rows of curve c from its knots' gradient, interpolated as `KnotInterpolation.interpolated` does.
+    private func writeJacobian(curve c: Int, values: [Double], knotGradient: [Double], interpolation ip: KnotInterpolation,
+                               into jac: inout Matrix) {
+        let p = parameterCount, m = residualCount, n = values.count, k = ip.knots.count, offset = offsets[c]
+        let logRatio = residual == .logRatio
+        jac.storage.withUnsafeMutableBufferPointer { out in
+            values.withUnsafeBufferPointer { v in
+                knotGradient.withUnsafeBufferPointer { g in
+                    ip.lower.withUnsafeBufferPointer { lower in
+                        ip.weight.withUnsafeBufferPointer { weight in
+                            for q in 0..<p {
+                                let to = offset + q * m, from = q * k
+                                for j in 0..<n {
+                                    let lo = from + Int(lower[j]), w = weight[j]
+                                    let gj = g[lo] + w * (g[lo + 1] - g[lo])
+                                    out[to + j] = logRatio ? (1 / v[j]) * gj : gj
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// J's rows (one curve, offset 0) each scaled by 1/L: ∂L/∂θ in place to ∂log L/∂θ.
+    private func scaleJacobianRows(byInverseOf values: [Double], into jac: inout Matrix) {
+        let p = parameterCount, m = residualCount
+        jac.storage.withUnsafeMutableBufferPointer { out in
+            values.withUnsafeBufferPointer { v in
+                for q in 0..<p {
+                    let to = q * m
+                    for j in 0..<m { out[to + j] = (1 / v[j]) * out[to + j] }
                 }
             }
         }
