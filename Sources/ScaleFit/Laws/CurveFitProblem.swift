@@ -269,7 +269,7 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         }
     }
 
-    /// J's rows of curve c from its knots' gradient, interpolated as `KnotInterpolation.interpolated` does.
+    /// J's rows of curve c from its knots' gradient (`KnotInterpolation.value`).
     private func writeJacobian(curve c: Int, values: [Double], knotGradient: [Double], interpolation ip: KnotInterpolation,
                                into jac: inout Matrix) {
         let p = parameterCount, m = residualCount, n = values.count, k = ip.knots.count, offset = offsets[c]
@@ -277,16 +277,11 @@ public struct CurveFitProblem<Law: LossCurveLaw>: LeastSquaresProblem {
         jac.storage.withUnsafeMutableBufferPointer { out in
             values.withUnsafeBufferPointer { v in
                 knotGradient.withUnsafeBufferPointer { g in
-                    ip.lower.withUnsafeBufferPointer { lower in
-                        ip.weight.withUnsafeBufferPointer { weight in
-                            for q in 0..<p {
-                                let to = offset + q * m, from = q * k
-                                for j in 0..<n {
-                                    let lo = from + Int(lower[j]), w = weight[j]
-                                    let gj = g[lo] + w * (g[lo + 1] - g[lo])
-                                    out[to + j] = logRatio ? (1 / v[j]) * gj : gj
-                                }
-                            }
+                    for q in 0..<p {
+                        let to = offset + q * m, from = q * k
+                        for j in 0..<n {
+                            let gj = ip.value(at: j, g, column: from)
+                            out[to + j] = logRatio ? (1 / v[j]) * gj : gj
                         }
                     }
                 }
@@ -389,13 +384,16 @@ struct KnotInterpolation: Sendable, Equatable {
             out.withUnsafeMutableBufferPointer { o in
                 for q in 0..<columns {
                     let from = q * k, to = q * n
-                    for j in 0..<n {
-                        let lo = from + Int(lower[j]), w = weight[j]
-                        o[to + j] = v[lo] + w * (v[lo + 1] - v[lo])
-                    }
+                    for j in 0..<n { o[to + j] = value(at: j, v, column: from) }
                 }
             }
         }
         return out
+    }
+
+    /// Logged step j's value from the knot values of one column, which starts at `from` in `v`.
+    @inline(__always) func value(at j: Int, _ v: UnsafeBufferPointer<Double>, column from: Int) -> Double {
+        let lo = from + Int(lower[j]), w = weight[j]
+        return v[lo] + w * (v[lo + 1] - v[lo])
     }
 }
